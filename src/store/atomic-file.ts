@@ -1,0 +1,139 @@
+import { randomBytes } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { open, rename, rm, writeFile, type FileHandle } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { Readable, type Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { DigestguardError } from "../errors/error.js";
+
+/** Options for the atomic writers. */
+export interface AtomicWriteOptions {
+  signal?: AbortSignal;
+  /** Permission bits of the new file (before the umask); default 0o666. */
+  mode?: number;
+}
+
+/**
+ * Write a whole file so that readers see either the old content or the new
+ * one, never a mix: the bytes go to `.<name>.<random>.tmp` in the same
+ * folder, are fsynced, renamed over `path`, and the folder is fsynced so the
+ * rename survives a crash. On any error or abort the temp file is removed and
+ * `path` is left untouched.
+ *
+ * @example
+ * ```ts
+ * await writeFileAtomic("layout/index.json", JSON.stringify(index), { signal });
+ * ```
+ */
+export async function writeFileAtomic(
+  path: string,
+  content: Uint8Array | string | Readable,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  if (content instanceof Readable) return writeStreamAtomic(path, content, undefined, options);
+  await commitThroughTempFile(path, options, (temp, mode) =>
+    writeFile(temp, content, { flag: "wx", mode, flush: true, signal: options.signal }));
+}
+
+/**
+ * Stream `source` into `path` atomically, optionally through `verify` (such
+ * as a {@link verifyingStream}); the file becomes visible only if every
+ * stream in the chain ends normally. This is how blobs are stored: a blob
+ * whose bytes do not match its descriptor never appears under its name.
+ *
+ * @example
+ * ```ts
+ * await writeStreamAtomic(blobPath, body, verifyingStream(descriptor), { signal });
+ * ```
+ */
+export async function writeStreamAtomic(
+  path: string,
+  source: Readable,
+  verify: Transform | undefined,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  await commitThroughTempFile(path, options, async (temp, mode) => {
+    // `flush` fsyncs before the close the pipeline waits for.
+    const sink = createWriteStream(temp, { flags: "wx", mode, flush: true, highWaterMark: 1 << 20 });
+    const signalOption = options.signal === undefined ? {} : { signal: options.signal };
+    if (verify === undefined) await pipeline(source, sink, signalOption);
+    else await pipeline(source, verify, sink, signalOption);
+  });
+}
+
+async function commitThroughTempFile(
+  path: string,
+  options: AtomicWriteOptions,
+  write: (temp: string, mode: number) => Promise<void>,
+): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  try {
+    options.signal?.throwIfAborted();
+    await write(temp, options.mode ?? 0o666);
+    // Last moment to back out: after the rename the new content is the file.
+    options.signal?.throwIfAborted();
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw writeError(path, error, options.signal);
+  }
+  await syncDirectory(dirname(path));
+}
+
+async function syncDirectory(directory: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(directory, "r");
+    await handle.sync();
+  } catch (error) {
+    // Some file systems refuse fsync on a directory; the rename has happened either way.
+    if (!isErrnoCode(error, "EINVAL") && !isErrnoCode(error, "EISDIR")) throw fileSystemError("sync folder", directory, error);
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+function writeError(path: string, error: unknown, signal: AbortSignal | undefined): DigestguardError {
+  return error instanceof DigestguardError ? error : fileSystemError("write", path, error, signal);
+}
+
+/**
+ * Turn a Node file-system error into a {@link DigestguardError}: `ABORTED`
+ * when `signal` fired (or the error is an `AbortError`), otherwise `IO` with
+ * a message naming the operation, the path and the system's reason.
+ *
+ * @example
+ * ```ts
+ * try { await readFile(path, { signal }) } catch (e) { throw fileSystemError("read", path, e, signal) }
+ * ```
+ */
+export function fileSystemError(action: string, path: string, error: unknown, signal?: AbortSignal): DigestguardError {
+  if (signal?.aborted === true || (error as Error | null)?.name === "AbortError") {
+    return new DigestguardError("ABORTED", `Cannot ${action} ${path}: the operation was aborted.`, { cause: error });
+  }
+  const code = errnoCode(error);
+  const reason = code === undefined ? String((error as Error | null)?.message ?? error) : `${code} (${(error as Error).message})`;
+  const hint = code === "EACCES" || code === "EPERM"
+    ? "check the permissions of the folder"
+    : code === "ENOSPC" || code === "EDQUOT"
+      ? "free some disk space and retry"
+      : "check that the path exists and is writable";
+  return new DigestguardError("IO", `Cannot ${action} ${path}: ${reason}; ${hint}.`, { cause: error, details: { path, errno: code } });
+}
+
+/**
+ * Whether `error` is a Node system error with the given `code` (such as `ENOENT`).
+ *
+ * @example
+ * ```ts
+ * try { await stat(path) } catch (e) { if (isErrnoCode(e, "ENOENT")) return undefined; throw e }
+ * ```
+ */
+export function isErrnoCode(error: unknown, code: string): boolean {
+  return errnoCode(error) === code;
+}
+
+function errnoCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
