@@ -1,0 +1,97 @@
+import { Command, Option } from "commander";
+import { runAction } from "./run-action.js";
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/**
+ * The `digestguard` (alias `dg`) command line. Only commander is loaded at
+ * start-up; each command's code is imported when it runs, which keeps
+ * `--help` and start-up fast.
+ *
+ * @example
+ * ```ts
+ * await buildProgram().parseAsync(["node", "digestguard", "inspect", "alpine:3.19"]);
+ * ```
+ */
+export function buildProgram(): Command {
+  const program = new Command("digestguard")
+    .description("Keep container base images trustworthy: inspect, resolve and verify images by digest.")
+    .version(VERSION)
+    .option("--config <file>", "digestguard.yaml to use (default: ./digestguard.yaml, or $DIGESTGUARD_CONFIG)")
+    .option("--insecure", "allow plain HTTP and unverified TLS for every registry (loopback hosts fall back to HTTP anyway)")
+    .option("--ca-file <pem>", "trust this CA for registry TLS (repeatable)", collect)
+    .option("--creds <user:password>", "registry credentials (else ~/.docker/config.json, REGISTRY_AUTH_FILE, credential helpers)")
+    .option("--authfile <file>", "read credentials from this auth file only")
+    .option("--mirror <registry=mirror>", "read REGISTRY through MIRROR first (repeatable), e.g. docker.io=127.0.0.1:5001", collect)
+    .option("--timeout <seconds>", "per-request time limit", undefined)
+    .option("--json", "machine-readable output (stable, documented schema)")
+    .addHelpText("after", `
+Locations:
+  alpine:3.19, ghcr.io/org/app:1@sha256:…, docker://host:5000/repo:tag   a registry
+  oci:./layout[:TAG|@DIGEST], ocidir://./layout[:TAG]                    an OCI image-layout folder
+
+Exit codes: 0 ok, 1 findings, 2 usage, 3 not found, 4 auth, 5 network/unavailable,
+            6 integrity (digest or size mismatch), 7 unsupported, 8 local I/O, 130 interrupted.
+
+Run "digestguard demo" for an offline tour.`);
+
+  program
+    .command("inspect")
+    .description("show what a reference points to, byte-exact: media type, digest, size, platforms or config and layers")
+    .argument("<ref>", "image reference or location")
+    .option("--raw", "print the exact manifest bytes (pipe to sha256sum to check the digest)")
+    .option("--platform <os/arch[/variant]>", "select one platform of an index")
+    .addHelpText("after", `
+Examples:
+  $ digestguard inspect alpine:3.19
+  $ digestguard inspect --platform linux/arm64 127.0.0.1:5000/app:1.0
+  $ digestguard inspect --raw oci:./demo-layout:1.0 | sha256sum
+  $ digestguard inspect --json ghcr.io/org/app@sha256:…`)
+    .action((ref: string, _flags: object, command: Command) =>
+      runAction(async (ctx) => (await import("./commands/inspect.js")).inspectCommand(ref, command.optsWithGlobals(), ctx)));
+
+  program
+    .command("digest")
+    .description("resolve references to digests (HEAD first), many at once; reads stdin when no reference is given")
+    .argument("[refs...]", "image references or locations")
+    .option("--platform <os/arch[/variant]>", "give the platform manifest digest instead of the index digest")
+    .option("-q, --quiet", "print digests only")
+    .option("--concurrency <n>", "references resolved at once (default 8)")
+    .addOption(new Option("--stats", "print request counts to stderr").hideHelp())
+    .addHelpText("after", `
+The output says which digest each one is: "index (multi-platform)", "image manifest",
+or "linux/arm64 manifest (from index …)". Pin the index digest unless you mean one platform.
+
+Examples:
+  $ digestguard digest alpine:3.19 debian:bookworm-slim
+  $ digestguard digest --platform linux/amd64 alpine:3.19
+  $ cat images.txt | digestguard digest --json`)
+    .action((refs: string[], _flags: object, command: Command) =>
+      runAction(async (ctx) => (await import("./commands/digest.js")).digestCommand(refs, command.optsWithGlobals(), ctx)));
+
+  program
+    .command("tags")
+    .description("list a repository's tags (follows pagination)")
+    .argument("<repo>", "repository, e.g. alpine or 127.0.0.1:5000/app, or oci:./layout")
+    .option("--page-size <n>", "tags asked for per page")
+    .addHelpText("after", `
+Examples:
+  $ digestguard tags 127.0.0.1:5000/app
+  $ digestguard tags --json oci:./demo-layout`)
+    .action((repo: string, _flags: object, command: Command) =>
+      runAction(async (ctx) => (await import("./commands/tags.js")).tagsCommand(repo, command.optsWithGlobals(), ctx)));
+
+  program
+    .command("demo")
+    .description("offline tour: build a small multi-platform image into an OCI layout and inspect it")
+    .option("--dir <path>", "where to build the demo layout (default: a new temporary folder)")
+    .addHelpText("after", `
+Example:
+  $ digestguard demo`)
+    .action((_flags: object, command: Command) =>
+      runAction(async (ctx) => (await import("./commands/demo.js")).demoCommand(command.optsWithGlobals(), ctx)));
+
+  return program;
+}
+
+const VERSION = "0.1.0";

@@ -1,0 +1,52 @@
+import { DigestguardError } from "../errors/error.js";
+import { loadConfig } from "../config/load-config.js";
+import type { HostSettings } from "../registry/host-session.js";
+import { RegistryClient } from "../registry/registry-client.js";
+import type { GlobalOptions } from "./global-options.js";
+
+/**
+ * Build the registry client a command uses from its flags and
+ * `digestguard.yaml`: flags apply to every host and win; the config gives
+ * per-host TLS settings and mirrors.
+ *
+ * @example
+ * ```ts
+ * const client = await registryClientFromOptions({ insecure: true, mirror: ["docker.io=127.0.0.1:5001"] });
+ * ```
+ */
+export async function registryClientFromOptions(options: GlobalOptions): Promise<RegistryClient> {
+  const { config } = await loadConfig({ path: options.config });
+  const hosts: Record<string, HostSettings> = {};
+  const mirrors: Record<string, string[]> = {};
+  for (const [host, settings] of Object.entries(config.registries ?? {})) {
+    hosts[host] = { insecure: settings.insecure, caFiles: settings.ca === undefined ? [] : [settings.ca].flat() };
+    if (settings.mirrors !== undefined) mirrors[host] = settings.mirrors;
+  }
+  for (const entry of options.mirror ?? []) {
+    const [registry, location] = splitMirrorFlag(entry);
+    mirrors[registry] = [...(mirrors[registry] ?? []), location];
+  }
+  const timeoutMs = options.timeout === undefined ? undefined : positiveNumber(options.timeout, "--timeout") * 1000;
+  return new RegistryClient({
+    defaults: { insecure: options.insecure === true ? true : undefined, caFiles: options.caFile ?? [] },
+    hosts,
+    mirrors,
+    credentials: { creds: options.creds, authFile: options.authfile },
+    ...(timeoutMs !== undefined ? { timeouts: { headersMs: timeoutMs, bodyMs: timeoutMs, connectMs: timeoutMs } } : {}),
+  });
+}
+
+function splitMirrorFlag(entry: string): [string, string] {
+  const eq = entry.indexOf("=");
+  if (eq <= 0 || eq === entry.length - 1) {
+    throw new DigestguardError("USAGE", `Cannot use --mirror "${entry}": expected REGISTRY=MIRROR, e.g. docker.io=127.0.0.1:5001.`);
+  }
+  return [entry.slice(0, eq), entry.slice(eq + 1)];
+}
+
+/** Parse a positive number flag or fail with a usage error. */
+export function positiveNumber(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new DigestguardError("USAGE", `Cannot use ${flag} "${text}": expected a positive number.`);
+  return value;
+}

@@ -1,0 +1,48 @@
+import { DigestguardError, ExitCode } from "../errors/error.js";
+
+/** What an action gets: a signal that fires on Ctrl-C. */
+export interface ActionContext {
+  signal: AbortSignal;
+}
+
+/**
+ * Run a command's action with the process-wide contract: Ctrl-C aborts the
+ * in-flight work (a second Ctrl-C exits at once), a DigestguardError prints
+ * `digestguard: error CODE: message` and exits with its documented code, and
+ * anything unexpected exits 70 with the stack for a bug report.
+ *
+ * @example
+ * ```ts
+ * await runAction(async ({ signal }) => { ...; return 0; });
+ * ```
+ */
+export async function runAction(action: (context: ActionContext) => Promise<number>): Promise<void> {
+  const controller = new AbortController();
+  const onInterrupt = (): void => {
+    if (controller.signal.aborted) process.exit(ExitCode.interrupted);
+    controller.abort();
+  };
+  process.on("SIGINT", onInterrupt);
+  process.on("SIGTERM", onInterrupt);
+  try {
+    process.exitCode = await action({ signal: controller.signal });
+  } catch (error) {
+    process.exitCode = reportError(error, controller.signal.aborted);
+  } finally {
+    process.off("SIGINT", onInterrupt);
+    process.off("SIGTERM", onInterrupt);
+  }
+}
+
+function reportError(error: unknown, interrupted: boolean): number {
+  if (interrupted) {
+    process.stderr.write("digestguard: interrupted; nothing half-written was kept.\n");
+    return ExitCode.interrupted;
+  }
+  if (error instanceof DigestguardError) {
+    process.stderr.write(`digestguard: error ${error.code}: ${error.message}\n`);
+    return error.exitCode;
+  }
+  process.stderr.write(`digestguard: internal error (please report it): ${(error as Error)?.stack ?? String(error)}\n`);
+  return 70;
+}

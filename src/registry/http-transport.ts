@@ -1,0 +1,192 @@
+import type { Readable } from "node:stream";
+import { rootCertificates } from "node:tls";
+import { readFileSync } from "node:fs";
+import { Agent, type Dispatcher } from "undici";
+import { DigestguardError } from "../errors/error.js";
+
+/** How to talk TLS to one registry host. */
+export interface TlsSettings {
+  /** Skip certificate verification (only for hosts the user marked insecure). */
+  insecureSkipVerify?: boolean;
+  /** Extra CA certificates (PEM text) trusted for this host, on top of the system roots. */
+  caPem?: string[];
+}
+
+/** One HTTP request as the registry layer sends it. */
+export interface HttpRequest {
+  method: "GET" | "HEAD" | "PUT" | "POST" | "PATCH" | "DELETE";
+  url: URL;
+  headers?: Record<string, string>;
+  body?: Uint8Array | Readable | string;
+  signal?: AbortSignal;
+  tls?: TlsSettings;
+}
+
+/** A response; the caller must consume or `dump()` the body. */
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData["body"];
+  /** The URL that finally answered, after redirects. */
+  url: URL;
+}
+
+/** Time limits for one request. */
+export interface HttpTimeouts {
+  connectMs: number;
+  headersMs: number;
+  bodyMs: number;
+}
+
+const DEFAULT_TIMEOUTS: HttpTimeouts = { connectMs: 10_000, headersMs: 30_000, bodyMs: 60_000 };
+const MAX_REDIRECTS = 5;
+
+/**
+ * Sends HTTP requests with pooled, reused connections (a bounded number per
+ * origin), per-host TLS settings, timeouts, and redirects followed by hand so
+ * that `Authorization` never leaves its origin and https never falls back
+ * to http.
+ *
+ * @example
+ * ```ts
+ * const http = new HttpTransport();
+ * const res = await http.send({ method: "GET", url: new URL("https://127.0.0.1:5000/v2/") });
+ * await res.body.dump();
+ * ```
+ */
+export class HttpTransport {
+  readonly #agents = new Map<string, Agent>();
+  readonly #timeouts: HttpTimeouts;
+  readonly #connectionsPerOrigin: number;
+
+  constructor(options: { timeouts?: Partial<HttpTimeouts>; connectionsPerOrigin?: number } = {}) {
+    this.#timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.#connectionsPerOrigin = options.connectionsPerOrigin ?? 8;
+  }
+
+  /** Send one request, following up to five redirects. */
+  async send(request: HttpRequest): Promise<HttpResponse> {
+    let url = request.url;
+    let headers = { ...request.headers };
+    for (let hop = 0; ; hop++) {
+      const response = await this.#sendOnce({ ...request, url, headers });
+      const location = firstHeader(response.headers, "location");
+      if (!isRedirect(response.status) || location === undefined) return response;
+      await response.body.dump();
+      if (hop >= MAX_REDIRECTS) {
+        throw new DigestguardError("REDIRECT_REFUSED", `Cannot follow redirects from ${request.url.origin}: more than ${MAX_REDIRECTS} hops.`);
+      }
+      const next = new URL(location, url);
+      if (url.protocol === "https:" && next.protocol !== "https:") {
+        throw new DigestguardError(
+          "REDIRECT_REFUSED",
+          `Cannot follow a redirect from ${url.origin} to ${next.origin}: it downgrades https to ${next.protocol.slice(0, -1)}.`,
+        );
+      }
+      if (next.origin !== url.origin) headers = withoutAuthorization(headers);
+      url = next;
+    }
+  }
+
+  /** Close every pooled connection. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#agents.values()].map((agent) => agent.close()));
+    this.#agents.clear();
+  }
+
+  async #sendOnce(request: HttpRequest): Promise<HttpResponse> {
+    const dispatcher = this.#agentFor(request.tls ?? {});
+    try {
+      const response = await dispatcher.request({
+        origin: request.url.origin,
+        path: `${request.url.pathname}${request.url.search}`,
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        signal: request.signal,
+        headersTimeout: this.#timeouts.headersMs,
+        bodyTimeout: this.#timeouts.bodyMs,
+      });
+      return { status: response.statusCode, headers: response.headers, body: response.body, url: request.url };
+    } catch (error) {
+      throw networkError(error, request);
+    }
+  }
+
+  #agentFor(tls: TlsSettings): Agent {
+    const key = JSON.stringify([tls.insecureSkipVerify ?? false, tls.caPem ?? []]);
+    let agent = this.#agents.get(key);
+    if (agent === undefined) {
+      agent = new Agent({
+        connections: this.#connectionsPerOrigin,
+        keepAliveTimeout: 10_000,
+        connect: {
+          timeout: this.#timeouts.connectMs,
+          rejectUnauthorized: !(tls.insecureSkipVerify ?? false),
+          ...(tls.caPem !== undefined && tls.caPem.length > 0 ? { ca: trustedCas(tls.caPem) } : {}),
+        },
+      });
+      this.#agents.set(key, agent);
+    }
+    return agent;
+  }
+}
+
+/** The first value of a response header. */
+export function firstHeader(headers: HttpResponse["headers"], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function isRedirect(status: number): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+
+function withoutAuthorization(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== "authorization"));
+}
+
+// Passing `ca` replaces Node's default store, so the system roots and
+// NODE_EXTRA_CA_CERTS must be added back explicitly.
+function trustedCas(extra: string[]): string[] {
+  const cas = [...rootCertificates, ...extra];
+  const extraFile = process.env["NODE_EXTRA_CA_CERTS"];
+  if (extraFile) {
+    try {
+      cas.push(readFileSync(extraFile, "utf8"));
+    } catch {
+      // Node itself only warns about an unreadable NODE_EXTRA_CA_CERTS; do the same by ignoring it.
+    }
+  }
+  return cas;
+}
+
+const TLS_ERROR = /CERT|SSL|TLS|self[- ]signed|unable to (verify|get)|EPROTO|wrong version/i;
+
+function networkError(error: unknown, request: HttpRequest): DigestguardError {
+  if (error instanceof DigestguardError) return error;
+  const err = error as { name?: string; code?: string; message?: string };
+  const target = `${request.method} ${request.url.origin}${request.url.pathname}`;
+  if (err.name === "AbortError" || err.code === "ABORT_ERR" || request.signal?.aborted) {
+    return new DigestguardError("ABORTED", `Cannot finish ${target}: the operation was cancelled.`, { cause: error });
+  }
+  if (err.code === "UND_ERR_HEADERS_TIMEOUT" || err.code === "UND_ERR_BODY_TIMEOUT" || err.code === "UND_ERR_CONNECT_TIMEOUT") {
+    return new DigestguardError("TIMEOUT", `Cannot finish ${target}: the registry did not answer in time (${err.code}).`, {
+      cause: error,
+      temporary: true,
+    });
+  }
+  const message = `${err.code ?? ""} ${err.message ?? ""}`;
+  if (TLS_ERROR.test(message)) {
+    return new DigestguardError(
+      "TLS",
+      `Cannot connect to ${request.url.origin} over TLS: ${err.message ?? err.code}. Pass --ca-file with the registry's CA, or mark the host insecure if you trust the network.`,
+      { cause: error, details: { tlsCode: err.code } },
+    );
+  }
+  return new DigestguardError("NETWORK", `Cannot reach ${request.url.origin} (${target}): ${err.message ?? err.code}.`, {
+    cause: error,
+    temporary: true,
+    details: { networkCode: err.code },
+  });
+}

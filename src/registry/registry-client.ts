@@ -1,0 +1,207 @@
+import { pipeline, type Readable } from "node:stream";
+import { DigestguardError } from "../errors/error.js";
+import type { Descriptor } from "../oci/descriptor.js";
+import { isDigest, type Digest } from "../oci/digest.js";
+import { MAX_MANIFEST_BYTES, parseManifest, type FetchedManifest } from "../oci/manifest.js";
+import { MANIFEST_ACCEPT } from "../oci/media-types.js";
+import { verifyingStream } from "../oci/verifying-stream.js";
+import { Authenticator } from "./auth/authenticator.js";
+import { findCredentials, type CredentialOptions } from "./auth/credentials.js";
+import { originEndpoint, readEndpoints, type Endpoint } from "./endpoints.js";
+import { HostSessions, type HostSettings } from "./host-session.js";
+import { firstHeader, HttpTransport, type HttpTimeouts } from "./http-transport.js";
+import { readLimited } from "./read-limited.js";
+import { RequestSender, type RequestStats } from "./request-sender.js";
+import type { RetryPolicy } from "./retry.js";
+import { pushBlob, pushManifest } from "./push.js";
+import { listTags } from "./tag-list.js";
+
+/** A repository in a registry: what every client call addresses. */
+export interface RepositoryName {
+  registry: string;
+  repository: string;
+}
+
+/** A tag or a digest inside a repository. */
+export interface ManifestTarget {
+  tag?: string;
+  digest?: Digest;
+}
+
+/** How the client reaches registries. */
+export interface RegistryClientOptions {
+  /** Settings for every host (flags `--insecure`, `--ca-file`). */
+  defaults?: HostSettings;
+  /** Per-host settings, keyed by host[:port] (config file). */
+  hosts?: Record<string, HostSettings>;
+  /** Registry name → mirror locations tried before it, for reads. */
+  mirrors?: Record<string, string[]>;
+  credentials?: CredentialOptions;
+  retry?: RetryPolicy;
+  timeouts?: Partial<HttpTimeouts>;
+  /** Connections kept per origin; bounds concurrency per host. */
+  connectionsPerHost?: number;
+}
+
+/** A manifest as a registry served it, with where it came from. */
+export interface RegistryManifest extends FetchedManifest {
+  /** The endpoint host that served it (a mirror or the registry). */
+  source: string;
+  /** The `Docker-Content-Digest` the registry claimed, when it differs from the bytes' digest. */
+  lyingDigestHeader?: string;
+}
+
+/**
+ * Talks the distribution API to registries: resolve, fetch manifests and
+ * blobs (verified), check existence, push, list tags. Reads go through the
+ * configured mirrors first, then the registry.
+ *
+ * @example
+ * ```ts
+ * const client = new RegistryClient();
+ * const repo = { registry: "127.0.0.1:5000", repository: "app" };
+ * const desc = await client.resolve(repo, { tag: "1.0" });
+ * await client.close();
+ * ```
+ */
+export class RegistryClient {
+  readonly #http: HttpTransport;
+  readonly #sender: RequestSender;
+  readonly #mirrors: Record<string, string[]>;
+
+  constructor(options: RegistryClientOptions = {}) {
+    this.#http = new HttpTransport({ timeouts: options.timeouts, connectionsPerOrigin: options.connectionsPerHost });
+    const settingsFor = (host: string): HostSettings => mergeSettings(options.defaults, options.hosts?.[host]);
+    const sessions = new HostSessions(this.#http, settingsFor, options.retry);
+    const auth = new Authenticator(this.#http, (host, repository, signal) =>
+      findCredentials(host === "registry-1.docker.io" ? "docker.io" : host, { ...options.credentials, repository, signal }));
+    this.#sender = new RequestSender(this.#http, sessions, auth, options.retry);
+    this.#mirrors = options.mirrors ?? {};
+  }
+
+  /** Requests sent so far, by kind. */
+  get stats(): RequestStats {
+    return this.#sender.stats;
+  }
+
+  /**
+   * What a tag or digest points to, by HEAD. Falls back to GET only when the
+   * registry gives no digest header (then the digest is computed from the bytes).
+   */
+  async resolve(repo: RepositoryName, target: ManifestTarget, options: { signal?: AbortSignal } = {}): Promise<Descriptor & { source: string }> {
+    return this.#read(repo, async (endpoint) => {
+      const res = await this.#sender.send(endpoint, repo.repository, {
+        method: "HEAD", path: `manifests/${manifestRef(target)}`, headers: { accept: MANIFEST_ACCEPT },
+        actions: ["pull"], doing: `resolve ${describe(repo, target)}`, signal: options.signal,
+      });
+      await res.body.dump();
+      const digest = firstHeader(res.headers, "docker-content-digest");
+      const size = Number(firstHeader(res.headers, "content-length"));
+      const mediaType = (firstHeader(res.headers, "content-type") ?? "").split(";")[0]?.trim() ?? "";
+      if (digest === undefined || !isDigest(digest) || !Number.isSafeInteger(size) || mediaType === "" ||
+        (target.digest !== undefined && digest !== target.digest)) {
+        const fetched = await this.#getManifest(endpoint, repo, target, options.signal);
+        return { mediaType: fetched.mediaType, digest: fetched.digest, size: fetched.size, source: endpoint.host };
+      }
+      return { mediaType, digest, size, source: endpoint.host };
+    });
+  }
+
+  /** The manifest at `target`: exact bytes, digest computed over them, parsed and validated. */
+  getManifest(repo: RepositoryName, target: ManifestTarget, options: { signal?: AbortSignal } = {}): Promise<RegistryManifest> {
+    return this.#read(repo, (endpoint) => this.#getManifest(endpoint, repo, target, options.signal));
+  }
+
+  /** A stream of the blob's bytes that errors unless they match `descriptor` exactly. */
+  getBlob(repo: RepositoryName, descriptor: Descriptor, options: { signal?: AbortSignal } = {}): Promise<Readable> {
+    return this.#read(repo, async (endpoint) => {
+      const res = await this.#sender.send(endpoint, repo.repository, {
+        method: "GET", path: `blobs/${descriptor.digest}`, actions: ["pull"],
+        doing: `fetch blob ${descriptor.digest} of ${repo.registry}/${repo.repository}`, signal: options.signal,
+      });
+      const verifier = verifyingStream(descriptor);
+      pipeline(res.body, verifier, () => undefined);
+      return verifier;
+    });
+  }
+
+  /** Whether the blob exists in the repository (HEAD). */
+  async blobExists(repo: RepositoryName, digest: Digest, options: { signal?: AbortSignal } = {}): Promise<boolean> {
+    const res = await this.#sender.send(originEndpoint(repo.registry), repo.repository, {
+      method: "HEAD", path: `blobs/${digest}`, actions: ["pull"], accept: [404],
+      doing: `check blob ${digest} in ${repo.registry}/${repo.repository}`, signal: options.signal,
+    });
+    await res.body.dump();
+    return res.status === 200;
+  }
+
+  /** Upload a blob unless it already exists; the registry verifies the digest on commit. */
+  async pushBlob(repo: RepositoryName, descriptor: Descriptor, content: Uint8Array | Readable, options: { signal?: AbortSignal } = {}): Promise<void> {
+    if (await this.blobExists(repo, descriptor.digest, options)) return;
+    await pushBlob(this.#sender, originEndpoint(repo.registry), repo, descriptor, content, options.signal);
+  }
+
+  /** Upload a manifest's exact bytes under a tag or its digest. */
+  pushManifest(repo: RepositoryName, bytes: Uint8Array, mediaType: string, options: { tag?: string; signal?: AbortSignal } = {}): Promise<Descriptor> {
+    return pushManifest(this.#sender, originEndpoint(repo.registry), repo, bytes, mediaType, options);
+  }
+
+  /** Every tag of the repository, following `Link` pagination. */
+  listTags(repo: RepositoryName, options: { pageSize?: number; signal?: AbortSignal } = {}): Promise<string[]> {
+    return this.#read(repo, (endpoint) => listTags(this.#sender, endpoint, repo, options));
+  }
+
+  /** Close pooled connections. */
+  close(): Promise<void> {
+    return this.#http.close();
+  }
+
+  async #getManifest(endpoint: Endpoint, repo: RepositoryName, target: ManifestTarget, signal?: AbortSignal): Promise<RegistryManifest> {
+    const what = `manifest ${describe(repo, target)}`;
+    const res = await this.#sender.send(endpoint, repo.repository, {
+      method: "GET", path: `manifests/${manifestRef(target)}`, headers: { accept: MANIFEST_ACCEPT },
+      actions: ["pull"], doing: `fetch ${what}`, signal,
+    });
+    const declared = Number(firstHeader(res.headers, "content-length"));
+    if (Number.isSafeInteger(declared) && declared > MAX_MANIFEST_BYTES) {
+      res.body.destroy();
+      throw new DigestguardError("MANIFEST_TOO_LARGE", `Cannot read ${what}: it declares ${declared} bytes, over the ${MAX_MANIFEST_BYTES}-byte limit.`);
+    }
+    const bytes = await readLimited(res.body, MAX_MANIFEST_BYTES, what);
+    const fetched = parseManifest(bytes, { contentType: firstHeader(res.headers, "content-type"), expectedDigest: target.digest });
+    const header = firstHeader(res.headers, "docker-content-digest");
+    return { ...fetched, source: endpoint.host, ...(header !== undefined && header !== fetched.digest ? { lyingDigestHeader: header } : {}) };
+  }
+
+  // Reads try each mirror, then the registry; a mirror's failure is only reported if the registry fails too.
+  async #read<T>(repo: RepositoryName, operation: (endpoint: Endpoint) => Promise<T>): Promise<T> {
+    const endpoints = readEndpoints(repo.registry, this.#mirrors);
+    let lastError: unknown;
+    for (const endpoint of endpoints) {
+      try {
+        return await operation(endpoint);
+      } catch (error) {
+        if (!endpoint.mirror || (error instanceof DigestguardError && error.code === "ABORTED")) throw error;
+        lastError = error;
+      }
+    }
+    throw lastError;
+  }
+}
+
+function manifestRef(target: ManifestTarget): string {
+  const ref = target.digest ?? target.tag;
+  if (ref === undefined) throw new DigestguardError("USAGE", "Cannot address a manifest without a tag or digest.");
+  return ref;
+}
+
+function describe(repo: RepositoryName, target: ManifestTarget): string {
+  return `${repo.registry}/${repo.repository}${target.tag ? `:${target.tag}` : ""}${target.digest ? `@${target.digest}` : ""}`;
+}
+
+function mergeSettings(defaults: HostSettings | undefined, host: HostSettings | undefined): HostSettings {
+  return {
+    insecure: host?.insecure ?? defaults?.insecure ?? false,
+    caFiles: [...(defaults?.caFiles ?? []), ...(host?.caFiles ?? [])],
+  };
+}

@@ -1,0 +1,44 @@
+import type { Readable } from "node:stream";
+import type { Descriptor } from "../oci/descriptor.js";
+import type { Digest } from "../oci/digest.js";
+import type { FetchedManifest } from "../oci/manifest.js";
+
+/** What to look up in a store: a tag or a digest (a digest wins when both are given). */
+export interface Target {
+  tag?: string;
+  digest?: Digest;
+}
+
+/** Options every store call takes. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * One repository's worth of content, wherever it lives: a registry
+ * repository, an OCI image-layout folder, or the local cache. Features talk
+ * only to this interface so the same code verifies, mirrors and pins from
+ * any source.
+ *
+ * Every read is verified: `fetchManifest` checks the digest of the bytes it
+ * returns when the target is a digest, and `fetchBlob` returns a stream that
+ * errors (never ends normally) if the bytes do not match the descriptor.
+ */
+export interface ContentStore {
+  /** Human-readable location, e.g. `docker://127.0.0.1:5000/app` or `oci:/tmp/layout`. */
+  readonly location: string;
+  /** Descriptor of what `target` points to, as cheaply as the store allows (HEAD on a registry). */
+  resolve(target: Target, options?: CallOptions): Promise<Descriptor>;
+  /** The manifest at `target`, with its exact bytes and computed digest. */
+  fetchManifest(target: Target, options?: CallOptions): Promise<FetchedManifest>;
+  /** A verifying stream of the blob's bytes. */
+  fetchBlob(descriptor: Descriptor, options?: CallOptions): Promise<Readable>;
+  /** Whether a blob (or manifest, by digest) is present. */
+  exists(descriptor: Descriptor, options?: CallOptions): Promise<boolean>;
+  /** Store a blob; its bytes are verified against `descriptor` before it becomes visible. */
+  pushBlob(descriptor: Descriptor, content: Readable | Uint8Array, options?: CallOptions): Promise<void>;
+  /** Store a manifest's exact bytes, under its digest and optionally a tag. */
+  pushManifest(bytes: Uint8Array, mediaType: string, options?: CallOptions & { tag?: string }): Promise<Descriptor>;
+  /** Every tag in the repository, in the store's order. */
+  listTags(options?: CallOptions): Promise<string[]>;
+}

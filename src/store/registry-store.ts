@@ -1,0 +1,64 @@
+import type { Readable } from "node:stream";
+import { DigestguardError, ExitCode } from "../errors/error.js";
+import type { Descriptor } from "../oci/descriptor.js";
+import { isManifestMediaType } from "../oci/media-types.js";
+import type { FetchedManifest } from "../oci/manifest.js";
+import type { RegistryClient, RepositoryName } from "../registry/registry-client.js";
+import type { CallOptions, ContentStore, Target } from "./content-store.js";
+
+/**
+ * A registry repository seen as a {@link ContentStore}: the same calls that
+ * read an OCI layout folder read `docker://` locations.
+ *
+ * @example
+ * ```ts
+ * const store = new RegistryStore(new RegistryClient(), { registry: "127.0.0.1:5000", repository: "app" });
+ * const manifest = await store.fetchManifest({ tag: "1.0" });
+ * ```
+ */
+export class RegistryStore implements ContentStore {
+  readonly location: string;
+
+  constructor(
+    readonly client: RegistryClient,
+    readonly repo: RepositoryName,
+  ) {
+    this.location = `docker://${repo.registry}/${repo.repository}`;
+  }
+
+  resolve(target: Target, options: CallOptions = {}): Promise<Descriptor> {
+    return this.client.resolve(this.repo, target, options);
+  }
+
+  fetchManifest(target: Target, options: CallOptions = {}): Promise<FetchedManifest> {
+    return this.client.getManifest(this.repo, target, options);
+  }
+
+  fetchBlob(descriptor: Descriptor, options: CallOptions = {}): Promise<Readable> {
+    return this.client.getBlob(this.repo, descriptor, options);
+  }
+
+  async exists(descriptor: Descriptor, options: CallOptions = {}): Promise<boolean> {
+    if (!isManifestMediaType(descriptor.mediaType)) return this.client.blobExists(this.repo, descriptor.digest, options);
+    // Registries keep manifests apart from blobs: a manifest is only found under /manifests/.
+    try {
+      await this.client.resolve(this.repo, { digest: descriptor.digest }, options);
+      return true;
+    } catch (error) {
+      if (error instanceof DigestguardError && error.exitCode === ExitCode.notFound) return false;
+      throw error;
+    }
+  }
+
+  pushBlob(descriptor: Descriptor, content: Readable | Uint8Array, options: CallOptions = {}): Promise<void> {
+    return this.client.pushBlob(this.repo, descriptor, content, options);
+  }
+
+  pushManifest(bytes: Uint8Array, mediaType: string, options: CallOptions & { tag?: string } = {}): Promise<Descriptor> {
+    return this.client.pushManifest(this.repo, bytes, mediaType, options);
+  }
+
+  listTags(options: CallOptions = {}): Promise<string[]> {
+    return this.client.listTags(this.repo, options);
+  }
+}
