@@ -1,0 +1,51 @@
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { RegistryClient } from "./registry-client.js";
+import { nextLink } from "./tag-list.js";
+
+const ALL_TAGS = Array.from({ length: 7 }, (_, i) => `v${i}`);
+let server: Server;
+let host: string;
+const seen: string[] = [];
+
+// A minimal paginating tags endpoint, as distribution 3 and most hosted registries serve it.
+before(async () => {
+  server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://x");
+    seen.push(url.pathname + url.search);
+    if (url.pathname === "/v2/") return void res.writeHead(200).end("{}");
+    const n = Number(url.searchParams.get("n") ?? ALL_TAGS.length);
+    const start = url.searchParams.has("last") ? ALL_TAGS.indexOf(url.searchParams.get("last") as string) + 1 : 0;
+    const page = ALL_TAGS.slice(start, start + n);
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (start + n < ALL_TAGS.length) headers["link"] = `</v2/app/tags/list?n=${n}&last=${page.at(-1)}>; rel="next"`;
+    res.writeHead(200, headers).end(JSON.stringify({ name: "app", tags: page }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+test("listTags follows Link headers page by page over plain HTTP on loopback", async () => {
+  const client = new RegistryClient({ credentials: { authFile: "/nonexistent" } });
+  try {
+    assert.deepEqual(await client.listTags({ registry: host, repository: "app" }, { pageSize: 3 }), ALL_TAGS);
+  } finally {
+    await client.close();
+  }
+  assert.deepEqual(seen.filter((p) => p.includes("tags")), [
+    "/v2/app/tags/list?n=3",
+    "/v2/app/tags/list?n=3&last=v2",
+    "/v2/app/tags/list?n=3&last=v5",
+  ]);
+});
+
+test("nextLink reads rel=next among several links", () => {
+  const base = new URL("https://r.example/v2/app/tags/list");
+  assert.equal(nextLink('</a>; rel="prev", </v2/app/tags/list?last=x>; rel="next"', base)?.href, "https://r.example/v2/app/tags/list?last=x");
+  assert.equal(nextLink("</a>; rel=next", base)?.href, "https://r.example/a");
+  assert.equal(nextLink('</a>; rel="prev"', base), undefined);
+  assert.equal(nextLink(undefined, base), undefined);
+});
