@@ -107,7 +107,7 @@ export class HttpTransport {
         headersTimeout: this.#timeouts.headersMs,
         bodyTimeout: this.#timeouts.bodyMs,
       });
-      return { status: response.statusCode, headers: response.headers, body: response.body, url: request.url };
+      return { status: response.statusCode, headers: response.headers, body: withTypedErrors(response.body, request), url: request.url };
     } catch (error) {
       throw networkError(error, request);
     }
@@ -159,6 +159,15 @@ function trustedCas(extra: string[]): string[] {
     }
   }
   return cas;
+}
+
+// undici fails a body that stalls or is cut off by destroying it with its own
+// error; translating that error as it is raised means every consumer (text(),
+// async iteration, pipeline) sees a typed, retryable DigestguardError instead.
+function withTypedErrors(body: HttpResponse["body"], request: HttpRequest): HttpResponse["body"] {
+  const destroy = body.destroy.bind(body);
+  body.destroy = (error?: Error) => destroy(error === undefined || error === null ? error : networkError(error, request));
+  return body;
 }
 
 const TLS_ERROR = /CERT|SSL|TLS|self[- ]signed|unable to (verify|get)|EPROTO|wrong version/i;
