@@ -40,7 +40,7 @@ export async function registryError(response: HttpResponse, doing: string): Prom
   const summary = entries.map((e) => `${e.code}${e.message ? `: ${e.message}` : ""}${detailText(e.detail)}`).join("; ");
   const status = response.status;
   const temporary = status === 429 || status >= 500;
-  const code = errorCodeFor(status, first?.code);
+  const code = errorCodeFor(status, first?.code, response.url);
   const retryAfterMs = parseRetryAfter(firstHeader(response.headers, "retry-after"));
   const said = summary ? ` — registry says ${summary}` : "";
   return new DigestguardError(code, `Cannot ${doing}: HTTP ${status}${said}.${adviceFor(code)}`, {
@@ -49,15 +49,25 @@ export async function registryError(response: HttpResponse, doing: string): Prom
   });
 }
 
-function errorCodeFor(status: number, registryCode: string | undefined): ErrorCode {
+function errorCodeFor(status: number, registryCode: string | undefined, url: URL | undefined): ErrorCode {
   const mapped = registryCode === undefined ? undefined : CODE_BY_REGISTRY_CODE[registryCode];
   if (mapped !== undefined) return mapped;
   if (status === 401) return "UNAUTHORIZED";
   if (status === 403) return "DENIED";
-  if (status === 404) return "NOT_FOUND";
+  if (status === 404) return notFoundCode(url);
   if (status === 429) return "TOO_MANY_REQUESTS";
   if (status >= 500) return "REGISTRY_UNAVAILABLE";
   return "REGISTRY_ERROR";
+}
+
+// A 404 to HEAD has no body to say what is missing, but the API path does;
+// without this, resolving a missing tag would be NOT_FOUND while fetching it
+// is MANIFEST_UNKNOWN, and scripts matching on the code would see both.
+function notFoundCode(url: URL | undefined): ErrorCode {
+  const path = url?.pathname ?? "";
+  if (/^\/v2\/.+\/manifests\/[^/]+$/.test(path)) return "MANIFEST_UNKNOWN";
+  if (/^\/v2\/.+\/blobs\/[^/]+$/.test(path)) return "BLOB_UNKNOWN";
+  return "NOT_FOUND";
 }
 
 function adviceFor(code: ErrorCode): string {
