@@ -63,10 +63,42 @@ export async function readAuthFile(path: string): Promise<AuthFile | undefined> 
   const record = parsed as Record<string, unknown>;
   return {
     path,
-    auths: objectOrEmpty(record["auths"]) as AuthFile["auths"],
-    credHelpers: objectOrEmpty(record["credHelpers"]) as AuthFile["credHelpers"],
+    auths: authEntries(record["auths"], path),
+    credHelpers: helperNames(record["credHelpers"], path),
     ...(typeof record["credsStore"] === "string" && record["credsStore"] !== "" ? { credsStore: record["credsStore"] } : {}),
   };
+}
+
+// Shapes are checked on reading: a number or object where a string belongs
+// would otherwise surface later as a bare TypeError from inside the lookup.
+// Messages name the file and the registry key, never a value.
+function authEntries(value: unknown, path: string): AuthFile["auths"] {
+  const entries: AuthFile["auths"] = {};
+  for (const [key, entry] of Object.entries(objectOrEmpty(value))) {
+    if (entry === null) continue; // docker reads a null entry as an empty one
+    if (typeof entry !== "object" || Array.isArray(entry)) throw malformed(path, `the "auths" entry for ${key} is not an object`);
+    for (const field of ["auth", "identitytoken", "username", "password"]) {
+      const fieldValue = (entry as Record<string, unknown>)[field];
+      if (fieldValue !== undefined && fieldValue !== null && typeof fieldValue !== "string") {
+        throw malformed(path, `"${field}" in the "auths" entry for ${key} is not a string`);
+      }
+    }
+    entries[key] = entry as AuthFile["auths"][string];
+  }
+  return entries;
+}
+
+function helperNames(value: unknown, path: string): AuthFile["credHelpers"] {
+  const helpers: AuthFile["credHelpers"] = {};
+  for (const [key, helper] of Object.entries(objectOrEmpty(value))) {
+    if (typeof helper !== "string") throw malformed(path, `the "credHelpers" value for ${key} is not a string`);
+    helpers[key] = helper;
+  }
+  return helpers;
+}
+
+function malformed(path: string, why: string): DigestguardError {
+  return new DigestguardError("CREDENTIALS_ERROR", `Cannot read auth file ${path}: ${why}.`);
 }
 
 function objectOrEmpty(value: unknown): Record<string, unknown> {
