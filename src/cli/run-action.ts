@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { DigestguardError, ExitCode } from "../errors/error.js";
 
 /** What an action gets: a signal that fires on Ctrl-C. */
@@ -18,6 +19,8 @@ export interface ActionContext {
  */
 export async function runAction(action: (context: ActionContext) => Promise<number>): Promise<void> {
   const controller = new AbortController();
+  // Every in-flight request listens on this one signal; many at once is expected, not a leak.
+  setMaxListeners(0, controller.signal);
   const onInterrupt = (): void => {
     if (controller.signal.aborted) process.exit(ExitCode.interrupted);
     controller.abort();

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the integration tests and benchmarks use, only
+# when missing: the real CNCF registry, skopeo (the independent cross-check),
+# openssl (test CAs), zstd (zstd layers). Needs root or passwordless sudo.
+set -euo pipefail
+
+declare -A needed=(
+  [docker-registry]=/usr/bin/docker-registry
+  [skopeo]=/usr/bin/skopeo
+  [openssl]=/usr/bin/openssl
+  [zstd]=/usr/bin/zstd
+)
+missing=()
+for package in "${!needed[@]}"; do
+  [ -x "${needed[$package]}" ] || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "Installing Debian packages for the tests: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
