@@ -62,11 +62,14 @@ export class Authenticator {
     request: { realm: string; service: string | undefined; scopes: string[]; credentials: Credentials | undefined; signal?: AbortSignal },
   ): Promise<BearerToken> {
     const key = tokenKey(session, request.scopes);
-    const cached = this.#tokens.get(key);
-    if (cached !== undefined) {
+    for (let cached = this.#tokens.get(key); cached !== undefined; cached = this.#tokens.get(key)) {
       const token = await cached.catch(() => undefined);
       if (token !== undefined && token.expiresAt > Date.now()) return token;
-      if (this.#tokens.get(key) === cached) this.#tokens.delete(key);
+      if (this.#tokens.get(key) === cached) {
+        this.#tokens.delete(key);
+        break;
+      }
+      // Another caller began a refresh while this one waited: share it rather than start one more.
     }
     const pending = fetchToken(this.http, { ...request, tls: session.tls });
     pending.catch(() => this.#tokens.delete(key));
