@@ -1,0 +1,31 @@
+/**
+ * digestguard's library API: everything the CLI does is a call into these.
+ *
+ * @example
+ * ```ts
+ * import { parseReference, RegistryClient, RegistryStore, inspectImage } from "digestguard";
+ * ```
+ */
+export { DigestguardError, ExitCode, ERROR_CODES, type ErrorCode } from "./errors/error.js";
+export { parseDigest, isDigest, digestOf, createDigestHasher, EMPTY_SHA256, type Digest, type DigestAlgorithm } from "./oci/digest.js";
+export {
+  parseReference, parseRepository, formatReference, familiarReference, withDigest, isDockerHub, type Reference,
+} from "./oci/reference.js";
+export { parsePlatform, formatPlatform, normalizePlatform, platformMatches } from "./oci/platform.js";
+export type { Descriptor, Platform } from "./oci/descriptor.js";
+export { MediaType, MANIFEST_ACCEPT, isManifestMediaType } from "./oci/media-types.js";
+export { parseManifest, manifestDescriptor, MAX_MANIFEST_BYTES, type Manifest, type ImageIndex, type ImageManifest, type FetchedManifest } from "./oci/manifest.js";
+export { parseImageConfig, type ImageConfig } from "./oci/image-config.js";
+export { selectPlatform, imagePlatforms } from "./oci/select-platform.js";
+export { verifyingStream } from "./oci/verifying-stream.js";
+export { RegistryClient, type RegistryClientOptions, type RepositoryName, type RegistryManifest } from "./registry/registry-client.js";
+export { findCredentials, type Credentials } from "./registry/auth/credentials.js";
+export type { ContentStore, Target } from "./store/content-store.js";
+export { RegistryStore } from "./store/registry-store.js";
+export { OciLayoutStore } from "./store/oci-layout.js";
+export { openLocation, parseLocation, type Location } from "./store/open-location.js";
+export { inspectImage, type InspectReport } from "./inspect/inspect-image.js";
+export { resolveDigests, type DigestResult } from "./digest/resolve-digests.js";
+export { buildImage, type ImageSpec, type BuiltImage } from "./imagebuild/image.js";
+export { writeImage } from "./imagebuild/write-image.js";
+export { loadConfig } from "./config/load-config.js";
