@@ -35,7 +35,9 @@ export async function withRetry<T>(
       return await operation(attempt);
     } catch (error) {
       if (!(error instanceof DigestguardError) || !error.temporary || attempt >= policy.attempts) throw error;
-      if (options.signal?.aborted) throw error;
+      if (options.signal?.aborted) {
+        throw new DigestguardError("ABORTED", "Cannot retry: the operation was cancelled.", { cause: error });
+      }
       const waitMs = retryDelay(error, attempt, policy);
       options.onRetry?.(error, waitMs);
       await sleep(waitMs, undefined, { signal: options.signal }).catch(() => {

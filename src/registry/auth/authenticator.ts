@@ -52,6 +52,8 @@ export class Authenticator {
     let found = this.#credentials.get(key);
     if (found === undefined) {
       found = this.lookup(host, repository, signal);
+      // A failed lookup (helper timed out) is not remembered: the next request asks again.
+      found.catch(() => this.#credentials.delete(key));
       this.#credentials.set(key, found);
     }
     return found;

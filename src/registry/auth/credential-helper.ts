@@ -53,10 +53,18 @@ function runHelper(
         if (error === null) return resolve({ stdout });
         const reason = (error as NodeJS.ErrnoException).code === "ENOENT"
           ? `${program} is not installed or not on PATH`
-          : `${(stdout || stderr).trim().slice(0, 200) || error.message}`;
+          : helperFailureText(stdout, stderr) ?? error.message;
         resolve({ stdout: "", failure: reason });
       },
     );
     child.stdin?.end(serverUrl);
   });
+}
+
+// docker-credential-helpers report errors on stdout; quote what they said
+// unless it looks like it could hold a secret (a JSON payload).
+function helperFailureText(stdout: string, stderr: string): string | undefined {
+  const text = (stderr.trim() || stdout.trim()).slice(0, 200);
+  if (text === "" || /secret|password|token|[{}]/i.test(text)) return undefined;
+  return text;
 }

@@ -102,5 +102,7 @@ function readToken(text: string, realm: URL): BearerToken {
   const expiresIn = typeof body.expires_in === "number" && body.expires_in > 0 ? body.expires_in : DEFAULT_EXPIRES_IN_S;
   const issuedAt = typeof body.issued_at === "string" ? Date.parse(body.issued_at) : Number.NaN;
   const start = Number.isNaN(issuedAt) || issuedAt > Date.now() ? Date.now() : issuedAt;
-  return { token, expiresAt: start + expiresIn * 1000 - EXPIRY_MARGIN_MS };
+  // A short-lived token keeps half its life rather than being born expired.
+  const margin = Math.min(EXPIRY_MARGIN_MS, (expiresIn * 1000) / 2);
+  return { token, expiresAt: start + expiresIn * 1000 - margin };
 }
