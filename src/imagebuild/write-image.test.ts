@@ -53,6 +53,7 @@ function recordingStore(inner: ContentStore, pushed: string[]): ContentStore {
     resolve: (target, options) => inner.resolve(target, options),
     fetchManifest: (target, options) => inner.fetchManifest(target, options),
     fetchBlob: (descriptor, options) => inner.fetchBlob(descriptor, options),
+    openBlobAt: (descriptor, offset, options) => inner.openBlobAt(descriptor, offset, options),
     exists: (descriptor, options) => inner.exists(descriptor, options),
     listTags: (options) => inner.listTags(options),
     pushBlob: async (descriptor: Descriptor, content, options) => {

@@ -113,15 +113,34 @@ export class RegistryClient {
   }
 
   /** A stream of the blob's bytes that errors unless they match `descriptor` exactly. */
-  getBlob(repo: RepositoryName, descriptor: Descriptor, options: { signal?: AbortSignal } = {}): Promise<Readable> {
+  async getBlob(repo: RepositoryName, descriptor: Descriptor, options: { signal?: AbortSignal } = {}): Promise<Readable> {
+    const { stream } = await this.openBlob(repo, descriptor, options);
+    const verifier = verifyingStream(descriptor);
+    pipeline(stream, verifier, () => undefined);
+    return verifier;
+  }
+
+  /**
+   * The blob's raw bytes from `offset` on (an HTTP Range request), NOT
+   * verified: for a resumable download that verifies the whole blob itself.
+   * `offset` in the result is where the bytes really start — 0 when the
+   * registry ignored the Range and sent everything.
+   */
+  openBlob(
+    repo: RepositoryName,
+    descriptor: Descriptor,
+    options: { offset?: number; signal?: AbortSignal } = {},
+  ): Promise<{ stream: Readable; offset: number; source: string }> {
+    const offset = options.offset ?? 0;
     return this.#read(repo, async (endpoint) => {
       const res = await this.#sender.send(endpoint, repo.repository, {
         method: "GET", path: `blobs/${descriptor.digest}`, actions: ["pull"],
+        headers: offset > 0 ? { range: `bytes=${offset}-` } : {},
         doing: `fetch blob ${descriptor.digest} of ${repo.registry}/${repo.repository}`, signal: options.signal,
       });
-      const verifier = verifyingStream(descriptor);
-      pipeline(res.body, verifier, () => undefined);
-      return verifier;
+      const range = /^bytes (\d+)-/.exec(firstHeader(res.headers, "content-range") ?? "");
+      const start = res.status === 206 && range !== null ? Number(range[1]) : 0;
+      return { stream: res.body, offset: start, source: endpoint.host };
     });
   }
 

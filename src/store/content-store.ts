@@ -33,6 +33,12 @@ export interface ContentStore {
   fetchManifest(target: Target, options?: CallOptions): Promise<FetchedManifest>;
   /** A verifying stream of the blob's bytes. */
   fetchBlob(descriptor: Descriptor, options?: CallOptions): Promise<Readable>;
+  /**
+   * The blob's raw bytes from `offset` on, NOT verified, and where they really
+   * start (0 when the store cannot seek). For resumable copies that verify the
+   * whole blob themselves.
+   */
+  openBlobAt(descriptor: Descriptor, offset: number, options?: CallOptions): Promise<{ stream: Readable; offset: number }>;
   /** Whether a blob (or manifest, by digest) is present. */
   exists(descriptor: Descriptor, options?: CallOptions): Promise<boolean>;
   /** Store a blob; its bytes are verified against `descriptor` before it becomes visible. */

@@ -80,6 +80,17 @@ export class OciLayoutStore implements ContentStore {
 
   async fetchBlob(descriptor: Descriptor, options: CallOptions = {}): Promise<Readable> {
     const digest = parseDigest(descriptor.digest);
+    const { stream: file } = await this.openBlobAt(descriptor, 0, options);
+    const verified = verifyingStream({ digest, size: descriptor.size }, { what: `blob ${digest} in ${this.location}` });
+    if (options.signal !== undefined) addAbortSignal(options.signal, verified);
+    // Errors of either stream surface on `verified`, which is what the caller reads.
+    pipeline(file, verified, () => undefined);
+    return verified;
+  }
+
+  /** The blob file's bytes from `offset` on, unverified. */
+  async openBlobAt(descriptor: Descriptor, offset: number, options: CallOptions = {}): Promise<{ stream: Readable; offset: number }> {
+    const digest = parseDigest(descriptor.digest);
     const path = this.blobPath(digest);
     let handle: FileHandle;
     try {
@@ -93,12 +104,7 @@ export class OciLayoutStore implements ContentStore {
       }
       throw fileSystemError("read blob", path, error, options.signal);
     }
-    const file = handle.createReadStream({ highWaterMark: 1 << 20 });
-    const verified = verifyingStream({ digest, size: descriptor.size }, { what: `blob ${digest} in ${this.location}` });
-    if (options.signal !== undefined) addAbortSignal(options.signal, verified);
-    // Errors of either stream surface on `verified`, which is what the caller reads.
-    pipeline(file, verified, () => undefined);
-    return verified;
+    return { stream: handle.createReadStream({ highWaterMark: 1 << 20, start: offset }), offset };
   }
 
   /** Whether the blob is present with the descriptor's size (a wrong size is damage, not presence). */

@@ -38,6 +38,10 @@ export class RegistryStore implements ContentStore {
     return this.client.getBlob(this.repo, descriptor, options);
   }
 
+  openBlobAt(descriptor: Descriptor, offset: number, options: CallOptions = {}): Promise<{ stream: Readable; offset: number }> {
+    return this.client.openBlob(this.repo, descriptor, { ...options, offset });
+  }
+
   async exists(descriptor: Descriptor, options: CallOptions = {}): Promise<boolean> {
     if (!isManifestMediaType(descriptor.mediaType)) return this.client.blobExists(this.repo, descriptor.digest, options);
     // Registries keep manifests apart from blobs: a manifest is only found under /manifests/.
