@@ -15,7 +15,7 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
  */
 export function buildProgram(): Command {
   const program = new Command("digestguard")
-    .description("Keep container base images trustworthy: inspect, resolve and verify images by digest.")
+    .description("Keep container base images trustworthy: inspect, resolve, verify and cache images by digest.")
     .version(VERSION)
     .option("--config <file>", "digestguard.yaml to use (default: ./digestguard.yaml, or $DIGESTGUARD_CONFIG)")
     .option("--insecure", "allow plain HTTP and unverified TLS for every registry (loopback hosts fall back to HTTP anyway)")
@@ -80,6 +80,49 @@ Examples:
   $ digestguard tags --json oci:./demo-layout`)
     .action((repo: string, _flags: object, command: Command) =>
       runAction(async (ctx) => (await import("./commands/tags.js")).tagsCommand(repo, command.optsWithGlobals(), ctx)));
+
+  program
+    .command("verify")
+    .description("pull every blob of an image and prove it matches its digest; say which platform, which layer, expected vs actual")
+    .argument("<refs...>", "image references or locations")
+    .option("--platform <os/arch[/variant]>", "verify one platform of an index (default: every platform)")
+    .option("--deep", "also decompress each layer and check it against the config's rootfs.diff_ids")
+    .option("--manifests-only", "check manifests and configs only (fast)")
+    .option("--cache", "commit the verified blobs to the local cache")
+    .option("--offline", "re-verify from the local cache alone")
+    .option("--cache-dir <dir>", "cache folder (default $DIGESTGUARD_CACHE_DIR or ~/.cache/digestguard)")
+    .option("--concurrency <n>", "blobs verified at once (default 3)")
+    .option("-q, --quiet", "print failures and the summary only")
+    .addHelpText("after", `
+Exit code 0 only when everything verified; 6 when content does not match its
+digest, size or diff_id; 3 when something is missing.
+
+Examples:
+  $ digestguard verify alpine:3.19
+  $ digestguard verify --deep --platform linux/amd64 127.0.0.1:5000/app:1.0
+  $ digestguard verify --cache ruby:3.3-slim && digestguard verify --offline ruby:3.3-slim
+  $ digestguard verify --json oci:./layout:1.0`)
+    .action((refs: string[], _flags: object, command: Command) =>
+      runAction(async (ctx) => (await import("./commands/verify.js")).verifyCommand(refs, command.optsWithGlobals(), ctx)));
+
+  const cache = program.command("cache").description("the local content cache: list, verify, prune");
+  const cacheDir = (): Option => new Option("--cache-dir <dir>", "cache folder (default $DIGESTGUARD_CACHE_DIR or ~/.cache/digestguard)");
+  cache.command("ls").description("list cached blobs and sizes").addOption(cacheDir())
+    .addHelpText("after", "\nExample:\n  $ digestguard cache ls --json")
+    .action((_flags: object, command: Command) =>
+      runAction(async () => (await import("./commands/cache.js")).cacheListCommand(command.optsWithGlobals())));
+  cache.command("verify").description("re-hash every cached blob; quarantine bad ones (exit 6 if any)").addOption(cacheDir())
+    .addHelpText("after", "\nExample:\n  $ digestguard cache verify")
+    .action((_flags: object, command: Command) =>
+      runAction(async (ctx) => (await import("./commands/cache.js")).cacheVerifyCommand(command.optsWithGlobals(), ctx)));
+  cache.command("prune").description("remove blobs by age, size or reachability (like docker builder prune)").addOption(cacheDir())
+    .option("--older-than <duration>", "not used for this long, e.g. 7d, 12h")
+    .option("--max-size <size>", "then least recently used until at most this big, e.g. 10GB")
+    .option("--unreferenced", "not reachable from any cached reference")
+    .option("--dry-run", "only say what would be removed")
+    .addHelpText("after", "\nExamples:\n  $ digestguard cache prune --older-than 30d --dry-run\n  $ digestguard cache prune --unreferenced --max-size 20GB")
+    .action((_flags: object, command: Command) =>
+      runAction(async (ctx) => (await import("./commands/cache.js")).cachePruneCommand(command.optsWithGlobals(), ctx)));
 
   program
     .command("demo")

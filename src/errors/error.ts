@@ -71,6 +71,7 @@ const EXIT_CODE_BY_ERROR = {
   REGISTRY_ERROR: ExitCode.unavailable,
   REDIRECT_REFUSED: ExitCode.unavailable,
   DIGEST_MISMATCH: ExitCode.integrity,
+  DIFF_ID_MISMATCH: ExitCode.integrity,
   SIZE_MISMATCH: ExitCode.integrity,
   MANIFEST_INVALID: ExitCode.integrity,
   MANIFEST_TOO_LARGE: ExitCode.integrity,

@@ -30,7 +30,7 @@ export function verifyingStream(expected: ExpectedContent, options: { what?: str
     transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
       received += chunk.length;
       if (received > expected.size) {
-        callback(contentError("SIZE_MISMATCH", what, expected, received, undefined));
+        callback(contentMismatchError("SIZE_MISMATCH", what, expected, received, undefined));
         return;
       }
       hasher.update(chunk);
@@ -38,12 +38,12 @@ export function verifyingStream(expected: ExpectedContent, options: { what?: str
     },
     flush(callback: TransformCallback) {
       if (received !== expected.size) {
-        callback(contentError("SIZE_MISMATCH", what, expected, received, undefined));
+        callback(contentMismatchError("SIZE_MISMATCH", what, expected, received, undefined));
         return;
       }
       const actual = hasher.digest();
       if (actual !== expected.digest) {
-        callback(contentError("DIGEST_MISMATCH", what, expected, received, actual));
+        callback(contentMismatchError("DIGEST_MISMATCH", what, expected, received, actual));
         return;
       }
       callback();
@@ -56,11 +56,16 @@ export function verifyingStream(expected: ExpectedContent, options: { what?: str
  * other small documents that are read whole).
  */
 export function verifyBytes(bytes: Uint8Array, expected: ExpectedContent, what: string, actual: Digest): void {
-  if (bytes.length !== expected.size) throw contentError("SIZE_MISMATCH", what, expected, bytes.length, undefined);
-  if (actual !== expected.digest) throw contentError("DIGEST_MISMATCH", what, expected, bytes.length, actual);
+  if (bytes.length !== expected.size) throw contentMismatchError("SIZE_MISMATCH", what, expected, bytes.length, undefined);
+  if (actual !== expected.digest) throw contentMismatchError("DIGEST_MISMATCH", what, expected, bytes.length, actual);
 }
 
-function contentError(
+/**
+ * The typed error for content that does not match its descriptor, with the
+ * details reports and `diagnose` read: expected/actual digest, expected size,
+ * bytes received. A short read is marked temporary (a resumable condition).
+ */
+export function contentMismatchError(
   code: "SIZE_MISMATCH" | "DIGEST_MISMATCH",
   what: string,
   expected: ExpectedContent,

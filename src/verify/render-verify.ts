@@ -1,0 +1,78 @@
+import { ERROR_CODES, ExitCode, type ErrorCode } from "../errors/error.js";
+import type { BlobCheck, CheckFailure, ManifestCheck, VerifyReport } from "./verify-report.js";
+
+/**
+ * Render a verify report for a terminal: one line per check, and for each
+ * failure the expected and actual digest and size and what the mismatch
+ * means. `quiet` prints failures and the summary only.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(renderVerify(report));
+ * ```
+ */
+export function renderVerify(report: VerifyReport, options: { quiet?: boolean } = {}): string {
+  const lines = [`verify ${report.reference}${report.digest ? `  ${report.digest}` : ""}  (${report.kind ?? "?"}, ${report.mode})`];
+  for (const m of report.manifests) if (!options.quiet || m.status === "failed") lines.push(...manifestLines(m));
+  for (const b of report.blobs) if (!options.quiet || b.status === "failed") lines.push(...blobLines(b));
+  for (const p of report.problems) lines.push(`  FAILED  ${p.platform ?? "image"}: ${p.message}`);
+  const t = report.totals;
+  lines.push(report.ok
+    ? `Result: OK — ${t.blobs} blobs, ${formatBytes(t.bytes)} verified in ${t.seconds.toFixed(1)} s`
+    : `Result: FAILED — ${t.failed} problem${t.failed === 1 ? "" : "s"} (${t.blobs} blobs checked, ${formatBytes(t.bytes)} verified in ${t.seconds.toFixed(1)} s)`);
+  return `${lines.join("\n")}\n`;
+}
+
+function manifestLines(m: ManifestCheck): string[] {
+  const what = m.platform ? `${m.platform} manifest` : "manifest";
+  return [`  ${status(m.status)}  ${what.padEnd(26)} ${m.digest}`, ...failureLines(m.failure, m.size)];
+}
+
+function blobLines(b: BlobCheck): string[] {
+  const what = `${b.platform ? `${b.platform} ` : ""}${b.role}${b.layerIndex !== undefined ? ` ${b.layerIndex}` : ""}`;
+  const diff = b.diffId?.status === "ok" ? "  diff_id ok" : "";
+  const resumed = b.resumes ? `  (resumed ${b.resumes}×)` : "";
+  return [`  ${status(b.status)}  ${what.padEnd(26)} ${b.digest}  ${formatBytes(b.size)}${diff}${resumed}`, ...failureLines(b.failure, b.size)];
+}
+
+function failureLines(f: CheckFailure | undefined, size: number): string[] {
+  if (f === undefined) return [];
+  const lines = [`          ${f.meaning} [${f.code}]`];
+  if (f.expectedDigest) lines.push(`          expected ${f.expectedDigest}${f.code === "DIFF_ID_MISMATCH" ? " (diff_id)" : ` (${size} bytes)`}`);
+  if (f.actualDigest || f.received !== undefined) {
+    lines.push(`          actual   ${f.actualDigest ?? "(not hashed: size differs)"}${f.received !== undefined ? ` (${f.received} bytes received)` : ""}`);
+  }
+  if (!f.expectedDigest) lines.push(`          ${f.message}`);
+  return lines;
+}
+
+function status(s: string): string {
+  return s === "ok" ? "ok    " : s === "skipped" ? "skip  " : "FAILED";
+}
+
+/** Human-readable size: 1.5 KB, 23.4 MB. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ["KB", "MB", "GB", "TB"];
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/**
+ * The process exit code for a set of reports: 0 when all verified, else the
+ * documented exit code of the first failure's error code (6 for any content
+ * mismatch, 3 for not found, …).
+ */
+export function verifyExitCode(reports: VerifyReport[]): number {
+  for (const report of reports) {
+    const failure = [...report.manifests, ...report.blobs].find((c) => c.status === "failed")?.failure;
+    if (failure !== undefined) return ERROR_CODES[failure.code as ErrorCode] ?? ExitCode.integrity;
+    if (!report.ok) return ExitCode.integrity;
+  }
+  return ExitCode.ok;
+}

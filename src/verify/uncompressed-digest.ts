@@ -1,0 +1,87 @@
+import { Readable, Transform, Writable, type TransformCallback } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGunzip } from "node:zlib";
+import { Decompress } from "fzstd";
+import { createDigestHasher, type Digest } from "../oci/digest.js";
+
+/** How a layer's bytes are compressed, told by their first bytes (as containerd does), not by the media type. */
+export type Compression = "gzip" | "zstd" | "none";
+
+/**
+ * Sniff the compression from a blob's first bytes.
+ *
+ * @example
+ * ```ts
+ * detectCompression(Buffer.from([0x1f, 0x8b, 8, 0])); // "gzip"
+ * ```
+ */
+export function detectCompression(head: Uint8Array): Compression {
+  if (head[0] === 0x1f && head[1] === 0x8b) return "gzip";
+  if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return "zstd";
+  return "none";
+}
+
+/**
+ * The digest of a layer's uncompressed content — what an image config lists
+ * in `rootfs.diff_ids` — computed while the compressed bytes stream through
+ * (gzip on libuv's thread pool, zstd in-process), in constant memory.
+ *
+ * @example
+ * ```ts
+ * const { digest, compression } = await uncompressedDigest(layerStream);
+ * ```
+ */
+export async function uncompressedDigest(source: Readable, signal?: AbortSignal): Promise<{ digest: Digest; compression: Compression }> {
+  const iterator = (source as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  const compression = first.done ? "none" : detectCompression(first.value);
+  const rest = Readable.from(replay(first, iterator), { objectMode: false, highWaterMark: 1 << 20 });
+  const hasher = createDigestHasher("sha256");
+  const sink = new Writable({
+    highWaterMark: 1 << 20,
+    write(chunk: Buffer, _encoding, callback) {
+      hasher.update(chunk);
+      callback();
+    },
+  });
+  if (compression === "gzip") await pipeline(rest, createGunzip({ chunkSize: 1 << 20 }), sink, { signal });
+  else if (compression === "zstd") await pipeline(rest, zstdDecompressor(), sink, { signal });
+  else await pipeline(rest, sink, { signal });
+  return { digest: hasher.digest(), compression };
+}
+
+async function* replay(first: IteratorResult<Buffer>, iterator: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  if (first.done) return;
+  yield first.value;
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
+// Node 20's zlib has no zstd; fzstd decompresses in streaming mode in pure JS.
+function zstdDecompressor(): Transform {
+  let decompress: Decompress;
+  const transform = new Transform({
+    readableHighWaterMark: 1 << 20,
+    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
+      try {
+        decompress.push(chunk);
+        callback();
+      } catch (error) {
+        callback(error as Error);
+      }
+    },
+    flush(callback: TransformCallback) {
+      try {
+        decompress.push(new Uint8Array(0), true);
+        callback();
+      } catch (error) {
+        callback(error as Error);
+      }
+    },
+  });
+  decompress = new Decompress((data) => transform.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength)));
+  return transform;
+}

@@ -1,0 +1,81 @@
+import { pipeline as streamPipeline, Transform, Writable, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ContentCache } from "../cache/content-cache.js";
+import type { Descriptor } from "../oci/descriptor.js";
+import type { ContentStore } from "../store/content-store.js";
+import { resumableBlobStream } from "../store/resumable-blob-stream.js";
+import { uncompressedDigest } from "./uncompressed-digest.js";
+
+/** How to check one blob. */
+export interface BlobVerifyOptions {
+  /** Also compute the uncompressed digest (for layers under --deep). */
+  deep?: boolean;
+  /** Commit the verified bytes to this cache (and, with deep, read them back from it). */
+  cache?: ContentCache;
+  signal?: AbortSignal;
+  /** Bytes as they arrive, for progress displays. */
+  onBytes?: (count: number) => void;
+}
+
+/** What checking one blob found: the uncompressed digest when asked for, and how many resumes it took. */
+export interface BlobVerifyResult {
+  uncompressedDigest?: string;
+  resumes: number;
+}
+
+/**
+ * Prove that a blob's bytes, as `store` serves them, match its descriptor
+ * (size first, then digest); throws the typed mismatch otherwise. Bytes
+ * stream in constant memory; a dropped connection is resumed with a Range
+ * read. With `deep`, the layer is decompressed as it streams to compute its
+ * diff_id; with `cache`, the proven bytes are committed to the cache.
+ *
+ * @example
+ * ```ts
+ * const { uncompressedDigest } = await verifyBlob(store, layer, { deep: true });
+ * ```
+ */
+export async function verifyBlob(store: ContentStore, descriptor: Descriptor, options: BlobVerifyOptions = {}): Promise<BlobVerifyResult> {
+  let resumes = 0;
+  if (options.cache !== undefined) {
+    const ingest = await options.cache.ingest(countingStore(store, options.onBytes), descriptor, { signal: options.signal });
+    resumes = ingest.resumes;
+    if (!options.deep) return { resumes };
+    const cached = await options.cache.read(descriptor, { signal: options.signal });
+    return { uncompressedDigest: (await uncompressedDigest(cached, options.signal)).digest, resumes };
+  }
+  const stream = resumableBlobStream(store, descriptor, { signal: options.signal, onResume: () => resumes++ });
+  const counted = options.onBytes === undefined ? stream : tap(stream, options.onBytes);
+  if (options.deep) return { uncompressedDigest: (await uncompressedDigest(counted, options.signal)).digest, resumes };
+  await pipeline(counted, discard(), { signal: options.signal });
+  return { resumes };
+}
+
+function discard(): Writable {
+  return new Writable({ highWaterMark: 1 << 20, write: (_chunk, _encoding, callback) => callback() });
+}
+
+function tap(stream: Readable, onBytes: (count: number) => void): Readable {
+  const counter = new Transform({
+    readableHighWaterMark: 1 << 20,
+    writableHighWaterMark: 1 << 20,
+    transform(chunk: Buffer, _encoding, callback) {
+      onBytes(chunk.length);
+      callback(null, chunk);
+    },
+  });
+  // Errors of the source (mismatches) must reach whoever reads the counter.
+  streamPipeline(stream, counter, () => undefined);
+  return counter;
+}
+
+// The cache ingests through the store; wrapping openBlobAt lets progress see those bytes too.
+function countingStore(store: ContentStore, onBytes: ((count: number) => void) | undefined): ContentStore {
+  if (onBytes === undefined) return store;
+  return Object.assign(Object.create(store) as ContentStore, {
+    openBlobAt: async (descriptor: Descriptor, offset: number, options?: { signal?: AbortSignal }) => {
+      const opened = await store.openBlobAt(descriptor, offset, options);
+      return { ...opened, stream: tap(opened.stream, onBytes) };
+    },
+  });
+}
