@@ -28,7 +28,8 @@ export interface BlobVerifyResult {
  * (size first, then digest); throws the typed mismatch otherwise. Bytes
  * stream in constant memory; a dropped connection is resumed with a Range
  * read. With `deep`, the layer is decompressed as it streams to compute its
- * diff_id; with `cache`, the proven bytes are committed to the cache.
+ * diff_id; with `cache`, the proven bytes are committed to the cache (a blob
+ * already cached is still read and proven from the source).
  *
  * @example
  * ```ts
@@ -37,7 +38,8 @@ export interface BlobVerifyResult {
  */
 export async function verifyBlob(store: ContentStore, descriptor: Descriptor, options: BlobVerifyOptions = {}): Promise<BlobVerifyResult> {
   let resumes = 0;
-  if (options.cache !== undefined) {
+  // A blob the cache already holds is still read from the source: verify checks what the source serves now.
+  if (options.cache !== undefined && !(await options.cache.has(descriptor))) {
     const ingest = await options.cache.ingest(countingStore(store, options.onBytes), descriptor, { signal: options.signal });
     resumes = ingest.resumes;
     if (!options.deep) return { resumes };
