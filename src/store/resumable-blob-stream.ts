@@ -70,7 +70,8 @@ async function* readBlob(store: ContentStore, descriptor: Descriptor, options: R
       const temporary = error instanceof DigestguardError && error.temporary;
       // After a short body, a refused range read (416) says less than the short read itself.
       if (!temporary && shortRead !== undefined && !options.signal?.aborted) throw shortRead;
-      if (!temporary || attempt >= attempts || options.signal?.aborted) throw error;
+      if (!temporary || options.signal?.aborted) throw error;
+      if (attempt >= attempts) throw gaveUp(error, descriptor, received, attempts);
       if (error.code === "SIZE_MISMATCH") shortRead = error;
       options.onResume?.(received, error);
       await sleep(Math.min(2000, 100 * 2 ** attempt), undefined, { signal: options.signal }).catch(() => undefined);
@@ -78,4 +79,15 @@ async function* readBlob(store: ContentStore, descriptor: Descriptor, options: R
   }
   const actual = hasher.digest();
   if (actual !== descriptor.digest) throw contentMismatchError("DIGEST_MISMATCH", what, descriptor, received, actual);
+}
+
+// The last temporary failure says what broke ("other side closed"); the
+// report also needs how far the blob got, as a short read would say.
+function gaveUp(error: DigestguardError, descriptor: Descriptor, received: number, attempts: number): DigestguardError {
+  if (error.code === "SIZE_MISMATCH") return error;
+  return new DigestguardError(error.code, `${error.message} Gave up after ${attempts} reads, with ${received} of ${descriptor.size} bytes of blob ${descriptor.digest}.`, {
+    cause: error,
+    temporary: true,
+    details: { ...error.details, expectedDigest: descriptor.digest, expectedSize: descriptor.size, received },
+  });
 }

@@ -100,10 +100,14 @@ function meaningOf(code: string, actual: string | undefined, expectedSize: numbe
     case "DENIED":
       return "unauthorized";
     case "TIMEOUT":
-      return "timed out (stalled body or unresponsive registry)";
+      return `timed out (stalled body or unresponsive registry)${progress(expectedSize, received)}`;
     case "NETWORK":
-      return "network failure";
+      return `network failure${progress(expectedSize, received)}`;
     default:
       return code.toLowerCase().replaceAll("_", " ");
   }
+}
+
+function progress(expectedSize: number | undefined, received: number | undefined): string {
+  return received !== undefined && expectedSize !== undefined ? ` after ${received} of ${expectedSize} bytes` : "";
 }
