@@ -1,0 +1,64 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { ContentCache } from "../../src/cache/content-cache.js";
+import type { Platform } from "../../src/oci/descriptor.js";
+import { digestHex, type Digest } from "../../src/oci/digest.js";
+import type { RegistryClientOptions } from "../../src/registry/registry-client.js";
+import type { Target } from "../../src/store/content-store.js";
+import { RegistryStore } from "../../src/store/registry-store.js";
+import { verifyImage } from "../../src/verify/verify-image.js";
+import type { BlobCheck, VerifyReport } from "../../src/verify/verify-report.js";
+import { clientFor } from "./client-for.js";
+import type { RunningRegistry } from "./registry.js";
+
+/** Options for {@link verifyAt}. */
+export interface VerifyAtOptions {
+  cache?: ContentCache;
+  mode?: VerifyReport["mode"];
+  platform?: Platform;
+  /** Client settings on top of the harness defaults (timeouts, retry). */
+  client?: RegistryClientOptions;
+}
+
+/**
+ * Run the library's `verifyImage` against `host` (the registry itself, or a
+ * fault proxy in front of it) with a fresh client that reaches `registry`.
+ *
+ * @example
+ * ```ts
+ * const report = await verifyAt(registry, proxy.host, "app", { tag: "1.0" });
+ * ```
+ */
+export async function verifyAt(registry: RunningRegistry, host: string, repository: string, target: Target, options: VerifyAtOptions = {}): Promise<VerifyReport> {
+  const client = clientFor(registry, options.client);
+  try {
+    return await verifyImage(new RegistryStore(client, { registry: host, repository }), target, {
+      display: `${host}/${repository}`,
+      ...(options.mode ? { mode: options.mode } : {}),
+      ...(options.platform ? { platform: options.platform } : {}),
+      ...(options.cache ? { cache: options.cache } : {}),
+    });
+  } finally {
+    await client.close();
+  }
+}
+
+/** The report's check of one layer, or a thrown error naming what was missing. */
+export function layerCheck(report: VerifyReport, platform: string | undefined, layerIndex: number): BlobCheck {
+  const check = report.blobs.find((b) => b.role === "layer" && b.platform === platform && b.layerIndex === layerIndex);
+  if (check === undefined) throw new Error(`Cannot find layer ${layerIndex} of ${platform ?? "the image"} in the report.`);
+  return check;
+}
+
+/** The checks that failed, as `platform#role#layerIndex` strings, sorted. */
+export function failedChecks(report: VerifyReport): string[] {
+  return report.blobs.filter((b) => b.status === "failed").map((b) => `${b.platform ?? "-"}#${b.role}#${b.layerIndex ?? "-"}`).sort();
+}
+
+/** What the cache holds for a digest: the committed blob and the partial ingest, each if present. */
+export async function cachedFiles(cache: ContentCache, digest: Digest): Promise<{ blob?: Buffer; partial?: Buffer }> {
+  const read = (path: string): Promise<Buffer | undefined> => readFile(path).catch(() => undefined);
+  const blob = await read(cache.blobPath(digest));
+  const partial = await read(join(cache.root, "ingest", `sha256-${digestHex(digest)}.partial`));
+  return { ...(blob ? { blob } : {}), ...(partial ? { partial } : {}) };
+}
