@@ -1,0 +1,8 @@
+ARG ALPINE=alpine:3.18
+FROM ${ALPINE} AS one
+ARG ALPINE=alpine:3.19
+ARG LATE=busybox:1.36
+RUN echo $ALPINE
+
+FROM ${LATE}
+FROM ${ALPINE}

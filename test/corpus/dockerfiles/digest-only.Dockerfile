@@ -1,0 +1,4 @@
+FROM alpine@sha256:54c5b3dd459d5ef778bb2fa1e23a5fb0e1b62ae66970bcb436e8f81a1a1a8e41
+RUN apk add --no-cache tini
+FROM ghcr.io/example/app@sha256:a172cedcae47474b615c54d510a5d84a8dea3032e958587430b413538be3f333 AS app
+COPY --from=busybox@sha512:c0bbd676cbfac414521149a832ecbe8bdd4186b84101889ae2de0e0c8357a0904419659e65962c39303e95868537d8bb772e36d7e76a98ce4234ddbdbd1fa757 /bin/busybox /bin/
