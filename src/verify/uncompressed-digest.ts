@@ -2,6 +2,7 @@ import { Readable, Transform, Writable, type TransformCallback } from "node:stre
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import { Decompress } from "fzstd";
+import { DigestguardError } from "../errors/error.js";
 import { createDigestHasher, type Digest } from "../oci/digest.js";
 
 /** How a layer's bytes are compressed, told by their first bytes (as containerd does), not by the media type. */
@@ -25,6 +26,9 @@ export function detectCompression(head: Uint8Array): Compression {
  * The digest of a layer's uncompressed content — what an image config lists
  * in `rootfs.diff_ids` — computed while the compressed bytes stream through
  * (gzip on libuv's thread pool, zstd in-process), in constant memory.
+ * When the bytes do not decompress, the rest of `source` is still read so
+ * that its own mismatch error (a verifying stream's) wins; only a source that
+ * ends normally gives the `DIFF_ID_MISMATCH` "cannot decompress" error.
  *
  * @example
  * ```ts
@@ -44,10 +48,30 @@ export async function uncompressedDigest(source: Readable, signal?: AbortSignal)
       callback();
     },
   });
-  if (compression === "gzip") await pipeline(rest, createGunzip({ chunkSize: 1 << 20 }), sink, { signal });
-  else if (compression === "zstd") await pipeline(rest, zstdDecompressor(), sink, { signal });
-  else await pipeline(rest, sink, { signal });
+  try {
+    if (compression === "gzip") await pipeline(rest, createGunzip({ chunkSize: 1 << 20 }), sink, { signal });
+    else if (compression === "zstd") await pipeline(rest, zstdDecompressor(), sink, { signal });
+    else await pipeline(rest, sink, { signal });
+  } catch (error) {
+    if (error instanceof DigestguardError || signal?.aborted) throw error;
+    // Changed bytes usually break the decompressor before the blob's own size
+    // and digest check at its end: read on, so a wrong blob is reported as one.
+    await drain(iterator);
+    throw undecompressable(compression, error);
+  }
   return { digest: hasher.digest(), compression };
+}
+
+async function drain(iterator: AsyncIterator<Buffer>): Promise<void> {
+  for (let next = await iterator.next(); !next.done; next = await iterator.next());
+}
+
+function undecompressable(compression: Compression, error: unknown): DigestguardError {
+  return new DigestguardError(
+    "DIFF_ID_MISMATCH",
+    `Cannot decompress the layer (${compression}): ${(error as Error)?.message ?? String(error)}. Its bytes are the ones the manifest names, so the image was published with a broken layer; its uncompressed content cannot match a diff_id.`,
+    { cause: error, details: { compression, undecompressable: true } },
+  );
 }
 
 async function* replay(first: IteratorResult<Buffer>, iterator: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {

@@ -91,6 +91,8 @@ function meaningOf(code: string, actual: string | undefined, expectedSize: numbe
       if (received === 0) return "body empty";
       if (received !== undefined && expectedSize !== undefined && received > expectedSize) return "body longer than declared";
       return `body truncated${received !== undefined && expectedSize !== undefined ? ` (${received} of ${expectedSize} bytes)` : ""}`;
+    case "DIFF_ID_MISMATCH":
+      return "the compressed blob is intact, but it does not decompress";
     case "BLOB_UNKNOWN":
     case "MANIFEST_UNKNOWN":
     case "NOT_FOUND":
