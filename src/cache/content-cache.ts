@@ -73,7 +73,7 @@ export class ContentCache {
     if (await this.has(descriptor)) return;
     const path = this.blobPath(descriptor.digest);
     await mkdir(dirname(path), { recursive: true });
-    await writeFileAtomic(path, bytes, options);
+    await writeFileAtomic(path, bytes, { signal: options.signal });
   }
 
   /** Read small content whole (manifests), verified. */

@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
 import { runAction } from "./run-action.js";
+import { VERSION } from "./version.js";
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -124,6 +125,53 @@ Examples:
     .action((_flags: object, command: Command) =>
       runAction(async (ctx) => (await import("./commands/cache.js")).cachePruneCommand(command.optsWithGlobals(), ctx)));
 
+  const formats = ["text", "json", "sarif", "junit", "github"];
+  program
+    .command("pin")
+    .description("pin image references in Dockerfiles and compose files to tag@digest and write digestguard.lock")
+    .argument("[paths...]", "files or folders to scan (default: .)")
+    .option("--lockfile <file>", "lockfile path (default: digestguard.lock)")
+    .option("--platform <os/arch[/variant]>", "pin this platform's manifest instead of the index")
+    .option("--update", "re-resolve tags and move pins (prints what changed inside each image)")
+    .option("--image <pattern>", "with --update: only references matching PATTERN (* wildcard)")
+    .option("--check", "offline: exit 1 if any reference is unpinned or differs from the lockfile")
+    .option("--kubernetes", "also scan Kubernetes manifests (*.yaml with apiVersion and kind)")
+    .option("--workflows", "also scan GitHub Actions workflows (container: and services:)")
+    .option("--dry-run", "show what would change; write nothing")
+    .addOption(new Option("--format <format>", "output format of --check").choices(formats))
+    .addHelpText("after", `
+Only the image references change, byte for byte; the default pins the index
+digest (all platforms). A reference built from an ARG is pinned through the
+ARG's default, or reported with the reason it cannot be.
+
+Examples:
+  $ digestguard pin
+  $ digestguard pin --check                      # pre-commit hook / CI
+  $ digestguard pin --update --image 'ruby:*'
+  $ digestguard pin --platform linux/amd64 docker/`)
+    .action((paths: string[], _flags: object, command: Command) =>
+      runAction(async (ctx) => (await import("./commands/pin.js")).pinCommand(paths, command.optsWithGlobals(), ctx)));
+
+  program
+    .command("check")
+    .description("CI check: pins agree with the lockfile, pinned digests still exist, tag drift, and with --deep every blob verifies")
+    .argument("[paths...]", "files or folders to compare with the lockfile (default: the files it names)")
+    .option("--lockfile <file>", "lockfile path (default: digestguard.lock)")
+    .option("--deep", "also pull and verify every blob of every pinned image")
+    .option("--strict", "warnings (drift, references that cannot be pinned) fail too")
+    .option("--concurrency <n>", "images checked at once (default 8)")
+    .addOption(new Option("--format <format>", "output format").choices(formats))
+    .addHelpText("after", `
+Exit codes: 0 clean; 1 findings; 4 or 5 when an image could not be checked
+(auth, network) — an incomplete check, not a finding.
+
+Examples:
+  $ digestguard check
+  $ digestguard check --deep --format sarif > digestguard.sarif
+  $ digestguard check --format github`)
+    .action((paths: string[], _flags: object, command: Command) =>
+      runAction(async (ctx) => (await import("./commands/check.js")).checkCommand(paths, command.optsWithGlobals(), ctx)));
+
   program
     .command("demo")
     .description("offline tour: build a small multi-platform image into an OCI layout and inspect it")
@@ -136,5 +184,3 @@ Example:
 
   return program;
 }
-
-const VERSION = "0.1.0";

@@ -1,7 +1,7 @@
 import { DigestguardError } from "../errors/error.js";
 import { loadConfig } from "../config/load-config.js";
 import type { HostSettings } from "../registry/host-session.js";
-import { RegistryClient } from "../registry/registry-client.js";
+import type { RegistryClient } from "../registry/registry-client.js";
 import type { GlobalOptions } from "./global-options.js";
 
 /**
@@ -27,6 +27,8 @@ export async function registryClientFromOptions(options: GlobalOptions): Promise
     mirrors[registry] = [...(mirrors[registry] ?? []), location];
   }
   const timeoutMs = options.timeout === undefined ? undefined : positiveNumber(options.timeout, "--timeout") * 1000;
+  // Loaded here, not at start-up: the HTTP stack is the heaviest import and offline commands never need it.
+  const { RegistryClient } = await import("../registry/registry-client.js");
   return new RegistryClient({
     defaults: { insecure: options.insecure === true ? true : undefined, caFiles: options.caFile ?? [] },
     hosts,
@@ -49,4 +51,30 @@ export function positiveNumber(text: string, flag: string): number {
   const value = Number(text);
   if (!Number.isFinite(value) || value <= 0) throw new DigestguardError("USAGE", `Cannot use ${flag} "${text}": expected a positive number.`);
   return value;
+}
+
+/** A registry client made on first use and closed by whoever made the holder. */
+export interface LazyRegistryClient {
+  get(): Promise<RegistryClient>;
+  close(): Promise<void>;
+}
+
+/**
+ * Defer building the registry client (and loading the HTTP stack) until a
+ * command really talks to a registry; OCI-layout and cache runs never do.
+ *
+ * @example
+ * ```ts
+ * const registry = lazyRegistryClient(flags);
+ * try { await openLocation(ref, { client: registry.get }); } finally { await registry.close(); }
+ * ```
+ */
+export function lazyRegistryClient(options: GlobalOptions): LazyRegistryClient {
+  let client: Promise<RegistryClient> | undefined;
+  return {
+    get: () => (client ??= registryClientFromOptions(options)),
+    close: async () => {
+      if (client !== undefined) await (await client).close();
+    },
+  };
 }

@@ -55,6 +55,7 @@ const EXIT_CODE_BY_ERROR = {
   DIGEST_INVALID: ExitCode.usage,
   PLATFORM_INVALID: ExitCode.usage,
   CONFIG_INVALID: ExitCode.usage,
+  LOCKFILE_INVALID: ExitCode.usage,
   MANIFEST_UNKNOWN: ExitCode.notFound,
   BLOB_UNKNOWN: ExitCode.notFound,
   NAME_UNKNOWN: ExitCode.notFound,

@@ -68,7 +68,7 @@ export interface OpenedLocation {
  * const { store, target } = await openLocation("oci:./demo-layout:1.0", { client });
  * ```
  */
-export async function openLocation(text: string, options: { client: () => RegistryClient; create?: boolean }): Promise<OpenedLocation> {
+export async function openLocation(text: string, options: { client: () => RegistryClient | Promise<RegistryClient>; create?: boolean }): Promise<OpenedLocation> {
   const location = parseLocation(text);
   if (location.kind === "oci-layout") {
     const store = await OciLayoutStore.open(location.path, { create: options.create ?? false });
@@ -76,7 +76,7 @@ export async function openLocation(text: string, options: { client: () => Regist
     return { store, target: location.target, location, display: `oci:${location.path}${suffix}` };
   }
   const { registry, repository } = location.reference;
-  const store = new RegistryStore(options.client(), { registry, repository });
+  const store = new RegistryStore(await options.client(), { registry, repository });
   const tag = location.reference.tag !== undefined ? `:${location.reference.tag}` : "";
   const digest = location.reference.digest !== undefined ? `@${location.reference.digest}` : "";
   return { store, target: location.target, location, display: `${registry}/${repository}${tag}${digest}` };

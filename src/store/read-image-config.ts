@@ -2,8 +2,8 @@ import type { ContentCache } from "../cache/content-cache.js";
 import type { Descriptor } from "../oci/descriptor.js";
 import { MAX_IMAGE_CONFIG_BYTES, parseImageConfig, type ImageConfig } from "../oci/image-config.js";
 import { DigestguardError } from "../errors/error.js";
-import type { ContentStore } from "../store/content-store.js";
-import { resumableBlobStream } from "../store/resumable-blob-stream.js";
+import type { ContentStore } from "./content-store.js";
+import { resumableBlobStream } from "./resumable-blob-stream.js";
 
 /**
  * Fetch an image's config blob whole (it is small and capped), proven

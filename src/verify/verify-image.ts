@@ -6,7 +6,7 @@ import type { Descriptor, Platform } from "../oci/descriptor.js";
 import type { ImageConfig } from "../oci/image-config.js";
 import type { ContentStore, Target } from "../store/content-store.js";
 import { walkImage, type ImageTree, type WalkedImage } from "../store/walk-image.js";
-import { readImageConfig } from "./read-config.js";
+import { readImageConfig } from "../store/read-image-config.js";
 import { verifyBlob } from "./verify-blob.js";
 import { checkFailure, type BlobCheck, type ManifestCheck, type VerifyReport } from "./verify-report.js";
 

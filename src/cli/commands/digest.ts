@@ -4,7 +4,7 @@ import { renderDigests } from "../../digest/render-digests.js";
 import { resolveDigests } from "../../digest/resolve-digests.js";
 import { openLocation } from "../../store/open-location.js";
 import type { GlobalOptions } from "../global-options.js";
-import { positiveNumber, registryClientFromOptions } from "../registry-client-from-options.js";
+import { positiveNumber, lazyRegistryClient } from "../registry-client-from-options.js";
 import type { ActionContext } from "../run-action.js";
 import { writeOut } from "../write-out.js";
 
@@ -23,15 +23,15 @@ export async function digestCommand(refs: string[], flags: DigestFlags, { signal
   const platform = flags.platform === undefined ? undefined : parsePlatform(flags.platform);
   const concurrency = flags.concurrency === undefined ? 8 : Math.floor(positiveNumber(flags.concurrency, "--concurrency"));
   const inputs = refs.length > 0 ? refs : await readStdinLines();
-  const client = await registryClientFromOptions(flags);
+  const registry = lazyRegistryClient(flags);
   try {
-    const results = await resolveDigests(inputs, { open: (text) => openLocation(text, { client: () => client }), platform, concurrency, signal });
+    const results = await resolveDigests(inputs, { open: (text) => openLocation(text, { client: registry.get }), platform, concurrency, signal });
     await writeOut(flags.json ? `${JSON.stringify({ schemaVersion: 1, results }, null, 2)}\n` : renderDigests(results, { quiet: flags.quiet }));
-    if (flags.stats) process.stderr.write(`requests: ${JSON.stringify(client.stats)}\n`);
+    if (flags.stats) process.stderr.write(`requests: ${JSON.stringify((await registry.get()).stats)}\n`);
     const failed = results.find((r) => r.error !== undefined);
     return failed?.error?.exitCode ?? ExitCode.ok;
   } finally {
-    await client.close();
+    await registry.close();
   }
 }
 

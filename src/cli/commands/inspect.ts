@@ -3,7 +3,7 @@ import { inspectImage } from "../../inspect/inspect-image.js";
 import { renderInspect } from "../../inspect/render-inspect.js";
 import { openLocation } from "../../store/open-location.js";
 import type { GlobalOptions } from "../global-options.js";
-import { registryClientFromOptions } from "../registry-client-from-options.js";
+import { lazyRegistryClient } from "../registry-client-from-options.js";
 import type { ActionContext } from "../run-action.js";
 import { writeOut } from "../write-out.js";
 
@@ -16,14 +16,14 @@ export interface InspectFlags extends GlobalOptions {
 /** `digestguard inspect REF`: print what a reference points to. */
 export async function inspectCommand(ref: string, flags: InspectFlags, { signal }: ActionContext): Promise<number> {
   const platform = flags.platform === undefined ? undefined : parsePlatform(flags.platform);
-  const client = await registryClientFromOptions(flags);
+  const registry = lazyRegistryClient(flags);
   try {
-    const { store, target, display } = await openLocation(ref, { client: () => client });
+    const { store, target, display } = await openLocation(ref, { client: registry.get });
     const { report, bytes } = await inspectImage(store, target, { display, platform, signal });
     if (flags.raw) await writeOut(bytes);
     else await writeOut(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderInspect(report));
     return 0;
   } finally {
-    await client.close();
+    await registry.close();
   }
 }

@@ -8,7 +8,7 @@ import { verifyImage } from "../../verify/verify-image.js";
 import type { VerifyReport } from "../../verify/verify-report.js";
 import type { GlobalOptions } from "../global-options.js";
 import { terminalProgress } from "../progress-bar.js";
-import { positiveNumber, registryClientFromOptions } from "../registry-client-from-options.js";
+import { positiveNumber, lazyRegistryClient } from "../registry-client-from-options.js";
 import type { ActionContext } from "../run-action.js";
 import { writeOut } from "../write-out.js";
 
@@ -30,11 +30,11 @@ export async function verifyCommand(refs: string[], flags: VerifyFlags, { signal
   const concurrency = flags.concurrency === undefined ? undefined : Math.floor(positiveNumber(flags.concurrency, "--concurrency"));
   const mode = flags.deep ? "deep" : flags.manifestsOnly ? "manifests-only" : "full";
   const cache = flags.cache || flags.offline ? await ContentCache.open(flags.cacheDir) : undefined;
-  const client = await registryClientFromOptions(flags);
+  const registry = lazyRegistryClient(flags);
   const reports: VerifyReport[] = [];
   try {
     for (const ref of refs) {
-      const opened = flags.offline ? offlineLocation(ref, cache as ContentCache) : await openLocation(ref, { client: () => client });
+      const opened = flags.offline ? offlineLocation(ref, cache as ContentCache) : await openLocation(ref, { client: registry.get });
       const progress = flags.json ? undefined : await terminalProgress(opened.display);
       try {
         reports.push(await verifyImage(opened.store, opened.target, {
@@ -47,7 +47,7 @@ export async function verifyCommand(refs: string[], flags: VerifyFlags, { signal
       if (!flags.json) await writeOut(renderVerify(reports.at(-1) as VerifyReport, { quiet: flags.quiet }));
     }
   } finally {
-    await client.close();
+    await registry.close();
   }
   if (flags.json) await writeOut(`${JSON.stringify({ schemaVersion: 1, ok: reports.every((r) => r.ok), reports }, null, 2)}\n`);
   return verifyExitCode(reports);

@@ -1,0 +1,62 @@
+import { DigestguardError, ExitCode } from "../../errors/error.js";
+import { readLockfile } from "../../lockfile/lockfile.js";
+import { LOCKFILE_NAME } from "../../lockfile/lockfile.js";
+import { parsePlatform } from "../../oci/platform.js";
+import { checkFilesAgainstLock } from "../../pin/check-files-against-lock.js";
+import { pinFiles } from "../../pin/pin-files.js";
+import { renderCheck, type CheckFormat } from "../../pin/render-check.js";
+import { renderPin } from "../../pin/render-pin.js";
+import type { CheckReport } from "../../pin/run-check.js";
+import { scanReferences } from "../../pin/scan-references.js";
+import { openLocation } from "../../store/open-location.js";
+import type { GlobalOptions } from "../global-options.js";
+import { lazyRegistryClient } from "../registry-client-from-options.js";
+import type { ActionContext } from "../run-action.js";
+import { VERSION } from "../version.js";
+import { writeOut } from "../write-out.js";
+
+/** Flags of `digestguard pin`. */
+export interface PinFlags extends GlobalOptions {
+  lockfile?: string;
+  platform?: string;
+  update?: boolean;
+  image?: string;
+  check?: boolean;
+  kubernetes?: boolean;
+  workflows?: boolean;
+  dryRun?: boolean;
+  format?: CheckFormat;
+}
+
+/** `digestguard pin [PATH...]`: pin references by digest and write the lockfile; `--check` verifies pins offline. */
+export async function pinCommand(paths: string[], flags: PinFlags, { signal }: ActionContext): Promise<number> {
+  const roots = paths.length > 0 ? paths : ["."];
+  const lockfilePath = flags.lockfile ?? LOCKFILE_NAME;
+  if (flags.check) return pinCheck(roots, lockfilePath, flags, signal);
+  if (flags.image !== undefined && !flags.update) throw new DigestguardError("USAGE", "Cannot use --image without --update: it selects which pins to update.");
+  const registry = lazyRegistryClient(flags);
+  try {
+    const report = await pinFiles({
+      paths: roots, lockfilePath, signal, update: flags.update, imagePattern: flags.image, kubernetes: flags.kubernetes, workflows: flags.workflows, dryRun: flags.dryRun,
+      ...(flags.platform !== undefined ? { platform: parsePlatform(flags.platform) } : {}),
+      open: (reference) => openLocation(reference, { client: registry.get }),
+    });
+    await writeOut(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderPin(report));
+    const unresolved = report.problems.find((p) => p.reason.startsWith("cannot resolve"));
+    return unresolved !== undefined ? ExitCode.findings : ExitCode.ok;
+  } finally {
+    await registry.close();
+  }
+}
+
+async function pinCheck(roots: string[], lockfilePath: string, flags: PinFlags, signal: AbortSignal): Promise<number> {
+  const lock = await readLockfile(lockfilePath);
+  const findings = checkFilesAgainstLock(await scanReferences(roots, { kubernetes: flags.kubernetes, workflows: flags.workflows, signal }), lock, lockfilePath);
+  const errors = findings.filter((f) => f.severity === "error").length;
+  const report: CheckReport = {
+    schemaVersion: 1, lockfile: lockfilePath, deep: false, findings, images: [],
+    summary: { images: 0, ok: 0, drift: 0, missing: 0, contentMismatch: 0, couldNotCheck: 0, fileFindings: findings.length, errors, warnings: findings.length - errors },
+  };
+  await writeOut(renderCheck(report, flags.format ?? (flags.json ? "json" : "text"), { version: VERSION }));
+  return errors > 0 ? ExitCode.findings : ExitCode.ok;
+}

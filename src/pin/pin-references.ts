@@ -1,0 +1,103 @@
+import { mapConcurrent } from "../async/map-concurrent.js";
+import { DigestguardError } from "../errors/error.js";
+import type { Platform } from "../oci/descriptor.js";
+import { parsePlatform, platformMatches } from "../oci/platform.js";
+import type { LockedImage, Lockfile } from "../lockfile/lockfile-schema.js";
+import type { OpenedLocation } from "../store/open-location.js";
+import { lockImage } from "./lock-image.js";
+import type { PinnableReference, ScannedFile } from "./scan-references.js";
+import { diffLockedTrees, type TreeChange } from "./tree-diff.js";
+
+/** How to resolve the references found. */
+export interface ResolveOptions {
+  open: (reference: string) => Promise<OpenedLocation>;
+  platform?: Platform;
+  /** Re-resolve tags of entries matching `imagePattern` (all when absent). */
+  update?: boolean;
+  imagePattern?: string;
+  concurrency?: number;
+  signal?: AbortSignal;
+}
+
+/** The outcome of resolving every distinct reference once. */
+export interface Resolution {
+  /** Lock entry per reference key. */
+  entries: Map<string, LockedImage>;
+  failures: Map<string, DigestguardError>;
+  changes: TreeChange[];
+  /** Registry resolutions made (at most one per distinct reference). */
+  resolutions: number;
+}
+
+/**
+ * Resolve each distinct reference found in the files exactly once, reusing
+ * the lockfile where it already answers: an existing entry is kept unless
+ * `update` asks for the tag again; a reference already pinned in a file is
+ * locked from its own digest (checked to exist), not re-resolved.
+ *
+ * @example
+ * ```ts
+ * const { entries } = await resolveReferences(files, lock, { open });
+ * ```
+ */
+export async function resolveReferences(files: ScannedFile[], lock: Lockfile | undefined, options: ResolveOptions): Promise<Resolution> {
+  const groups = new Map<string, PinnableReference[]>();
+  for (const ref of files.flatMap((f) => f.pinnable)) groups.set(ref.key, [...(groups.get(ref.key) ?? []), ref]);
+  const result: Resolution = { entries: new Map(), failures: new Map(), changes: [], resolutions: 0 };
+  const keys = [...groups.keys()].sort();
+  const settled = await mapConcurrent(keys, options.concurrency ?? 4, (key) => resolveGroup(key, groups.get(key) ?? [], lock, options, result));
+  settled.forEach((outcome, i) => {
+    const key = keys[i] as string;
+    if (outcome.status === "fulfilled") result.entries.set(key, outcome.value);
+    else if (outcome.reason instanceof DigestguardError && outcome.reason.code !== "ABORTED") result.failures.set(key, outcome.reason);
+    else throw outcome.reason;
+  });
+  return result;
+}
+
+async function resolveGroup(key: string, refs: PinnableReference[], lock: Lockfile | undefined, options: ResolveOptions, result: Resolution): Promise<LockedImage> {
+  const existing = lock?.images.find((entry) => entry.reference === key && samePlatformChoice(entry, options.platform));
+  const sources = refs.map((r) => ({ file: r.found.file, line: r.found.line, written: r.found.written }));
+  const written = new Set(refs.flatMap((r) => (r.reference.digest !== undefined ? [r.reference.digest] : [])));
+  const update = options.update === true && matchesPattern(key, options.imagePattern);
+  if (existing !== undefined && !update && [...written].every((d) => d === existing.digest)) return { ...existing, sources };
+  const first = refs[0] as PinnableReference;
+  const { store } = await options.open(key);
+  const pinnedDigest = !update && written.size === 1 ? [...written][0] : undefined;
+  const target = {
+    ...(first.reference.tag !== undefined ? { tag: first.reference.tag } : {}),
+    ...(pinnedDigest !== undefined ? { digest: pinnedDigest } : first.reference.tag === undefined && first.reference.digest !== undefined ? { digest: first.reference.digest } : {}),
+  };
+  if (target.digest === undefined) result.resolutions++;
+  const entry = await lockImage({ store, reference: key, target, platform: options.platform, sources, signal: options.signal });
+  if (existing !== undefined && existing.digest === entry.digest) return { ...entry, resolvedAt: existing.resolvedAt };
+  if (existing !== undefined) result.changes.push(diffLockedTrees(existing, entry));
+  return entry;
+}
+
+function samePlatformChoice(entry: LockedImage, platform: Platform | undefined): boolean {
+  if (platform === undefined || entry.platform === undefined) return platform === undefined && entry.platform === undefined;
+  return platformMatches(platform, parsePlatform(entry.platform));
+}
+
+/**
+ * Whether a reference matches `--image PATTERN`: `*` matches any run of
+ * characters; a pattern without `*` matches as a substring.
+ *
+ * @example
+ * ```ts
+ * matchesPattern("docker.io/library/ruby:3.3-slim", "ruby:*"); // true
+ * ```
+ */
+export function matchesPattern(reference: string, pattern: string | undefined): boolean {
+  if (pattern === undefined) return true;
+  if (!pattern.includes("*")) return reference.includes(pattern);
+  const regex = new RegExp(`(^|/)${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  return regex.test(reference);
+}
+
+/** The platform text an entry is pinned for, for messages. */
+export function pinnedFor(entry: LockedImage): string {
+  return entry.platform !== undefined ? `${entry.platform} manifest` : entry.platforms.length > 1 ? "index" : "image";
+}
+
