@@ -65,7 +65,7 @@ function describePath(raw: unknown, path: PropertyKey[]): string {
  * ```
  */
 export function serializeLockfile(lock: Lockfile): string {
-  const images = [...lock.images].map(normalizeImage).sort((a, b) => a.reference.localeCompare(b.reference) || (a.platform ?? "").localeCompare(b.platform ?? ""));
+  const images = [...lock.images].map(normalizeImage).sort((a, b) => byCodeUnits(a.reference, b.reference) || byCodeUnits(a.platform ?? "", b.platform ?? ""));
   return `${JSON.stringify({ lockfileVersion: 1, images }, null, 2)}\n`;
 }
 
@@ -78,14 +78,20 @@ function normalizeImage(image: LockedImage): LockedImage {
     ...(image.platform !== undefined ? { platform: image.platform } : {}),
     resolvedAt: image.resolvedAt,
     resolvedFrom: image.resolvedFrom,
-    sources: [...image.sources].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line).map((s) => ({ file: s.file, line: s.line, written: s.written })),
-    platforms: [...image.platforms].sort((a, b) => a.platform.localeCompare(b.platform)).map((p) => ({
+    sources: [...image.sources].sort((a, b) => byCodeUnits(a.file, b.file) || a.line - b.line).map((s) => ({ file: s.file, line: s.line, written: s.written })),
+    platforms: [...image.platforms].sort((a, b) => byCodeUnits(a.platform, b.platform)).map((p) => ({
       platform: p.platform,
       manifest: p.manifest,
       config: p.config,
       layers: p.layers.map((l) => ({ digest: l.digest, size: l.size, mediaType: l.mediaType, ...(l.diffId !== undefined ? { diffId: l.diffId } : {}) })),
     })),
   };
+}
+
+// Not localeCompare: its order follows the machine's locale (in Estonian "z"
+// sorts before "t"), and two teammates must get the same bytes.
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Write the lockfile atomically (temp file, fsync, rename). */
