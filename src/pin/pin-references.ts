@@ -2,8 +2,9 @@ import { mapConcurrent } from "../async/map-concurrent.js";
 import { DigestguardError } from "../errors/error.js";
 import type { Platform } from "../oci/descriptor.js";
 import { parsePlatform, platformMatches } from "../oci/platform.js";
-import type { LockedImage, Lockfile } from "../lockfile/lockfile-schema.js";
+import type { LockedImage, LockedSource, Lockfile } from "../lockfile/lockfile-schema.js";
 import type { OpenedLocation } from "../store/open-location.js";
+import { pinEdit } from "./files/index.js";
 import { lockImage } from "./lock-image.js";
 import type { PinnableReference, ScannedFile } from "./scan-references.js";
 import { diffLockedTrees, type TreeChange } from "./tree-diff.js";
@@ -57,10 +58,9 @@ export async function resolveReferences(files: ScannedFile[], lock: Lockfile | u
 
 async function resolveGroup(key: string, refs: PinnableReference[], lock: Lockfile | undefined, options: ResolveOptions, result: Resolution): Promise<LockedImage> {
   const existing = lock?.images.find((entry) => entry.reference === key && samePlatformChoice(entry, options.platform));
-  const sources = refs.map((r) => ({ file: r.found.file, line: r.found.line, written: r.found.written }));
   const written = new Set(refs.flatMap((r) => (r.reference.digest !== undefined ? [r.reference.digest] : [])));
   const update = options.update === true && matchesPattern(key, options.imagePattern);
-  if (existing !== undefined && !update && [...written].every((d) => d === existing.digest)) return { ...existing, sources };
+  if (existing !== undefined && !update && [...written].every((d) => d === existing.digest)) return { ...existing, sources: sourcesAfterPin(refs, existing.digest) };
   const first = refs[0] as PinnableReference;
   const { store } = await options.open(key);
   const pinnedDigest = !update && written.size === 1 ? [...written][0] : undefined;
@@ -69,10 +69,22 @@ async function resolveGroup(key: string, refs: PinnableReference[], lock: Lockfi
     ...(pinnedDigest !== undefined ? { digest: pinnedDigest } : first.reference.tag === undefined && first.reference.digest !== undefined ? { digest: first.reference.digest } : {}),
   };
   if (target.digest === undefined) result.resolutions++;
-  const entry = await lockImage({ store, reference: key, target, platform: options.platform, sources, signal: options.signal });
+  const locked = await lockImage({ store, reference: key, target, platform: options.platform, sources: [], signal: options.signal });
+  const entry = { ...locked, sources: sourcesAfterPin(refs, locked.digest) };
   if (existing !== undefined && existing.digest === entry.digest) return { ...entry, resolvedAt: existing.resolvedAt };
   if (existing !== undefined) result.changes.push(diffLockedTrees(existing, entry));
   return entry;
+}
+
+// Each source as the file reads once pinned, so pinning again writes the same
+// lockfile; a pin that goes elsewhere (an ARG default) leaves `written` as is.
+function sourcesAfterPin(refs: PinnableReference[], digest: string): LockedSource[] {
+  return refs.map(({ found }) => {
+    const edit = found.resolved !== undefined ? pinEdit(found, digest) : undefined;
+    const inside = edit !== undefined && edit.start >= found.start && edit.end <= found.end;
+    const written = inside ? found.written.slice(0, edit.start - found.start) + edit.replacement + found.written.slice(edit.end - found.start) : found.written;
+    return { file: found.file, line: found.line, written };
+  });
 }
 
 function samePlatformChoice(entry: LockedImage, platform: Platform | undefined): boolean {
