@@ -59,7 +59,7 @@ async function checkOne(entry: LockedImage, options: CheckLockOptions, findings:
   const at = { file: entry.sources[0]?.file ?? options.lockfilePath, ...(entry.sources[0] ? { line: entry.sources[0].line } : {}), reference: entry.reference };
   const status: ImageStatus = { reference: entry.reference, digest: entry.digest, status: "ok" };
   const current = entry.tag !== undefined ? await currentDigest(store, entry, options.signal) : undefined;
-  if (current !== undefined && current !== entry.digest) {
+  if (typeof current === "string" && current !== entry.digest) {
     status.status = "drift";
     status.currentDigest = current;
     const changed = await changedPlatforms(store, entry, current, options.signal);
@@ -68,6 +68,10 @@ async function checkOne(entry: LockedImage, options: CheckLockOptions, findings:
   if (current !== entry.digest && !(await pinnedExists(store, entry, options.signal))) {
     findings.push({ rule: "missing", severity: "error", ...at, message: `${entry.reference}@${entry.digest} no longer exists in the registry; builds from this pin will fail. Restore it from a mirror or re-pin.` });
     return { ...status, status: "missing" };
+  }
+  if (current === null) {
+    status.status = "drift";
+    findings.push({ rule: "drift", severity: "warning", ...at, message: `${entry.reference}: the tag no longer exists in the registry; the pinned ${entry.digest} still does (resolved ${entry.resolvedAt}). Builds from the pin work; re-pin when a new tag is chosen.` });
   }
   if (options.deep) {
     const report = await verifyImage(store, { digest: entry.digest as never }, { display: `${entry.reference}@${entry.digest}`, signal: options.signal });
@@ -80,9 +84,15 @@ async function checkOne(entry: LockedImage, options: CheckLockOptions, findings:
   return status;
 }
 
-// What the tag points to now, comparable with the pinned digest (for a platform pin: that platform's manifest).
-async function currentDigest(store: ContentStore, entry: LockedImage, signal?: AbortSignal): Promise<string> {
-  const head = await store.resolve({ tag: entry.tag }, { signal });
+// What the tag points to now, comparable with the pinned digest (for a platform
+// pin: that platform's manifest); null when the tag is gone — as it is when the
+// pinned manifest itself was deleted, which the registry does by untagging it.
+async function currentDigest(store: ContentStore, entry: LockedImage, signal?: AbortSignal): Promise<string | null> {
+  const head = await store.resolve({ tag: entry.tag }, { signal }).catch((error: unknown) => {
+    if (error instanceof DigestguardError && error.exitCode === ExitCode.notFound) return null;
+    throw error;
+  });
+  if (head === null) return null;
   if (entry.platform === undefined || !INDEX_MEDIA_TYPES.includes(head.mediaType)) return head.digest;
   const index = await store.fetchManifest({ digest: head.digest }, { signal });
   if (index.manifest.kind !== "index") return head.digest;
