@@ -58,6 +58,9 @@ export async function ingestBlob(
     if (error instanceof DigestguardError && (error.code === "DIGEST_MISMATCH" || (error.code === "SIZE_MISMATCH" && !error.temporary))) {
       await rm(paths.partialPath, { force: true });
     }
+    if (options.signal?.aborted && !(error instanceof DigestguardError)) {
+      throw new DigestguardError("ABORTED", `Cannot finish caching ${descriptor.digest}: the operation was cancelled; the partial download is kept.`, { cause: error });
+    }
     throw error;
   }
   await handle.close();

@@ -1,6 +1,7 @@
 import { pipeline as streamPipeline, Transform, Writable, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ContentCache } from "../cache/content-cache.js";
+import { DigestguardError } from "../errors/error.js";
 import type { Descriptor } from "../oci/descriptor.js";
 import type { ContentStore } from "../store/content-store.js";
 import { resumableBlobStream } from "../store/resumable-blob-stream.js";
@@ -37,6 +38,19 @@ export interface BlobVerifyResult {
  * ```
  */
 export async function verifyBlob(store: ContentStore, descriptor: Descriptor, options: BlobVerifyOptions = {}): Promise<BlobVerifyResult> {
+  try {
+    return await checkBlob(store, descriptor, options);
+  } catch (error) {
+    // Stream pipelines fail with a plain AbortError when the signal fires;
+    // callers tell cancelling from a bad blob by the ABORTED code.
+    if (options.signal?.aborted && !(error instanceof DigestguardError)) {
+      throw new DigestguardError("ABORTED", `Cannot verify blob ${descriptor.digest}: the operation was cancelled.`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+async function checkBlob(store: ContentStore, descriptor: Descriptor, options: BlobVerifyOptions): Promise<BlobVerifyResult> {
   let resumes = 0;
   // A blob the cache already holds is still read from the source: verify checks what the source serves now.
   if (options.cache !== undefined && !(await options.cache.has(descriptor))) {
