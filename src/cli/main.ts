@@ -106,6 +106,28 @@ Examples:
     .action((refs: string[], _flags: object, command: Command) =>
       runAction(async (ctx) => (await import("./commands/verify.js")).verifyCommand(refs, command.optsWithGlobals(), ctx)));
 
+  program
+    .command("diagnose")
+    .description("read an error from docker/BuildKit/containerd/podman/skopeo, re-check the content, and say which cause fits")
+    .argument("[text]", "the error text, or - (default) to read it from stdin")
+    .option("--image <ref>", "image the failing build pulled (repeatable); also found from digestguard.lock", collect)
+    .option("--lockfile <file>", "lockfile to search for the digest (default: digestguard.lock)")
+    .option("--report <file>", "write a Markdown evidence report, fit to attach to an upstream issue")
+    .option("--cache-dir <dir>", "local cache to check as well")
+    .option("--no-cache", "do not look at the local cache")
+    .addHelpText("after", `
+Recognises: unexpected commit digest … expected …; failed commit on ref "layer-…";
+filesystem layer verification failed; Digest did not match, expected …, got …;
+wrong diff id calculated on extraction; unexpected EOF / unexpected commit size.
+It never recommends removing a digest pin.
+
+Examples:
+  $ docker build . 2>&1 | digestguard diagnose --image ruby:3.3-slim
+  $ digestguard diagnose "failed commit on ref \"layer-sha256:98d1…\": unexpected commit digest sha256:327a…, expected sha256:98d1…: failed precondition"
+  $ digestguard diagnose --report mismatch.md < build.log`)
+    .action((text: string | undefined, _flags: object, command: Command) =>
+      runAction(async (ctx) => (await import("./commands/diagnose.js")).diagnoseCommand(text, command.optsWithGlobals(), ctx)));
+
   const cache = program.command("cache").description("the local content cache: list, verify, prune");
   const cacheDir = (): Option => new Option("--cache-dir <dir>", "cache folder (default $DIGESTGUARD_CACHE_DIR or ~/.cache/digestguard)");
   cache.command("ls").description("list cached blobs and sizes").addOption(cacheDir())

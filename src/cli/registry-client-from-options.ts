@@ -2,6 +2,7 @@ import { DigestguardError } from "../errors/error.js";
 import { loadConfig } from "../config/load-config.js";
 import type { HostSettings } from "../registry/host-session.js";
 import type { RegistryClient } from "../registry/registry-client.js";
+import { openLocation, type OpenedLocation } from "../store/open-location.js";
 import type { GlobalOptions } from "./global-options.js";
 
 /**
@@ -14,18 +15,13 @@ import type { GlobalOptions } from "./global-options.js";
  * const client = await registryClientFromOptions({ insecure: true, mirror: ["docker.io=127.0.0.1:5001"] });
  * ```
  */
-export async function registryClientFromOptions(options: GlobalOptions): Promise<RegistryClient> {
+export async function registryClientFromOptions(options: GlobalOptions, use: { mirrors?: boolean } = {}): Promise<RegistryClient> {
   const { config } = await loadConfig({ path: options.config });
   const hosts: Record<string, HostSettings> = {};
-  const mirrors: Record<string, string[]> = {};
   for (const [host, settings] of Object.entries(config.registries ?? {})) {
     hosts[host] = { insecure: settings.insecure, caFiles: settings.ca === undefined ? [] : [settings.ca].flat() };
-    if (settings.mirrors !== undefined) mirrors[host] = settings.mirrors;
   }
-  for (const entry of options.mirror ?? []) {
-    const [registry, location] = splitMirrorFlag(entry);
-    mirrors[registry] = [...(mirrors[registry] ?? []), location];
-  }
+  const mirrors = use.mirrors === false ? {} : await configuredMirrors(options);
   const timeoutMs = options.timeout === undefined ? undefined : positiveNumber(options.timeout, "--timeout") * 1000;
   // Loaded here, not at start-up: the HTTP stack is the heaviest import and offline commands never need it.
   const { RegistryClient } = await import("../registry/registry-client.js");
@@ -36,6 +32,33 @@ export async function registryClientFromOptions(options: GlobalOptions): Promise
     credentials: { creds: options.creds, authFile: options.authfile },
     ...(timeoutMs !== undefined ? { timeouts: { headersMs: timeoutMs, bodyMs: timeoutMs, connectMs: timeoutMs } } : {}),
   });
+}
+
+/**
+ * Registry → mirror locations, from `digestguard.yaml` and then `--mirror` flags.
+ *
+ * @example
+ * ```ts
+ * await configuredMirrors({ mirror: ["docker.io=127.0.0.1:5001/hub"] }); // { "docker.io": ["127.0.0.1:5001/hub"] }
+ * ```
+ */
+export async function configuredMirrors(options: GlobalOptions): Promise<Record<string, string[]>> {
+  const { config } = await loadConfig({ path: options.config });
+  const mirrors: Record<string, string[]> = {};
+  for (const [host, settings] of Object.entries(config.registries ?? {})) {
+    if (settings.mirrors !== undefined) mirrors[host] = [...settings.mirrors];
+  }
+  for (const entry of options.mirror ?? []) {
+    const [registry, location] = splitMirrorFlag(entry);
+    mirrors[registry] = [...(mirrors[registry] ?? []), location];
+  }
+  return mirrors;
+}
+
+/** Registry names the config serves from local OCI layout folders. */
+export async function configuredLayouts(options: GlobalOptions): Promise<Record<string, string>> {
+  const { config } = await loadConfig({ path: options.config });
+  return Object.fromEntries(Object.entries(config.registries ?? {}).flatMap(([host, s]) => (s.layout !== undefined ? [[host, s.layout]] : [])));
 }
 
 function splitMirrorFlag(entry: string): [string, string] {
@@ -56,6 +79,8 @@ export function positiveNumber(text: string, flag: string): number {
 /** A registry client made on first use and closed by whoever made the holder. */
 export interface LazyRegistryClient {
   get(): Promise<RegistryClient>;
+  /** Open a location with this client and the config's layout-backed registries. */
+  open(text: string): Promise<OpenedLocation>;
   close(): Promise<void>;
 }
 
@@ -71,8 +96,11 @@ export interface LazyRegistryClient {
  */
 export function lazyRegistryClient(options: GlobalOptions): LazyRegistryClient {
   let client: Promise<RegistryClient> | undefined;
+  let layouts: Promise<Record<string, string>> | undefined;
+  const get = (): Promise<RegistryClient> => (client ??= registryClientFromOptions(options));
   return {
-    get: () => (client ??= registryClientFromOptions(options)),
+    get,
+    open: async (text) => openLocation(text, { client: get, layouts: await (layouts ??= configuredLayouts(options)) }),
     close: async () => {
       if (client !== undefined) await (await client).close();
     },

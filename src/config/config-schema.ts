@@ -9,6 +9,8 @@ const registrySettings = z.strictObject({
   ca: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
   /** Mirrors tried before this registry for reads: host[:port][/prefix]. */
   mirrors: z.array(z.string().min(1)).optional(),
+  /** Serve this registry name from OCI layout folders under this path, one per repository (offline). */
+  layout: z.string().min(1).optional(),
 });
 
 /** The schema of `digestguard.yaml`, version 1. Unknown keys are errors. */

@@ -65,7 +65,8 @@ function resolveCaPaths(config: Config, base: string): Config {
   const registries = Object.fromEntries(
     Object.entries(config.registries ?? {}).map(([host, settings]) => {
       const ca = settings.ca === undefined ? undefined : [settings.ca].flat().map((file) => resolve(base, file));
-      return [host, ca === undefined ? settings : { ...settings, ca }];
+      const layout = settings.layout === undefined ? undefined : resolve(base, settings.layout);
+      return [host, { ...settings, ...(ca !== undefined ? { ca } : {}), ...(layout !== undefined ? { layout } : {}) }];
     }),
   );
   return { ...config, registries };

@@ -1,22 +1,22 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runDemo } from "./run-demo.js";
-import { OciLayoutStore } from "../store/oci-layout.js";
 
-test("the demo builds a two-platform layout and shows index and platform digests", async () => {
+test("the demo tells the whole story offline: inspect, pin, drift, corruption caught and explained", async () => {
   const dir = await mkdtemp(join(tmpdir(), "dg-demo-test-"));
   try {
     let out = "";
-    const layout = await runDemo({ dir: join(dir, "layout"), write: (text) => (out += text) });
-    const store = await OciLayoutStore.open(layout);
-    const root = await store.resolve({ tag: "1.0" });
-    assert.match(out, new RegExp(`Digest: +${root.digest}`));
-    assert.match(out, new RegExp(`${root.digest.slice(7)}  -`), "the raw bytes hash to the digest");
-    assert.match(out, /linux\/amd64 manifest \(from index sha256:/);
+    const world = await runDemo({ dir: join(dir, "demo"), write: (text) => (out += text) });
     assert.match(out, /index \(multi-platform\)/);
+    assert.match(out, /linux\/amd64 manifest \(from index sha256:/);
+    assert.match(await readFile(join(world.projectDir, "Dockerfile"), "utf8"), /^FROM demo\.local\/demo\/base:1\.0@sha256:[0-9a-f]{64} AS build$/m);
+    assert.match(out, /warning \[drift\].*changed: linux\/amd64/);
+    assert.match(out, /FAILED {2}linux\/amd64 layer 0/);
+    assert.match(out, /Cause: +registry-serves-bad-bytes/);
+    assert.doesNotMatch(out, /remove the (digest )?pin\b(?!: it)/i);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,65 +1,78 @@
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { resolveDigests } from "../digest/resolve-digests.js";
 import { renderDigests } from "../digest/render-digests.js";
-import { buildImage } from "../imagebuild/image.js";
-import { writeImage } from "../imagebuild/write-image.js";
 import { inspectImage } from "../inspect/inspect-image.js";
 import { renderInspect } from "../inspect/render-inspect.js";
 import { digestOf } from "../oci/digest.js";
 import { parsePlatform } from "../oci/platform.js";
-import { OciLayoutStore } from "../store/oci-layout.js";
-import { openLocation } from "../store/open-location.js";
-import { DigestguardError } from "../errors/error.js";
-import type { RegistryClient } from "../registry/registry-client.js";
-import { DEMO_IMAGE_SPEC } from "./demo-image.js";
+import { pinFiles } from "../pin/pin-files.js";
+import { renderPin } from "../pin/render-pin.js";
+import { renderCheck } from "../pin/render-check.js";
+import { checkExitCode, runCheck } from "../pin/run-check.js";
+import { createDemoWorld, type DemoWorld } from "./demo-world.js";
+import { corruptAndDiagnose } from "./demo-corruption.js";
+
+const BASE = "demo.local/demo/base:1.0";
 
 /**
- * The offline tour: build a two-platform image into an OCI layout folder
- * (the embedded default store), then show `inspect`, `inspect --raw`
- * checked against the digest, and `digest` with and without `--platform`
- * — the same library calls the CLI commands make. Returns the layout path.
+ * The offline tour of the whole story, on OCI layouts served under the
+ * registry name `demo.local` (no network): build a two-platform base image,
+ * inspect it byte-exact, resolve index vs platform digests, pin a Dockerfile
+ * and compose file with a lockfile, check the pins, simulate an upstream
+ * change that `check` catches, then corrupt one layer so `verify` catches it
+ * and `diagnose` explains it. The same library calls the CLI makes.
  *
  * @example
  * ```ts
  * await runDemo({ write: (text) => process.stdout.write(text) });
  * ```
  */
-export async function runDemo(options: { dir?: string; write: (text: string) => void; signal?: AbortSignal }): Promise<string> {
+export async function runDemo(options: { dir?: string; write: (text: string) => void; signal?: AbortSignal }): Promise<DemoWorld> {
   const { write, signal } = options;
-  const dir = resolve(options.dir ?? join(await mkdtemp(join(tmpdir(), "digestguard-demo-")), "layout"));
-  const location = `oci:${dir}:1.0`;
+  const world = await createDemoWorld(options.dir);
+  const cli = `digestguard --config ${world.configPath}`;
+  write(`The demo works in ${world.dir}; "demo.local" is served from ${world.registryDir} (see digestguard.yaml).\n\n`);
 
-  write(`== 1. Build a small two-platform base image into an OCI layout (offline)\n`);
-  const store = await OciLayoutStore.open(dir, { create: true, signal });
-  const root = await writeImage(store, await buildImage(DEMO_IMAGE_SPEC), { tags: ["1.0"], signal });
-  write(`   wrote ${location}  (root ${root.digest})\n\n`);
+  write(`== 1. A base image is published: two platforms, built locally\n`);
+  write(`   demo.local/demo/base:1.0 -> ${await world.publishBase("1.0", signal)}\n\n`);
+  await inspectAct(world, cli, write, signal);
+  await pinAct(world, cli, write, signal);
+  write(`\n== 5. Upstream moves the tag: linux/amd64 gets a new os layer\n`);
+  write(`   demo.local/demo/base:1.0 -> ${await world.publishBase("1.1", signal)}\n`);
+  write(`   $ ${cli} check --strict --lockfile ${world.lockfilePath} ${world.projectDir}\n`);
+  const drift = await runCheck({ lockfilePath: world.lockfilePath, paths: [world.projectDir], open: world.open, signal });
+  write(indent(renderCheck(drift, "text", { version: "demo" })));
+  write(`   exit ${checkExitCode(drift, { strict: true })}: the pin still holds the reviewed digest; "pin --update" would move it after review.\n`);
+  await corruptAndDiagnose(world, cli, write, signal);
+  return world;
+}
 
-  write(`== 2. digestguard inspect ${location}\n`);
-  const { report, bytes } = await inspectImage(store, { tag: "1.0" }, { display: location, signal });
+async function inspectAct(world: DemoWorld, cli: string, write: (text: string) => void, signal?: AbortSignal): Promise<void> {
+  const { store, target, display } = await world.open(BASE);
+  write(`== 2. ${cli} inspect ${BASE}\n`);
+  const { report, bytes } = await inspectImage(store, target, { display, signal });
   write(indent(renderInspect(report)));
-
-  write(`\n== 3. digestguard inspect --raw ${location} | sha256sum\n`);
-  write(`   ${digestOf(bytes).slice("sha256:".length)}  -   (equals the digest above: computed over the exact bytes)\n`);
-
-  write(`\n== 4. digestguard inspect --platform linux/arm64 ${location}\n`);
-  const arm = await inspectImage(store, { tag: "1.0" }, { display: location, platform: parsePlatform("linux/arm64"), signal });
-  write(indent(renderInspect(arm.report)));
-
-  write(`\n== 5. digestguard digest ${location}   and   --platform linux/amd64\n`);
-  const open = (text: string) => openLocation(text, { client: offlineOnly });
-  const indexDigest = await resolveDigests([location], { open, signal });
-  const amd = await resolveDigests([location], { open, platform: parsePlatform("linux/amd64"), signal });
-  write(indent(renderDigests([...indexDigest, ...amd])));
-  write(`\n   Pin the index digest for a multi-platform FROM; a platform digest pins one architecture only.\n`);
-  return dir;
+  write(`   inspect --raw | sha256sum -> ${digestOf(bytes).slice("sha256:".length)}  (the digest above: computed over the exact bytes)\n`);
+  write(`\n== 3. ${cli} digest ${BASE}   and   --platform linux/amd64\n`);
+  const index = await resolveDigests([BASE], { open: world.open, signal });
+  const amd = await resolveDigests([BASE], { open: world.open, platform: parsePlatform("linux/amd64"), signal });
+  write(indent(renderDigests([...index, ...amd])));
+  write(`   Pin the index digest for a multi-platform FROM; a platform digest pins one architecture only.\n`);
 }
 
-function offlineOnly(): RegistryClient {
-  throw new DigestguardError("USAGE", "Cannot reach a registry in the demo: it runs offline on an OCI layout.");
+async function pinAct(world: DemoWorld, cli: string, write: (text: string) => void, signal?: AbortSignal): Promise<void> {
+  write(`\n== 4. ${cli} pin --lockfile ${world.lockfilePath} ${world.projectDir}\n`);
+  const report = await pinFiles({ paths: [world.projectDir], lockfilePath: world.lockfilePath, open: world.open, signal });
+  write(indent(renderPin(report)));
+  const dockerfile = await readFile(join(world.projectDir, "Dockerfile"), "utf8");
+  write(`   Dockerfile now:\n${indent(indent(dockerfile))}`);
+  write(`   $ ${cli} check --lockfile ${world.lockfilePath} ${world.projectDir}\n`);
+  const clean = await runCheck({ lockfilePath: world.lockfilePath, paths: [world.projectDir], open: world.open, signal });
+  write(indent(renderCheck(clean, "text", { version: "demo" })));
 }
 
-function indent(text: string): string {
+/** Indent every non-empty line by three spaces. */
+export function indent(text: string): string {
   return text.replace(/^(?=.)/gm, "   ");
 }

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { DigestguardError } from "../errors/error.js";
 import { parseDigest } from "../oci/digest.js";
 import { parseReference, type Reference } from "../oci/reference.js";
@@ -68,8 +69,18 @@ export interface OpenedLocation {
  * const { store, target } = await openLocation("oci:./demo-layout:1.0", { client });
  * ```
  */
-export async function openLocation(text: string, options: { client: () => RegistryClient | Promise<RegistryClient>; create?: boolean }): Promise<OpenedLocation> {
+export async function openLocation(
+  text: string,
+  options: { client: () => RegistryClient | Promise<RegistryClient>; create?: boolean; layouts?: Record<string, string> },
+): Promise<OpenedLocation> {
   const location = parseLocation(text);
+  const layoutRoot = location.kind === "registry" ? options.layouts?.[location.reference.registry] : undefined;
+  if (location.kind === "registry" && layoutRoot !== undefined) {
+    // A registry name served from local OCI layouts, one folder per repository (offline and air-gapped use).
+    const { registry, repository } = location.reference;
+    const store = await OciLayoutStore.open(join(layoutRoot, ...repository.split("/")), { create: options.create ?? false });
+    return { store, target: location.target, location, display: displayOf(registry, repository, location.target) };
+  }
   if (location.kind === "oci-layout") {
     const store = await OciLayoutStore.open(location.path, { create: options.create ?? false });
     const suffix = location.target.digest !== undefined ? `@${location.target.digest}` : `:${location.target.tag}`;
@@ -77,7 +88,9 @@ export async function openLocation(text: string, options: { client: () => Regist
   }
   const { registry, repository } = location.reference;
   const store = new RegistryStore(await options.client(), { registry, repository });
-  const tag = location.reference.tag !== undefined ? `:${location.reference.tag}` : "";
-  const digest = location.reference.digest !== undefined ? `@${location.reference.digest}` : "";
-  return { store, target: location.target, location, display: `${registry}/${repository}${tag}${digest}` };
+  return { store, target: location.target, location, display: displayOf(registry, repository, location.target) };
+}
+
+function displayOf(registry: string, repository: string, target: Target): string {
+  return `${registry}/${repository}${target.tag !== undefined ? `:${target.tag}` : ""}${target.digest !== undefined ? `@${target.digest}` : ""}`;
 }

@@ -1,7 +1,6 @@
 import { LOCKFILE_NAME } from "../../lockfile/lockfile.js";
 import { renderCheck, type CheckFormat } from "../../pin/render-check.js";
 import { checkExitCode, runCheck } from "../../pin/run-check.js";
-import { openLocation } from "../../store/open-location.js";
 import type { GlobalOptions } from "../global-options.js";
 import { positiveNumber, lazyRegistryClient } from "../registry-client-from-options.js";
 import type { ActionContext } from "../run-action.js";
@@ -23,7 +22,7 @@ export async function checkCommand(paths: string[], flags: CheckFlags, { signal 
     const report = await runCheck({
       lockfilePath: flags.lockfile ?? LOCKFILE_NAME, paths, deep: flags.deep, signal,
       ...(flags.concurrency !== undefined ? { concurrency: Math.floor(positiveNumber(flags.concurrency, "--concurrency")) } : {}),
-      open: (reference) => openLocation(reference, { client: registry.get }),
+      open: (reference) => registry.open(reference),
     });
     await writeOut(renderCheck(report, flags.format ?? (flags.json ? "json" : "text"), { version: VERSION }));
     return checkExitCode(report, { strict: flags.strict });

@@ -2,7 +2,6 @@ import { ExitCode } from "../../errors/error.js";
 import { parsePlatform } from "../../oci/platform.js";
 import { renderDigests } from "../../digest/render-digests.js";
 import { resolveDigests } from "../../digest/resolve-digests.js";
-import { openLocation } from "../../store/open-location.js";
 import type { GlobalOptions } from "../global-options.js";
 import { positiveNumber, lazyRegistryClient } from "../registry-client-from-options.js";
 import type { ActionContext } from "../run-action.js";
@@ -25,7 +24,7 @@ export async function digestCommand(refs: string[], flags: DigestFlags, { signal
   const inputs = refs.length > 0 ? refs : await readStdinLines();
   const registry = lazyRegistryClient(flags);
   try {
-    const results = await resolveDigests(inputs, { open: (text) => openLocation(text, { client: registry.get }), platform, concurrency, signal });
+    const results = await resolveDigests(inputs, { open: (text) => registry.open(text), platform, concurrency, signal });
     await writeOut(flags.json ? `${JSON.stringify({ schemaVersion: 1, results }, null, 2)}\n` : renderDigests(results, { quiet: flags.quiet }));
     if (flags.stats) process.stderr.write(`requests: ${JSON.stringify((await registry.get()).stats)}\n`);
     const failed = results.find((r) => r.error !== undefined);

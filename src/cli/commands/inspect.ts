@@ -1,7 +1,6 @@
 import { parsePlatform } from "../../oci/platform.js";
 import { inspectImage } from "../../inspect/inspect-image.js";
 import { renderInspect } from "../../inspect/render-inspect.js";
-import { openLocation } from "../../store/open-location.js";
 import type { GlobalOptions } from "../global-options.js";
 import { lazyRegistryClient } from "../registry-client-from-options.js";
 import type { ActionContext } from "../run-action.js";
@@ -18,7 +17,7 @@ export async function inspectCommand(ref: string, flags: InspectFlags, { signal 
   const platform = flags.platform === undefined ? undefined : parsePlatform(flags.platform);
   const registry = lazyRegistryClient(flags);
   try {
-    const { store, target, display } = await openLocation(ref, { client: registry.get });
+    const { store, target, display } = await registry.open(ref);
     const { report, bytes } = await inspectImage(store, target, { display, platform, signal });
     if (flags.raw) await writeOut(bytes);
     else await writeOut(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderInspect(report));

@@ -8,7 +8,6 @@ import { renderCheck, type CheckFormat } from "../../pin/render-check.js";
 import { renderPin } from "../../pin/render-pin.js";
 import type { CheckReport } from "../../pin/run-check.js";
 import { scanReferences } from "../../pin/scan-references.js";
-import { openLocation } from "../../store/open-location.js";
 import type { GlobalOptions } from "../global-options.js";
 import { lazyRegistryClient } from "../registry-client-from-options.js";
 import type { ActionContext } from "../run-action.js";
@@ -39,7 +38,7 @@ export async function pinCommand(paths: string[], flags: PinFlags, { signal }: A
     const report = await pinFiles({
       paths: roots, lockfilePath, signal, update: flags.update, imagePattern: flags.image, kubernetes: flags.kubernetes, workflows: flags.workflows, dryRun: flags.dryRun,
       ...(flags.platform !== undefined ? { platform: parsePlatform(flags.platform) } : {}),
-      open: (reference) => openLocation(reference, { client: registry.get }),
+      open: (reference) => registry.open(reference),
     });
     await writeOut(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderPin(report));
     const unresolved = report.problems.find((p) => p.reason.startsWith("cannot resolve"));

@@ -2,7 +2,7 @@ import { ContentCache } from "../../cache/content-cache.js";
 import { CacheStore } from "../../cache/cache-store.js";
 import { DigestguardError } from "../../errors/error.js";
 import { parsePlatform } from "../../oci/platform.js";
-import { openLocation, parseLocation, type OpenedLocation } from "../../store/open-location.js";
+import { parseLocation, type OpenedLocation } from "../../store/open-location.js";
 import { renderVerify, verifyExitCode } from "../../verify/render-verify.js";
 import { verifyImage } from "../../verify/verify-image.js";
 import type { VerifyReport } from "../../verify/verify-report.js";
@@ -34,7 +34,7 @@ export async function verifyCommand(refs: string[], flags: VerifyFlags, { signal
   const reports: VerifyReport[] = [];
   try {
     for (const ref of refs) {
-      const opened = flags.offline ? offlineLocation(ref, cache as ContentCache) : await openLocation(ref, { client: registry.get });
+      const opened = flags.offline ? offlineLocation(ref, cache as ContentCache) : await registry.open(ref);
       const progress = flags.json ? undefined : await terminalProgress(opened.display);
       try {
         reports.push(await verifyImage(opened.store, opened.target, {

@@ -1,0 +1,68 @@
+import { ContentCache } from "../../cache/content-cache.js";
+import { diagnose } from "../../diagnose/diagnose.js";
+import { renderDiagnosis, renderDiagnosisMarkdown } from "../../diagnose/render-diagnose.js";
+import { DigestguardError, ExitCode } from "../../errors/error.js";
+import { LOCKFILE_NAME, readLockfile } from "../../lockfile/lockfile.js";
+import { openLocation, parseLocation } from "../../store/open-location.js";
+import { RegistryStore } from "../../store/registry-store.js";
+import { writeFileAtomic } from "../../store/atomic-file.js";
+import type { RegistryClient } from "../../registry/registry-client.js";
+import type { GlobalOptions } from "../global-options.js";
+import { configuredLayouts, configuredMirrors, registryClientFromOptions } from "../registry-client-from-options.js";
+import type { ActionContext } from "../run-action.js";
+import { VERSION } from "../version.js";
+import { writeOut } from "../write-out.js";
+
+/** Flags of `digestguard diagnose`. */
+export interface DiagnoseFlags extends GlobalOptions {
+  image?: string[];
+  lockfile?: string;
+  report?: string;
+  cacheDir?: string;
+  /** false with --no-cache. */
+  cache?: boolean;
+}
+
+/** `digestguard diagnose [TEXT|-]`: explain a pull/build error and say what to do. Exit 0 when a cause was found. */
+export async function diagnoseCommand(text: string | undefined, flags: DiagnoseFlags, { signal }: ActionContext): Promise<number> {
+  const input = text === undefined || text === "-" ? await readStdin() : text;
+  if (input.trim() === "") throw new DigestguardError("USAGE", "Cannot diagnose nothing: paste the error text as an argument or pipe it on stdin.");
+  const lock = await readLockfile(flags.lockfile ?? LOCKFILE_NAME);
+  const mirrors = await configuredMirrors(flags);
+  const layouts = await configuredLayouts(flags);
+  let client: Promise<RegistryClient> | undefined;
+  const origin = () => (client ??= registryClientFromOptions(flags, { mirrors: false }));
+  try {
+    const report = await diagnose({
+      text: input, signal, ...(lock ? { lock } : {}), images: flags.image ?? [],
+      ...(flags.cache === false ? {} : { cache: await ContentCache.open(flags.cacheDir) }),
+      openOrigin: async (reference) => {
+        const opened = await openLocation(reference, { client: origin, layouts });
+        return { name: opened.location.kind === "registry" ? opened.location.reference.registry : opened.store.location, store: opened.store, target: opened.target };
+      },
+      mirrorsFor: async (reference) => {
+        const location = parseLocation(reference);
+        if (location.kind !== "registry") return [];
+        const { registry, repository } = location.reference;
+        return Promise.all((mirrors[registry] ?? []).map(async (location) => {
+          const [host, ...prefix] = location.replace(/^[a-z]+:\/\//, "").split("/");
+          const path = [...prefix.filter(Boolean), repository].join("/");
+          return { name: location, store: new RegistryStore(await origin(), { registry: host as string, repository: path }) };
+        }));
+      },
+    });
+    if (flags.report !== undefined) await writeFileAtomic(flags.report, renderDiagnosisMarkdown(report, { text: input, version: VERSION }), { signal });
+    await writeOut(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderDiagnosis(report));
+    if (flags.report !== undefined && !flags.json) process.stderr.write(`Evidence report written to ${flags.report}\n`);
+    return report.verdict.cause === "undetermined" ? ExitCode.findings : ExitCode.ok;
+  } finally {
+    if (client !== undefined) await (await client).close();
+  }
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw new DigestguardError("USAGE", "Cannot diagnose: no error text given; pass it as an argument or pipe it on stdin.");
+  let text = "";
+  for await (const chunk of process.stdin) text += chunk;
+  return text;
+}

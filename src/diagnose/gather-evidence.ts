@@ -1,0 +1,76 @@
+import { Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ContentCache } from "../cache/content-cache.js";
+import { DigestguardError, ExitCode } from "../errors/error.js";
+import type { ContentStore } from "../store/content-store.js";
+import { verifyBlob } from "../verify/verify-blob.js";
+import { checkFailure, type CheckFailure } from "../verify/verify-report.js";
+import type { DigestLocation } from "./locate-digest.js";
+
+/** What one source serves for the located content, now. */
+export interface SourceEvidence {
+  source: string;
+  kind: "registry" | "mirror" | "cache";
+  outcome: "ok" | "mismatch" | "missing" | "absent" | "unreachable";
+  failure?: CheckFailure;
+  /** The uncompressed digest, when it was computed (diff_id questions). */
+  uncompressedDigest?: string;
+}
+
+/** The places to re-check. */
+export interface EvidenceSources {
+  origin?: { name: string; store: ContentStore };
+  mirrors: { name: string; store: ContentStore }[];
+  cache?: ContentCache;
+}
+
+/**
+ * Re-fetch the located manifest or blob from the registry itself, from each
+ * configured mirror, and from the local cache, and verify each copy — the
+ * evidence that tells a corrupt registry from a bad mirror, a stale cache or
+ * a transfer that went wrong once.
+ *
+ * @example
+ * ```ts
+ * const evidence = await gatherEvidence(location, { origin, mirrors: [], cache }, { signal });
+ * ```
+ */
+export async function gatherEvidence(location: DigestLocation, sources: EvidenceSources, options: { deep?: boolean; signal?: AbortSignal } = {}): Promise<SourceEvidence[]> {
+  const evidence: SourceEvidence[] = [];
+  const remote = [...(sources.origin ? [{ ...sources.origin, kind: "registry" as const }] : []), ...sources.mirrors.map((m) => ({ ...m, kind: "mirror" as const }))];
+  for (const { name, store, kind } of remote) evidence.push({ source: name, kind, ...(await checkCopy(store, location, options)) });
+  if (sources.cache !== undefined) evidence.push({ source: sources.cache.root, kind: "cache", ...(await checkCached(sources.cache, location, options.signal)) });
+  return evidence;
+}
+
+async function checkCopy(store: ContentStore, location: DigestLocation, options: { deep?: boolean; signal?: AbortSignal }): Promise<Omit<SourceEvidence, "source" | "kind">> {
+  try {
+    if (location.role === "index" || location.role === "manifest") {
+      await store.fetchManifest({ digest: location.descriptor.digest }, options);
+      return { outcome: "ok" };
+    }
+    const deep = location.role === "layer" && (options.deep || location.viaDiffId);
+    const result = await verifyBlob(store, location.descriptor, { deep, signal: options.signal });
+    return { outcome: "ok", ...(result.uncompressedDigest ? { uncompressedDigest: result.uncompressedDigest } : {}) };
+  } catch (error) {
+    return outcomeOf(error);
+  }
+}
+
+async function checkCached(cache: ContentCache, location: DigestLocation, signal?: AbortSignal): Promise<Omit<SourceEvidence, "source" | "kind">> {
+  if (location.descriptor.size <= 0 || !(await cache.has(location.descriptor))) return { outcome: "absent" };
+  try {
+    await pipeline(await cache.read(location.descriptor, { signal }), new Writable({ write: (_c, _e, cb) => cb() }));
+    return { outcome: "ok" };
+  } catch (error) {
+    return outcomeOf(error);
+  }
+}
+
+function outcomeOf(error: unknown): Omit<SourceEvidence, "source" | "kind"> {
+  if (error instanceof DigestguardError && error.code === "ABORTED") throw error;
+  const failure = checkFailure(error);
+  if (error instanceof DigestguardError && (error.exitCode === ExitCode.integrity)) return { outcome: "mismatch", failure };
+  if (error instanceof DigestguardError && error.exitCode === ExitCode.notFound) return { outcome: "missing", failure };
+  return { outcome: "unreachable", failure };
+}
