@@ -84,7 +84,7 @@ async function* readBlob(store: ContentStore, descriptor: Descriptor, options: R
 // The last temporary failure says what broke ("other side closed"); the
 // report also needs how far the blob got, as a short read would say.
 function gaveUp(error: DigestguardError, descriptor: Descriptor, received: number, attempts: number): DigestguardError {
-  if (error.code === "SIZE_MISMATCH") return error;
+  if (error.code === "SIZE_MISMATCH" || received === 0) return error;
   return new DigestguardError(error.code, `${error.message} Gave up after ${attempts} reads, with ${received} of ${descriptor.size} bytes of blob ${descriptor.digest}.`, {
     cause: error,
     temporary: true,

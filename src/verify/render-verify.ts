@@ -40,7 +40,8 @@ function failureLines(f: CheckFailure | undefined, size: number): string[] {
   const lines = [`          ${f.meaning} [${f.code}]`];
   if (f.expectedDigest) lines.push(`          expected ${f.expectedDigest}${f.code === "DIFF_ID_MISMATCH" ? " (diff_id)" : ` (${size} bytes)`}`);
   if (f.actualDigest || f.received !== undefined) {
-    lines.push(`          actual   ${f.actualDigest ?? "(not hashed: size differs)"}${f.received !== undefined ? ` (${f.received} bytes received)` : ""}`);
+    const unhashed = f.code === "SIZE_MISMATCH" ? "(not hashed: size differs)" : "(not hashed: transfer incomplete)";
+    lines.push(`          actual   ${f.actualDigest ?? unhashed}${f.received !== undefined ? ` (${f.received} bytes received)` : ""}`);
   }
   if (!f.expectedDigest) lines.push(`          ${f.message}`);
   return lines;
