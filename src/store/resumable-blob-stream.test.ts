@@ -87,6 +87,15 @@ describe("resumableBlobStream", () => {
     assert.deepEqual(store.offsets, [0, 500, 1000]);
   });
 
+  test("a temporary failure before any byte arrived is passed on as it is", async () => {
+    const busy = new DigestguardError("REGISTRY_UNAVAILABLE", "Cannot fetch: 503.", { temporary: true });
+    const store = scriptedStore(() => {
+      throw busy;
+    });
+    await assert.rejects(streamToBuffer(resumableBlobStream(store, layer, { attempts: 2 })), (error: unknown) => error === busy);
+    assert.deepEqual(store.offsets, [0, 0]);
+  });
+
   test("a permanent failure is not retried", async () => {
     const store = scriptedStore(() => {
       throw new DigestguardError("BLOB_UNKNOWN", "Cannot fetch: not found.");

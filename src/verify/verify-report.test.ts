@@ -64,6 +64,13 @@ describe("renderVerify and verifyExitCode", () => {
     assert.doesNotMatch(renderVerify(report([okLayer, badLayer("DIGEST_MISMATCH")]), { quiet: true }), /layer 0/, "quiet prints failures only");
   });
 
+  test("a transfer that gave up partway says so instead of a size mismatch", () => {
+    const cut = { ...badLayer("NETWORK"), failure: checkFailure(failure("NETWORK", { expectedDigest: expected, expectedSize: 1000, received: 400 })) };
+    const text = renderVerify(report([cut]));
+    assert.match(text, /network failure after 400 of 1000 bytes \[NETWORK\]/);
+    assert.match(text, /actual {3}\(not hashed: transfer incomplete\) \(400 bytes received\)/);
+  });
+
   test("exit codes: 0 when all verified, the failure's documented code otherwise", () => {
     assert.equal(verifyExitCode([report([okLayer])]), 0);
     assert.equal(verifyExitCode([report([okLayer, badLayer("DIGEST_MISMATCH")])]), 6);
