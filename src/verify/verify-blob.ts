@@ -1,6 +1,7 @@
 import { pipeline as streamPipeline, Transform, Writable, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ContentCache } from "../cache/content-cache.js";
+import { CacheStore } from "../cache/cache-store.js";
 import { DigestguardError } from "../errors/error.js";
 import type { Descriptor } from "../oci/descriptor.js";
 import type { ContentStore } from "../store/content-store.js";
@@ -45,6 +46,13 @@ export async function verifyBlob(store: ContentStore, descriptor: Descriptor, op
     // callers tell cancelling from a bad blob by the ABORTED code.
     if (options.signal?.aborted && !(error instanceof DigestguardError)) {
       throw new DigestguardError("ABORTED", `Cannot verify blob ${descriptor.digest}: the operation was cancelled.`, { cause: error });
+    }
+    // Re-verifying from the cache itself (--offline): a bad entry goes to quarantine, never to be served again.
+    if (store instanceof CacheStore && error instanceof DigestguardError && (error.code === "DIGEST_MISMATCH" || error.code === "SIZE_MISMATCH")) {
+      const movedTo = await store.cache.quarantine(descriptor.digest);
+      throw new DigestguardError(error.code, `${error.message} The cached copy was moved to quarantine${movedTo ? ` (${movedTo})` : ""}.`, {
+        details: { ...error.details, quarantined: movedTo, cache: true },
+      });
     }
     throw error;
   }
