@@ -1,9 +1,10 @@
+import { resolve } from "node:path";
 import type { Platform } from "../oci/descriptor.js";
-import type { LockedImage } from "../lockfile/lockfile-schema.js";
+import type { LockedImage, Lockfile } from "../lockfile/lockfile-schema.js";
 import { readLockfile, writeLockfile } from "../lockfile/lockfile.js";
 import type { OpenedLocation } from "../store/open-location.js";
 import { applyEdits, pinEdit, type TextEdit } from "./files/index.js";
-import { resolveReferences } from "./pin-references.js";
+import { resolveReferences, type Resolution } from "./pin-references.js";
 import { scanReferences, type ScannedFile } from "./scan-references.js";
 import type { TreeChange } from "./tree-diff.js";
 import { writeFilesAtomically, type FileRewrite } from "./write-files.js";
@@ -76,10 +77,28 @@ export async function pinFiles(options: PinFilesOptions): Promise<PinReport> {
   report.filesChanged = rewrites.map((r) => r.path);
   if (!options.dryRun) {
     await writeFilesAtomically(rewrites, { roots: options.paths, signal: options.signal });
-    const kept = (lock?.images ?? []).filter((entry) => resolution.failures.has(entry.reference));
-    await writeLockfile(options.lockfilePath, { lockfileVersion: 1, images: [...resolution.entries.values(), ...kept] }, options);
+    await writeLockfile(options.lockfilePath, { lockfileVersion: 1, images: lockedImages(lock, resolution, files) }, options);
   }
   return report;
+}
+
+// The new lockfile: what this run resolved, plus what it did not look at —
+// entries that failed to resolve, and sources in files outside the paths
+// given ("pin docker/" must not forget the images of every other folder).
+function lockedImages(lock: Lockfile | undefined, resolution: Resolution, files: ScannedFile[]): LockedImage[] {
+  const scanned = new Set(files.map((file) => resolve(file.path)));
+  const elsewhere = (entry: LockedImage) => entry.sources.filter((source) => !scanned.has(resolve(source.file)));
+  const old = lock?.images ?? [];
+  const fresh = [...resolution.entries.values()].map((entry) => {
+    const same = old.find((o) => o.reference === entry.reference && o.digest === entry.digest);
+    return same === undefined ? entry : { ...entry, sources: [...entry.sources, ...elsewhere(same)] };
+  });
+  const kept = old.flatMap((entry) => {
+    if (resolution.failures.has(entry.reference)) return [entry];
+    const sources = resolution.entries.has(entry.reference) ? [] : elsewhere(entry);
+    return sources.length > 0 ? [{ ...entry, sources }] : [];
+  });
+  return [...fresh, ...kept];
 }
 
 function pinFile(file: ScannedFile, entries: Map<string, LockedImage>, report: PinReport): FileRewrite | undefined {
