@@ -61,6 +61,10 @@ export class CacheStore implements ContentStore {
     return { stream: createReadStream(this.cache.blobPath(descriptor.digest), { start: offset, highWaterMark: 1 << 20, signal: options.signal }), offset };
   }
 
+  localBlobPath(descriptor: Descriptor): string {
+    return this.cache.blobPath(descriptor.digest);
+  }
+
   exists(descriptor: Descriptor): Promise<boolean> {
     return this.cache.has(descriptor);
   }

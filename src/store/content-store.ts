@@ -39,6 +39,12 @@ export interface ContentStore {
    * whole blob themselves.
    */
   openBlobAt(descriptor: Descriptor, offset: number, options?: CallOptions): Promise<{ stream: Readable; offset: number }>;
+  /**
+   * Where the blob's bytes sit on this machine, for stores that keep them in
+   * plain files (OCI layouts, the cache) — lets verification hash files on
+   * several cores. Undefined for remote stores.
+   */
+  localBlobPath?(descriptor: Descriptor): string | undefined;
   /** Whether a blob (or manifest, by digest) is present. */
   exists(descriptor: Descriptor, options?: CallOptions): Promise<boolean>;
   /** Store a blob; its bytes are verified against `descriptor` before it becomes visible. */

@@ -88,6 +88,11 @@ export class OciLayoutStore implements ContentStore {
     return verified;
   }
 
+  /** The blob's file in the layout. */
+  localBlobPath(descriptor: Descriptor): string {
+    return this.blobPath(parseDigest(descriptor.digest));
+  }
+
   /** The blob file's bytes from `offset` on, unverified. */
   async openBlobAt(descriptor: Descriptor, offset: number, options: CallOptions = {}): Promise<{ stream: Readable; offset: number }> {
     const digest = parseDigest(descriptor.digest);

@@ -4,6 +4,9 @@ import type { ContentCache } from "../cache/content-cache.js";
 import { CacheStore } from "../cache/cache-store.js";
 import { DigestguardError } from "../errors/error.js";
 import type { Descriptor } from "../oci/descriptor.js";
+import { digestAlgorithm, type Digest } from "../oci/digest.js";
+import { contentMismatchError } from "../oci/verifying-stream.js";
+import { sharedHashPool } from "./hash-worker-pool.js";
 import type { ContentStore } from "../store/content-store.js";
 import { resumableBlobStream } from "../store/resumable-blob-stream.js";
 import { uncompressedDigest } from "./uncompressed-digest.js";
@@ -59,6 +62,8 @@ export async function verifyBlob(store: ContentStore, descriptor: Descriptor, op
 }
 
 async function checkBlob(store: ContentStore, descriptor: Descriptor, options: BlobVerifyOptions): Promise<BlobVerifyResult> {
+  const localPath = options.cache === undefined ? store.localBlobPath?.(descriptor) : undefined;
+  if (localPath !== undefined) return verifyLocalFile(localPath, descriptor, options);
   let resumes = 0;
   // A blob the cache already holds is still read from the source: verify checks what the source serves now.
   if (options.cache !== undefined && !(await options.cache.has(descriptor))) {
@@ -102,4 +107,19 @@ function countingStore(store: ContentStore, onBytes: ((count: number) => void) |
       return { ...opened, stream: tap(opened.stream, onBytes) };
     },
   });
+}
+
+// Local files (layouts, the cache) are hashed in worker threads: several at once, one per core.
+async function verifyLocalFile(path: string, descriptor: Descriptor, options: BlobVerifyOptions): Promise<BlobVerifyResult> {
+  options.signal?.throwIfAborted();
+  const answer = await sharedHashPool().hash({ path, algorithm: digestAlgorithm(descriptor.digest), deep: options.deep === true });
+  const what = `blob ${descriptor.digest}`;
+  if (answer.error?.code === "ENOENT") throw new DigestguardError("BLOB_UNKNOWN", `Cannot read ${what}: it is not in ${path}.`);
+  if (answer.error !== undefined && answer.error.code !== "DIFF_ID_MISMATCH") throw new DigestguardError("IO", `Cannot read ${what} from ${path}: ${answer.error.message}.`);
+  const size = answer.size ?? 0;
+  if (size !== descriptor.size) throw contentMismatchError("SIZE_MISMATCH", what, descriptor, size, undefined);
+  if (answer.digest !== descriptor.digest) throw contentMismatchError("DIGEST_MISMATCH", what, descriptor, size, answer.digest as Digest);
+  if (answer.error !== undefined) throw new DigestguardError("DIFF_ID_MISMATCH", answer.error.message, { details: answer.error.details ?? {} });
+  options.onBytes?.(size);
+  return { ...(answer.uncompressedDigest !== undefined ? { uncompressedDigest: answer.uncompressedDigest } : {}), resumes: 0 };
 }
