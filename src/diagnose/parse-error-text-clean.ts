@@ -1,8 +1,10 @@
 /** Pasted tool output made matchable; see {@link cleanErrorText}. */
 export interface CleanText {
-  /** Lines as a person reads them: colours, carriage returns and JSON escapes removed, trimmed. */
+  /** Lines as a person reads them: colours, carriage returns, JSON escapes and CI timestamps removed, trimmed. */
   lines: string[];
-  /** Every line without its log framing (`#12 `, timestamps), concatenated with no separator at all. */
+  /** The same lines untrimmed, for rejoining what a terminal cut at its width. */
+  raw: string[];
+  /** Every line without BuildKit's `#12 ` framing, concatenated with no separator at all. */
   joined: string;
   /** Offset in `joined` where each line starts. */
   starts: number[];
@@ -12,8 +14,10 @@ export interface CleanText {
 const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-_]/g;
 // Colour codes whose ESC byte was lost on the way (copied from a web CI log): "[32m", "[0m".
 const ORPHAN_SGR = /\[\d{1,3}(?:;\d{1,3})*m/g;
-// BuildKit plain progress ("#12 ", "#12 0.345 ") and ISO timestamps of CI log viewers.
-const FRAMING = /^(?:\d{4}-\d{2}-\d{2}T[\d:.]+Z\s+)?(?:#\d+\s+(?:\d+\.\d+\s+)?)?/;
+// ISO timestamps that CI log viewers put before every line: noise even to a reader.
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z\s+/;
+// BuildKit plain progress ("#12 ", "#12 0.345 "): kept for the reader, who may want the step, dropped for matching.
+const FRAMING = /^#\d+\s+(?:\d+\.\d+\s+)?/;
 
 /**
  * Clean pasted tool output so one set of patterns fits every way it
@@ -36,19 +40,20 @@ export function cleanErrorText(text: string): CleanText {
     .replace(/\\+r\\+n|\\+n/g, "\n")
     .replace(/\\+t/g, " ")
     .replace(/\\+"/g, '"');
-  const lines = unescaped
+  const raw = unescaped
     .replace(ANSI, "")
     .replace(ORPHAN_SGR, "")
     .replace(/\r\n?/g, "\n")
     .split("\n")
-    .map((line) => line.trim());
+    .map((line) => line.replace(TIMESTAMP, ""));
+  const lines = raw.map((line) => line.trim());
   const starts: number[] = [];
   let joined = "";
   for (const line of lines) {
     starts.push(joined.length);
     joined += line.replace(FRAMING, "").trim();
   }
-  return { lines, joined, starts };
+  return { lines, raw, joined, starts };
 }
 
 /**
@@ -72,9 +77,9 @@ export function lineIndexAt(clean: CleanText, at: number): number {
 }
 
 /**
- * The lines a match of `joined` spans, as one line: joined with nothing
- * where the break fell inside a digest (a terminal wrap), with a space
- * elsewhere.
+ * The lines a match of `joined` spans, as one line. Lines a terminal cut at
+ * its width (all but the last equally long) are rejoined as they were;
+ * otherwise the break becomes a space, except inside a digest.
  *
  * @example
  * ```ts
@@ -84,6 +89,10 @@ export function lineIndexAt(clean: CleanText, at: number): number {
 export function spannedLine(clean: CleanText, span: { start: number; end: number }, digestSpans: ReadonlyArray<readonly [number, number]>): string {
   const first = lineIndexAt(clean, span.start);
   const last = lineIndexAt(clean, Math.max(span.start, span.end - 1));
+  const widths = clean.raw.slice(first, last).map((line) => line.length);
+  if (widths.length > 0 && (widths[0] as number) >= 40 && widths.every((width) => width === widths[0])) {
+    return clean.raw.slice(first, last + 1).join("").trim();
+  }
   let line = clean.lines[first] ?? "";
   for (let i = first + 1; i <= last; i += 1) {
     const next = clean.lines[i] ?? "";

@@ -31,7 +31,7 @@ describe("parseErrorText edge cases", () => {
       const parsed = parseErrorText(hardWrap(`#9 ERROR: ${COMMIT}`, width));
       assert.equal(parsed.expected, E);
       assert.equal(parsed.actual, A);
-      assert.ok(parsed.matchedLine.includes(A) && parsed.matchedLine.includes(E), parsed.matchedLine);
+      assert.equal(parsed.matchedLine, `#9 ERROR: ${COMMIT}`);
     });
   }
 
@@ -99,6 +99,14 @@ describe("parseErrorText edge cases", () => {
       `#4 ERROR: ${COMMIT}`,
     ].join("\n");
     assert.equal(parseErrorText(text).imageReference, "registry.example.com/broken:2");
+  });
+
+  it("drops CI log timestamps before reading BuildKit steps", () => {
+    const stamp = (line: string): string => `2024-03-05T10:11:12.1234567Z ${line}`;
+    const text = [stamp("#5 [1/2] FROM example.com/app:1@" + E), stamp(`#5 ERROR: ${COMMIT}`)].join("\n");
+    const parsed = parseErrorText(text);
+    assert.equal(parsed.imageReference, `example.com/app:1@${E}`);
+    assert.equal(parsed.matchedLine, `#5 ERROR: ${COMMIT}`);
   });
 
   it("reads sha512 digests and refuses malformed ones", () => {
