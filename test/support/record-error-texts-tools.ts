@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnTracked, type TrackedChild } from "./child-reaper.js";
 import { runCaptured, toolVersion, waitFor, type CapturedRun } from "./record-error-texts-run.js";
+import { skopeo, skopeoAvailable } from "./skopeo.js";
 
 /** A real client that pulls an image the way a user would, with its output captured. */
 export interface PullingTool {
@@ -49,14 +50,16 @@ export async function startTools(dir: string): Promise<{ tools: PullingTool[]; s
   const env = { ...process.env, CONTAINERS_REGISTRIES_CONF: registriesConf, REGISTRY_AUTH_FILE: join(dir, "no-auth.json") };
   const tools: PullingTool[] = [];
   const daemons: TrackedChild[] = [];
-  const skopeoVersion = toolVersion(SKOPEO);
+  const skopeoVersion = skopeoAvailable() ? toolVersion(SKOPEO) : undefined;
   if (skopeoVersion !== undefined) {
     tools.push({
       name: "skopeo", source: `recorded with ${skopeoVersion}`,
       pull: async (ref) => {
         const target = await mkdtemp(join(dir, "oci-"));
         const args = ["copy", "--src-tls-verify=false", `docker://${ref}`, `oci:${target}:1`];
-        return runCaptured(SKOPEO, ["--policy", policy, ...args], { dir, env, shown: `skopeo ${args.join(" ")}` });
+        // skopeo writes progress to stdout and the failure to stderr, so this is the order a terminal shows.
+        const { stdout, stderr, exitCode } = await skopeo(args, { timeoutMs: 180_000 });
+        return { command: `skopeo ${args.join(" ")}`, text: stdout + stderr, exitCode };
       },
     });
   }
