@@ -104,6 +104,8 @@ export class HttpTransport {
         headers: request.headers,
         body: request.body,
         signal: request.signal,
+        // Large body buffers: with the 64 KiB default the socket pauses constantly and blob reads crawl.
+        highWaterMark: 4 << 20,
         headersTimeout: this.#timeouts.headersMs,
         bodyTimeout: this.#timeouts.bodyMs,
       });

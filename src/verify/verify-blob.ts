@@ -113,6 +113,7 @@ function countingStore(store: ContentStore, onBytes: ((count: number) => void) |
 async function verifyLocalFile(path: string, descriptor: Descriptor, options: BlobVerifyOptions): Promise<BlobVerifyResult> {
   options.signal?.throwIfAborted();
   const answer = await sharedHashPool().hash({ path, algorithm: digestAlgorithm(descriptor.digest), deep: options.deep === true });
+  options.signal?.throwIfAborted(); // a worker cannot be stopped mid-file; a cancel still wins over its answer
   const what = `blob ${descriptor.digest}`;
   if (answer.error?.code === "ENOENT") throw new DigestguardError("BLOB_UNKNOWN", `Cannot read ${what}: it is not in ${path}.`);
   if (answer.error !== undefined && answer.error.code !== "DIFF_ID_MISMATCH") throw new DigestguardError("IO", `Cannot read ${what} from ${path}: ${answer.error.message}.`);

@@ -113,7 +113,8 @@ async function checkLayers(
   const unique = [...new Map(images.flatMap((image) => image.layers.map((l) => [l.digest, l] as const))).values()];
   options.progress?.start(unique.reduce((sum, l) => sum + l.size, 0), unique.length);
   const deep = options.mode === "deep";
-  const settled = await mapConcurrent(unique, options.concurrency ?? 3, (layer) =>
+  // Decompressing is CPU-bound and buffers per stream: two at once keep both cores busy within the memory budget.
+  const settled = await mapConcurrent(unique, options.concurrency ?? (deep ? 2 : 3), (layer) =>
     verifyBlob(store, layer, { deep, cache: options.cache, signal: options.signal, onBytes: options.progress?.advance.bind(options.progress) }));
   const results = new Map(unique.map((layer, i) => [layer.digest, settled[i]] as const));
   for (const image of images) {

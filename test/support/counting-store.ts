@@ -27,6 +27,8 @@ export function countingStore(store: ContentStore): CountingStore {
   return Object.assign(Object.create(store) as ContentStore, {
     offsets,
     served,
+    // Reads must pass through openBlobAt to be counted, so no local file path is offered.
+    localBlobPath: () => undefined,
     openBlobAt: async (descriptor: Descriptor, offset: number, options?: CallOptions) => {
       offsets.push(offset);
       const opened = await store.openBlobAt(descriptor, offset, options);
