@@ -101,6 +101,8 @@ export class HttpTransport {
         origin: request.url.origin,
         path: `${request.url.pathname}${request.url.search}`,
         method: request.method,
+        // undici closes the connection after a HEAD unless told otherwise; keeping it halves check's handshakes.
+        reset: false,
         headers: request.headers,
         body: request.body,
         signal: request.signal,

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFile } from "node:fs/promises";
+import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { BuiltImage } from "../../src/imagebuild/image.js";
 import type { VerifyReport } from "../../src/verify/verify-report.js";
@@ -73,7 +73,7 @@ describe("verify --cache, then verify --offline with the registry stopped", { sk
     assert.equal(never.json.reports[0]?.manifests[0]?.failure?.code, "MANIFEST_UNKNOWN");
   });
 
-  test("a cached layer changed on disk fails verify --offline; cache verify quarantines it; then it is missing", async () => {
+  test("a cached layer changed on disk fails verify --offline, which quarantines it; then it is missing", async () => {
     const layer = builtLayer(image, 0, 1).descriptor;
     const hex = layer.digest.slice("sha256:".length);
     const path = join(cacheDir, "blobs", "sha256", hex);
@@ -87,11 +87,9 @@ describe("verify --cache, then verify --offline with the registry stopped", { sk
     assert.deepEqual(failedChecks(report), ["linux/amd64#layer#1"]);
     assert.equal(layerCheck(report, "linux/amd64", 1).failure?.code, "DIGEST_MISMATCH");
 
-    const check = await runCli(["cache", "verify", "--json", "--cache-dir", cacheDir]);
-    assert.equal(check.exitCode, 6, check.stderr);
-    const result = JSON.parse(check.stdout.toString()) as { quarantined: { digest: string; movedTo: string }[] };
-    assert.deepEqual(result.quarantined.map((q) => q.digest), [layer.digest]);
-    assert.ok(result.quarantined[0]?.movedTo.startsWith(join(cacheDir, "quarantine")));
+    const quarantined = await readdir(join(cacheDir, "quarantine"));
+    assert.ok(quarantined.some((name) => name.startsWith(`sha256-${hex}.`)), "the bad copy was moved to quarantine");
+    assert.ok(layerCheck(report, "linux/amd64", 1).failure?.message.includes("quarantine"));
 
     const missing = await verifyJson(["--offline", ref]);
     assert.equal(missing.exitCode, 3, missing.stderr);
