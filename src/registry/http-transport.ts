@@ -1,6 +1,5 @@
 import type { Readable } from "node:stream";
-import { createSecureContext, rootCertificates } from "node:tls";
-import { readFileSync } from "node:fs";
+import { createSecureContext, type SecureContext } from "node:tls";
 import { Agent, type Dispatcher } from "undici";
 import { DigestguardError } from "../errors/error.js";
 
@@ -127,8 +126,7 @@ export class HttpTransport {
         connect: {
           timeout: this.#timeouts.connectMs,
           rejectUnauthorized: !(tls.insecureSkipVerify ?? false),
-          // One secure context per settings: building it from ~150 root PEMs costs tens of milliseconds.
-          ...(tls.caPem !== undefined && tls.caPem.length > 0 ? { secureContext: createSecureContext({ ca: trustedCas(tls.caPem) }) } : {}),
+          ...(tls.caPem !== undefined && tls.caPem.length > 0 ? { secureContext: contextTrusting(tls.caPem) } : {}),
         },
       });
       this.#agents.set(key, agent);
@@ -151,21 +149,6 @@ function withoutAuthorization(headers: Record<string, string>): Record<string, s
   return Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== "authorization"));
 }
 
-// Passing `ca` replaces Node's default store, so the system roots and
-// NODE_EXTRA_CA_CERTS must be added back explicitly.
-function trustedCas(extra: string[]): string[] {
-  const cas = [...rootCertificates, ...extra];
-  const extraFile = process.env["NODE_EXTRA_CA_CERTS"];
-  if (extraFile) {
-    try {
-      cas.push(readFileSync(extraFile, "utf8"));
-    } catch {
-      // Node itself only warns about an unreadable NODE_EXTRA_CA_CERTS; do the same by ignoring it.
-    }
-  }
-  return cas;
-}
-
 // undici fails a body that stalls or is cut off by destroying it with its own
 // error; translating that error as it is raised means every consumer (text(),
 // async iteration, pipeline) sees a typed, retryable DigestguardError instead.
@@ -173,6 +156,16 @@ function withTypedErrors(body: HttpResponse["body"], request: HttpRequest): Http
   const destroy = body.destroy.bind(body);
   body.destroy = (error?: Error) => destroy(error === undefined || error === null ? error : networkError(error, request));
   return body;
+}
+
+// The default context already trusts the system roots and NODE_EXTRA_CA_CERTS;
+// adding the user's CAs to it is cheap, whereas `ca: [...]` would replace the
+// store and mean re-parsing ~150 root certificates (tens of milliseconds).
+function contextTrusting(extra: string[]): SecureContext {
+  const context = createSecureContext();
+  const store = context.context as { addCACert(pem: string): void };
+  for (const pem of extra) store.addCACert(pem);
+  return context;
 }
 
 const TLS_ERROR = /CERT|SSL|TLS|self[- ]signed|unable to (verify|get)|EPROTO|wrong version/i;

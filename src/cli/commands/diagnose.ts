@@ -3,6 +3,8 @@ import { diagnose } from "../../diagnose/diagnose.js";
 import { renderDiagnosis, renderDiagnosisMarkdown } from "../../diagnose/render-diagnose.js";
 import { DigestguardError, ExitCode } from "../../errors/error.js";
 import { LOCKFILE_NAME, readLockfile } from "../../lockfile/lockfile.js";
+import { formatReference } from "../../oci/reference.js";
+import { scanReferences } from "../../pin/scan-references.js";
 import { openLocation, parseLocation } from "../../store/open-location.js";
 import { RegistryStore } from "../../store/registry-store.js";
 import { writeFileAtomic } from "../../store/atomic-file.js";
@@ -34,7 +36,7 @@ export async function diagnoseCommand(text: string | undefined, flags: DiagnoseF
   const origin = () => (client ??= registryClientFromOptions(flags, { mirrors: false }));
   try {
     const report = await diagnose({
-      text: input, signal, ...(lock ? { lock } : {}), images: flags.image ?? [],
+      text: input, signal, ...(lock ? { lock } : {}), images: [...(flags.image ?? []), ...(lock || flags.image ? [] : await imagesInThisFolder(signal))],
       ...(flags.cache === false ? {} : { cache: await ContentCache.open(flags.cacheDir) }),
       openOrigin: async (reference) => {
         const opened = await openLocation(reference, { client: origin, layouts });
@@ -58,6 +60,12 @@ export async function diagnoseCommand(text: string | undefined, flags: DiagnoseF
   } finally {
     if (client !== undefined) await (await client).close();
   }
+}
+
+// Without a lockfile or --image, the Dockerfiles and compose files here name the candidates.
+async function imagesInThisFolder(signal: AbortSignal): Promise<string[]> {
+  const files = await scanReferences(["."], { signal }).catch(() => []);
+  return [...new Set(files.flatMap((file) => file.pinnable.map((ref) => formatReference(ref.reference))))].slice(0, 20);
 }
 
 async function readStdin(): Promise<string> {
