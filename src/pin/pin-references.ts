@@ -108,8 +108,3 @@ export function matchesPattern(reference: string, pattern: string | undefined): 
   return regex.test(reference);
 }
 
-/** The platform text an entry is pinned for, for messages. */
-export function pinnedFor(entry: LockedImage): string {
-  return entry.platform !== undefined ? `${entry.platform} manifest` : entry.platforms.length > 1 ? "index" : "image";
-}
-
