@@ -1,5 +1,5 @@
 import { DigestguardError } from "../errors/error.js";
-import { loadConfig } from "../config/load-config.js";
+import { loadConfig, type LoadedConfig } from "../config/load-config.js";
 import type { HostSettings } from "../registry/host-session.js";
 import type { RegistryClient } from "../registry/registry-client.js";
 import { openLocation, type OpenedLocation } from "../store/open-location.js";
@@ -16,7 +16,7 @@ import type { GlobalOptions } from "./global-options.js";
  * ```
  */
 export async function registryClientFromOptions(options: GlobalOptions, use: { mirrors?: boolean } = {}): Promise<RegistryClient> {
-  const { config } = await loadConfig({ path: options.config });
+  const { config } = await configOf(options);
   const hosts: Record<string, HostSettings> = {};
   for (const [host, settings] of Object.entries(config.registries ?? {})) {
     hosts[host] = { insecure: settings.insecure, caFiles: settings.ca === undefined ? [] : [settings.ca].flat() };
@@ -43,7 +43,7 @@ export async function registryClientFromOptions(options: GlobalOptions, use: { m
  * ```
  */
 export async function configuredMirrors(options: GlobalOptions): Promise<Record<string, string[]>> {
-  const { config } = await loadConfig({ path: options.config });
+  const { config } = await configOf(options);
   const mirrors: Record<string, string[]> = {};
   for (const [host, settings] of Object.entries(config.registries ?? {})) {
     if (settings.mirrors !== undefined) mirrors[host] = [...settings.mirrors];
@@ -57,7 +57,7 @@ export async function configuredMirrors(options: GlobalOptions): Promise<Record<
 
 /** Registry names the config serves from local OCI layout folders. */
 export async function configuredLayouts(options: GlobalOptions): Promise<Record<string, string>> {
-  const { config } = await loadConfig({ path: options.config });
+  const { config } = await configOf(options);
   return Object.fromEntries(Object.entries(config.registries ?? {}).flatMap(([host, s]) => (s.layout !== undefined ? [[host, s.layout]] : [])));
 }
 
@@ -105,4 +105,16 @@ export function lazyRegistryClient(options: GlobalOptions): LazyRegistryClient {
       if (client !== undefined) await (await client).close();
     },
   };
+}
+
+const loaded = new Map<string | undefined, Promise<LoadedConfig>>();
+
+// The client, its mirrors and its layouts all read the same file: read and validate it once per process.
+function configOf(options: GlobalOptions): Promise<LoadedConfig> {
+  let config = loaded.get(options.config);
+  if (config === undefined) {
+    config = loadConfig({ path: options.config });
+    loaded.set(options.config, config);
+  }
+  return config;
 }
