@@ -21,14 +21,23 @@ export interface Endpoint {
  * ```
  */
 export function readEndpoints(registry: string, mirrors: Record<string, string[]> = {}): Endpoint[] {
-  const configured = (mirrors[registry] ?? []).map((location): Endpoint => {
-    const trimmed = location.replace(/^[a-z]+:\/\//, "").replace(/\/+$/, "");
-    const slash = trimmed.indexOf("/");
-    return slash < 0
-      ? { host: trimmed, prefix: "", mirror: true }
-      : { host: trimmed.slice(0, slash), prefix: `${trimmed.slice(slash + 1)}/`, mirror: true };
-  });
+  const configured = (mirrors[registry] ?? []).map((location): Endpoint => ({ ...parseMirrorLocation(location), mirror: true }));
   return [...configured, originEndpoint(registry)];
+}
+
+/**
+ * Split a mirror location `[scheme://]host[:port][/prefix]` into the host to
+ * contact and the repository prefix the mirror keeps content under.
+ *
+ * @example
+ * ```ts
+ * parseMirrorLocation("127.0.0.1:5001/hub"); // { host: "127.0.0.1:5001", prefix: "hub/" }
+ * ```
+ */
+export function parseMirrorLocation(location: string): { host: string; prefix: string } {
+  const trimmed = location.replace(/^[a-z]+:\/\//, "").replace(/\/+$/, "");
+  const slash = trimmed.indexOf("/");
+  return slash < 0 ? { host: trimmed, prefix: "" } : { host: trimmed.slice(0, slash), prefix: `${trimmed.slice(slash + 1)}/` };
 }
 
 /** The registry's own endpoint (Docker Hub's API lives at registry-1.docker.io). */

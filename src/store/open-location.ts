@@ -79,7 +79,7 @@ export async function openLocation(
     // A registry name served from local OCI layouts, one folder per repository (offline and air-gapped use).
     const { registry, repository } = location.reference;
     const store = await OciLayoutStore.open(join(layoutRoot, ...repository.split("/")), { create: options.create ?? false });
-    return { store, target: location.target, location, display: displayOf(registry, repository, location.target) };
+    return { store, target: location.target, location, display: locationDisplay(registry, repository, location.target) };
   }
   if (location.kind === "oci-layout") {
     const store = await OciLayoutStore.open(location.path, { create: options.create ?? false });
@@ -88,9 +88,10 @@ export async function openLocation(
   }
   const { registry, repository } = location.reference;
   const store = new RegistryStore(await options.client(), { registry, repository });
-  return { store, target: location.target, location, display: displayOf(registry, repository, location.target) };
+  return { store, target: location.target, location, display: locationDisplay(registry, repository, location.target) };
 }
 
-function displayOf(registry: string, repository: string, target: Target): string {
+/** How a registry location is shown: `registry/repository[:tag][@digest]`. */
+export function locationDisplay(registry: string, repository: string, target: Target): string {
   return `${registry}/${repository}${target.tag !== undefined ? `:${target.tag}` : ""}${target.digest !== undefined ? `@${target.digest}` : ""}`;
 }

@@ -6,6 +6,7 @@ import { LOCKFILE_NAME, readLockfile } from "../../lockfile/lockfile.js";
 import { formatReference } from "../../oci/reference.js";
 import { scanReferences } from "../../pin/scan-references.js";
 import { openLocation, parseLocation } from "../../store/open-location.js";
+import { parseMirrorLocation } from "../../registry/endpoints.js";
 import { RegistryStore } from "../../store/registry-store.js";
 import { writeFileAtomic } from "../../store/atomic-file.js";
 import type { RegistryClient } from "../../registry/registry-client.js";
@@ -47,9 +48,8 @@ export async function diagnoseCommand(text: string | undefined, flags: DiagnoseF
         if (location.kind !== "registry") return [];
         const { registry, repository } = location.reference;
         return Promise.all((mirrors[registry] ?? []).map(async (location) => {
-          const [host, ...prefix] = location.replace(/^[a-z]+:\/\//, "").split("/");
-          const path = [...prefix.filter(Boolean), repository].join("/");
-          return { name: location, store: new RegistryStore(await origin(), { registry: host as string, repository: path }) };
+          const { host, prefix } = parseMirrorLocation(location);
+          return { name: location, store: new RegistryStore(await origin(), { registry: host, repository: `${prefix}${repository}` }) };
         }));
       },
     });

@@ -2,7 +2,7 @@ import { ContentCache } from "../../cache/content-cache.js";
 import { CacheStore } from "../../cache/cache-store.js";
 import { DigestguardError } from "../../errors/error.js";
 import { parsePlatform } from "../../oci/platform.js";
-import { parseLocation, type OpenedLocation } from "../../store/open-location.js";
+import { locationDisplay, parseLocation, type OpenedLocation } from "../../store/open-location.js";
 import { renderVerify, verifyExitCode } from "../../verify/render-verify.js";
 import { verifyImage } from "../../verify/verify-image.js";
 import type { VerifyReport } from "../../verify/verify-report.js";
@@ -56,8 +56,11 @@ export async function verifyCommand(refs: string[], flags: VerifyFlags, { signal
 function offlineLocation(ref: string, cache: ContentCache): OpenedLocation {
   const location = parseLocation(ref);
   if (location.kind !== "registry") throw new DigestguardError("USAGE", `Cannot verify ${ref} --offline: only registry references are cached; an OCI layout is already local.`);
-  const repository = `${location.reference.registry}/${location.reference.repository}`;
-  return { store: new CacheStore(cache, repository), target: location.target, location, display: `${repository}${location.target.tag ? `:${location.target.tag}` : ""}${location.target.digest ? `@${location.target.digest}` : ""} (cache)` };
+  const { registry, repository } = location.reference;
+  return {
+    store: new CacheStore(cache, `${registry}/${repository}`), target: location.target, location,
+    display: `${locationDisplay(registry, repository, location.target)} (cache)`,
+  };
 }
 
 function cacheKey(opened: OpenedLocation): string | undefined {
