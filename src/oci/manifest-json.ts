@@ -1,13 +1,15 @@
 import type { z } from "zod";
 import { DigestguardError } from "../errors/error.js";
+import { findRepeatedKey } from "./json-keys.js";
 
 /** What is being parsed, as named in error messages ("Cannot parse <what>: …"). */
 export type JsonDocumentKind = "manifest" | "image config";
 
 /**
- * Decode UTF-8 JSON bytes that must hold a JSON object. Invalid UTF-8 and a
- * byte-order mark are refused, as Go-based registries and clients refuse them:
- * two tools must never read different documents from the same digest.
+ * Decode UTF-8 JSON bytes that must hold a JSON object. Invalid UTF-8, a
+ * byte-order mark and keys repeated in one object (exactly, or up to letter
+ * case, which Go's decoder folds) are refused: two tools must never read
+ * different documents from the same digest.
  *
  * @example
  * ```ts
@@ -31,7 +33,27 @@ export function decodeJsonObject(bytes: Uint8Array, what: JsonDocumentKind): Rec
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw invalid(what, `the document must be a JSON object, got ${describeJson(value)}`);
   }
+  refuseRepeatedKeys(text, what);
   return value as Record<string, unknown>;
+}
+
+function refuseRepeatedKeys(text: string, what: JsonDocumentKind): void {
+  let repeated;
+  try {
+    repeated = findRepeatedKey(text);
+  } catch (cause) {
+    // Nesting deep enough to exhaust the stack is no manifest a registry would accept.
+    if (cause instanceof RangeError) throw invalid(what, "it is nested too deeply", { cause });
+    throw cause;
+  }
+  if (repeated === undefined) return;
+  const where = repeated.path === "" ? "the top-level object" : repeated.path;
+  const why = repeated.caseOnly
+    ? `has "${repeated.key}" twice up to letter case, which Go-based tools read as one field`
+    : `has the key "${repeated.key}" twice`;
+  throw invalid(what, `${where} ${why}; tools would disagree on which value counts, so the document is refused`, {
+    details: { path: repeated.path, key: repeated.key },
+  });
 }
 
 /**
