@@ -1,7 +1,6 @@
 import { mapConcurrent } from "../async/map-concurrent.js";
 import { DigestguardError, ExitCode } from "../errors/error.js";
 import type { LockedImage, Lockfile } from "../lockfile/lockfile-schema.js";
-import { INDEX_MEDIA_TYPES } from "../oci/media-types.js";
 import { formatPlatform, parsePlatform } from "../oci/platform.js";
 import { selectPlatform } from "../oci/select-platform.js";
 import type { ContentStore } from "../store/content-store.js";
@@ -48,6 +47,10 @@ export async function checkLockedImages(lock: Lockfile, options: CheckLockOption
     if (outcome.status === "fulfilled") return outcome.value;
     const error = outcome.reason;
     if (error instanceof DigestguardError && error.code === "ABORTED") throw error;
+    if (error instanceof DigestguardError && error.exitCode === ExitCode.integrity) {
+      findings.push(integrityFinding(entry, error, options.lockfilePath));
+      return { reference: entry.reference, digest: entry.digest, status: "content-mismatch" };
+    }
     findings.push(couldNotCheck(entry, error, options.lockfilePath));
     return { reference: entry.reference, digest: entry.digest, status: "could-not-check" };
   });
@@ -93,10 +96,13 @@ async function currentDigest(store: ContentStore, entry: LockedImage, signal?: A
     throw error;
   });
   if (head === null) return null;
-  if (entry.platform === undefined || !INDEX_MEDIA_TYPES.includes(head.mediaType)) return head.digest;
-  const index = await store.fetchManifest({ digest: head.digest }, { signal });
-  if (index.manifest.kind !== "index") return head.digest;
-  return selectPlatform(index.manifest, parsePlatform(entry.platform), entry.reference).digest;
+  if (head.digest === entry.digest) return head.digest;
+  // The tag seems to have moved. A HEAD's digest is only the registry's word:
+  // read the tag by GET so the digest comes from the bytes, and a registry
+  // whose header contradicts its bytes is caught (DIGEST_MISMATCH).
+  const now = await store.fetchManifest({ tag: entry.tag }, { signal });
+  if (entry.platform === undefined || now.manifest.kind !== "index") return now.digest;
+  return selectPlatform(now.manifest, parsePlatform(entry.platform), entry.reference).digest;
 }
 
 async function pinnedExists(store: ContentStore, entry: LockedImage, signal?: AbortSignal): Promise<boolean> {
@@ -123,6 +129,15 @@ async function changedPlatforms(store: ContentStore, entry: LockedImage, current
   } catch {
     return "";
   }
+}
+
+// The registry served content that contradicts its own digest: not an
+// incomplete check but evidence, reported with the integrity exit code.
+function integrityFinding(entry: LockedImage, error: DigestguardError, lockfilePath: string): Finding {
+  return {
+    rule: "content-mismatch", severity: "error", exitCode: error.exitCode, file: entry.sources[0]?.file ?? lockfilePath,
+    ...(entry.sources[0] ? { line: entry.sources[0].line } : {}), reference: entry.reference, message: `${entry.reference}: ${error.code}: ${error.message}`,
+  };
 }
 
 function couldNotCheck(entry: LockedImage, error: unknown, lockfilePath: string): Finding {

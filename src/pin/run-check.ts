@@ -66,11 +66,13 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
 
 /**
  * Exit codes that CI can tell apart: 0 clean; 1 findings (errors, or
- * warnings such as drift with `strict`); when some image could not be
+ * warnings such as drift with `strict`); 6 when a registry served content
+ * that contradicts its own digest; when some image could not be
  * checked at all, that error's own code (4 auth, 5 network) — the result is
  * incomplete, which is not the same as a finding.
  */
 export function checkExitCode(report: CheckReport, options: { strict?: boolean } = {}): number {
+  if (report.findings.some((f) => f.exitCode === ExitCode.integrity)) return ExitCode.integrity;
   const unchecked = report.findings.find((f) => f.rule === "could-not-check");
   if (unchecked !== undefined) return unchecked.exitCode ?? ExitCode.unavailable;
   if (report.summary.errors > 0 || (options.strict && report.summary.warnings > 0)) return ExitCode.findings;

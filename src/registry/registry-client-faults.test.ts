@@ -238,23 +238,41 @@ describe("manifest size limit", () => {
   }
 });
 
-describe("digest headers are hints, bytes are the truth", () => {
-  const headerCases = [
-    { name: "a lying Docker-Content-Digest", header: digestOf("something else") as string, lying: true },
-    { name: "a malformed Docker-Content-Digest", header: "sha256:nothex", lying: true },
-    { name: "an honest Docker-Content-Digest", header: MANIFEST_DIGEST as string, lying: false },
+describe("digest headers are checked against the bytes", () => {
+  const lyingCases = [
+    { name: "a lying Docker-Content-Digest", header: digestOf("something else") as string, says: /Docker-Content-Digest sha256:/ },
+    { name: "a malformed Docker-Content-Digest", header: "sha256:nothex", says: /malformed Docker-Content-Digest/ },
   ];
-  for (const { name, header, lying } of headerCases) {
-    test(`GET by tag with ${name}: the digest is the bytes' digest`, async () => {
+  for (const { name, header, says } of lyingCases) {
+    test(`GET by tag with ${name}: DIGEST_MISMATCH naming both digests, exit 6`, async () => {
       const registry = await fakeRegistry((req, res) => sendManifest(req, res, MANIFEST, { "docker-content-digest": header }));
-      const fetched = await withClient((client) => client.getManifest(repoAt(registry), { tag: "v1" }));
-      assert.equal(fetched.digest, MANIFEST_DIGEST);
-      assert.equal(fetched.size, MANIFEST.length);
-      assert.deepEqual(Buffer.from(fetched.bytes), Buffer.from(MANIFEST));
-      assert.equal(fetched.lyingDigestHeader, lying ? header : undefined);
-      assert.equal(fetched.source, registry.host);
+      await withClient(async (client) => {
+        await assert.rejects(client.getManifest(repoAt(registry), { tag: "v1" }), expectError("DIGEST_MISMATCH", (e) => {
+          assert.equal(e.exitCode, 6);
+          assert.match(e.message, says);
+          assert.ok(e.message.includes(MANIFEST_DIGEST), e.message);
+          assert.equal(e.details["actualDigest"], MANIFEST_DIGEST);
+          assert.equal(e.details["expectedDigest"], header);
+        }));
+      });
     });
   }
+
+  test("GET by tag with an honest Docker-Content-Digest: the digest is the bytes' digest", async () => {
+    const registry = await fakeRegistry((req, res) => sendManifest(req, res, MANIFEST, { "docker-content-digest": MANIFEST_DIGEST }));
+    const fetched = await withClient((client) => client.getManifest(repoAt(registry), { tag: "v1" }));
+    assert.equal(fetched.digest, MANIFEST_DIGEST);
+    assert.equal(fetched.size, MANIFEST.length);
+    assert.deepEqual(Buffer.from(fetched.bytes), Buffer.from(MANIFEST));
+    assert.equal(fetched.source, registry.host);
+  });
+
+  test("GET by tag with a sha512 Docker-Content-Digest is compared with the sha512 of the bytes", async () => {
+    const sha512 = digestOf(MANIFEST, "sha512");
+    const registry = await fakeRegistry((req, res) => sendManifest(req, res, MANIFEST, { "docker-content-digest": sha512 }));
+    const fetched = await withClient((client) => client.getManifest(repoAt(registry), { tag: "v1" }));
+    assert.equal(fetched.digest, MANIFEST_DIGEST);
+  });
 
   test("GET by digest whose bytes do not match is DIGEST_MISMATCH, even when the header agrees", async () => {
     const registry = await fakeRegistry((req, res) => sendManifest(req, res, OTHER_MANIFEST, { "docker-content-digest": MANIFEST_DIGEST }));

@@ -1,7 +1,7 @@
 import { pipeline, type Readable } from "node:stream";
 import { DigestguardError } from "../errors/error.js";
 import type { Descriptor } from "../oci/descriptor.js";
-import { isDigest, type Digest } from "../oci/digest.js";
+import { digestAlgorithm, digestOf, isDigest, type Digest } from "../oci/digest.js";
 import { MAX_MANIFEST_BYTES, parseManifest, type FetchedManifest } from "../oci/manifest.js";
 import { MANIFEST_ACCEPT } from "../oci/media-types.js";
 import { verifyingStream } from "../oci/verifying-stream.js";
@@ -47,8 +47,6 @@ export interface RegistryClientOptions {
 export interface RegistryManifest extends FetchedManifest {
   /** The endpoint host that served it (a mirror or the registry). */
   source: string;
-  /** The `Docker-Content-Digest` the registry claimed, when it differs from the bytes' digest. */
-  lyingDigestHeader?: string;
 }
 
 /**
@@ -189,7 +187,8 @@ export class RegistryClient {
     const bytes = await readLimited(res.body, MAX_MANIFEST_BYTES, what);
     const fetched = parseManifest(bytes, { contentType: firstHeader(res.headers, "content-type"), expectedDigest: target.digest });
     const header = firstHeader(res.headers, "docker-content-digest");
-    return { ...fetched, source: endpoint.host, ...(header !== undefined && header !== fetched.digest ? { lyingDigestHeader: header } : {}) };
+    if (header !== undefined && header !== "" && target.digest === undefined) checkDigestHeader(header, fetched, `${what} from ${endpoint.host}`);
+    return { ...fetched, source: endpoint.host };
   }
 
   // Reads try each mirror, then the registry; a mirror's failure is only reported if the registry fails too.
@@ -206,6 +205,23 @@ export class RegistryClient {
     }
     throw lastError;
   }
+}
+
+// Read by tag, the bytes define the digest — but a registry whose header names
+// another digest is inconsistent: a pin written from the header would point at
+// nothing, one written from the bytes at a manifest the registry does not keep
+// under that name. Either way nothing can be trusted, so it is an integrity failure.
+function checkDigestHeader(header: string, fetched: FetchedManifest, what: string): void {
+  const claimed = isDigest(header) ? header : undefined;
+  const actual = claimed === undefined ? fetched.digest : digestOf(fetched.bytes, digestAlgorithm(claimed));
+  if (claimed === actual) return;
+  const said = claimed === undefined ? `a malformed Docker-Content-Digest (${JSON.stringify(header.slice(0, 80))})` : `Docker-Content-Digest ${claimed}`;
+  throw new DigestguardError(
+    "DIGEST_MISMATCH",
+    `Cannot trust ${what}: the registry answered with ${said}, but the ${fetched.size} bytes it served hash to ${actual}; ` +
+      "the registry (or a proxy in front of it) is inconsistent, so neither digest was used. Retry, or report it to the registry's operators.",
+    { details: { expectedDigest: claimed ?? header, actualDigest: actual, received: fetched.size, digestHeader: header } },
+  );
 }
 
 function manifestRef(target: ManifestTarget): string {

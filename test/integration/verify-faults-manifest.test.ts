@@ -39,13 +39,17 @@ describe("verify through a faulty proxy: manifests", { skip: registrySkipReason(
 
   const rootBytes = (image: BuiltImage): Buffer => Buffer.from(image.manifests.at(-1)?.bytes ?? []);
 
-  test("a lying Docker-Content-Digest on the tag: verify reports the digest of the bytes", async () => {
+  test("a lying Docker-Content-Digest on the tag: the manifest fails with DIGEST_MISMATCH naming both digests", async () => {
     proxy.setFaults([{ match: { kind: "manifest" }, fault: { type: "lying-digest-header", digest: LIE } }]);
     const report = await verifyAt(registry, proxy.host, REPO, { tag: "1.0" });
     assert.ok(proxy.requests.some((r) => r.fault?.type === "lying-digest-header"));
-    assert.equal(report.ok, true);
-    assert.equal(report.digest, first.root.digest);
-    assert.equal(report.digest, sha256Of(rootBytes(first)));
+    assert.equal(report.ok, false);
+    assert.equal(report.digest, undefined, "no digest is claimed when the registry contradicts itself");
+    const [top] = report.manifests;
+    assert.equal(top?.status, "failed");
+    assert.equal(top?.failure?.code, "DIGEST_MISMATCH");
+    assert.equal(top?.failure?.expectedDigest, LIE);
+    assert.equal(top?.failure?.actualDigest, sha256Of(rootBytes(first)));
   });
 
   test("a lying header on a digest reference changes nothing: the bytes match the digest asked for", async () => {
