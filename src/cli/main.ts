@@ -1,4 +1,5 @@
 import { Command, Option } from "commander";
+import { ExitCode } from "../errors/error.js";
 import { runAction } from "./run-action.js";
 import { VERSION } from "./version.js";
 
@@ -26,13 +27,18 @@ export function buildProgram(): Command {
     .option("--mirror <registry=mirror>", "read REGISTRY through MIRROR first (repeatable), e.g. docker.io=127.0.0.1:5001", collect)
     .option("--timeout <seconds>", "per-request time limit", undefined)
     .option("--json", "machine-readable output (stable, documented schema)")
+    // Commander exits 1 on an unknown flag or a missing argument; 1 means
+    // "findings" here, so usage mistakes get the documented usage code.
+    // Set before the commands are added, so every subcommand inherits it.
+    .exitOverride((error) => process.exit(error.exitCode === 0 ? ExitCode.ok : ExitCode.usage))
     .addHelpText("after", `
 Locations:
   alpine:3.19, ghcr.io/org/app:1@sha256:…, docker://host:5000/repo:tag   a registry
   oci:./layout[:TAG|@DIGEST], ocidir://./layout[:TAG]                    an OCI image-layout folder
 
 Exit codes: 0 ok, 1 findings, 2 usage, 3 not found, 4 auth, 5 network/unavailable,
-            6 integrity (digest or size mismatch), 7 unsupported, 8 local I/O, 130 interrupted.
+            6 integrity (digest or size mismatch), 7 unsupported, 8 local I/O, 70 internal error,
+            130 interrupted.
 
 Run "digestguard demo" for an offline tour.`);
 

@@ -10,7 +10,7 @@ export interface ActionContext {
  * Run a command's action with the process-wide contract: Ctrl-C aborts the
  * in-flight work (a second Ctrl-C exits at once), a DigestguardError prints
  * `digestguard: error CODE: message` and exits with its documented code, and
- * anything unexpected exits 70 with the stack for a bug report.
+ * anything unexpected exits 70 (the stack only with DIGESTGUARD_DEBUG=1).
  *
  * @example
  * ```ts
@@ -46,6 +46,23 @@ function reportError(error: unknown, interrupted: boolean): number {
     process.stderr.write(`digestguard: error ${error.code}: ${error.message}\n`);
     return error.exitCode;
   }
-  process.stderr.write(`digestguard: internal error (please report it): ${(error as Error)?.stack ?? String(error)}\n`);
-  return 70;
+  return reportInternalError(error);
+}
+
+/**
+ * Report a bug of digestguard's own (anything that is not a DigestguardError)
+ * and give its exit code, 70. The stack is for bug reports, so it is shown
+ * only with `DIGESTGUARD_DEBUG=1`; users see one line.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = reportInternalError(new TypeError("x is undefined"));
+ * ```
+ */
+export function reportInternalError(error: unknown, env: NodeJS.ProcessEnv = process.env): number {
+  const debug = env["DIGESTGUARD_DEBUG"] === "1";
+  const detail = debug ? ((error as Error)?.stack ?? String(error)) : ((error as Error)?.message ?? String(error)).split("\n")[0];
+  const hint = debug ? "" : " (run with DIGESTGUARD_DEBUG=1 for the stack trace)";
+  process.stderr.write(`digestguard: internal error, please report it: ${detail}${hint}\n`);
+  return ExitCode.internal;
 }

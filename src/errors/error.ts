@@ -45,6 +45,8 @@ export const ExitCode = {
   integrity: 6,
   unsupported: 7,
   io: 8,
+  /** A bug in digestguard itself (EX_SOFTWARE), never a verdict about content. */
+  internal: 70,
   interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

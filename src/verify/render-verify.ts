@@ -72,7 +72,8 @@ export function formatBytes(bytes: number): string {
 export function verifyExitCode(reports: VerifyReport[]): number {
   for (const report of reports) {
     const failure = [...report.manifests, ...report.blobs].find((c) => c.status === "failed")?.failure;
-    if (failure !== undefined) return ERROR_CODES[failure.code as ErrorCode] ?? ExitCode.integrity;
+    // A failure that is no DigestguardError is a bug of ours, not evidence against the image.
+    if (failure !== undefined) return ERROR_CODES[failure.code as ErrorCode] ?? (failure.code === "INTERNAL" ? ExitCode.internal : ExitCode.integrity);
     if (!report.ok) return ExitCode.integrity;
   }
   return ExitCode.ok;
