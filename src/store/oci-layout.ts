@@ -1,4 +1,5 @@
-import { mkdir, open, readFile, stat, type FileHandle } from "node:fs/promises";
+import { lstatSync, realpathSync } from "node:fs";
+import { lstat, mkdir, type FileHandle } from "node:fs/promises";
 import { dirname, join, resolve as resolvePath } from "node:path";
 import { addAbortSignal, pipeline, Readable } from "node:stream";
 import { DigestguardError } from "../errors/error.js";
@@ -9,6 +10,7 @@ import { verifyBytes, verifyingStream } from "../oci/verifying-stream.js";
 import { fileSystemError, isErrnoCode, writeFileAtomic, writeStreamAtomic } from "./atomic-file.js";
 import type { CallOptions, ContentStore, Target } from "./content-store.js";
 import { openLayoutFolder } from "./oci-layout-folder.js";
+import { isInsideRoot, openRegularFile } from "./regular-file.js";
 import {
   checkRefName, findLayoutEntry, layoutIndexTags, readLayoutIndex, unknownTagError, withTaggedEntry, writeLayoutIndex, type LayoutIndex,
 } from "./oci-layout-index.js";
@@ -88,9 +90,19 @@ export class OciLayoutStore implements ContentStore {
     return verified;
   }
 
-  /** The blob's file in the layout. */
-  localBlobPath(descriptor: Descriptor): string {
-    return this.blobPath(parseDigest(descriptor.digest));
+  /**
+   * The blob's file, for hashing in worker threads — only when it is a
+   * regular file inside the layout; anything else is left to
+   * {@link openBlobAt}, which refuses it with a clear error.
+   */
+  localBlobPath(descriptor: Descriptor): string | undefined {
+    const path = this.blobPath(parseDigest(descriptor.digest));
+    try {
+      if (!lstatSync(path).isFile()) return undefined;
+      return isInsideRoot(realpathSync(dirname(path)), realpathSync(this.path)) ? path : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** The blob file's bytes from `offset` on, unverified. */
@@ -99,15 +111,14 @@ export class OciLayoutStore implements ContentStore {
     const path = this.blobPath(digest);
     let handle: FileHandle;
     try {
-      options.signal?.throwIfAborted();
-      handle = await open(path, "r");
+      handle = await openRegularFile(path, this.path, options);
     } catch (error) {
       if (isErrnoCode(error, "ENOENT")) {
         throw new DigestguardError("BLOB_UNKNOWN", `Cannot read blob ${digest} from ${this.location}: it is not in the layout; copy the image in again.`, {
           details: { digest },
         });
       }
-      throw fileSystemError("read blob", path, error, options.signal);
+      throw error instanceof DigestguardError ? error : fileSystemError("read blob", path, error, options.signal);
     }
     return { stream: handle.createReadStream({ highWaterMark: 1 << 20, start: offset }), offset };
   }
@@ -199,10 +210,17 @@ export class OciLayoutStore implements ContentStore {
     }
     let bytes: Uint8Array;
     try {
-      bytes = await readFile(path, { signal });
+      const handle = await openRegularFile(path, this.path, { signal });
+      try {
+        bytes = await handle.readFile({ signal });
+      } finally {
+        await handle.close();
+      }
     } catch (error) {
-      throw fileSystemError("read manifest", path, error, signal);
+      throw error instanceof DigestguardError ? error : fileSystemError("read manifest", path, error, signal);
     }
+    // Checked again on the bytes: the file may have grown since it was sized.
+    if (bytes.length > MAX_MANIFEST_BYTES) throw new DigestguardError("MANIFEST_TOO_LARGE", `Cannot read manifest ${digest} in ${this.location}: over the ${MAX_MANIFEST_BYTES}-byte limit.`);
     return parseManifest(bytes, { expectedDigest: digest, ...(contentType === undefined ? {} : { contentType }) });
   }
 
@@ -210,7 +228,8 @@ export class OciLayoutStore implements ContentStore {
     const path = this.blobPath(digest);
     try {
       signal?.throwIfAborted();
-      const info = await stat(path);
+      // lstat: a symlink is not a blob of this layout, whatever it points at.
+      const info = await lstat(path);
       return info.isFile() ? info.size : undefined;
     } catch (error) {
       if (isErrnoCode(error, "ENOENT")) return undefined;

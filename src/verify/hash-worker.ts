@@ -2,8 +2,8 @@
 // (and with `deep` its uncompressed digest) so that several files are hashed
 // on several cores at once, with a reused read buffer and no stream overhead.
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
+import { constants } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
 import { Transform } from "node:stream";
 import { parentPort } from "node:worker_threads";
 import { DigestguardError } from "../errors/error.js";
@@ -29,9 +29,18 @@ export interface HashAnswer {
 const BUFFER_BYTES = 4 << 20;
 const buffer = Buffer.allocUnsafe(BUFFER_BYTES);
 
+// The store checked the file before handing it over; it may have been swapped
+// since, so a FIFO or symlink is still refused here rather than hung on.
+async function openRegular(path: string): Promise<FileHandle> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  if ((await handle.stat()).isFile()) return handle;
+  await handle.close();
+  throw Object.assign(new Error(`${path} is not a regular file`), { code: "ENOTREGULAR" });
+}
+
 async function hashFile(task: HashTask): Promise<HashAnswer> {
   if (task.deep) return hashFileDeep(task);
-  const handle = await open(task.path, "r");
+  const handle = await openRegular(task.path);
   try {
     const hash = createHash(task.algorithm);
     let size = 0;
@@ -58,7 +67,7 @@ async function hashFileDeep(task: HashTask): Promise<HashAnswer> {
       callback(null, chunk);
     },
   });
-  const file = createReadStream(task.path, { highWaterMark: 1 << 20 });
+  const file = (await openRegular(task.path)).createReadStream({ highWaterMark: 1 << 20 });
   file.on("error", (error) => hashing.destroy(error));
   file.pipe(hashing);
   try {
