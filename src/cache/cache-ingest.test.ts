@@ -1,13 +1,15 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { DigestguardError } from "../errors/error.js";
 import { digestHex } from "../oci/digest.js";
 import { countingStore } from "../../test/support/counting-store.js";
 import { layoutFixture, type LayoutFixture } from "../../test/support/cache-fixture.js";
 import { tempCaches } from "../../test/support/temp-cache.js";
-import type { ContentCache } from "./content-cache.js";
+import { partialPaths } from "../../test/support/verify-run.js";
+import { ContentCache } from "./content-cache.js";
+import { ownPartialName } from "./partial-files.js";
 
 const exists = (path: string): Promise<boolean> => stat(path).then(() => true, () => false);
 
@@ -23,10 +25,14 @@ describe("ContentCache.ingest from an OCI layout", () => {
   });
 
   const partialPath = (cache: ContentCache): string => join(cache.root, "ingest", `sha256-${digestHex(fixture.layer.descriptor.digest)}.partial`);
-  const writePartial = async (cache: ContentCache, bytes: Uint8Array): Promise<void> => {
+  const writePartial = async (cache: ContentCache, bytes: Uint8Array, path = partialPath(cache)): Promise<void> => {
     await mkdir(join(cache.root, "ingest"), { recursive: true });
-    await writeFile(partialPath(cache), bytes);
+    await writeFile(path, bytes);
   };
+  const partials = (cache: ContentCache): Promise<string[]> => partialPaths(cache, fixture.layer.descriptor.digest);
+  // The name a partial written by process `pid` on this host gets.
+  const ownedBy = (cache: ContentCache, pid: number): string =>
+    join(cache.root, "ingest", ownPartialName(`sha256-${digestHex(fixture.layer.descriptor.digest)}`).replace(`-${process.pid}-`, `-${pid}-`));
 
   test("commits the proven bytes under blobs/sha256/<hex>, and only once", async () => {
     const cache = await caches.open();
@@ -34,7 +40,7 @@ describe("ContentCache.ingest from an OCI layout", () => {
     const { layer } = fixture;
     assert.deepEqual(await cache.ingest(source, layer.descriptor), { cached: false, resumedFrom: 0, resumes: 0 });
     assert.deepEqual(await readFile(cache.blobPath(layer.descriptor.digest)), layer.bytes);
-    assert.equal(await exists(partialPath(cache)), false, "the partial was renamed into place");
+    assert.deepEqual(await partials(cache), [], "the partial was committed, none is left");
     assert.deepEqual(await cache.ingest(source, layer.descriptor), { cached: true, resumedFrom: 0, resumes: 0 });
     assert.equal(source.served.bytes, layer.bytes.length, "the second ingest read nothing");
   });
@@ -52,21 +58,50 @@ describe("ContentCache.ingest from an OCI layout", () => {
     assert.deepEqual(await readFile(cache.blobPath(layer.descriptor.digest)), layer.bytes);
   });
 
-  test("a partial with wrong prefix bytes: DIGEST_MISMATCH, the partial removed, nothing committed", async () => {
+  test("a stale partial with wrong prefix bytes is discarded and the blob fetched afresh, not blamed on the source", async () => {
     const cache = await caches.open();
     const { layer } = fixture;
     const wrong = Buffer.from(layer.bytes.subarray(0, 1000));
     wrong[10] = (wrong[10] as number) ^ 0xff;
     await writePartial(cache, wrong);
-    await assert.rejects(cache.ingest(fixture.store, layer.descriptor), (error: DigestguardError) => {
-      assert.equal(error.code, "DIGEST_MISMATCH");
-      assert.equal(error.details["expectedDigest"], layer.descriptor.digest);
-      return true;
-    });
-    assert.equal(await exists(partialPath(cache)), false);
-    assert.equal(await cache.has(layer.descriptor), false);
-    await cache.ingest(fixture.store, layer.descriptor);
-    assert.equal(await cache.has(layer.descriptor), true, "the next ingest starts afresh and succeeds");
+    const source = countingStore(fixture.store);
+    const result = await cache.ingest(source, layer.descriptor);
+    assert.equal(result.resumedFrom, 0, "the committed bytes were all fetched in this run");
+    assert.deepEqual(source.offsets, [1000, 0], "resumed after the bad prefix, then fetched once more from the start");
+    assert.deepEqual(await readFile(cache.blobPath(layer.descriptor.digest)), layer.bytes);
+    assert.deepEqual(await partials(cache), []);
+  });
+
+  test("a partial whose writer died is re-hashed and resumed", async () => {
+    const cache = await caches.open();
+    const { layer } = fixture;
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid as number;
+    await writePartial(cache, layer.bytes.subarray(0, 4096), ownedBy(cache, dead));
+    const source = countingStore(fixture.store);
+    assert.equal((await cache.ingest(source, layer.descriptor)).resumedFrom, 4096);
+    assert.deepEqual(source.offsets, [4096]);
+    assert.deepEqual(await readFile(cache.blobPath(layer.descriptor.digest)), layer.bytes);
+  });
+
+  test("a live writer's partial is neither taken nor touched", async () => {
+    const cache = await caches.open();
+    const { layer } = fixture;
+    const live = ownedBy(cache, process.pid);
+    await writePartial(cache, Buffer.from("someone else is still writing this"), live);
+    const source = countingStore(fixture.store);
+    assert.equal((await cache.ingest(source, layer.descriptor)).resumedFrom, 0);
+    assert.deepEqual(source.offsets, [0]);
+    assert.deepEqual(await readFile(cache.blobPath(layer.descriptor.digest)), layer.bytes);
+    assert.equal(await readFile(live, "utf8"), "someone else is still writing this");
+  });
+
+  test("many ingests of one blob into one cache at once commit it whole, once", async () => {
+    const cache = await caches.open();
+    const { layer } = fixture;
+    const others = await Promise.all(Array.from({ length: 6 }, () => ContentCache.open(cache.root)));
+    await Promise.all(others.map((c) => c.ingest(fixture.store, layer.descriptor)));
+    assert.deepEqual(await readFile(cache.blobPath(layer.descriptor.digest)), layer.bytes);
+    assert.deepEqual(await partials(cache), []);
   });
 
   test("a partial longer than the blob is dropped and the blob read whole", async () => {
@@ -92,7 +127,7 @@ describe("ContentCache.ingest from an OCI layout", () => {
       await writeFile(stored, layer.bytes);
     }
     assert.equal(await exists(cache.blobPath(layer.descriptor.digest)), false);
-    assert.equal(await exists(partialPath(cache)), false);
+    assert.deepEqual(await partials(cache), []);
   });
 
   test("putBytes refuses bytes that do not match and stores nothing", async () => {

@@ -1,4 +1,5 @@
 import { after, before, describe, test } from "node:test";
+import { spawnSync } from "node:child_process";
 import assert from "node:assert/strict";
 import { mkdir, readFile, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -9,6 +10,7 @@ import { layoutFixture, type LayoutFixture } from "../../test/support/cache-fixt
 import { tempCaches } from "../../test/support/temp-cache.js";
 import { listCache, pruneCache, verifyCache } from "./cache-maintenance.js";
 import type { ContentCache } from "./content-cache.js";
+import { ownPartialName } from "./partial-files.js";
 import { reachableDigests } from "./reachable-digests.js";
 
 const DAY = 86_400_000;
@@ -89,7 +91,7 @@ describe("cache maintenance: ls, verify, prune", () => {
     assert.deepEqual((await pruneCache(cache, { maxBytes: 0, dryRun: true })).removed.length, 1);
   });
 
-  test("prune --unreferenced keeps everything a cached reference reaches; quarantine and partials always go", async () => {
+  test("prune --unreferenced keeps everything a cached reference reaches; quarantine and abandoned partials always go", async () => {
     const cache = await caches.open();
     const report = await verifyImage(fixture.store, { tag: "1.0" }, { display: "app:1.0", cache, cacheRef: "127.0.0.1:5000/app:1.0" });
     assert.equal(report.ok, true);
@@ -98,17 +100,35 @@ describe("cache maintenance: ls, verify, prune", () => {
     await mkdir(join(cache.root, "quarantine"), { recursive: true });
     await writeFile(join(cache.root, "quarantine", "sha256-bad.1"), "bad");
     await mkdir(join(cache.root, "ingest"), { recursive: true });
-    await writeFile(join(cache.root, "ingest", "sha256-abandoned.partial"), "half");
+    const abandoned = join(cache.root, "ingest", `sha256-${"a".repeat(64)}.partial`);
+    const live = join(cache.root, "ingest", ownPartialName(`sha256-${"b".repeat(64)}`));
+    await writeFile(abandoned, "half");
+    await writeFile(live, "still being written");
     const keep = await reachableDigests(cache);
     const expected = [fixture.image.root.digest, ...fixture.image.blobs.map((b) => b.descriptor.digest)].sort();
     assert.deepEqual([...keep].sort(), expected);
     const dry = await pruneCache(cache, { keep, dryRun: true });
     assert.deepEqual(digests(dry.removed), [loose.descriptor.digest]);
-    assert.ok(await stat(join(cache.root, "ingest")).then(() => true), "a dry run leaves partials");
+    assert.ok(await stat(abandoned).then(() => true), "a dry run leaves partials");
     const done = await pruneCache(cache, { keep });
     assert.deepEqual(digests(done.removed), [loose.descriptor.digest]);
     assert.deepEqual(digests(await listCache(cache)), expected);
     await assert.rejects(stat(join(cache.root, "quarantine")), { code: "ENOENT" });
-    await assert.rejects(stat(join(cache.root, "ingest")), { code: "ENOENT" });
+    await assert.rejects(stat(abandoned), { code: "ENOENT" });
+    assert.equal(await readFile(live, "utf8"), "still being written", "a live writer's partial is left alone");
+  });
+
+  test("prune removes a partial whose writer died, and leaves the partials of live writers", async () => {
+    const cache = await caches.open();
+    await mkdir(join(cache.root, "ingest"), { recursive: true });
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid as number;
+    const key = `sha256-${"c".repeat(64)}`;
+    const orphan = join(cache.root, "ingest", ownPartialName(key).replace(`-${process.pid}-`, `-${dead}-`));
+    const live = join(cache.root, "ingest", ownPartialName(key));
+    await writeFile(orphan, "left by a killed run");
+    await writeFile(live, "in flight");
+    await pruneCache(cache, { olderThanMs: 7 * DAY });
+    await assert.rejects(stat(orphan), { code: "ENOENT" });
+    assert.equal(await readFile(live, "utf8"), "in flight");
   });
 });

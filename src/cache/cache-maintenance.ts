@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { createDigestHasher, isDigest, type Digest, type DigestAlgorithm } from "../oci/digest.js";
 import { mapConcurrent } from "../async/map-concurrent.js";
 import type { ContentCache } from "./content-cache.js";
+import { isAbandoned, listPartials } from "./partial-files.js";
 
 /** One committed blob in the cache. */
 export interface CacheEntry {
@@ -88,7 +89,8 @@ export interface PruneOptions {
 /**
  * Remove blobs by age, total size and reachability, and always the
  * quarantine and abandoned partial downloads (the analogue of
- * `docker builder prune`). With `dryRun`, only report.
+ * `docker builder prune`). A partial that a live process is still writing
+ * is left alone. With `dryRun`, only report.
  *
  * @example
  * ```ts
@@ -116,7 +118,14 @@ export async function pruneCache(cache: ContentCache, options: PruneOptions): Pr
   if (!options.dryRun) {
     for (const entry of removed) await rm(cache.blobPath(entry.digest), { force: true });
     await rm(join(cache.root, "quarantine"), { recursive: true, force: true });
-    await rm(join(cache.root, "ingest"), { recursive: true, force: true });
+    await removeAbandonedPartials(join(cache.root, "ingest"));
   }
   return { removed, bytes: removed.reduce((sum, e) => sum + e.size, 0) };
+}
+
+// Only partials no live process writes: removing a live writer's file would fail its download.
+async function removeAbandonedPartials(ingestDir: string): Promise<void> {
+  for (const partial of await listPartials(ingestDir)) {
+    if (isAbandoned(partial)) await rm(partial.path, { force: true });
+  }
 }

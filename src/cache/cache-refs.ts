@@ -4,6 +4,7 @@ import { DigestguardError } from "../errors/error.js";
 import type { Descriptor } from "../oci/descriptor.js";
 import { isDigest } from "../oci/digest.js";
 import { isErrnoCode, writeFileAtomic } from "../store/atomic-file.js";
+import { withFileLock } from "../store/file-lock.js";
 
 /** What a reference pointed to when it was last cached. */
 export interface CachedRef {
@@ -21,18 +22,28 @@ interface RefsFile {
 /**
  * The cache's small index of references (`registry/repo:tag` → manifest
  * descriptor), so an image can be found and re-verified offline. Kept in
- * `refs.json`, rewritten atomically.
+ * `refs.json`, rewritten atomically under `refs.json.lock`, so processes
+ * recording at once each keep their entries.
  *
  * @example
  * ```ts
  * await recordRef(cache.root, "127.0.0.1:5000/app:1.0", descriptor);
  * ```
  */
-export async function recordRef(root: string, reference: string, descriptor: Pick<Descriptor, "mediaType" | "digest" | "size">): Promise<void> {
-  const file = await readRefs(root);
-  file.refs[reference] = { mediaType: descriptor.mediaType, digest: descriptor.digest, size: descriptor.size, updatedAt: new Date().toISOString() };
-  const sorted = Object.fromEntries(Object.entries(file.refs).sort(([a], [b]) => a.localeCompare(b)));
-  await writeFileAtomic(join(root, "refs.json"), `${JSON.stringify({ version: 1, refs: sorted }, null, 2)}\n`);
+export async function recordRef(
+  root: string,
+  reference: string,
+  descriptor: Pick<Descriptor, "mediaType" | "digest" | "size">,
+  options: { signal?: AbortSignal } = {},
+): Promise<void> {
+  const entry = { mediaType: descriptor.mediaType, digest: descriptor.digest, size: descriptor.size, updatedAt: new Date().toISOString() };
+  // Other processes record their references at the same time: read, merge and write under one lock, or entries get lost.
+  await withFileLock(join(root, "refs.json.lock"), async () => {
+    const file = await readRefs(root);
+    file.refs[reference] = entry;
+    const sorted = Object.fromEntries(Object.entries(file.refs).sort(([a], [b]) => a.localeCompare(b)));
+    await writeFileAtomic(join(root, "refs.json"), `${JSON.stringify({ version: 1, refs: sorted }, null, 2)}\n`, { signal: options.signal });
+  }, options);
 }
 
 /** Every cached reference. A damaged refs.json is an IO error naming the file. */

@@ -59,11 +59,8 @@ export class ContentCache {
   /** Copy a blob from `source` into the cache (resuming an interrupted copy); a no-op when already there. */
   async ingest(source: ContentStore, descriptor: Descriptor, options: { signal?: AbortSignal } = {}): Promise<IngestResult & { cached: boolean }> {
     if (await this.has(descriptor)) return { cached: true, resumedFrom: 0, resumes: 0 };
-    const hex = `${digestAlgorithm(descriptor.digest)}-${digestHex(parseDigest(descriptor.digest))}`;
-    const result = await ingestBlob(source, descriptor, {
-      partialPath: join(this.root, "ingest", `${hex}.partial`),
-      finalPath: this.blobPath(descriptor.digest),
-    }, options);
+    const key = `${digestAlgorithm(descriptor.digest)}-${digestHex(parseDigest(descriptor.digest))}`;
+    const result = await ingestBlob(source, descriptor, { key, ingestDir: join(this.root, "ingest"), finalPath: this.blobPath(descriptor.digest) }, options);
     return { cached: false, ...result };
   }
 

@@ -80,7 +80,18 @@ async function commitThroughTempFile(
   await syncDirectory(dirname(path));
 }
 
-async function syncDirectory(directory: string): Promise<void> {
+/**
+ * Fsync a folder so that a rename, link or unlink inside it survives a
+ * crash (POSIX only promises that once the folder itself is synced). File
+ * systems that refuse fsync on a folder are tolerated.
+ *
+ * @example
+ * ```ts
+ * await rename(temp, finalPath);
+ * await syncDirectory(dirname(finalPath));
+ * ```
+ */
+export async function syncDirectory(directory: string): Promise<void> {
   let handle: FileHandle | undefined;
   try {
     handle = await open(directory, "r");

@@ -69,9 +69,12 @@ async function checkBlob(store: ContentStore, descriptor: Descriptor, options: B
   if (options.cache !== undefined && !(await options.cache.has(descriptor))) {
     const ingest = await options.cache.ingest(countingStore(store, options.onBytes), descriptor, { signal: options.signal });
     resumes = ingest.resumes;
-    if (!options.deep) return { resumes };
-    const cached = await options.cache.read(descriptor, { signal: options.signal });
-    return { uncompressedDigest: (await uncompressedDigest(cached, options.signal)).digest, resumes };
+    // Another process may have committed it meanwhile; then this run has not read the source yet.
+    if (!ingest.cached) {
+      if (!options.deep) return { resumes };
+      const cached = await options.cache.read(descriptor, { signal: options.signal });
+      return { uncompressedDigest: (await uncompressedDigest(cached, options.signal)).digest, resumes };
+    }
   }
   const stream = resumableBlobStream(store, descriptor, { signal: options.signal, onResume: () => resumes++ });
   const counted = options.onBytes === undefined ? stream : tap(stream, options.onBytes);

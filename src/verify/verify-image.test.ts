@@ -1,11 +1,12 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildImage, type BuiltImage } from "../imagebuild/image.js";
 import { writeImage } from "../imagebuild/write-image.js";
 import { OciLayoutStore } from "../store/oci-layout.js";
+import { readRefs } from "../cache/cache-refs.js";
 import { countingStore } from "../../test/support/counting-store.js";
 import { noiseBytes } from "../../test/support/noise-image.js";
 import { tempCaches } from "../../test/support/temp-cache.js";
@@ -83,6 +84,25 @@ describe("verifyImage over an OCI layout", () => {
     assert.equal(report.ok, true);
     assert.ok(report.blobs.filter((b) => b.role === "layer").every((b) => b.diffId?.status === "ok"));
     for (const blob of image.blobs) assert.equal(await cache.has(blob.descriptor), true, blob.descriptor.digest);
+  });
+
+  test("a cache records the reference only when the whole image verified", async () => {
+    const cache = await caches.open();
+    const [layer] = layers().filter((b) => b.bytes.length < 10_000);
+    assert.ok(layer !== undefined);
+    const path = store.blobPath(layer.descriptor.digest);
+    const changed = Buffer.from(layer.bytes);
+    changed[changed.length >> 1] = (changed[changed.length >> 1] as number) ^ 1;
+    await writeFile(path, changed);
+    try {
+      const failed = await verifyImage(store, { tag: "1.0" }, { display: "app:1.0", cache, cacheRef: "example.test/app:1.0" });
+      assert.equal(failed.ok, false);
+      assert.deepEqual((await readRefs(cache.root)).refs, {}, "a failed verify names nothing in the cache");
+    } finally {
+      await writeFile(path, layer.bytes);
+    }
+    assert.equal((await verifyImage(store, { tag: "1.0" }, { display: "app:1.0", cache, cacheRef: "example.test/app:1.0" })).ok, true);
+    assert.equal((await readRefs(cache.root)).refs["example.test/app:1.0"]?.digest, image.root.digest);
   });
 
   test("cancelling mid-layer ends the call with ABORTED, not a report of failures", async () => {

@@ -24,7 +24,7 @@ export interface VerifyImageOptions {
   mode?: VerifyReport["mode"];
   /** Blobs verified at once; default 3. */
   concurrency?: number;
-  /** Commit verified content to this cache, and record `cacheRef` → top manifest. */
+  /** Commit verified content to this cache, and record `cacheRef` → top manifest once the whole image verified. */
   cache?: ContentCache;
   cacheRef?: string;
   signal?: AbortSignal;
@@ -64,7 +64,12 @@ export async function verifyImage(store: ContentStore, target: Target, options: 
   const configs = await checkConfigs(store, tree.images, report, options);
   if (mode !== "manifests-only") await checkLayers(store, tree.images, configs, report, options);
   else for (const image of tree.images) image.layers.forEach((layer, i) => report.blobs.push(blobCheck(image, layer, "layer", i, "skipped")));
-  return finish(report, started);
+  finish(report, started);
+  // The reference is what `--offline` trusts: it may only name an image proven whole.
+  if (report.ok && options.cache !== undefined && options.cacheRef !== undefined) {
+    await recordRef(options.cache.root, options.cacheRef, { mediaType: tree.root.mediaType, digest: tree.root.digest, size: tree.root.size }, { signal: options.signal });
+  }
+  return report;
 }
 
 function recordManifests(report: VerifyReport, tree: ImageTree): void {
@@ -82,7 +87,6 @@ async function cacheManifests(cache: ContentCache, tree: ImageTree, options: Ver
   for (const m of [tree.root, ...tree.images.map((i) => i.manifest)]) {
     await cache.putBytes({ mediaType: m.mediaType, digest: m.digest, size: m.size }, m.bytes, options);
   }
-  if (options.cacheRef !== undefined) await recordRef(cache.root, options.cacheRef, { mediaType: tree.root.mediaType, digest: tree.root.digest, size: tree.root.size });
 }
 
 async function checkConfigs(store: ContentStore, images: WalkedImage[], report: VerifyReport, options: VerifyImageOptions): Promise<Map<WalkedImage, ImageConfig>> {

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ContentCache } from "../../src/cache/content-cache.js";
 import type { Platform } from "../../src/oci/descriptor.js";
@@ -55,10 +55,19 @@ export function failedChecks(report: VerifyReport): string[] {
   return report.blobs.filter((b) => b.status === "failed").map((b) => `${b.platform ?? "-"}#${b.role}#${b.layerIndex ?? "-"}`).sort();
 }
 
-/** What the cache holds for a digest: the committed blob and the partial ingest, each if present. */
+/** What the cache holds for a digest: the committed blob and the (one) partial ingest, each if present. */
 export async function cachedFiles(cache: ContentCache, digest: Digest): Promise<{ blob?: Buffer; partial?: Buffer }> {
   const read = (path: string): Promise<Buffer | undefined> => readFile(path).catch(() => undefined);
   const blob = await read(cache.blobPath(digest));
-  const partial = await read(join(cache.root, "ingest", `sha256-${digestHex(digest)}.partial`));
+  const [partialPath, ...more] = await partialPaths(cache, digest);
+  if (more.length > 0) throw new Error(`Expected at most one partial download of ${digest}, found ${more.length + 1}.`);
+  const partial = partialPath === undefined ? undefined : await read(partialPath);
   return { ...(blob ? { blob } : {}), ...(partial ? { partial } : {}) };
+}
+
+/** Every partial download of `digest` in the cache's ingest folder, whoever writes it. */
+export async function partialPaths(cache: ContentCache, digest: Digest): Promise<string[]> {
+  const prefix = `sha256-${digestHex(digest)}.`;
+  const names = await readdir(join(cache.root, "ingest")).catch(() => [] as string[]);
+  return names.filter((name) => name.startsWith(prefix) && name.endsWith(".partial")).map((name) => join(cache.root, "ingest", name));
 }
