@@ -19,6 +19,12 @@ export interface HttpRequest {
   body?: Uint8Array | Readable | string;
   signal?: AbortSignal;
   tls?: TlsSettings;
+  /**
+   * A body read as a stream for as long as it keeps moving (a blob, an
+   * upload): only the idle timeout applies to it. Anything else is a small
+   * document that must arrive whole within `totalMs`.
+   */
+  streaming?: boolean;
 }
 
 /** A response; the caller must consume or `dump()` the body. */
@@ -34,10 +40,13 @@ export interface HttpResponse {
 export interface HttpTimeouts {
   connectMs: number;
   headersMs: number;
+  /** Idle time allowed between body bytes. */
   bodyMs: number;
+  /** The whole exchange of a small document (not `streaming`): a trickling server is cut off here. */
+  totalMs: number;
 }
 
-const DEFAULT_TIMEOUTS: HttpTimeouts = { connectMs: 10_000, headersMs: 30_000, bodyMs: 60_000 };
+const DEFAULT_TIMEOUTS: HttpTimeouts = { connectMs: 10_000, headersMs: 30_000, bodyMs: 60_000, totalMs: 60_000 };
 const MAX_REDIRECTS = 5;
 
 /**
@@ -67,8 +76,9 @@ export class HttpTransport {
   async send(request: HttpRequest): Promise<HttpResponse> {
     let url = request.url;
     let headers = { ...request.headers };
+    let tls = request.tls;
     for (let hop = 0; ; hop++) {
-      const response = await this.#sendOnce({ ...request, url, headers });
+      const response = await this.#sendOnce({ ...request, url, headers, tls });
       const location = firstHeader(response.headers, "location");
       if (!isRedirect(response.status) || location === undefined) return response;
       await response.body.dump();
@@ -83,6 +93,8 @@ export class HttpTransport {
         );
       }
       if (next.origin !== url.origin) headers = withoutAuthorization(headers);
+      // --insecure was given for the host the user named, not for wherever it sends us.
+      if (next.host !== request.url.host) tls = verifiedTls(request.tls);
       url = next;
     }
   }
@@ -95,6 +107,8 @@ export class HttpTransport {
 
   async #sendOnce(request: HttpRequest): Promise<HttpResponse> {
     const dispatcher = this.#agentFor(request.tls ?? {});
+    const deadline = request.streaming === true ? undefined : new Deadline(this.#timeouts.totalMs, request.signal);
+    const typed = (error: unknown): DigestguardError => networkError(error, request, deadline?.expired === true);
     try {
       const response = await dispatcher.request({
         origin: request.url.origin,
@@ -104,15 +118,17 @@ export class HttpTransport {
         reset: false,
         headers: request.headers,
         body: request.body,
-        signal: request.signal,
+        signal: deadline?.signal ?? request.signal,
         // Large body buffers: with the 64 KiB default the socket pauses constantly and blob reads crawl.
         highWaterMark: 4 << 20,
         headersTimeout: this.#timeouts.headersMs,
         bodyTimeout: this.#timeouts.bodyMs,
       });
-      return { status: response.statusCode, headers: response.headers, body: withTypedErrors(response.body, request), url: request.url };
+      deadline?.until(response.body);
+      return { status: response.statusCode, headers: response.headers, body: withTypedErrors(response.body, typed), url: request.url };
     } catch (error) {
-      throw networkError(error, request);
+      deadline?.clear();
+      throw typed(error);
     }
   }
 
@@ -152,10 +168,42 @@ function withoutAuthorization(headers: Record<string, string>): Record<string, s
 // undici fails a body that stalls or is cut off by destroying it with its own
 // error; translating that error as it is raised means every consumer (text(),
 // async iteration, pipeline) sees a typed, retryable DigestguardError instead.
-function withTypedErrors(body: HttpResponse["body"], request: HttpRequest): HttpResponse["body"] {
+function withTypedErrors(body: HttpResponse["body"], typed: (error: unknown) => DigestguardError): HttpResponse["body"] {
   const destroy = body.destroy.bind(body);
-  body.destroy = (error?: Error) => destroy(error === undefined || error === null ? error : networkError(error, request));
+  body.destroy = (error?: Error) => destroy(error === undefined || error === null ? error : typed(error));
   return body;
+}
+
+// undici's timeouts are idle timeouts: a server sending one byte a second
+// never trips them. A document gets a total deadline instead, which aborts
+// the request (headers or body) when it passes.
+class Deadline {
+  readonly #controller = new AbortController();
+  readonly #timer: NodeJS.Timeout;
+  readonly signal: AbortSignal;
+  expired = false;
+
+  constructor(ms: number, outer: AbortSignal | undefined) {
+    this.signal = outer === undefined ? this.#controller.signal : AbortSignal.any([outer, this.#controller.signal]);
+    this.#timer = setTimeout(() => {
+      this.expired = true;
+      this.#controller.abort();
+    }, ms);
+    this.#timer.unref(); // an open request keeps the process alive by itself; a finished one must not
+  }
+
+  /** Keep the deadline running until the body is finished with. */
+  until(body: HttpResponse["body"]): void {
+    body.once("close", () => this.clear());
+  }
+
+  clear(): void {
+    clearTimeout(this.#timer);
+  }
+}
+
+function verifiedTls(tls: TlsSettings | undefined): TlsSettings {
+  return { insecureSkipVerify: false, caPem: tls?.caPem ?? [] };
 }
 
 // The default context already trusts the system roots and NODE_EXTRA_CA_CERTS;
@@ -170,10 +218,16 @@ function contextTrusting(extra: string[]): SecureContext {
 
 const TLS_ERROR = /CERT|SSL|TLS|self[- ]signed|unable to (verify|get)|EPROTO|wrong version/i;
 
-function networkError(error: unknown, request: HttpRequest): DigestguardError {
+function networkError(error: unknown, request: HttpRequest, deadlinePassed = false): DigestguardError {
   if (error instanceof DigestguardError) return error;
   const err = error as { name?: string; code?: string; message?: string };
   const target = `${request.method} ${request.url.origin}${request.url.pathname}`;
+  if (deadlinePassed && request.signal?.aborted !== true) {
+    return new DigestguardError("TIMEOUT", `Cannot finish ${target}: the registry did not send the whole answer in time.`, {
+      cause: error,
+      temporary: true,
+    });
+  }
   if (err.name === "AbortError" || err.code === "ABORT_ERR" || request.signal?.aborted) {
     return new DigestguardError("ABORTED", `Cannot finish ${target}: the operation was cancelled.`, { cause: error });
   }

@@ -23,7 +23,8 @@ export interface CapturingOrigin {
 /**
  * Start a foreign origin that behaves like a registry with its own token
  * service: `/token` hands out a token to anyone, and every other path answers
- * 401 with `WWW-Authenticate: Bearer realm="<its own /token>"`. A client
+ * 401 with `WWW-Authenticate: Bearer realm="<its own /token>"` (or, with
+ * `challenge: "basic"`, asks for Basic credentials directly). A client
  * that trusts that challenge for the wrong registry sends its password here,
  * which {@link CapturingOrigin.authorizationCount} counts.
  *
@@ -34,7 +35,7 @@ export interface CapturingOrigin {
  * assert.equal(foreign.authorizationCount(), 0);
  * ```
  */
-export async function startCapturingOrigin(): Promise<CapturingOrigin> {
+export async function startCapturingOrigin(options: { challenge?: "basic" | "bearer" } = {}): Promise<CapturingOrigin> {
   const requests: CapturedRequest[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     requests.push({ method: req.method ?? "GET", path: req.url ?? "/", headers: req.headers });
@@ -45,7 +46,7 @@ export async function startCapturingOrigin(): Promise<CapturingOrigin> {
     }
     res.writeHead(401, {
       "content-type": "application/json",
-      "www-authenticate": `Bearer realm="${url}/token",service="foreign"`,
+      "www-authenticate": options.challenge === "basic" ? 'Basic realm="foreign"' : `Bearer realm="${url}/token",service="foreign"`,
     }).end(JSON.stringify({ errors: [{ code: "UNAUTHORIZED", message: "foreign origin" }] }));
   });
   await listen(server);

@@ -40,6 +40,8 @@ export interface HostileOptions {
   image: BuiltImage;
   /** Serve https with the harness CA's loopback certificate. */
   tls?: boolean;
+  /** How the foreign origin asks for credentials (default bearer, with its own realm). */
+  foreignChallenge?: "basic" | "bearer";
   /** Milliseconds between trickled bytes (trickle-manifest); default 1000. */
   trickleMs?: number;
 }
@@ -72,7 +74,7 @@ const WRONG_DIGEST = `sha256:${"0".repeat(64)}`;
  * ```
  */
 export async function startHostileRegistry(options: HostileOptions): Promise<HostileRegistry> {
-  const foreign = await startCapturingOrigin();
+  const foreign = await startCapturingOrigin({ challenge: options.foreignChallenge });
   const requests: CapturedRequest[] = [];
   const server: Server = options.tls === true
     ? createHttpsServer({ key: (await harnessTls()).serverKeyPem, cert: (await harnessTls()).serverCertPem })
