@@ -2,6 +2,8 @@ import type { Readable } from "node:stream";
 import { createSecureContext, type SecureContext } from "node:tls";
 import { Agent, type Dispatcher } from "undici";
 import { DigestguardError } from "../errors/error.js";
+import { networkError } from "./network-error.js";
+import { Deadline } from "./request-deadline.js";
 
 /** How to talk TLS to one registry host. */
 export interface TlsSettings {
@@ -174,33 +176,6 @@ function withTypedErrors(body: HttpResponse["body"], typed: (error: unknown) => 
   return body;
 }
 
-// undici's timeouts are idle timeouts: a server sending one byte a second
-// never trips them. A document gets a total deadline instead, which aborts
-// the request (headers or body) when it passes.
-class Deadline {
-  readonly #controller = new AbortController();
-  readonly #timer: NodeJS.Timeout;
-  readonly signal: AbortSignal;
-  expired = false;
-
-  constructor(ms: number, outer: AbortSignal | undefined) {
-    this.signal = outer === undefined ? this.#controller.signal : AbortSignal.any([outer, this.#controller.signal]);
-    this.#timer = setTimeout(() => {
-      this.expired = true;
-      this.#controller.abort();
-    }, ms);
-    this.#timer.unref(); // an open request keeps the process alive by itself; a finished one must not
-  }
-
-  /** Keep the deadline running until the body is finished with. */
-  until(body: HttpResponse["body"]): void {
-    body.once("close", () => this.clear());
-  }
-
-  clear(): void {
-    clearTimeout(this.#timer);
-  }
-}
 
 function verifiedTls(tls: TlsSettings | undefined): TlsSettings {
   return { insecureSkipVerify: false, caPem: tls?.caPem ?? [] };
@@ -216,38 +191,3 @@ function contextTrusting(extra: string[]): SecureContext {
   return context;
 }
 
-const TLS_ERROR = /CERT|SSL|TLS|self[- ]signed|unable to (verify|get)|EPROTO|wrong version/i;
-
-function networkError(error: unknown, request: HttpRequest, deadlinePassed = false): DigestguardError {
-  if (error instanceof DigestguardError) return error;
-  const err = error as { name?: string; code?: string; message?: string };
-  const target = `${request.method} ${request.url.origin}${request.url.pathname}`;
-  if (deadlinePassed && request.signal?.aborted !== true) {
-    return new DigestguardError("TIMEOUT", `Cannot finish ${target}: the registry did not send the whole answer in time.`, {
-      cause: error,
-      temporary: true,
-    });
-  }
-  if (err.name === "AbortError" || err.code === "ABORT_ERR" || request.signal?.aborted) {
-    return new DigestguardError("ABORTED", `Cannot finish ${target}: the operation was cancelled.`, { cause: error });
-  }
-  if (err.code === "UND_ERR_HEADERS_TIMEOUT" || err.code === "UND_ERR_BODY_TIMEOUT" || err.code === "UND_ERR_CONNECT_TIMEOUT") {
-    return new DigestguardError("TIMEOUT", `Cannot finish ${target}: the registry did not answer in time (${err.code}).`, {
-      cause: error,
-      temporary: true,
-    });
-  }
-  const message = `${err.code ?? ""} ${err.message ?? ""}`;
-  if (TLS_ERROR.test(message)) {
-    return new DigestguardError(
-      "TLS",
-      `Cannot connect to ${request.url.origin} over TLS: ${err.message ?? err.code}. Pass --ca-file with the registry's CA, or mark the host insecure if you trust the network.`,
-      { cause: error, details: { tlsCode: err.code } },
-    );
-  }
-  return new DigestguardError("NETWORK", `Cannot reach ${request.url.origin} (${target}): ${err.message ?? err.code}.`, {
-    cause: error,
-    temporary: true,
-    details: { networkCode: err.code },
-  });
-}
