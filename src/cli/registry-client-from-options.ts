@@ -2,20 +2,26 @@ import { DigestguardError } from "../errors/error.js";
 import { loadConfig, type LoadedConfig } from "../config/load-config.js";
 import type { HostSettings } from "../registry/host-session.js";
 import type { RegistryClient } from "../registry/registry-client.js";
-import { openLocation, type OpenedLocation } from "../store/open-location.js";
+import type { RequestRetryEvent } from "../registry/request-sender.js";
+import { openLocation, parseLocation, type OpenedLocation } from "../store/open-location.js";
 import type { GlobalOptions } from "./global-options.js";
 
 /**
  * Build the registry client a command uses from its flags and
  * `digestguard.yaml`: flags apply to every host and win; the config gives
- * per-host TLS settings and mirrors.
+ * per-host TLS settings and mirrors. `--creds` (and `DIGESTGUARD_USERNAME`/
+ * `DIGESTGUARD_PASSWORD`) go only to the registries in `named` — the ones the
+ * command line names — never to mirrors or other hosts a command reaches.
  *
  * @example
  * ```ts
  * const client = await registryClientFromOptions({ insecure: true, mirror: ["docker.io=127.0.0.1:5001"] });
  * ```
  */
-export async function registryClientFromOptions(options: GlobalOptions, use: { mirrors?: boolean } = {}): Promise<RegistryClient> {
+export async function registryClientFromOptions(
+  options: GlobalOptions,
+  use: { mirrors?: boolean; named?: ReadonlySet<string> } = {},
+): Promise<RegistryClient> {
   const { config } = await configOf(options);
   const hosts: Record<string, HostSettings> = {};
   for (const [host, settings] of Object.entries(config.registries ?? {})) {
@@ -29,9 +35,19 @@ export async function registryClientFromOptions(options: GlobalOptions, use: { m
     defaults: { insecure: options.insecure === true ? true : undefined, caFiles: options.caFile ?? [] },
     hosts,
     mirrors,
-    credentials: { creds: options.creds, authFile: options.authfile },
-    ...(timeoutMs !== undefined ? { timeouts: { headersMs: timeoutMs, bodyMs: timeoutMs, connectMs: timeoutMs } } : {}),
+    credentials: { creds: options.creds, authFile: options.authfile, explicitFor: use.named ?? new Set() },
+    ...(timeoutMs !== undefined ? { timeouts: { headersMs: timeoutMs, bodyMs: timeoutMs, connectMs: timeoutMs, totalMs: timeoutMs } } : {}),
+    onRetry: sayRetry,
   });
+}
+
+// Waits under a second pass unremarked; a longer one (a timeout sat through,
+// a Retry-After honoured) is said, so a slow run is never a silent one.
+function sayRetry(event: RequestRetryEvent): void {
+  if (event.waitMs < 1000 && event.failedAfterMs < 1000) return;
+  const status = event.error.details["status"];
+  const why = `${typeof status === "number" ? status : event.error.code} from ${event.host}`;
+  process.stderr.write(`digestguard: retrying ${event.attempt}/${event.attempts} in ${(event.waitMs / 1000).toFixed(1)} s: ${why} (${event.doing})\n`);
 }
 
 /**
@@ -79,8 +95,10 @@ export function positiveNumber(text: string, flag: string): number {
 /** A registry client made on first use and closed by whoever made the holder. */
 export interface LazyRegistryClient {
   get(): Promise<RegistryClient>;
-  /** Open a location with this client and the config's layout-backed registries. */
+  /** Open a location the user named with this client and the config's layout-backed registries. */
   open(text: string): Promise<OpenedLocation>;
+  /** Record a registry the user named, so `--creds` applies to it. */
+  name(registry: string): void;
   close(): Promise<void>;
 }
 
@@ -97,10 +115,16 @@ export interface LazyRegistryClient {
 export function lazyRegistryClient(options: GlobalOptions): LazyRegistryClient {
   let client: Promise<RegistryClient> | undefined;
   let layouts: Promise<Record<string, string>> | undefined;
-  const get = (): Promise<RegistryClient> => (client ??= registryClientFromOptions(options));
+  const named = new Set<string>();
+  const get = (): Promise<RegistryClient> => (client ??= registryClientFromOptions(options, { named }));
   return {
     get,
-    open: async (text) => openLocation(text, { client: get, layouts: await (layouts ??= configuredLayouts(options)) }),
+    open: async (text) => {
+      const location = parseLocation(text);
+      if (location.kind === "registry") named.add(location.reference.registry);
+      return openLocation(text, { client: get, layouts: await (layouts ??= configuredLayouts(options)) });
+    },
+    name: (registry) => void named.add(registry),
     close: async () => {
       if (client !== undefined) await (await client).close();
     },

@@ -3,7 +3,6 @@ import { DigestguardError } from "../errors/error.js";
 import { parseChallenges, type AuthChallenge } from "./auth/challenge.js";
 import { firstHeader, type HttpTransport, type TlsSettings } from "./http-transport.js";
 import { registryError } from "./registry-error.js";
-import { withRetry, type RetryPolicy } from "./retry.js";
 
 /** Per-host transport settings, from flags and `digestguard.yaml`. */
 export interface HostSettings {
@@ -27,7 +26,8 @@ export interface HostSession {
  * Learns, once per host, which scheme it speaks and how it wants to be
  * authenticated, by a `GET /v2/` as docker does. Knowing the challenge up
  * front lets the client ask for a token before its first real request, so no
- * manifest request is wasted on a 401.
+ * manifest request is wasted on a 401. The ping is not retried here: it
+ * runs inside a request's attempt, which the request sender retries.
  *
  * @example
  * ```ts
@@ -41,7 +41,6 @@ export class HostSessions {
   constructor(
     private readonly http: HttpTransport,
     private readonly settingsFor: (host: string) => HostSettings,
-    private readonly retry?: RetryPolicy,
   ) {}
 
   /** The session for `host`, pinging it the first time. */
@@ -71,23 +70,23 @@ export class HostSessions {
       if (!mayUseHttp || !(error instanceof DigestguardError) || !["TLS", "NETWORK"].includes(error.code)) throw error;
       try {
         return await this.#ping(host, new URL(`http://${host}`), tls, signal);
-      } catch {
-        throw error; // the https failure explains more than the http one
+      } catch (httpError) {
+        // When http is unreachable too, the https failure explains more; when
+        // http was reached but failed (a timeout, a 5xx), that failure is the news.
+        const unreachable = httpError instanceof DigestguardError && ["TLS", "NETWORK"].includes(httpError.code);
+        throw unreachable ? error : httpError;
       }
     }
   }
 
   async #ping(host: string, baseUrl: URL, tls: TlsSettings, signal?: AbortSignal): Promise<HostSession> {
     const url = new URL("/v2/", baseUrl);
-    const response = await withRetry(
-      async () => {
-        const res = await this.http.send({ method: "GET", url, tls, signal });
-        if (res.status === 200 || res.status === 401) return res;
-        throw await registryError(res, `reach the registry API at ${url.href}`);
-      },
-      { signal, policy: this.retry },
-    );
+    const response = await this.http.send({ method: "GET", url, tls, signal });
+    if (response.status !== 200 && response.status !== 401) throw await registryError(response, `reach the registry API at ${url.href}`);
     await response.body.dump();
+    // Only the registry's own origin may name where its credentials go; a
+    // challenge from wherever a redirect led is not learned.
+    if (response.url.origin !== baseUrl.origin) return { host, baseUrl, tls, challenge: undefined };
     const challenges = parseChallenges(firstHeader(response.headers, "www-authenticate") ?? "");
     const challenge = response.status === 401
       ? (challenges.find((c) => c.scheme === "bearer") ?? challenges.find((c) => c.scheme === "basic") ?? { scheme: "basic", params: {} })

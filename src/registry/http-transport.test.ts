@@ -209,6 +209,19 @@ describe("TLS", () => {
     });
   }
 
+  test("skipping verification for the insecure host does not carry over to a redirect target on another host", async () => {
+    const elsewhere = await serve(ok, tlsMaterial);
+    const insecure = await serve(redirectTo(() => `${elsewhere.origin}/blob`), tlsMaterial);
+    await withTransport(async (http) => {
+      await assert.rejects(
+        http.send({ method: "GET", url: new URL(`${insecure.origin}/v2/app/blobs/x`), tls: { insecureSkipVerify: true } }),
+        isError("TLS", (e) => assert.ok(e.message.includes(elsewhere.origin), e.message)),
+      );
+    });
+    assert.equal(insecure.seen.length, 1);
+    assert.equal(elsewhere.seen.length, 0, "the redirect target was reached without verifying its certificate");
+  });
+
   test("trusting one CA for one request does not make another request trust it", async () => {
     const secure = await serve(ok, tlsMaterial);
     await withTransport(async (http) => {
@@ -244,6 +257,31 @@ describe("network failures and timeouts", () => {
         isError("TIMEOUT", (e) => assert.equal(e.temporary, true)),
       );
     }, { timeouts: { headersMs: 200, bodyMs: 200 } });
+  });
+
+  test("a document trickled a byte at a time is cut off at the total deadline as TIMEOUT", async () => {
+    const trickle = await serve((_req, res) => {
+      res.writeHead(200, { "content-length": "1000" });
+      const timer = setInterval(() => res.write("x"), 50);
+      res.once("close", () => clearInterval(timer));
+    });
+    await withTransport(async (http) => {
+      const res = await http.send({ method: "GET", url: new URL(`${trickle.origin}/v2/app/manifests/1`) });
+      await assert.rejects(res.body.text(), isError("TIMEOUT", (e) => assert.equal(e.temporary, true)));
+    }, { timeouts: { headersMs: 5_000, bodyMs: 500, totalMs: 400 } });
+  });
+
+  test("a streamed blob is bounded by the idle timeout only, not by the total deadline", async () => {
+    const trickle = await serve((_req, res) => {
+      res.writeHead(200, { "content-length": "12" });
+      let sent = 0;
+      const timer = setInterval(() => (++sent >= 12 ? (clearInterval(timer), res.end("x")) : res.write("x")), 50);
+      res.once("close", () => clearInterval(timer));
+    });
+    await withTransport(async (http) => {
+      const res = await http.send({ method: "GET", url: new URL(`${trickle.origin}/blob`), streaming: true });
+      assert.equal(await res.body.text(), "x".repeat(12));
+    }, { timeouts: { headersMs: 5_000, bodyMs: 500, totalMs: 200 } });
   });
 
   const stalls = [

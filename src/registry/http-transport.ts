@@ -2,6 +2,8 @@ import type { Readable } from "node:stream";
 import { createSecureContext, type SecureContext } from "node:tls";
 import { Agent, type Dispatcher } from "undici";
 import { DigestguardError } from "../errors/error.js";
+import { networkError } from "./network-error.js";
+import { Deadline } from "./request-deadline.js";
 
 /** How to talk TLS to one registry host. */
 export interface TlsSettings {
@@ -19,6 +21,12 @@ export interface HttpRequest {
   body?: Uint8Array | Readable | string;
   signal?: AbortSignal;
   tls?: TlsSettings;
+  /**
+   * A body read as a stream for as long as it keeps moving (a blob, an
+   * upload): only the idle timeout applies to it. Anything else is a small
+   * document that must arrive whole within `totalMs`.
+   */
+  streaming?: boolean;
 }
 
 /** A response; the caller must consume or `dump()` the body. */
@@ -34,10 +42,13 @@ export interface HttpResponse {
 export interface HttpTimeouts {
   connectMs: number;
   headersMs: number;
+  /** Idle time allowed between body bytes. */
   bodyMs: number;
+  /** The whole exchange of a small document (not `streaming`): a trickling server is cut off here. */
+  totalMs: number;
 }
 
-const DEFAULT_TIMEOUTS: HttpTimeouts = { connectMs: 10_000, headersMs: 30_000, bodyMs: 60_000 };
+const DEFAULT_TIMEOUTS: HttpTimeouts = { connectMs: 10_000, headersMs: 30_000, bodyMs: 60_000, totalMs: 60_000 };
 const MAX_REDIRECTS = 5;
 
 /**
@@ -67,8 +78,9 @@ export class HttpTransport {
   async send(request: HttpRequest): Promise<HttpResponse> {
     let url = request.url;
     let headers = { ...request.headers };
+    let tls = request.tls;
     for (let hop = 0; ; hop++) {
-      const response = await this.#sendOnce({ ...request, url, headers });
+      const response = await this.#sendOnce({ ...request, url, headers, tls });
       const location = firstHeader(response.headers, "location");
       if (!isRedirect(response.status) || location === undefined) return response;
       await response.body.dump();
@@ -83,6 +95,8 @@ export class HttpTransport {
         );
       }
       if (next.origin !== url.origin) headers = withoutAuthorization(headers);
+      // --insecure was given for the host the user named, not for wherever it sends us.
+      if (next.host !== request.url.host) tls = verifiedTls(request.tls);
       url = next;
     }
   }
@@ -95,6 +109,8 @@ export class HttpTransport {
 
   async #sendOnce(request: HttpRequest): Promise<HttpResponse> {
     const dispatcher = this.#agentFor(request.tls ?? {});
+    const deadline = request.streaming === true ? undefined : new Deadline(this.#timeouts.totalMs, request.signal);
+    const typed = (error: unknown): DigestguardError => networkError(error, request, deadline?.expired === true);
     try {
       const response = await dispatcher.request({
         origin: request.url.origin,
@@ -104,15 +120,17 @@ export class HttpTransport {
         reset: false,
         headers: request.headers,
         body: request.body,
-        signal: request.signal,
+        signal: deadline?.signal ?? request.signal,
         // Large body buffers: with the 64 KiB default the socket pauses constantly and blob reads crawl.
         highWaterMark: 4 << 20,
         headersTimeout: this.#timeouts.headersMs,
         bodyTimeout: this.#timeouts.bodyMs,
       });
-      return { status: response.statusCode, headers: response.headers, body: withTypedErrors(response.body, request), url: request.url };
+      deadline?.until(response.body);
+      return { status: response.statusCode, headers: response.headers, body: withTypedErrors(response.body, typed), url: request.url };
     } catch (error) {
-      throw networkError(error, request);
+      deadline?.clear();
+      throw typed(error);
     }
   }
 
@@ -152,10 +170,15 @@ function withoutAuthorization(headers: Record<string, string>): Record<string, s
 // undici fails a body that stalls or is cut off by destroying it with its own
 // error; translating that error as it is raised means every consumer (text(),
 // async iteration, pipeline) sees a typed, retryable DigestguardError instead.
-function withTypedErrors(body: HttpResponse["body"], request: HttpRequest): HttpResponse["body"] {
+function withTypedErrors(body: HttpResponse["body"], typed: (error: unknown) => DigestguardError): HttpResponse["body"] {
   const destroy = body.destroy.bind(body);
-  body.destroy = (error?: Error) => destroy(error === undefined || error === null ? error : networkError(error, request));
+  body.destroy = (error?: Error) => destroy(error === undefined || error === null ? error : typed(error));
   return body;
+}
+
+
+function verifiedTls(tls: TlsSettings | undefined): TlsSettings {
+  return { insecureSkipVerify: false, caPem: tls?.caPem ?? [] };
 }
 
 // The default context already trusts the system roots and NODE_EXTRA_CA_CERTS;
@@ -168,32 +191,3 @@ function contextTrusting(extra: string[]): SecureContext {
   return context;
 }
 
-const TLS_ERROR = /CERT|SSL|TLS|self[- ]signed|unable to (verify|get)|EPROTO|wrong version/i;
-
-function networkError(error: unknown, request: HttpRequest): DigestguardError {
-  if (error instanceof DigestguardError) return error;
-  const err = error as { name?: string; code?: string; message?: string };
-  const target = `${request.method} ${request.url.origin}${request.url.pathname}`;
-  if (err.name === "AbortError" || err.code === "ABORT_ERR" || request.signal?.aborted) {
-    return new DigestguardError("ABORTED", `Cannot finish ${target}: the operation was cancelled.`, { cause: error });
-  }
-  if (err.code === "UND_ERR_HEADERS_TIMEOUT" || err.code === "UND_ERR_BODY_TIMEOUT" || err.code === "UND_ERR_CONNECT_TIMEOUT") {
-    return new DigestguardError("TIMEOUT", `Cannot finish ${target}: the registry did not answer in time (${err.code}).`, {
-      cause: error,
-      temporary: true,
-    });
-  }
-  const message = `${err.code ?? ""} ${err.message ?? ""}`;
-  if (TLS_ERROR.test(message)) {
-    return new DigestguardError(
-      "TLS",
-      `Cannot connect to ${request.url.origin} over TLS: ${err.message ?? err.code}. Pass --ca-file with the registry's CA, or mark the host insecure if you trust the network.`,
-      { cause: error, details: { tlsCode: err.code } },
-    );
-  }
-  return new DigestguardError("NETWORK", `Cannot reach ${request.url.origin} (${target}): ${err.message ?? err.code}.`, {
-    cause: error,
-    temporary: true,
-    details: { networkCode: err.code },
-  });
-}

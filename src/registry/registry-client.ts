@@ -11,7 +11,7 @@ import { originEndpoint, readEndpoints, type Endpoint } from "./endpoints.js";
 import { HostSessions, type HostSettings } from "./host-session.js";
 import { firstHeader, HttpTransport, type HttpTimeouts } from "./http-transport.js";
 import { readLimited } from "./read-limited.js";
-import { RequestSender, type RequestStats } from "./request-sender.js";
+import { RequestSender, type RequestRetryEvent, type RequestStats } from "./request-sender.js";
 import type { RetryPolicy } from "./retry.js";
 import { pushBlob, pushManifest } from "./push.js";
 import { listTags } from "./tag-list.js";
@@ -41,6 +41,8 @@ export interface RegistryClientOptions {
   timeouts?: Partial<HttpTimeouts>;
   /** Connections kept per origin; bounds concurrency per host. */
   connectionsPerHost?: number;
+  /** Told before every retry wait, so a long wait need not be a silent one. */
+  onRetry?: (event: RequestRetryEvent) => void;
 }
 
 /** A manifest as a registry served it, with where it came from. */
@@ -70,10 +72,10 @@ export class RegistryClient {
   constructor(options: RegistryClientOptions = {}) {
     this.#http = new HttpTransport({ timeouts: options.timeouts, connectionsPerOrigin: options.connectionsPerHost });
     const settingsFor = (host: string): HostSettings => mergeSettings(options.defaults, options.hosts?.[host]);
-    const sessions = new HostSessions(this.#http, settingsFor, options.retry);
+    const sessions = new HostSessions(this.#http, settingsFor);
     const auth = new Authenticator(this.#http, (host, repository, signal) =>
       findCredentials(host === "registry-1.docker.io" ? "docker.io" : host, { ...options.credentials, repository, signal }));
-    this.#sender = new RequestSender(this.#http, sessions, auth, options.retry);
+    this.#sender = new RequestSender(this.#http, sessions, auth, options.retry, options.onRetry);
     this.#mirrors = options.mirrors ?? {};
   }
 

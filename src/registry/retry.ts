@@ -11,6 +11,18 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
+/** What a retry loop tells its watcher before it waits: which attempt comes next, after how long a failure. */
+export interface RetryEvent {
+  /** The attempt about to be made (2 for the first retry). */
+  attempt: number;
+  /** Attempts allowed in all. */
+  attempts: number;
+  waitMs: number;
+  /** How long the failed attempt took: a timeout is a wait the user sat through too. */
+  failedAfterMs: number;
+  error: DigestguardError;
+}
+
 /** Four attempts, 200 ms doubling, at most 30 s per wait. */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 4, baseDelayMs: 200, maxDelayMs: 30_000 };
 
@@ -27,10 +39,11 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 4, baseDelayMs: 200
  */
 export async function withRetry<T>(
   operation: (attempt: number) => Promise<T>,
-  options: { policy?: RetryPolicy; signal?: AbortSignal; onRetry?: (error: DigestguardError, waitMs: number) => void } = {},
+  options: { policy?: RetryPolicy; signal?: AbortSignal; onRetry?: (error: DigestguardError, waitMs: number, event: RetryEvent) => void } = {},
 ): Promise<T> {
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
   for (let attempt = 1; ; attempt++) {
+    const started = Date.now();
     try {
       return await operation(attempt);
     } catch (error) {
@@ -39,7 +52,7 @@ export async function withRetry<T>(
         throw new DigestguardError("ABORTED", "Cannot retry: the operation was cancelled.", { cause: error });
       }
       const waitMs = retryDelay(error, attempt, policy);
-      options.onRetry?.(error, waitMs);
+      options.onRetry?.(error, waitMs, { attempt: attempt + 1, attempts: policy.attempts, waitMs, failedAfterMs: Date.now() - started, error });
       await sleep(waitMs, undefined, { signal: options.signal }).catch(() => {
         throw new DigestguardError("ABORTED", "Cannot retry: the operation was cancelled.", { cause: error });
       });

@@ -28,7 +28,7 @@ export async function listTags(
   for (let page = 0; page < MAX_PAGES; page++) {
     const res = await sender.send(endpoint, repo.repository, { method: "GET", path, actions: ["pull"], doing, signal: options.signal });
     const next = nextLink(firstHeader(res.headers, "link"), res.url);
-    const body = await readLimited(res.body, TAG_PAGE_LIMIT, `the tag list of ${repo.repository}`);
+    const body = await readLimited(res.body, TAG_PAGE_LIMIT, `the tag list of ${repo.repository}`, "REGISTRY_ERROR");
     tags.push(...parseTagPage(body, doing));
     if (next === undefined) return tags;
     path = next.href;

@@ -72,7 +72,7 @@ describe("resumableBlobStream", () => {
       if (call === 1) return { bytes: blob.subarray(0, 100) };
       throw refused;
     });
-    await assert.rejects(streamToBuffer(resumableBlobStream(store, layer)), { code: "SIZE_MISMATCH", message: /truncated body \(100 of 5000 bytes\)/ });
+    await assert.rejects(streamToBuffer(resumableBlobStream(store, layer)), { code: "SIZE_MISMATCH", message: /received 100 of 5000 bytes/ });
   });
 
   test("after the last attempt, a network failure says how far the blob got", async () => {
@@ -87,13 +87,26 @@ describe("resumableBlobStream", () => {
     assert.deepEqual(store.offsets, [0, 500, 1000]);
   });
 
-  test("a temporary failure before any byte arrived is passed on as it is", async () => {
+  test("a temporary failure to open is passed on as it is, not retried again: the store's requests retry already", async () => {
     const busy = new DigestguardError("REGISTRY_UNAVAILABLE", "Cannot fetch: 503.", { temporary: true });
     const store = scriptedStore(() => {
       throw busy;
     });
     await assert.rejects(streamToBuffer(resumableBlobStream(store, layer, { attempts: 2 })), (error: unknown) => error === busy);
-    assert.deepEqual(store.offsets, [0, 0]);
+    assert.deepEqual(store.offsets, [0]);
+  });
+
+  test("a body cut at the same length on every read is a truncated blob (SIZE_MISMATCH), not a network fault", async () => {
+    // The registry ignores the range and sends its short copy again, cut where it was before.
+    const store = scriptedStore(() => ({ offset: 0, bytes: blob.subarray(0, 100), error: connectionLost() }));
+    await assert.rejects(streamToBuffer(resumableBlobStream(store, layer)), (error: DigestguardError) => {
+      assert.equal(error.code, "SIZE_MISMATCH");
+      assert.equal(error.exitCode, 6);
+      assert.equal(error.temporary, false);
+      assert.match(error.message, /received 100 of 5000 bytes/);
+      return true;
+    });
+    assert.deepEqual(store.offsets, [0, 100]);
   });
 
   test("a permanent failure is not retried", async () => {

@@ -41,44 +41,81 @@ export function resumableBlobStream(store: ContentStore, descriptor: Descriptor,
 async function* readBlob(store: ContentStore, descriptor: Descriptor, options: ResumableOptions): AsyncGenerator<Buffer> {
   const hasher = options.from?.hasher ?? createDigestHasher(digestAlgorithm(descriptor.digest));
   const attempts = options.attempts ?? 4;
-  let received = options.from?.offset ?? 0;
+  const progress = { received: options.from?.offset ?? 0 };
   let shortRead: DigestguardError | undefined;
   const what = `blob ${descriptor.digest}`;
   for (let attempt = 1; ; attempt++) {
+    const startedAt = progress.received;
+    const opened = await openOrExplain(store, descriptor, progress.received, shortRead, options.signal);
     try {
-      {
-        const { stream, offset } = await store.openBlobAt(descriptor, received, { signal: options.signal });
-        let skip = received - offset; // the store sent bytes we already have
-        for await (const raw of stream as AsyncIterable<Buffer>) {
-          let chunk = raw;
-          if (skip > 0) {
-            const dropped = Math.min(skip, chunk.length);
-            skip -= dropped;
-            chunk = chunk.subarray(dropped);
-            if (chunk.length === 0) continue;
-          }
-          received += chunk.length;
-          if (received > descriptor.size) throw contentMismatchError("SIZE_MISMATCH", what, descriptor, received, undefined);
-          hasher.update(chunk);
-          yield chunk;
-        }
-      }
+      yield* readBody(opened, descriptor, hasher, progress, what);
       // A body that ended early is worth one more ranged read: a proxy may have cut it.
-      if (received < descriptor.size) throw contentMismatchError("SIZE_MISMATCH", what, descriptor, received, undefined);
+      if (progress.received < descriptor.size) throw contentMismatchError("SIZE_MISMATCH", what, descriptor, progress.received, undefined);
       break;
     } catch (error) {
-      const temporary = error instanceof DigestguardError && error.temporary;
-      // After a short body, a refused range read (416) says less than the short read itself.
-      if (!temporary && shortRead !== undefined && !options.signal?.aborted) throw shortRead;
-      if (!temporary || options.signal?.aborted) throw error;
-      if (attempt >= attempts) throw gaveUp(error, descriptor, received, attempts);
+      if (!(error instanceof DigestguardError) || !error.temporary || options.signal?.aborted) throw error;
+      // A body that ends where the last one ended, without a timeout, is no accident of
+      // the network: the registry's copy is short, and saying NETWORK would send people
+      // chasing their connection.
+      if (attempt > 1 && progress.received === startedAt && error.code !== "TIMEOUT") throw truncatedBlob(descriptor, progress.received, error);
+      if (attempt >= attempts) throw gaveUp(error, descriptor, progress.received, attempts);
       if (error.code === "SIZE_MISMATCH") shortRead = error;
-      options.onResume?.(received, error);
+      options.onResume?.(progress.received, error);
       await sleep(Math.min(2000, 100 * 2 ** attempt), undefined, { signal: options.signal }).catch(() => undefined);
     }
   }
   const actual = hasher.digest();
-  if (actual !== descriptor.digest) throw contentMismatchError("DIGEST_MISMATCH", what, descriptor, received, actual);
+  if (actual !== descriptor.digest) throw contentMismatchError("DIGEST_MISMATCH", what, descriptor, progress.received, actual);
+}
+
+// Opening is not retried here: the store's own request layer already retried
+// it, and a second layer of retries would multiply the waits.
+async function openOrExplain(
+  store: ContentStore,
+  descriptor: Descriptor,
+  offset: number,
+  shortRead: DigestguardError | undefined,
+  signal: AbortSignal | undefined,
+): Promise<{ stream: Readable; offset: number }> {
+  try {
+    return await store.openBlobAt(descriptor, offset, { signal });
+  } catch (error) {
+    // After a short body, a refused range read (416) says less than the short read itself.
+    const refused = error instanceof DigestguardError && !error.temporary;
+    if (shortRead !== undefined && refused && signal?.aborted !== true) throw truncatedBlob(descriptor, offset, shortRead);
+    throw error;
+  }
+}
+
+async function* readBody(
+  opened: { stream: Readable; offset: number },
+  descriptor: Descriptor,
+  hasher: DigestHasher,
+  progress: { received: number },
+  what: string,
+): AsyncGenerator<Buffer> {
+  let skip = progress.received - opened.offset; // the store sent bytes we already have
+  for await (const raw of opened.stream as AsyncIterable<Buffer>) {
+    let chunk = raw;
+    if (skip > 0) {
+      const dropped = Math.min(skip, chunk.length);
+      skip -= dropped;
+      chunk = chunk.subarray(dropped);
+      if (chunk.length === 0) continue;
+    }
+    progress.received += chunk.length;
+    if (progress.received > descriptor.size) throw contentMismatchError("SIZE_MISMATCH", what, descriptor, progress.received, undefined);
+    hasher.update(chunk);
+    yield chunk;
+  }
+}
+
+function truncatedBlob(descriptor: Descriptor, received: number, cause: DigestguardError): DigestguardError {
+  return new DigestguardError(
+    "SIZE_MISMATCH",
+    `Cannot accept blob ${descriptor.digest}: received ${received} of ${descriptor.size} bytes; the registry ends it at the same point on every read, so its stored copy is truncated. Push the image again, or ask the registry's operator to repair the blob.`,
+    { cause, details: { expectedDigest: descriptor.digest, expectedSize: descriptor.size, received } },
+  );
 }
 
 // The last temporary failure says what broke ("other side closed"); the

@@ -34,12 +34,15 @@ export async function diagnoseCommand(text: string | undefined, flags: DiagnoseF
   const mirrors = await configuredMirrors(flags);
   const layouts = await configuredLayouts(flags);
   let client: Promise<RegistryClient> | undefined;
-  const origin = () => (client ??= registryClientFromOptions(flags, { mirrors: false }));
+  const named = new Set<string>();
+  const origin = () => (client ??= registryClientFromOptions(flags, { mirrors: false, named }));
   try {
     const report = await diagnose({
       text: input, signal, ...(lock ? { lock } : {}), images: [...(flags.image ?? []), ...(lock || flags.image ? [] : await imagesInThisFolder(signal))],
       ...(flags.cache === false ? {} : { cache: await ContentCache.open(flags.cacheDir) }),
       openOrigin: async (reference) => {
+        const location = parseLocation(reference);
+        if (location.kind === "registry") named.add(location.reference.registry);
         const opened = await openLocation(reference, { client: origin, layouts });
         return { name: opened.location.kind === "registry" ? opened.location.reference.registry : opened.store.location, store: opened.store, target: opened.target };
       },

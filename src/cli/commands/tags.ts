@@ -23,6 +23,7 @@ export async function tagsCommand(repo: string, flags: TagsFlags, { signal }: Ac
       store = await OciLayoutStore.open(layout[1] as string);
     } else {
       const name = parseRepository(repo.replace(/^docker:\/\//, ""));
+      registry.name(name.registry);
       store = new RegistryStore(await registry.get(), name);
     }
     const tags = store instanceof RegistryStore

@@ -1,4 +1,5 @@
-import type { HttpTransport } from "../http-transport.js";
+import { DigestguardError } from "../../errors/error.js";
+import type { HttpTransport, TlsSettings } from "../http-transport.js";
 import type { HostSession } from "../host-session.js";
 import type { Credentials } from "./credentials.js";
 import { fetchToken, type BearerToken } from "./token.js";
@@ -73,11 +74,32 @@ export class Authenticator {
       }
       // Another caller began a refresh while this one waited: share it rather than start one more.
     }
-    const pending = fetchToken(this.http, { ...request, tls: session.tls });
+    const realm = checkedRealm(session, request.realm);
+    const pending = fetchToken(this.http, { ...request, tls: realmTls(session, realm) });
     pending.catch(() => this.#tokens.delete(key));
     this.#tokens.set(key, pending);
     return pending;
   }
+}
+
+// Credentials go to the token realm the registry names, but only over https:
+// a plain-http realm is accepted only from a registry that speaks plain http
+// itself (loopback or marked insecure), where nothing better was on offer.
+function checkedRealm(session: HostSession, realm: string): URL | undefined {
+  if (!URL.canParse(realm)) return undefined; // fetchToken explains what is wrong with it
+  const url = new URL(realm);
+  if (url.protocol === "http:" && session.baseUrl.protocol === "https:") {
+    throw new DigestguardError(
+      "REGISTRY_ERROR",
+      `Cannot authenticate to ${session.host}: it speaks https but names a plain-http token realm (${url.origin}), which would carry credentials in cleartext; ask its operator to serve the token realm over https.`,
+    );
+  }
+  return url;
+}
+
+// --insecure was given for the registry's host; a realm elsewhere gets full verification.
+function realmTls(session: HostSession, realm: URL | undefined): TlsSettings {
+  return realm === undefined || realm.host === session.host ? session.tls : { insecureSkipVerify: false, caPem: session.tls.caPem ?? [] };
 }
 
 function tokenKey(session: HostSession, scopes: string[]): string {

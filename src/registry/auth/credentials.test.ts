@@ -227,6 +227,27 @@ const cases: Case[] = [
     helperCalls: [],
   },
   {
+    name: "--creds and DIGESTGUARD_* go only to the registries they were given for; others use the auth files",
+    files: { [DOCKER]: { auths: { "mirror.example": { auth: b64("file:f") } } } },
+    registry: "mirror.example",
+    options: () => ({ creds: "flag:p", explicitFor: new Set(["ghcr.io"]), env: { DIGESTGUARD_USERNAME: "env", DIGESTGUARD_PASSWORD: "e" } }),
+    expected: { username: "file", password: "f" },
+  },
+  {
+    name: "--creds given for another registry leaves this one anonymous",
+    files: {},
+    registry: "mirror.example",
+    options: () => ({ creds: "flag:p", explicitFor: new Set(["ghcr.io"]) }),
+    expected: undefined,
+  },
+  {
+    name: "--creds given for docker.io apply to registry-1.docker.io",
+    files: {},
+    registry: "registry-1.docker.io",
+    options: () => ({ creds: "flag:p", explicitFor: new Set(["docker.io"]) }),
+    expected: { username: "flag", password: "p" },
+  },
+  {
     name: "DIGESTGUARD_USERNAME and DIGESTGUARD_PASSWORD win over auth files",
     files: { [DOCKER]: { auths: { "ghcr.io": { auth: b64("file:f") } } } },
     registry: "ghcr.io",

@@ -7,8 +7,15 @@ export type Credentials = { username: string; password: string } | { identityTok
 
 /** Where to look for credentials. */
 export interface CredentialOptions {
-  /** Explicit `user:password` (flag `--creds`); wins over everything. */
+  /** Explicit `user:password` (flag `--creds`); wins over everything for the registries in `explicitFor`. */
   creds?: string;
+  /**
+   * The registries `creds` and `DIGESTGUARD_USERNAME`/`DIGESTGUARD_PASSWORD`
+   * are meant for (the ones named on the command line); other registries a
+   * command reaches (mirrors, …) only get what the auth files hold for them.
+   * Undefined means every registry. The CLI may add to the set as it goes.
+   */
+  explicitFor?: ReadonlySet<string>;
   /** Use this auth file only (flag `--authfile`). */
   authFile?: string;
   env?: NodeJS.ProcessEnv;
@@ -31,9 +38,10 @@ export async function findCredentials(
   registry: string,
   options: CredentialOptions & { repository?: string } = {},
 ): Promise<Credentials | undefined> {
-  if (options.creds !== undefined) return parseCredsFlag(options.creds);
+  const explicit = options.explicitFor === undefined || [...options.explicitFor].some((name) => sameRegistry(name, registry));
+  if (explicit && options.creds !== undefined) return parseCredsFlag(options.creds);
   const env = options.env ?? process.env;
-  if (env["DIGESTGUARD_USERNAME"] && env["DIGESTGUARD_PASSWORD"]) {
+  if (explicit && env["DIGESTGUARD_USERNAME"] && env["DIGESTGUARD_PASSWORD"]) {
     return { username: env["DIGESTGUARD_USERNAME"], password: env["DIGESTGUARD_PASSWORD"] };
   }
   for (const path of authFilePaths(options)) {
@@ -61,6 +69,13 @@ async function credentialsFromFile(
   }
   if (file.credsStore !== undefined) return credentialsFromHelper(file.credsStore, serverUrl, options);
   return undefined;
+}
+
+const DOCKER_HUB_NAMES = new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
+
+// Docker Hub answers under several names; credentials given for one are meant for all.
+function sameRegistry(a: string, b: string): boolean {
+  return a === b || (DOCKER_HUB_NAMES.has(a) && DOCKER_HUB_NAMES.has(b));
 }
 
 function decodeAuth(auth: string, path: string, registry: string): Credentials {

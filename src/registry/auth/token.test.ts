@@ -189,7 +189,8 @@ describe("Authenticator", () => {
   const PULL = ["repository:app:pull"];
   const bearer = (): HostSession => ({
     host: "registry.test",
-    baseUrl: new URL("https://registry.test"),
+    // A plain-http registry: only such a registry may name the plain-http realm these tests serve.
+    baseUrl: new URL("http://registry.test"),
     tls: {},
     challenge: { scheme: "bearer", params: { realm: `${origin}/token`, service: "registry.test" } },
   });

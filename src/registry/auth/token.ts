@@ -1,5 +1,6 @@
 import { DigestguardError } from "../../errors/error.js";
 import type { HttpTransport, TlsSettings } from "../http-transport.js";
+import { readLimited } from "../read-limited.js";
 import { registryError } from "../registry-error.js";
 import type { Credentials } from "./credentials.js";
 
@@ -23,6 +24,8 @@ export interface TokenRequest {
 // arrives at the registry with a token that just lapsed.
 const EXPIRY_MARGIN_MS = 10_000;
 const DEFAULT_EXPIRES_IN_S = 60;
+// Real token answers are a few KiB; this only stops a server that never stops.
+const TOKEN_BODY_LIMIT = 1 << 20;
 
 /**
  * Fetch a token from a distribution token server: the OAuth2 POST flow with
@@ -55,7 +58,8 @@ export async function fetchToken(http: HttpTransport, request: TokenRequest): Pr
   if (response.status !== 200) {
     throw await registryError(response, `get a token from ${realm.origin} for ${request.scopes.join(" ") || "the registry"}`);
   }
-  return readToken(await response.body.text(), realm);
+  const body = await readLimited(response.body, TOKEN_BODY_LIMIT, `the token answer from ${realm.origin}`, "REGISTRY_ERROR");
+  return readToken(Buffer.from(body).toString("utf8"), realm);
 }
 
 function parseRealm(realm: string): URL {
