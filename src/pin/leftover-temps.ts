@@ -7,6 +7,8 @@ const STAGED_TEMP = /^\.(.+)\.(\d+)-[0-9a-f]{12}\.tmp$/;
 const PLAIN_TEMP = /^\.(.+)\.[0-9a-f]{12}\.tmp$/;
 /** A plain temp file carries no pid; one this old is no live writer's. */
 const PLAIN_TEMP_STALE_MS = 60_000;
+/** No pin stages a file for this long. */
+const STAGED_TEMP_STALE_MS = 10 * 60_000;
 
 /**
  * Remove the temp files a killed writer left beside `files` (each resolved
@@ -41,9 +43,15 @@ export async function removeLeftoverTemps(files: string[]): Promise<string[]> {
 
 async function isLeftover(entry: string, path: string, names: Set<string>): Promise<boolean> {
   const staged = STAGED_TEMP.exec(entry);
-  if (staged !== null) return names.has(staged[1] as string) && Number(staged[2]) !== process.pid && !isProcessAlive(Number(staged[2]));
+  if (staged !== null && names.has(staged[1] as string) && Number(staged[2]) !== process.pid) {
+    // A live pid may be a stranger who reused a dead writer's number: age decides then.
+    return !isProcessAlive(Number(staged[2])) || (await olderThan(path, STAGED_TEMP_STALE_MS));
+  }
   const plain = PLAIN_TEMP.exec(entry);
-  if (plain === null || !names.has(plain[1] as string)) return false;
+  return plain !== null && names.has(plain[1] as string) && (await olderThan(path, PLAIN_TEMP_STALE_MS));
+}
+
+async function olderThan(path: string, ms: number): Promise<boolean> {
   const info = await stat(path).catch(() => undefined);
-  return info !== undefined && Date.now() - info.mtimeMs > PLAIN_TEMP_STALE_MS;
+  return info !== undefined && Date.now() - info.mtimeMs > ms;
 }
