@@ -39,7 +39,9 @@ export async function runAction(action: (context: ActionContext) => Promise<numb
 
 function reportError(error: unknown, interrupted: boolean): number {
   if (interrupted) {
-    process.stderr.write("digestguard: interrupted; nothing half-written was kept.\n");
+    // A command that knows what reached the disk says so; the rest only promise their atomic writes.
+    const outcome = error instanceof DigestguardError ? error.details.outcome : undefined;
+    process.stderr.write(`digestguard: interrupted; ${typeof outcome === "string" ? outcome : "no file was left half-written"}.\n`);
     return ExitCode.interrupted;
   }
   if (error instanceof DigestguardError) {

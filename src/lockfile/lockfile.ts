@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, realpath } from "node:fs/promises";
 import { DigestguardError } from "../errors/error.js";
 import { isErrnoCode, writeFileAtomic } from "../store/atomic-file.js";
 import { lockfileSchema, type LockedImage, type Lockfile } from "./lockfile-schema.js";
@@ -94,7 +94,16 @@ function byCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Write the lockfile atomically (temp file, fsync, rename). */
+/**
+ * Write the lockfile atomically (temp file, fsync, rename). A symlinked
+ * lockfile is written through: its target changes and the link stays.
+ *
+ * @example
+ * ```ts
+ * await writeLockfile("digestguard.lock", { lockfileVersion: 1, images });
+ * ```
+ */
 export async function writeLockfile(path: string, lock: Lockfile, options: { signal?: AbortSignal } = {}): Promise<void> {
-  await writeFileAtomic(path, serializeLockfile(lock), options);
+  const target = await realpath(path).catch(() => path);
+  await writeFileAtomic(target, serializeLockfile(lock), options);
 }

@@ -181,6 +181,9 @@ function splitName(name: string, fail: Fail): Reference {
 function checkRegistry(domain: string, fail: Fail): string {
   if (domain.includes("%")) fail(`registry "${domain}" has an IPv6 zone ("%…"), which references cannot carry`);
   if (!DOMAIN.test(domain)) fail(`registry "${domain}" is not a valid host[:port]`);
+  // The grammar allows any digits; a port no socket can have would only fail later, deep in URL handling.
+  const port = /:(\d+)$/.exec(domain)?.[1];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) fail(`registry "${domain}" has port ${Number(port)}, outside 1-65535`);
   const lower = domain.toLowerCase();
   return HUB_ALIASES.has(lower) ? HUB : lower;
 }

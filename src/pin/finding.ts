@@ -7,7 +7,7 @@ export type Severity = "error" | "warning" | "note";
  * lockfile.
  */
 export interface Finding {
-  /** Stable identifier: unpinned, not-locked, differs-from-lock, cannot-pin, missing, content-mismatch, drift, could-not-check. */
+  /** Stable identifier: unpinned, not-locked, differs-from-lock, cannot-pin, missing, content-mismatch, drift, could-not-check, pin-interrupted. */
   rule: FindingRule;
   severity: Severity;
   message: string;
@@ -26,7 +26,8 @@ export type FindingRule =
   | "missing"
   | "content-mismatch"
   | "drift"
-  | "could-not-check";
+  | "could-not-check"
+  | "pin-interrupted";
 
 /** What each rule means, for SARIF rule descriptions and `--help`. */
 export const FINDING_RULES: Record<FindingRule, string> = {
@@ -38,4 +39,5 @@ export const FINDING_RULES: Record<FindingRule, string> = {
   "content-mismatch": "A pinned image's content no longer verifies against its digests.",
   drift: "The tag now points to a different digest than the one pinned.",
   "could-not-check": "The registry could not be reached or refused access, so the image was not checked.",
+  "pin-interrupted": "A pin was killed after its commit point; the next pin finishes it.",
 };

@@ -26,6 +26,12 @@ export interface Resolution {
   entries: Map<string, LockedImage>;
   failures: Map<string, DigestguardError>;
   changes: TreeChange[];
+  /**
+   * References whose files pin one tag to different digests, with the digest
+   * the tag points to now: held as they are, since choosing one would move
+   * the others without `--update`.
+   */
+  held: Map<string, string>;
   /** Registry resolutions made (at most one per distinct reference). */
   resolutions: number;
 }
@@ -44,25 +50,33 @@ export interface Resolution {
 export async function resolveReferences(files: ScannedFile[], lock: Lockfile | undefined, options: ResolveOptions): Promise<Resolution> {
   const groups = new Map<string, PinnableReference[]>();
   for (const ref of files.flatMap((f) => f.pinnable)) groups.set(ref.key, [...(groups.get(ref.key) ?? []), ref]);
-  const result: Resolution = { entries: new Map(), failures: new Map(), changes: [], resolutions: 0 };
+  const result: Resolution = { entries: new Map(), failures: new Map(), changes: [], held: new Map(), resolutions: 0 };
   const keys = [...groups.keys()].sort();
   const settled = await mapConcurrent(keys, options.concurrency ?? 4, (key) => resolveGroup(key, groups.get(key) ?? [], lock, options, result));
   settled.forEach((outcome, i) => {
     const key = keys[i] as string;
-    if (outcome.status === "fulfilled") result.entries.set(key, outcome.value);
+    if (outcome.status === "fulfilled") {
+      if (outcome.value !== undefined) result.entries.set(key, outcome.value);
+    }
     else if (outcome.reason instanceof DigestguardError && outcome.reason.code !== "ABORTED") result.failures.set(key, outcome.reason);
     else throw outcome.reason;
   });
   return result;
 }
 
-async function resolveGroup(key: string, refs: PinnableReference[], lock: Lockfile | undefined, options: ResolveOptions, result: Resolution): Promise<LockedImage> {
+async function resolveGroup(key: string, refs: PinnableReference[], lock: Lockfile | undefined, options: ResolveOptions, result: Resolution): Promise<LockedImage | undefined> {
   const existing = lock?.images.find((entry) => entry.reference === key && samePlatformChoice(entry, options.platform));
   const written = new Set(refs.flatMap((r) => (r.reference.digest !== undefined ? [r.reference.digest] : [])));
   const update = options.update === true && matchesPattern(key, options.imagePattern);
   if (existing !== undefined && !update && [...written].every((d) => d === existing.digest)) return { ...existing, sources: sourcesAfterPin(refs, existing.digest) };
   const first = refs[0] as PinnableReference;
   const { store } = await options.open(key);
+  if (!update && written.size > 1 && first.reference.tag !== undefined) {
+    result.resolutions++;
+    const now = await store.resolve({ tag: first.reference.tag }, { signal: options.signal });
+    result.held.set(key, now.digest);
+    return undefined;
+  }
   const pinnedDigest = !update && written.size === 1 ? [...written][0] : undefined;
   const target = {
     ...(first.reference.tag !== undefined ? { tag: first.reference.tag } : {}),

@@ -1,4 +1,4 @@
-import type { PinReport } from "./pin-files.js";
+import type { PinReport } from "./pin-report.js";
 
 /**
  * Render what `pin` did: each pinned reference with file:line, references

@@ -18,6 +18,8 @@ export interface PinnableReference {
 export interface ScannedFile {
   path: string;
   text: string;
+  /** How `text` was decoded; writing it back the same way gives the same bytes. */
+  encoding: "utf8" | "latin1";
   pinnable: PinnableReference[];
   /** References that could not be pinned, with the reason. */
   problems: { found: FoundReference; reason: string }[];
@@ -40,14 +42,30 @@ export async function scanReferences(
   const files = await discoverFiles(paths, options);
   const scanned: ScannedFile[] = [];
   for (const path of files) {
-    const text = await readFile(path, "utf8").catch((error: unknown) => {
+    const bytes = await readFile(path).catch((error: unknown) => {
       throw new DigestguardError("IO", `Cannot read ${path}: ${(error as Error).message}.`);
     });
-    const file: ScannedFile = { path, text, pinnable: [], problems: [] };
-    for (const found of findReferencesInFile(text, path)) classify(found, file);
+    const file: ScannedFile = { path, ...decodeExactly(bytes), pinnable: [], problems: [] };
+    for (const found of findReferencesInFile(file.text, path)) classify(found, file);
     scanned.push(file);
   }
   return scanned;
+}
+
+/**
+ * Decode file bytes so that encoding the text back gives the very same
+ * bytes: as UTF-8 when they are valid UTF-8, else as latin-1 (one character
+ * per byte). Image references are ASCII, so edits to them are the same
+ * bytes either way and a stray `0xe9` in a comment survives a pin.
+ *
+ * @example
+ * ```ts
+ * decodeExactly(Buffer.from([0x23, 0xe9])); // { text: "#é", encoding: "latin1" }
+ * ```
+ */
+export function decodeExactly(bytes: Buffer): { text: string; encoding: "utf8" | "latin1" } {
+  const text = bytes.toString("utf8");
+  return Buffer.from(text, "utf8").equals(bytes) ? { text, encoding: "utf8" } : { text: bytes.toString("latin1"), encoding: "latin1" };
 }
 
 function classify(found: FoundReference, file: ScannedFile): void {

@@ -1,63 +1,39 @@
-import { randomBytes } from "node:crypto";
-import { open, realpath, rename, rm, stat } from "node:fs/promises";
-import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { realpath, stat } from "node:fs/promises";
+import { isAbsolute, relative, resolve } from "node:path";
 import { DigestguardError } from "../errors/error.js";
+import type { PlannedWrite } from "./pin-transaction.js";
 
-/** A file's new content. */
+/** A file's new content, as bytes or as text in the file's own encoding. */
 export interface FileRewrite {
   path: string;
   text: string;
+  /** How `text` maps to bytes; `latin1` maps each character to one byte, so any file round-trips. */
+  encoding: "utf8" | "latin1";
 }
 
 /**
- * Rewrite several files so that either all change or none does: every new
- * content is first written and fsynced to a temp file beside its target
- * (keeping the target's permission bits; a symlink is kept and its target
- * rewritten), and only then are the temp files renamed into place. A target
- * that resolves outside `roots` is refused before anything is written.
+ * Turn rewrites into writes on the real files: a symlink is resolved so its
+ * target is rewritten (and the link kept), the target's permission bits are
+ * kept, and a target that resolves outside `roots` is refused (`USAGE`)
+ * before anything is written.
  *
  * @example
  * ```ts
- * await writeFilesAtomically([{ path: "Dockerfile", text }], { roots: ["."] });
+ * const writes = await planFileWrites([{ path: "Dockerfile", text, encoding: "utf8" }], { roots: ["."] });
  * ```
  */
-export async function writeFilesAtomically(rewrites: FileRewrite[], options: { roots: string[]; signal?: AbortSignal }): Promise<void> {
+export async function planFileWrites(rewrites: FileRewrite[], options: { roots: string[] }): Promise<PlannedWrite[]> {
   const roots = await Promise.all(options.roots.map(async (root) => realpath(resolve(root)).catch(() => resolve(root))));
-  const staged: { temp: string; target: string }[] = [];
-  let renamed = 0;
-  try {
-    for (const rewrite of rewrites) {
-      options.signal?.throwIfAborted();
-      const target = await realpath(rewrite.path);
-      if (!roots.some((root) => isInside(root, target))) {
-        throw new DigestguardError("USAGE", `Cannot rewrite ${rewrite.path}: it resolves to ${target}, outside the paths given (${options.roots.join(", ")}).`);
-      }
-      const mode = (await stat(target)).mode & 0o7777;
-      const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
-      staged.push({ temp, target });
-      const handle = await open(temp, "wx", mode);
-      try {
-        await handle.writeFile(rewrite.text, "utf8");
-        await handle.chmod(mode); // the umask may have narrowed it
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+  const writes: PlannedWrite[] = [];
+  for (const rewrite of rewrites) {
+    const target = await realpath(rewrite.path);
+    if (!roots.some((root) => isInside(root, target))) {
+      throw new DigestguardError("USAGE", `Cannot rewrite ${rewrite.path}: it resolves to ${target}, outside the paths given (${options.roots.join(", ")}).`);
     }
-    for (const { temp, target } of staged) {
-      await rename(temp, target);
-      renamed++;
-    }
-  } catch (error) {
-    await Promise.all(staged.map(({ temp }) => rm(temp, { force: true })));
-    if (renamed > 0) {
-      throw new DigestguardError("IO", `Cannot finish rewriting files: ${(error as Error).message}; ${renamed} of ${staged.length} were already replaced — check them with git diff.`);
-    }
-    if (error instanceof DigestguardError) throw error;
-    const err = error as NodeJS.ErrnoException;
-    if (err.name === "AbortError") throw new DigestguardError("ABORTED", "Cannot finish rewriting files: cancelled; no file was changed.");
-    throw new DigestguardError("IO", `Cannot rewrite files: ${err.message}; no file was changed.`);
+    const mode = (await stat(target)).mode & 0o7777;
+    writes.push({ path: target, content: Buffer.from(rewrite.text, rewrite.encoding), mode });
   }
+  return writes;
 }
 
 function isInside(root: string, target: string): boolean {

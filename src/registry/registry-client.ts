@@ -196,16 +196,16 @@ export class RegistryClient {
   // Reads try each mirror, then the registry; a mirror's failure is only reported if the registry fails too.
   async #read<T>(repo: RepositoryName, operation: (endpoint: Endpoint) => Promise<T>): Promise<T> {
     const endpoints = readEndpoints(repo.registry, this.#mirrors);
-    let lastError: unknown;
+    const failures: { endpoint: Endpoint; error: unknown }[] = [];
     for (const endpoint of endpoints) {
       try {
         return await operation(endpoint);
       } catch (error) {
-        if (!endpoint.mirror || (error instanceof DigestguardError && error.code === "ABORTED")) throw error;
-        lastError = error;
+        if (error instanceof DigestguardError && error.code === "ABORTED") throw error;
+        failures.push({ endpoint, error });
       }
     }
-    throw lastError;
+    throw mostSpecificFailure(failures);
   }
 }
 
@@ -224,6 +224,21 @@ function checkDigestHeader(header: string, fetched: FetchedManifest, what: strin
       "the registry (or a proxy in front of it) is inconsistent, so neither digest was used. Retry, or report it to the registry's operators.",
     { details: { expectedDigest: claimed ?? header, actualDigest: actual, received: fetched.size, digestHeader: header } },
   );
+}
+
+const UNREACHABLE = new Set(["NETWORK", "TIMEOUT", "TLS", "REGISTRY_UNAVAILABLE"]);
+
+// When every endpoint failed, an answer (a mirror's 404) says more than not
+// reaching a host at all (the origin's DNS); the others are named beside it.
+function mostSpecificFailure(failures: { endpoint: Endpoint; error: unknown }[]): unknown {
+  const last = failures[failures.length - 1];
+  if (failures.length === 1 || last === undefined) return last?.error;
+  const code = (error: unknown) => (error instanceof DigestguardError ? error.code : undefined);
+  const chosen = [...failures].reverse().find((f) => !UNREACHABLE.has(code(f.error) ?? "")) ?? last;
+  if (!(chosen.error instanceof DigestguardError)) return chosen.error;
+  const others = failures.filter((f) => f !== chosen).map((f) => `${f.endpoint.host}: ${(f.error as Error).message}`);
+  const message = `${chosen.error.message.replace(/\.$/, "")} (answer from ${chosen.endpoint.mirror ? "mirror " : ""}${chosen.endpoint.host}; also failed: ${others.join("; ")})`;
+  return new DigestguardError(chosen.error.code, message, { cause: chosen.error, temporary: chosen.error.temporary, details: { ...chosen.error.details, endpoint: chosen.endpoint.host } });
 }
 
 function manifestRef(target: ManifestTarget): string {

@@ -61,6 +61,67 @@ export async function writeStreamAtomic(
   });
 }
 
+/** A complete, fsynced temp file waiting to be renamed over its target. */
+export interface StagedFile {
+  temp: string;
+  target: string;
+}
+
+/**
+ * First half of an atomic write, for callers that must change several files
+ * together: write `content` to `.<name>.<pid>-<random>.tmp` beside `path`
+ * and fsync it, leaving `path` untouched. `mode` is applied exactly (the
+ * umask does not narrow it). The writer's pid in the name lets a later run
+ * tell a dead writer's leftovers from a live writer's work in progress.
+ * Finish with {@link commitStagedFiles}; on error the temp file is removed.
+ *
+ * @example
+ * ```ts
+ * const staged = [await stageFile("Dockerfile", bytes), await stageFile("digestguard.lock", text)];
+ * await commitStagedFiles(staged);
+ * ```
+ */
+export async function stageFile(path: string, content: Uint8Array | string, options: AtomicWriteOptions = {}): Promise<StagedFile> {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(6).toString("hex")}.tmp`);
+  try {
+    options.signal?.throwIfAborted();
+    const handle = await open(temp, "wx", options.mode ?? 0o666);
+    try {
+      await handle.writeFile(content);
+      if (options.mode !== undefined) await handle.chmod(options.mode);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw writeError(path, error, options.signal);
+  }
+  return { temp, target: path };
+}
+
+/**
+ * Second half of an atomic write: rename every staged file over its target,
+ * in order, then fsync each folder once so the renames survive a crash.
+ * Takes no signal on purpose: once begun, stopping half-way is the one
+ * outcome worse than either finishing or never starting.
+ *
+ * @example
+ * ```ts
+ * await commitStagedFiles([await stageFile("Dockerfile", bytes)]);
+ * ```
+ */
+export async function commitStagedFiles(staged: readonly StagedFile[]): Promise<void> {
+  for (const { temp, target } of staged) {
+    try {
+      await rename(temp, target);
+    } catch (error) {
+      throw fileSystemError("rename into place", target, error);
+    }
+  }
+  for (const directory of new Set(staged.map(({ target }) => dirname(target)))) await syncDirectory(directory);
+}
+
 async function commitThroughTempFile(
   path: string,
   options: AtomicWriteOptions,

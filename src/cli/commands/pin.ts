@@ -4,6 +4,7 @@ import { LOCKFILE_NAME } from "../../lockfile/lockfile.js";
 import { parsePlatform } from "../../oci/platform.js";
 import { checkFilesAgainstLock } from "../../pin/check-files-against-lock.js";
 import { pinFiles } from "../../pin/pin-files.js";
+import { hasPendingJournal } from "../../pin/pin-transaction.js";
 import { renderCheck, type CheckFormat } from "../../pin/render-check.js";
 import { renderPin } from "../../pin/render-pin.js";
 import type { CheckReport } from "../../pin/run-check.js";
@@ -41,8 +42,12 @@ export async function pinCommand(paths: string[], flags: PinFlags, { signal }: A
       open: (reference) => registry.open(reference),
     });
     await writeOut(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderPin(report));
-    const unresolved = report.problems.find((p) => p.reason.startsWith("cannot resolve"));
-    return unresolved !== undefined ? ExitCode.findings : ExitCode.ok;
+    if (report.interrupted !== undefined) {
+      process.stderr.write(`digestguard: interrupted after the commit point; all written: ${report.filesChanged.length} file(s) and ${lockfilePath}.\n`);
+      return ExitCode.interrupted;
+    }
+    const skipped = report.problems.find((p) => p.kind !== "unpinnable");
+    return skipped !== undefined ? ExitCode.findings : ExitCode.ok;
   } finally {
     await registry.close();
   }
@@ -51,6 +56,9 @@ export async function pinCommand(paths: string[], flags: PinFlags, { signal }: A
 async function pinCheck(roots: string[], lockfilePath: string, flags: PinFlags, signal: AbortSignal): Promise<number> {
   const lock = await readLockfile(lockfilePath);
   const findings = checkFilesAgainstLock(await scanReferences(roots, { kubernetes: flags.kubernetes, workflows: flags.workflows, signal }), lock, lockfilePath);
+  if (await hasPendingJournal(lockfilePath)) {
+    findings.unshift({ rule: "pin-interrupted", severity: "error", file: lockfilePath, message: `a pin was killed after its commit point and has not finished (${lockfilePath}.journal); run "digestguard pin" to complete it.` });
+  }
   const errors = findings.filter((f) => f.severity === "error").length;
   const report: CheckReport = {
     schemaVersion: 1, lockfile: lockfilePath, deep: false, findings, images: [],
