@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the integration tests and benchmarks use, only
 # when missing: the real CNCF registry, skopeo (the independent cross-check),
-# openssl (test CAs), zstd (zstd layers). Needs root or passwordless sudo.
+# openssl (test CAs), zstd (zstd layers), strace (proves renames are fsynced). Needs root or passwordless sudo.
 set -euo pipefail
 
 declare -A needed=(
@@ -9,6 +9,7 @@ declare -A needed=(
   [skopeo]=/usr/bin/skopeo
   [openssl]=/usr/bin/openssl
   [zstd]=/usr/bin/zstd
+  [strace]=/usr/bin/strace
 )
 missing=()
 for package in "${!needed[@]}"; do

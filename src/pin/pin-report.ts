@@ -40,6 +40,8 @@ export interface PinProblem {
   written: string;
   reason: string;
   kind: "unpinnable" | "unresolved" | "held";
+  /** For `unresolved`: the error's stable code and exit code, so a registry lying about content reads as integrity, not as a skip. */
+  error?: { code: string; exitCode: number };
 }
 
 /** What `pin` did, `--json` schema version 1. */

@@ -54,7 +54,9 @@ function blockingProblems(file: ScannedFile, resolution: Resolution): PinProblem
     const at = { file: file.path, line: ref.found.line, written: ref.found.written };
     const failure = resolution.failures.get(ref.key);
     const tagNow = resolution.held.get(ref.key);
-    if (failure !== undefined) problems.push({ ...at, kind: "unresolved", reason: `cannot resolve: ${failure.message}; the file was left unchanged` });
+    if (failure !== undefined) {
+      problems.push({ ...at, kind: "unresolved", reason: `cannot resolve: ${failure.message}; the file was left unchanged`, error: { code: failure.code, exitCode: failure.exitCode } });
+    }
     else if (tagNow !== undefined) {
       const pinned = ref.reference.digest === undefined ? "not pinned while other references to this tag are pinned to different digests" : `pinned to ${ref.reference.digest}`;
       problems.push({ ...at, kind: "held", reason: `${pinned}, tag now at ${tagNow}; run pin --update to move every reference to ${ref.key} there; the file was left unchanged` });

@@ -46,6 +46,8 @@ export async function pinCommand(paths: string[], flags: PinFlags, { signal }: A
       process.stderr.write(`digestguard: interrupted after the commit point; all written: ${report.filesChanged.length} file(s) and ${lockfilePath}.\n`);
       return ExitCode.interrupted;
     }
+    // A registry whose content contradicts its digest is evidence, not a skipped reference.
+    if (report.problems.some((p) => p.error?.exitCode === ExitCode.integrity)) return ExitCode.integrity;
     const skipped = report.problems.find((p) => p.kind !== "unpinnable");
     return skipped !== undefined ? ExitCode.findings : ExitCode.ok;
   } finally {
