@@ -4,14 +4,19 @@ import assert from "node:assert/strict";
 import { mkdir, readFile, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Descriptor } from "../oci/descriptor.js";
-import { digestOf } from "../oci/digest.js";
-import { verifyImage } from "../verify/verify-image.js";
+import { digestOf, parseDigest } from "../oci/digest.js";
+import { verifyImage } from "../image/verify-image.js";
 import { layoutFixture, type LayoutFixture } from "../../test/support/cache-fixture.js";
 import { tempCaches } from "../../test/support/temp-cache.js";
 import { listCache, pruneCache, verifyCache } from "./cache-maintenance.js";
-import type { ContentCache } from "./content-cache.js";
-import { ownPartialName } from "./partial-files.js";
+import type { ContentCache } from "../store/cache/content-cache.js";
+import { ownPartialName } from "../store/cache/partial-files.js";
 import { reachableDigests } from "./reachable-digests.js";
+import { CachingStore } from "../store/cache/caching-store.js";
+import { recordRef } from "../store/cache/cache-refs.js";
+
+const manifestDescriptorOf = (report: { digest?: string; manifests: { mediaType: string; size: number }[] }) =>
+  ({ mediaType: report.manifests[0]?.mediaType ?? "", digest: parseDigest(report.digest ?? ""), size: report.manifests[0]?.size ?? 0 });
 
 const DAY = 86_400_000;
 const daysAgo = (days: number): Date => new Date(Date.now() - days * DAY);
@@ -93,7 +98,8 @@ describe("cache maintenance: ls, verify, prune", () => {
 
   test("prune --unreferenced keeps everything a cached reference reaches; quarantine and abandoned partials always go", async () => {
     const cache = await caches.open();
-    const report = await verifyImage(fixture.store, { tag: "1.0" }, { display: "app:1.0", cache, cacheRef: "127.0.0.1:5000/app:1.0" });
+    const report = await verifyImage(new CachingStore(fixture.store, cache), { tag: "1.0" }, { display: "app:1.0" });
+    await recordRef(cache.root, "127.0.0.1:5000/app:1.0", manifestDescriptorOf(report));
     assert.equal(report.ok, true);
     const loose = blobOf("nobody points at me");
     await cache.putBytes(loose.descriptor, loose.bytes);

@@ -3,8 +3,8 @@ import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { createDigestHasher, isDigest, type Digest, type DigestAlgorithm } from "../oci/digest.js";
 import { mapConcurrent } from "../async/map-concurrent.js";
-import type { ContentCache } from "./content-cache.js";
-import { isAbandoned, listPartials } from "./partial-files.js";
+import type { ContentCache } from "../store/cache/content-cache.js";
+import { isAbandoned, listPartials } from "../store/cache/partial-files.js";
 
 /** One committed blob in the cache. */
 export interface CacheEntry {

@@ -1,8 +1,8 @@
 import { DigestguardError } from "../errors/error.js";
-import { walkImage } from "../store/walk-image.js";
-import { CacheStore } from "./cache-store.js";
-import type { ContentCache } from "./content-cache.js";
-import { readRefs } from "./cache-refs.js";
+import { walkImage } from "../image/walk-image.js";
+import { CacheStore } from "../store/cache/cache-store.js";
+import type { ContentCache } from "../store/cache/content-cache.js";
+import { readRefs } from "../store/cache/cache-refs.js";
 
 /**
  * Every digest that a cached reference reaches: its manifests, configs and

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { spawnSync } from "node:child_process";
 import { reportInternalError } from "./run-action.js";
 import { verifyExitCode } from "../verify/render-verify.js";
-import type { VerifyReport } from "../verify/verify-report.js";
+import type { VerifyReport } from "../image/verify-report.js";
 
 const BIN = fileURLToPath(new URL("../../../bin/digestguard.js", import.meta.url));
 const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", env: { ...process.env, REGISTRY_AUTH_FILE: "/nonexistent" } });

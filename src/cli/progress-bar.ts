@@ -1,4 +1,4 @@
-import type { VerifyProgress } from "../verify/verify-image.js";
+import type { VerifyProgress } from "../image/verify-image.js";
 import { formatBytes } from "../verify/render-verify.js";
 
 /**

@@ -5,9 +5,9 @@ import { renderDiagnosis } from "../diagnose/render-diagnose.js";
 import { readLockfile } from "../lockfile/lockfile.js";
 import { digestHex, digestOf, type Digest } from "../oci/digest.js";
 import { renderVerify } from "../verify/render-verify.js";
-import { verifyImage } from "../verify/verify-image.js";
+import { verifyImage } from "../image/verify-image.js";
 import type { DemoWorld } from "./demo-world.js";
-import { indent } from "./run-demo.js";
+import { indent } from "./indent.js";
 
 /**
  * Act 6: one byte of a pinned layer goes bad in the "registry"; `verify`

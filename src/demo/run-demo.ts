@@ -8,10 +8,11 @@ import { digestOf } from "../oci/digest.js";
 import { parsePlatform } from "../oci/platform.js";
 import { pinFiles } from "../pin/pin-files.js";
 import { renderPin } from "../pin/render-pin.js";
-import { renderCheck } from "../pin/render-check.js";
-import { checkExitCode, runCheck } from "../pin/run-check.js";
+import { renderCheck } from "../check/render-check.js";
+import { checkExitCode, runCheck } from "../check/run-check.js";
 import { createDemoWorld, type DemoWorld } from "./demo-world.js";
 import { corruptAndDiagnose } from "./demo-corruption.js";
+import { indent } from "./indent.js";
 
 const BASE = "demo.local/demo/base:1.0";
 
@@ -70,9 +71,4 @@ async function pinAct(world: DemoWorld, cli: string, write: (text: string) => vo
   write(`   $ ${cli} check --lockfile ${world.lockfilePath} ${world.projectDir}\n`);
   const clean = await runCheck({ lockfilePath: world.lockfilePath, paths: [world.projectDir], open: world.open, signal });
   write(indent(renderCheck(clean, "text", { version: "demo" })));
-}
-
-/** Indent every non-empty line by three spaces. */
-export function indent(text: string): string {
-  return text.replace(/^(?=.)/gm, "   ");
 }

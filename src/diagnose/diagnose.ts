@@ -1,4 +1,4 @@
-import type { ContentCache } from "../cache/content-cache.js";
+import type { ContentCache } from "../store/cache/content-cache.js";
 import { DigestguardError } from "../errors/error.js";
 import type { Lockfile } from "../lockfile/lockfile-schema.js";
 import type { Digest } from "../oci/digest.js";

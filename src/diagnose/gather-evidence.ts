@@ -1,10 +1,10 @@
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { ContentCache } from "../cache/content-cache.js";
+import type { ContentCache } from "../store/cache/content-cache.js";
 import { DigestguardError, ExitCode } from "../errors/error.js";
 import type { ContentStore } from "../store/content-store.js";
-import { verifyBlob } from "../verify/verify-blob.js";
-import { checkFailure, type CheckFailure } from "../verify/verify-report.js";
+import { verifyBlob } from "../image/verify-blob.js";
+import { checkFailure, type CheckFailure } from "../image/verify-report.js";
 import type { DigestLocation } from "./locate-digest.js";
 
 /** What one source serves for the located content, now. */

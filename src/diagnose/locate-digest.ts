@@ -3,8 +3,8 @@ import type { Descriptor } from "../oci/descriptor.js";
 import type { Digest } from "../oci/digest.js";
 import type { Lockfile } from "../lockfile/lockfile-schema.js";
 import type { ContentStore } from "../store/content-store.js";
-import { readImageConfig } from "../store/read-image-config.js";
-import { walkImage } from "../store/walk-image.js";
+import { readImageConfig } from "../image/read-image-config.js";
+import { walkImage } from "../image/walk-image.js";
 
 /** Where a digest from an error text belongs. */
 export interface DigestLocation {

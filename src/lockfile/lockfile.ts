@@ -1,6 +1,6 @@
 import { readFile, realpath } from "node:fs/promises";
 import { DigestguardError } from "../errors/error.js";
-import { isErrnoCode, writeFileAtomic } from "../store/atomic-file.js";
+import { isErrnoCode, writeFileAtomic } from "../fs/atomic-file.js";
 import { lockfileSchema, type LockedImage, type Lockfile } from "./lockfile-schema.js";
 
 /** The lockfile's default name. */

@@ -1,6 +1,6 @@
 import { readdir, realpath, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { isProcessAlive } from "../store/file-lock.js";
+import { isProcessAlive } from "../fs/file-lock.js";
 
 // `.<name>.<pid>-<12 hex>.tmp` from stageFile; `.<name>.<12 hex>.tmp` from the one-shot atomic writer.
 const STAGED_TEMP = /^\.(.+)\.(\d+)-[0-9a-f]{12}\.tmp$/;

@@ -4,8 +4,8 @@ import type { Digest } from "../oci/digest.js";
 import { formatPlatform } from "../oci/platform.js";
 import type { LockedImage, LockedPlatform, LockedSource } from "../lockfile/lockfile-schema.js";
 import type { ContentStore, Target } from "../store/content-store.js";
-import { readImageConfig } from "../store/read-image-config.js";
-import { walkImage } from "../store/walk-image.js";
+import { readImageConfig } from "../image/read-image-config.js";
+import { walkImage } from "../image/walk-image.js";
 
 /** What to lock: where the image lives and how it was written. */
 export interface LockRequest {

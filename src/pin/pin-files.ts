@@ -1,9 +1,9 @@
 import { readlink, realpath } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { DigestguardError } from "../errors/error.js";
-import { withFileLock } from "../store/file-lock.js";
+import { withFileLock } from "../fs/file-lock.js";
 import { serializeLockfile } from "../lockfile/lockfile.js";
-import { isErrnoCode } from "../store/atomic-file.js";
+import { isErrnoCode } from "../fs/atomic-file.js";
 import { removeLeftoverTemps } from "./leftover-temps.js";
 
 const PIN_LOCK_TIMES = { staleMs: 10 * 60_000, maxWaitMs: 10 * 60_000 };

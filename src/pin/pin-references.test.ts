@@ -10,7 +10,7 @@ import { parseReference } from "../oci/reference.js";
 import { OciLayoutStore } from "../store/oci-layout.js";
 import type { OpenedLocation } from "../store/open-location.js";
 import { matchesPattern, resolveReferences } from "./pin-references.js";
-import { scanReferences, type ScannedFile } from "./scan-references.js";
+import { scanReferences, type ScannedFile } from "../scan/scan-references.js";
 
 describe("matchesPattern", () => {
   const ref = "127.0.0.1:5000/team/base:1.0";

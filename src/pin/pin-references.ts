@@ -4,9 +4,9 @@ import type { Platform } from "../oci/descriptor.js";
 import { parsePlatform, platformMatches } from "../oci/platform.js";
 import type { LockedImage, LockedSource, Lockfile } from "../lockfile/lockfile-schema.js";
 import type { OpenedLocation } from "../store/open-location.js";
-import { pinEdit } from "./files/index.js";
+import { pinEdit } from "../scan/index.js";
 import { lockImage } from "./lock-image.js";
-import type { PinnableReference, ScannedFile } from "./scan-references.js";
+import type { PinnableReference, ScannedFile } from "../scan/scan-references.js";
 import { diffLockedTrees, type TreeChange } from "./tree-diff.js";
 
 /** How to resolve the references found. */

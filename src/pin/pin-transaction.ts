@@ -1,6 +1,6 @@
 import { readFile, rm, stat } from "node:fs/promises";
 import { DigestguardError } from "../errors/error.js";
-import { commitStagedFiles, isErrnoCode, stageFile, writeFileAtomic, type StagedFile } from "../store/atomic-file.js";
+import { commitStagedFiles, isErrnoCode, stageFile, writeFileAtomic, type StagedFile } from "../fs/atomic-file.js";
 
 /** One file a pin writes: its real path, new bytes and permission bits. */
 export interface PlannedWrite {

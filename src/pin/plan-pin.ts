@@ -1,10 +1,10 @@
 import { resolve } from "node:path";
 import type { LockedImage, Lockfile } from "../lockfile/lockfile-schema.js";
 import { readLockfile } from "../lockfile/lockfile.js";
-import { applyEdits, pinEdit, type TextEdit } from "./files/index.js";
+import { applyEdits, pinEdit, type TextEdit } from "../scan/index.js";
 import type { PinFilesOptions, PinReport, PinProblem } from "./pin-report.js";
 import { resolveReferences, type Resolution } from "./pin-references.js";
-import { scanReferences, type ScannedFile } from "./scan-references.js";
+import { scanReferences, type ScannedFile } from "../scan/scan-references.js";
 import type { FileRewrite } from "./write-files.js";
 
 /** What a pin will do, computed before anything is written. */

@@ -5,48 +5,9 @@ import { DigestguardError } from "../errors/error.js";
 import { networkError } from "./network-error.js";
 import { Deadline } from "./request-deadline.js";
 
-/** How to talk TLS to one registry host. */
-export interface TlsSettings {
-  /** Skip certificate verification (only for hosts the user marked insecure). */
-  insecureSkipVerify?: boolean;
-  /** Extra CA certificates (PEM text) trusted for this host, on top of the system roots. */
-  caPem?: string[];
-}
+import type { HttpRequest, HttpResponse, HttpTimeouts, TlsSettings } from "./http-types.js";
 
-/** One HTTP request as the registry layer sends it. */
-export interface HttpRequest {
-  method: "GET" | "HEAD" | "PUT" | "POST" | "PATCH" | "DELETE";
-  url: URL;
-  headers?: Record<string, string>;
-  body?: Uint8Array | Readable | string;
-  signal?: AbortSignal;
-  tls?: TlsSettings;
-  /**
-   * A body read as a stream for as long as it keeps moving (a blob, an
-   * upload): only the idle timeout applies to it. Anything else is a small
-   * document that must arrive whole within `totalMs`.
-   */
-  streaming?: boolean;
-}
-
-/** A response; the caller must consume or `dump()` the body. */
-export interface HttpResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Dispatcher.ResponseData["body"];
-  /** The URL that finally answered, after redirects. */
-  url: URL;
-}
-
-/** Time limits for one request. */
-export interface HttpTimeouts {
-  connectMs: number;
-  headersMs: number;
-  /** Idle time allowed between body bytes. */
-  bodyMs: number;
-  /** The whole exchange of a small document (not `streaming`): a trickling server is cut off here. */
-  totalMs: number;
-}
+export type { HttpRequest, HttpResponse, HttpTimeouts, TlsSettings } from "./http-types.js";
 
 const DEFAULT_TIMEOUTS: HttpTimeouts = { connectMs: 10_000, headersMs: 30_000, bodyMs: 60_000, totalMs: 60_000 };
 const MAX_REDIRECTS = 5;

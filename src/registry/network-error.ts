@@ -1,5 +1,5 @@
 import { DigestguardError } from "../errors/error.js";
-import type { HttpRequest } from "./http-transport.js";
+import type { HttpRequest } from "./http-types.js";
 
 const TLS_ERROR = /CERT|SSL|TLS|self[- ]signed|unable to (verify|get)|EPROTO|wrong version/i;
 

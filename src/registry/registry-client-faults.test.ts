@@ -13,6 +13,8 @@ import { dockerManifestJson, encodeJson, ociManifestJson } from "../oci/manifest
 import { MediaType } from "../oci/media-types.js";
 import { parseReference } from "../oci/reference.js";
 import { RegistryClient, type RegistryClientOptions, type RepositoryName } from "./registry-client.js";
+import { RegistryStore } from "../store/registry-store.js";
+import { readVerifiedBlob } from "../store/verified-read.js";
 
 // Fake registries on loopback: plain HTTP, which the client falls back to
 // for 127.0.0.1 as docker does. Each test scripts the faults it needs.
@@ -361,9 +363,9 @@ describe("blobs are verified as they stream", () => {
     },
   ];
   for (const { name, serve, code } of cases) {
-    test(`getBlob: ${name}`, async () => {
+    test(`one verified read of a blob: ${name}`, async () => {
       const registry = await fakeRegistry((_req, res) => serve(res));
-      const result = await withClient(async (client) => drain(await client.getBlob(repoAt(registry), descriptor)));
+      const result = await withClient(async (client) => drain(readVerifiedBlob(new RegistryStore(client, repoAt(registry)), descriptor, { attempts: 1 })));
       assert.equal(registry.count(`GET app/blobs/${descriptor.digest}`), 1);
       if (code === undefined) {
         assert.equal(result.error, undefined);
@@ -384,7 +386,7 @@ describe("blobs are verified as they stream", () => {
     });
     const registry = await fakeRegistry((_req, res) => void res.writeHead(307, { location: `${cdn.origin}/cdn/blob?sig=abc` }).end(), { basicAuth: "u:p" });
     const result = await withClient(
-      async (client) => drain(await client.getBlob(repoAt(registry), descriptor)),
+      async (client) => drain(readVerifiedBlob(new RegistryStore(client, repoAt(registry)), descriptor, { attempts: 1 })),
       { credentials: { creds: "u:p" } },
     );
     assert.equal(result.error, undefined);

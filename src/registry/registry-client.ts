@@ -1,10 +1,9 @@
-import { pipeline, type Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { DigestguardError } from "../errors/error.js";
 import type { Descriptor } from "../oci/descriptor.js";
 import { digestAlgorithm, digestOf, isDigest, type Digest } from "../oci/digest.js";
 import { MAX_MANIFEST_BYTES, parseManifest, type FetchedManifest } from "../oci/manifest.js";
 import { MANIFEST_ACCEPT } from "../oci/media-types.js";
-import { verifyingStream } from "../oci/verifying-stream.js";
 import { Authenticator } from "./auth/authenticator.js";
 import { findCredentials, type CredentialOptions } from "./auth/credentials.js";
 import { originEndpoint, readEndpoints, type Endpoint } from "./endpoints.js";
@@ -112,17 +111,9 @@ export class RegistryClient {
     return this.#read(repo, (endpoint) => this.#getManifest(endpoint, repo, target, options.signal));
   }
 
-  /** A stream of the blob's bytes that errors unless they match `descriptor` exactly. */
-  async getBlob(repo: RepositoryName, descriptor: Descriptor, options: { signal?: AbortSignal } = {}): Promise<Readable> {
-    const { stream } = await this.openBlob(repo, descriptor, options);
-    const verifier = verifyingStream(descriptor);
-    pipeline(stream, verifier, () => undefined);
-    return verifier;
-  }
-
   /**
    * The blob's raw bytes from `offset` on (an HTTP Range request), NOT
-   * verified: for a resumable download that verifies the whole blob itself.
+   * verified: the store's verified read (`readVerifiedBlob`) checks them.
    * `offset` in the result is where the bytes really start — 0 when the
    * registry ignored the Range and sent everything.
    */

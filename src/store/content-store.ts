@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import type { DigestguardError } from "../errors/error.js";
 import type { Descriptor } from "../oci/descriptor.js";
 import type { Digest } from "../oci/digest.js";
 import type { FetchedManifest } from "../oci/manifest.js";
@@ -12,6 +13,14 @@ export interface Target {
 /** Options every store call takes. */
 export interface CallOptions {
   signal?: AbortSignal;
+}
+
+/** Options of a verified blob read. */
+export interface BlobReadOptions extends CallOptions {
+  /** Bytes as they arrive from the source, for progress displays. */
+  onBytes?: (count: number) => void;
+  /** A dropped read was resumed at `offset` (a Range request). */
+  onResume?: (offset: number) => void;
 }
 
 /**
@@ -31,8 +40,11 @@ export interface ContentStore {
   resolve(target: Target, options?: CallOptions): Promise<Descriptor>;
   /** The manifest at `target`, with its exact bytes and computed digest. */
   fetchManifest(target: Target, options?: CallOptions): Promise<FetchedManifest>;
-  /** A verifying stream of the blob's bytes. */
-  fetchBlob(descriptor: Descriptor, options?: CallOptions): Promise<Readable>;
+  /**
+   * The blob's bytes through the one verified read (`readVerifiedBlob`):
+   * the stream errors, never ends normally, unless size and digest match.
+   */
+  fetchBlob(descriptor: Descriptor, options?: BlobReadOptions): Promise<Readable>;
   /**
    * The blob's raw bytes from `offset` on, NOT verified, and where they really
    * start (0 when the store cannot seek). For resumable copies that verify the
@@ -45,6 +57,12 @@ export interface ContentStore {
    * several cores. Undefined for remote stores.
    */
   localBlobPath?(descriptor: Descriptor): string | undefined;
+  /**
+   * Told when one of this store's blobs was proven bad by a check that did
+   * not stream through `fetchBlob` (hashing its local file on another core);
+   * returns the error to report. The cache moves such a blob to quarantine.
+   */
+  blobProvenBad?(descriptor: Descriptor, error: DigestguardError): Promise<DigestguardError>;
   /** Whether a blob (or manifest, by digest) is present. */
   exists(descriptor: Descriptor, options?: CallOptions): Promise<boolean>;
   /** Store a blob; its bytes are verified against `descriptor` before it becomes visible. */

@@ -1,7 +1,7 @@
 import { mkdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { DigestguardError } from "../errors/error.js";
-import { fileSystemError, isErrnoCode, writeFileAtomic } from "./atomic-file.js";
+import { fileSystemError, isErrnoCode, writeFileAtomic } from "../fs/atomic-file.js";
 import { emptyLayoutIndex, parseLayoutIndex, serializeLayoutIndex } from "./oci-layout-index.js";
 
 /** The `oci-layout` file's content for the layout version digestguard writes. */

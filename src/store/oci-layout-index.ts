@@ -5,7 +5,7 @@ import type { Descriptor } from "../oci/descriptor.js";
 import type { Digest } from "../oci/digest.js";
 import { parseManifest } from "../oci/manifest.js";
 import { MediaType } from "../oci/media-types.js";
-import { fileSystemError, isErrnoCode, writeFileAtomic } from "./atomic-file.js";
+import { fileSystemError, isErrnoCode, writeFileAtomic } from "../fs/atomic-file.js";
 
 /** The annotation that names an entry of an OCI layout's `index.json`: its tag. */
 export const REF_NAME_ANNOTATION = "org.opencontainers.image.ref.name";

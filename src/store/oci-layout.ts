@@ -7,10 +7,11 @@ import type { Descriptor } from "../oci/descriptor.js";
 import { digestAlgorithm, digestHex, digestOf, parseDigest, type Digest } from "../oci/digest.js";
 import { manifestDescriptor, MAX_MANIFEST_BYTES, parseManifest, type FetchedManifest, type Manifest } from "../oci/manifest.js";
 import { verifyBytes, verifyingStream } from "../oci/verifying-stream.js";
-import { fileSystemError, isErrnoCode, writeFileAtomic, writeStreamAtomic } from "./atomic-file.js";
-import type { CallOptions, ContentStore, Target } from "./content-store.js";
+import { fileSystemError, isErrnoCode, writeFileAtomic, writeStreamAtomic } from "../fs/atomic-file.js";
+import type { BlobReadOptions, CallOptions, ContentStore, Target } from "./content-store.js";
+import { openVerifiedBlob } from "./verified-read.js";
 import { openLayoutFolder } from "./oci-layout-folder.js";
-import { isInsideRoot, openRegularFile } from "./regular-file.js";
+import { isInsideRoot, openRegularFile } from "../fs/regular-file.js";
 import {
   checkRefName, findLayoutEntry, layoutIndexTags, readLayoutIndex, unknownTagError, withTaggedEntry, writeLayoutIndex, type LayoutIndex,
 } from "./oci-layout-index.js";
@@ -80,14 +81,10 @@ export class OciLayoutStore implements ContentStore {
     return this.readManifest(digest, entry?.mediaType, options.signal);
   }
 
-  async fetchBlob(descriptor: Descriptor, options: CallOptions = {}): Promise<Readable> {
+  async fetchBlob(descriptor: Descriptor, options: BlobReadOptions = {}): Promise<Readable> {
     const digest = parseDigest(descriptor.digest);
-    const { stream: file } = await this.openBlobAt(descriptor, 0, options);
-    const verified = verifyingStream({ digest, size: descriptor.size }, { what: `blob ${digest} in ${this.location}` });
-    if (options.signal !== undefined) addAbortSignal(options.signal, verified);
-    // Errors of either stream surface on `verified`, which is what the caller reads.
-    pipeline(file, verified, () => undefined);
-    return verified;
+    // A file cannot drop its connection: one read, no resumes.
+    return openVerifiedBlob(this, { ...descriptor, digest }, { ...options, attempts: 1, what: `blob ${digest} in ${this.location}` });
   }
 
   /**

@@ -4,7 +4,8 @@ import type { Descriptor } from "../oci/descriptor.js";
 import { isManifestMediaType } from "../oci/media-types.js";
 import type { FetchedManifest } from "../oci/manifest.js";
 import type { RegistryClient, RepositoryName } from "../registry/registry-client.js";
-import type { CallOptions, ContentStore, Target } from "./content-store.js";
+import type { BlobReadOptions, CallOptions, ContentStore, Target } from "./content-store.js";
+import { openVerifiedBlob } from "./verified-read.js";
 
 /**
  * A registry repository seen as a {@link ContentStore}: the same calls that
@@ -34,8 +35,8 @@ export class RegistryStore implements ContentStore {
     return this.client.getManifest(this.repo, target, options);
   }
 
-  fetchBlob(descriptor: Descriptor, options: CallOptions = {}): Promise<Readable> {
-    return this.client.getBlob(this.repo, descriptor, options);
+  async fetchBlob(descriptor: Descriptor, options: BlobReadOptions = {}): Promise<Readable> {
+    return openVerifiedBlob(this, descriptor, options);
   }
 
   openBlobAt(descriptor: Descriptor, offset: number, options: CallOptions = {}): Promise<{ stream: Readable; offset: number }> {

@@ -1,5 +1,5 @@
 import { ERROR_CODES, ExitCode, type ErrorCode } from "../errors/error.js";
-import type { BlobCheck, CheckFailure, ManifestCheck, VerifyReport } from "./verify-report.js";
+import type { BlobCheck, CheckFailure, ManifestCheck, VerifyReport } from "../image/verify-report.js";
 
 /**
  * Render a verify report for a terminal: one line per check, and for each

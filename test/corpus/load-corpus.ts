@@ -2,7 +2,7 @@
 // references expected in it (`<file>.expected.json`), written by hand.
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { FileKind } from "../../src/pin/files/find-references.js";
+import type { FileKind } from "../../src/scan/find-references.js";
 
 /** One corpus file and what it is expected to contain. */
 export interface CorpusFile {

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { BuiltImage } from "../../src/imagebuild/image.js";
-import type { VerifyReport } from "../../src/verify/verify-report.js";
+import type { VerifyReport } from "../../src/image/verify-report.js";
 import { buildNoiseIndex, builtLayer, pushImage } from "../support/noise-image.js";
 import { registrySkipReason, startRegistry, type RunningRegistry } from "../support/registry.js";
 import { runCli } from "../support/run-cli.js";

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import type { CheckReport } from "../../src/pin/run-check.js";
+import type { CheckReport } from "../../src/check/run-check.js";
 import { buildFixtureImages, type FixtureImages } from "../support/fixture-images.js";
 import { pushImage } from "../support/noise-image.js";
 import { baseImage } from "../support/pin-fixtures.js";

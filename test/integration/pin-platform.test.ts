@@ -1,7 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { BuiltImage } from "../../src/imagebuild/image.js";
-import type { CheckReport } from "../../src/pin/run-check.js";
+import type { CheckReport } from "../../src/check/run-check.js";
 import { cliFlagsFor } from "../support/client-for.js";
 import { pushImage } from "../support/noise-image.js";
 import { baseImage, expectedPlatforms, platformDigest } from "../support/pin-fixtures.js";

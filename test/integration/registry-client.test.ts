@@ -82,7 +82,7 @@ for (const mode of MODES) {
 
     test("blobs stream verified and match their descriptors", async () => {
       for (const blob of images.ociSingle.blobs) {
-        const stream = await client.getBlob(repo("fixtures/ocisingle"), blob.descriptor);
+        const stream = await new RegistryStore(client, repo("fixtures/ocisingle")).fetchBlob(blob.descriptor);
         assert.deepEqual(await streamToBuffer(stream), Buffer.from(blob.bytes));
       }
     });

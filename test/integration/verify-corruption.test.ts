@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildImage, type BuiltImage } from "../../src/imagebuild/image.js";
 import { EMPTY_SHA256 } from "../../src/oci/digest.js";
-import type { VerifyReport } from "../../src/verify/verify-report.js";
+import type { VerifyReport } from "../../src/image/verify-report.js";
 import { builtLayer, noiseBytes, pushImage, sha256Of } from "../support/noise-image.js";
 import { registrySkipReason, startRegistry, type RunningRegistry } from "../support/registry.js";
 import { runCli } from "../support/run-cli.js";

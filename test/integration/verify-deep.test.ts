@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { digestOf } from "../../src/oci/digest.js";
-import type { VerifyReport } from "../../src/verify/verify-report.js";
+import type { VerifyReport } from "../../src/image/verify-report.js";
 import { handmadeImage, handmadeLayer, type HandmadeLayer } from "../support/handmade-image.js";
 import { noiseBytes, pushImage } from "../support/noise-image.js";
 import { registrySkipReason, startRegistry, type RunningRegistry } from "../support/registry.js";

@@ -1,6 +1,6 @@
 import { after, afterEach, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import type { CheckFailure } from "../../src/verify/verify-report.js";
+import type { CheckFailure } from "../../src/image/verify-report.js";
 import { assertCacheAfter, assertOutcome, type ExpectedOutcome, type KnownLayer } from "../support/fault-outcome.js";
 import { startFaultProxy, type Fault, type FaultProxy } from "../support/fault-proxy.js";
 import { buildNoiseIndex, builtLayer, pushImage, sha256Of } from "../support/noise-image.js";

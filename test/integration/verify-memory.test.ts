@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { gzipSync } from "node:zlib";
 import { buildLayer } from "../../src/imagebuild/tar-layer.js";
 import { MediaType } from "../../src/oci/media-types.js";
-import type { VerifyReport } from "../../src/verify/verify-report.js";
+import type { VerifyReport } from "../../src/image/verify-report.js";
 import { handmadeImage, handmadeLayer } from "../support/handmade-image.js";
 import { noiseBytes, pushImage } from "../support/noise-image.js";
 import { registrySkipReason, startRegistry, type RunningRegistry } from "../support/registry.js";

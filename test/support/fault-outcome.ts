@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import type { ContentCache } from "../../src/cache/content-cache.js";
+import type { ContentCache } from "../../src/store/cache/content-cache.js";
 import type { Descriptor } from "../../src/oci/descriptor.js";
-import type { BlobCheck, CheckFailure, VerifyReport } from "../../src/verify/verify-report.js";
+import type { BlobCheck, CheckFailure, VerifyReport } from "../../src/image/verify-report.js";
 import type { ProxiedRequest } from "./fault-proxy.js";
 import { sha256Of } from "./noise-image.js";
 import { cachedFiles, failedChecks } from "./verify-run.js";

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ContentCache, type VerifyOnRead } from "../../src/cache/content-cache.js";
+import { ContentCache, type VerifyOnRead } from "../../src/store/cache/content-cache.js";
 
 /** Fresh content caches in temporary folders, all removed by `cleanup`. */
 export interface TempCaches {

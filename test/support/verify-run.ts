@@ -1,13 +1,14 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { ContentCache } from "../../src/cache/content-cache.js";
+import type { ContentCache } from "../../src/store/cache/content-cache.js";
 import type { Platform } from "../../src/oci/descriptor.js";
 import { digestHex, type Digest } from "../../src/oci/digest.js";
 import type { RegistryClientOptions } from "../../src/registry/registry-client.js";
 import type { Target } from "../../src/store/content-store.js";
+import { CachingStore } from "../../src/store/cache/caching-store.js";
 import { RegistryStore } from "../../src/store/registry-store.js";
-import { verifyImage } from "../../src/verify/verify-image.js";
-import type { BlobCheck, VerifyReport } from "../../src/verify/verify-report.js";
+import { verifyImage } from "../../src/image/verify-image.js";
+import type { BlobCheck, VerifyReport } from "../../src/image/verify-report.js";
 import { clientFor } from "./client-for.js";
 import type { RunningRegistry } from "./registry.js";
 
@@ -21,7 +22,8 @@ export interface VerifyAtOptions {
 }
 
 /**
- * Run the library's `verifyImage` against `host` (the registry itself, or a
+ * Run the library's `verifyImage` (through a `CachingStore` when a cache is
+ * given) against `host` (the registry itself, or a
  * fault proxy in front of it) with a fresh client that reaches `registry`.
  *
  * @example
@@ -32,11 +34,11 @@ export interface VerifyAtOptions {
 export async function verifyAt(registry: RunningRegistry, host: string, repository: string, target: Target, options: VerifyAtOptions = {}): Promise<VerifyReport> {
   const client = clientFor(registry, options.client);
   try {
-    return await verifyImage(new RegistryStore(client, { registry: host, repository }), target, {
+    const source = new RegistryStore(client, { registry: host, repository });
+    return await verifyImage(options.cache ? new CachingStore(source, options.cache) : source, target, {
       display: `${host}/${repository}`,
       ...(options.mode ? { mode: options.mode } : {}),
       ...(options.platform ? { platform: options.platform } : {}),
-      ...(options.cache ? { cache: options.cache } : {}),
     });
   } finally {
     await client.close();

@@ -1,4 +1,4 @@
-import { ContentCache } from "../../cache/content-cache.js";
+import { ContentCache } from "../../store/cache/content-cache.js";
 import { listCache, pruneCache, verifyCache } from "../../cache/cache-maintenance.js";
 import { reachableDigests } from "../../cache/reachable-digests.js";
 import { DigestguardError, ExitCode } from "../../errors/error.js";

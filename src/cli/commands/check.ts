@@ -1,6 +1,6 @@
 import { LOCKFILE_NAME } from "../../lockfile/lockfile.js";
-import { renderCheck, type CheckFormat } from "../../pin/render-check.js";
-import { checkExitCode, runCheck } from "../../pin/run-check.js";
+import { renderCheck, type CheckFormat } from "../../check/render-check.js";
+import { checkExitCode, runCheck } from "../../check/run-check.js";
 import type { GlobalOptions } from "../global-options.js";
 import { positiveNumber, lazyRegistryClient } from "../registry-client-from-options.js";
 import type { ActionContext } from "../run-action.js";

@@ -1,14 +1,14 @@
-import { ContentCache } from "../../cache/content-cache.js";
+import { ContentCache } from "../../store/cache/content-cache.js";
 import { diagnose } from "../../diagnose/diagnose.js";
 import { renderDiagnosis, renderDiagnosisMarkdown } from "../../diagnose/render-diagnose.js";
 import { DigestguardError, ExitCode } from "../../errors/error.js";
 import { LOCKFILE_NAME, readLockfile } from "../../lockfile/lockfile.js";
 import { formatReference } from "../../oci/reference.js";
-import { scanReferences } from "../../pin/scan-references.js";
+import { scanReferences } from "../../scan/scan-references.js";
 import { openLocation, parseLocation } from "../../store/open-location.js";
 import { parseMirrorLocation } from "../../registry/endpoints.js";
 import { RegistryStore } from "../../store/registry-store.js";
-import { writeFileAtomic } from "../../store/atomic-file.js";
+import { writeFileAtomic } from "../../fs/atomic-file.js";
 import type { RegistryClient } from "../../registry/registry-client.js";
 import type { GlobalOptions } from "../global-options.js";
 import { configuredLayouts, configuredMirrors, registryClientFromOptions } from "../registry-client-from-options.js";

@@ -1,11 +1,9 @@
-import { ContentCache } from "../../cache/content-cache.js";
-import { CacheStore } from "../../cache/cache-store.js";
+import { ContentCache } from "../../store/cache/content-cache.js";
 import { DigestguardError } from "../../errors/error.js";
 import { parsePlatform } from "../../oci/platform.js";
-import { locationDisplay, parseLocation, type OpenedLocation } from "../../store/open-location.js";
 import { renderVerify, verifyExitCode } from "../../verify/render-verify.js";
-import { verifyImage } from "../../verify/verify-image.js";
-import type { VerifyReport } from "../../verify/verify-report.js";
+import { verifyReference } from "../../verify/verify-reference.js";
+import type { VerifyReport } from "../../image/verify-report.js";
 import type { GlobalOptions } from "../global-options.js";
 import { terminalProgress } from "../progress-bar.js";
 import { positiveNumber, lazyRegistryClient } from "../registry-client-from-options.js";
@@ -34,12 +32,11 @@ export async function verifyCommand(refs: string[], flags: VerifyFlags, { signal
   const reports: VerifyReport[] = [];
   try {
     for (const ref of refs) {
-      const opened = flags.offline ? offlineLocation(ref, cache as ContentCache) : await registry.open(ref);
-      const progress = flags.json ? undefined : await terminalProgress(opened.display);
+      const progress = flags.json ? undefined : await terminalProgress(ref);
       try {
-        reports.push(await verifyImage(opened.store, opened.target, {
-          display: opened.display, platform, mode, concurrency, signal, progress,
-          ...(flags.cache && !flags.offline ? { cache, cacheRef: cacheKey(opened) } : {}),
+        reports.push(await verifyReference(ref, {
+          open: (reference) => registry.open(reference), platform, mode, concurrency, signal, progress,
+          ...(cache !== undefined ? { cache, offline: flags.offline === true } : {}),
         }));
       } finally {
         progress?.stop();
@@ -51,19 +48,4 @@ export async function verifyCommand(refs: string[], flags: VerifyFlags, { signal
   }
   if (flags.json) await writeOut(`${JSON.stringify({ schemaVersion: 1, ok: reports.every((r) => r.ok), reports }, null, 2)}\n`);
   return verifyExitCode(reports);
-}
-
-function offlineLocation(ref: string, cache: ContentCache): OpenedLocation {
-  const location = parseLocation(ref);
-  if (location.kind !== "registry") throw new DigestguardError("USAGE", `Cannot verify ${ref} --offline: only registry references are cached; an OCI layout is already local.`);
-  const { registry, repository } = location.reference;
-  return {
-    store: new CacheStore(cache, `${registry}/${repository}`), target: location.target, location,
-    display: `${locationDisplay(registry, repository, location.target)} (cache)`,
-  };
-}
-
-function cacheKey(opened: OpenedLocation): string | undefined {
-  if (opened.location.kind !== "registry" || opened.target.tag === undefined) return undefined;
-  return `${opened.location.reference.registry}/${opened.location.reference.repository}:${opened.target.tag}`;
 }

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { DigestguardError } from "../../errors/error.js";
-import type { Credentials } from "./credentials.js";
+import type { Credentials } from "./credential.js";
 
 /**
  * Ask a `docker-credential-<helper>` program for the credentials of one

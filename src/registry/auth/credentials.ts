@@ -2,8 +2,9 @@ import { DigestguardError } from "../../errors/error.js";
 import { credentialsFromHelper } from "./credential-helper.js";
 import { authFilePaths, authKeysFor, findAuthEntry, readAuthFile, type AuthFile } from "./docker-config.js";
 
-/** What a registry login yields: a username and password, or an identity (refresh) token. */
-export type Credentials = { username: string; password: string } | { identityToken: string };
+import type { Credentials } from "./credential.js";
+
+export type { Credentials } from "./credential.js";
 
 /** Where to look for credentials. */
 export interface CredentialOptions {

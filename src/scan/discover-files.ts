@@ -1,0 +1,89 @@
+import { readdir, realpath, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { DigestguardError } from "../errors/error.js";
+import { classifyFile, type FileKind } from "./find-references.js";
+
+export { classifyFile, findReferences, findReferencesInFile, type FileKind } from "./find-references.js";
+
+/** Which optional kinds of file a directory walk takes. */
+export interface DiscoverOptions {
+  /** Take YAML files that may be Kubernetes manifests. */
+  kubernetes?: boolean;
+  /** Take `.github/workflows/*.y(a)ml`. */
+  workflows?: boolean;
+  signal?: AbortSignal;
+}
+
+// Never the project's own files: dependencies and version-control internals.
+const SKIPPED_FOLDERS = new Set(["node_modules", ".git"]);
+
+/**
+ * The files to look for image references in. Directories are walked (except
+ * `node_modules` and `.git`; symlinked directories are not entered, so a
+ * link cannot lead the walk in circles or out of the tree) and give their
+ * Dockerfiles and compose files, plus workflows and Kubernetes candidates
+ * when asked for. Files named explicitly are taken whatever their name.
+ * Symlinked files are followed, and a file reached by two paths is listed
+ * once, under the first path in sorted order. Throws `IO` for a path that
+ * cannot be read, `ABORTED` when the signal fires.
+ *
+ * @example
+ * ```ts
+ * await discoverFiles(["."], { workflows: true });
+ * // ["Dockerfile", "compose.yaml", ".github/workflows/ci.yml", …] (sorted)
+ * ```
+ */
+export async function discoverFiles(paths: string[], options: DiscoverOptions = {}): Promise<string[]> {
+  const found = new Set<string>();
+  for (const path of paths) {
+    const info = await statOrThrow(path);
+    if (info.isDirectory()) await walk(path, options, found);
+    else found.add(path);
+  }
+  return onePathPerFile([...found].sort());
+}
+
+async function walk(folder: string, options: DiscoverOptions, found: Set<string>): Promise<void> {
+  if (options.signal?.aborted) throw new DigestguardError("ABORTED", `Cannot finish looking for files in ${folder}: aborted.`);
+  const entries = await readdir(folder, { withFileTypes: true }).catch((error: unknown) => {
+    throw ioError(folder, error);
+  });
+  for (const entry of entries) {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory() && !SKIPPED_FOLDERS.has(entry.name)) await walk(path, options, found);
+    const isFile = entry.isFile() || (entry.isSymbolicLink() && (await stat(path).catch(() => undefined))?.isFile() === true);
+    if (isFile && wanted(classifyFile(path), options)) found.add(path);
+  }
+}
+
+function wanted(kind: FileKind | undefined, options: DiscoverOptions): boolean {
+  if (kind === "kubernetes") return options.kubernetes === true;
+  if (kind === "workflow") return options.workflows === true;
+  return kind !== undefined;
+}
+
+async function onePathPerFile(sorted: string[]): Promise<string[]> {
+  const seen = new Set<string>();
+  const kept: string[] = [];
+  for (const path of sorted) {
+    const real = await realpath(path).catch(() => path);
+    if (seen.has(real)) continue;
+    seen.add(real);
+    kept.push(path);
+  }
+  return kept;
+}
+
+async function statOrThrow(path: string): Promise<import("node:fs").Stats> {
+  try {
+    return await stat(path);
+  } catch (error) {
+    throw ioError(path, error);
+  }
+}
+
+function ioError(path: string, error: unknown): DigestguardError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason = code === "ENOENT" ? "it does not exist" : code === "EACCES" ? "permission denied" : String(error);
+  return new DigestguardError("IO", `Cannot look for files in ${path}: ${reason}.`, { cause: error });
+}
