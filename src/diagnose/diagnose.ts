@@ -53,6 +53,8 @@ export interface DiagnoseReport {
  */
 export async function diagnose(options: DiagnoseOptions): Promise<DiagnoseReport> {
   const parsed = parseErrorText(options.text);
+  // Parsing is synchronous; a signal that came while it ran is honoured before any I/O.
+  if (options.signal?.aborted) throw new DigestguardError("ABORTED", "Cannot diagnose: interrupted; nothing was checked.");
   const { allMatches, ...primary } = parsed;
   const searched: DiagnoseReport["searched"] = [];
   const hosts = new HostMemo();
