@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the integration tests and benchmarks use, only
 # when missing: the real CNCF registry, skopeo (the independent cross-check),
-# openssl (test CAs), zstd (zstd layers). Needs root or passwordless sudo.
+# openssl (test CAs), zstd (zstd layers), containerd (diagnose reads its
+# content store; the test starts its own daemon on a temporary root). Needs root or passwordless sudo.
 set -euo pipefail
 
 declare -A needed=(
@@ -9,6 +10,7 @@ declare -A needed=(
   [skopeo]=/usr/bin/skopeo
   [openssl]=/usr/bin/openssl
   [zstd]=/usr/bin/zstd
+  [containerd]=/usr/bin/containerd
 )
 missing=()
 for package in "${!needed[@]}"; do
