@@ -43,7 +43,7 @@ describe("diagnose reads containerd's content store", { skip: registrySkipReason
     await writeFile(path, bytes);
     const text = `ctr: failed commit on ref "layer-${layer.digest}": unexpected commit digest ${digestOf(new Uint8Array(bytes))}, expected ${layer.digest}: failed precondition`;
     const res = await runCli(["diagnose", "--json", "--no-cache", "--image", ref(), "--containerd-root", containerd.root, "--containerd-namespace", containerd.namespace, "--buildkit-root", `${containerd.root}/none`, text]);
-    const report = JSON.parse(res.stdout) as { verdict: { cause: string; explanation: string; nextSteps: string[] }; evidence: Array<{ kind: string; source: string; outcome: string }> };
+    const report = JSON.parse(res.stdout.toString()) as { verdict: { cause: string; explanation: string; nextSteps: string[] }; evidence: Array<{ kind: string; source: string; outcome: string }> };
     assert.equal(res.exitCode, 0, res.stderr);
     assert.deepEqual(report.evidence.map((e) => [e.kind, e.outcome]), [["registry", "ok"], ["engine", "mismatch"], ["engine", "absent"]]);
     assert.equal(report.verdict.cause, "engine-holds-bad-copy");
