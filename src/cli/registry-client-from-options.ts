@@ -1,3 +1,4 @@
+import type { RetryPolicy } from "../registry/retry.js";
 import { DigestguardError } from "../errors/error.js";
 import { loadConfig, type LoadedConfig } from "../config/load-config.js";
 import type { HostSettings } from "../registry/host-session.js";
@@ -15,7 +16,7 @@ import type { GlobalOptions } from "./global-options.js";
  * const client = await registryClientFromOptions({ insecure: true, mirror: ["docker.io=127.0.0.1:5001"] });
  * ```
  */
-export async function registryClientFromOptions(options: GlobalOptions, use: { mirrors?: boolean } = {}): Promise<RegistryClient> {
+export async function registryClientFromOptions(options: GlobalOptions, use: { mirrors?: boolean; retry?: RetryPolicy } = {}): Promise<RegistryClient> {
   const { config } = await configOf(options);
   const hosts: Record<string, HostSettings> = {};
   for (const [host, settings] of Object.entries(config.registries ?? {})) {
@@ -31,6 +32,7 @@ export async function registryClientFromOptions(options: GlobalOptions, use: { m
     mirrors,
     credentials: { creds: options.creds, authFile: options.authfile },
     ...(timeoutMs !== undefined ? { timeouts: { headersMs: timeoutMs, bodyMs: timeoutMs, connectMs: timeoutMs } } : {}),
+    ...(use.retry !== undefined ? { retry: use.retry } : {}),
   });
 }
 

@@ -46,7 +46,8 @@ export async function diagnoseCommand(text: string | undefined, flags: DiagnoseF
   const mirrors = await configuredMirrors(flags);
   const layouts = await configuredLayouts(flags);
   let client: Promise<RegistryClient> | undefined;
-  const origin = () => (client ??= registryClientFromOptions(flags, { mirrors: false }));
+  // diagnose asks many questions of possibly unreachable hosts: one retry, not four, keeps an offline run short.
+  const origin = () => (client ??= registryClientFromOptions(flags, { mirrors: false, retry: { attempts: 2, baseDelayMs: 200, maxDelayMs: 2_000 } }));
   try {
     const report = await diagnose({
       text: input, signal, ...(lock ? { lock } : {}), images: [...(flags.image ?? []), ...(lock || flags.image ? [] : await imagesInThisFolder(signal))],
