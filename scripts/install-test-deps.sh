@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the integration tests and benchmarks use, only
 # when missing: the real CNCF registry, skopeo (the independent cross-check),
-# openssl (test CAs), zstd (zstd layers), strace (proves renames are fsynced). Needs root or passwordless sudo.
+# openssl (test CAs), zstd (zstd layers), strace (proves renames are fsynced),
+# containerd (diagnose reads its content store; the test starts its own daemon
+# on a temporary root). Needs root or passwordless sudo.
 set -euo pipefail
 
 declare -A needed=(
@@ -10,6 +12,7 @@ declare -A needed=(
   [openssl]=/usr/bin/openssl
   [zstd]=/usr/bin/zstd
   [strace]=/usr/bin/strace
+  [containerd]=/usr/bin/containerd
 )
 missing=()
 for package in "${!needed[@]}"; do

@@ -121,7 +121,13 @@ Examples:
     .option("--report <file>", "write a Markdown evidence report, fit to attach to an upstream issue")
     .option("--cache-dir <dir>", "local cache to check as well")
     .option("--no-cache", "do not look at the local cache")
+    .option("--containerd-root <dir>", "containerd root whose content store is read for the blob (default /var/lib/containerd)")
+    .option("--containerd-namespace <ns>", "containerd namespace named in the advice (default k8s.io)")
+    .option("--buildkit-root <dir>", "BuildKit root whose content store is read (default /var/lib/buildkit/runc-overlayfs)")
+    .option("--no-engines", "do not read local engines' content stores")
     .addHelpText("after", `
+Exit 0 when a cause was found, 1 when undetermined, 5 when every lookup failed on the network.
+
 Recognises: unexpected commit digest … expected …; failed commit on ref "layer-…";
 filesystem layer verification failed; Digest did not match, expected …, got …;
 wrong diff id calculated on extraction; unexpected EOF / unexpected commit size.

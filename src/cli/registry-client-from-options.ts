@@ -1,3 +1,4 @@
+import type { RetryPolicy } from "../registry/retry.js";
 import { DigestguardError } from "../errors/error.js";
 import { loadConfig, type LoadedConfig } from "../config/load-config.js";
 import type { HostSettings } from "../registry/host-session.js";
@@ -20,7 +21,7 @@ import type { GlobalOptions } from "./global-options.js";
  */
 export async function registryClientFromOptions(
   options: GlobalOptions,
-  use: { mirrors?: boolean; named?: ReadonlySet<string> } = {},
+  use: { mirrors?: boolean; named?: ReadonlySet<string>; retry?: RetryPolicy } = {},
 ): Promise<RegistryClient> {
   const { config } = await configOf(options);
   const hosts: Record<string, HostSettings> = {};
@@ -38,6 +39,7 @@ export async function registryClientFromOptions(
     credentials: { creds: options.creds, authFile: options.authfile, explicitFor: use.named ?? new Set() },
     ...(timeoutMs !== undefined ? { timeouts: { headersMs: timeoutMs, bodyMs: timeoutMs, connectMs: timeoutMs, totalMs: timeoutMs } } : {}),
     onRetry: sayRetry,
+    ...(use.retry !== undefined ? { retry: use.retry } : {}),
   });
 }
 

@@ -1,10 +1,11 @@
 import type { ContentCache } from "../store/cache/content-cache.js";
-import { DigestguardError } from "../errors/error.js";
+import { DigestguardError, ExitCode } from "../errors/error.js";
 import type { Lockfile } from "../lockfile/lockfile-schema.js";
 import type { Digest } from "../oci/digest.js";
 import { formatReference, parseReference } from "../oci/reference.js";
 import type { ContentStore, Target } from "../store/content-store.js";
 import { classifyCause, type Verdict } from "./classify-cause.js";
+import type { EngineStore } from "./engine-content-store.js";
 import { gatherEvidence, type SourceEvidence } from "./gather-evidence.js";
 import { locateInImage, locateInLockfile, type DigestLocation } from "./locate-digest.js";
 import { parseErrorText, type ParsedErrorText } from "./parse-error-text.js";
@@ -20,6 +21,8 @@ export interface DiagnoseOptions {
   /** Each configured mirror of the reference's registry, as its own store. */
   mirrorsFor: (reference: string) => Promise<{ name: string; store: ContentStore }[]>;
   cache?: ContentCache;
+  /** Local engines' content stores (containerd, BuildKit) to read, read-only. */
+  engines?: EngineStore[];
   signal?: AbortSignal;
 }
 
@@ -38,7 +41,9 @@ export interface DiagnoseReport {
  * Explain a pull or build failure: recognise the error text, find which
  * image, platform and layer the expected digest belongs to (lockfile first,
  * then the images given), re-fetch and verify that content from the
- * registry, each mirror and the local cache, and say which cause fits.
+ * registry, each mirror, the local cache and the local engines' content
+ * stores, and say which cause fits. A registry host that fails on the
+ * network is tried once per run, not once per candidate image.
  *
  * @example
  * ```ts
@@ -48,22 +53,27 @@ export interface DiagnoseReport {
  */
 export async function diagnose(options: DiagnoseOptions): Promise<DiagnoseReport> {
   const parsed = parseErrorText(options.text);
+  // Parsing is synchronous; a signal that came while it ran is honoured before any I/O.
+  if (options.signal?.aborted) throw new DigestguardError("ABORTED", "Cannot diagnose: interrupted; nothing was checked.");
   const { allMatches, ...primary } = parsed;
   const searched: DiagnoseReport["searched"] = [];
+  const hosts = new HostMemo();
   const wanted = parsed.expected ?? parsed.namedDiffId;
-  const location = wanted === undefined ? undefined : await locate(wanted, parsed, options, searched);
+  const location = wanted === undefined ? undefined : await locate(wanted, parsed, options, hosts, searched);
   let evidence: SourceEvidence[] = [];
   if (location !== undefined) {
     const [origin, mirrors] = await Promise.all([
-      options.openOrigin(location.reference).catch(() => undefined),
+      hosts.isDown(location.reference) ? undefined : options.openOrigin(location.reference).catch(rethrowAbort),
       options.mirrorsFor(location.reference).catch(() => []),
     ]);
-    evidence = await gatherEvidence(location, { ...(origin ? { origin } : {}), mirrors, ...(options.cache ? { cache: options.cache } : {}) }, { deep: parsed.shape === "diff-id-mismatch", signal: options.signal });
+    evidence = await gatherEvidence(location, { ...(origin ? { origin } : {}), mirrors, ...(options.cache ? { cache: options.cache } : {}), engines: options.engines ?? [] }, { deep: parsed.shape === "diff-id-mismatch", signal: options.signal });
   }
-  return { schemaVersion: 1, parsed: { ...primary, otherErrors: Math.max(0, allMatches.length - 1) }, ...(location ? { location } : {}), searched, evidence, verdict: classifyCause(parsed, location, evidence) };
+  const namedImageMissing = parsed.shape === "manifest-unknown" ? await isNamedImageMissing(parsed, options, hosts, searched) : undefined;
+  const verdict = classifyCause(parsed, location, evidence, { ...(namedImageMissing === undefined ? {} : { namedImageMissing }), allLookupsUnreachable: hosts.everyLookupUnreachable() });
+  return { schemaVersion: 1, parsed: { ...primary, otherErrors: Math.max(0, allMatches.length - 1) }, ...(location ? { location } : {}), searched, evidence, verdict };
 }
 
-async function locate(digest: Digest, parsed: ParsedErrorText, options: DiagnoseOptions, searched: DiagnoseReport["searched"]): Promise<DigestLocation | undefined> {
+async function locate(digest: Digest, parsed: ParsedErrorText, options: DiagnoseOptions, hosts: HostMemo, searched: DiagnoseReport["searched"]): Promise<DigestLocation | undefined> {
   const fromLock = options.lock !== undefined ? locateInLockfile(options.lock, digest) : undefined;
   const pinned = fromLock !== undefined ? options.lock?.images.find((i) => i.reference === fromLock.reference) : undefined;
   const candidates = [
@@ -73,14 +83,86 @@ async function locate(digest: Digest, parsed: ParsedErrorText, options: Diagnose
   ];
   for (const candidate of [...new Set(candidates)]) {
     try {
-      const { store, target } = await options.openOrigin(candidate);
-      const found = await locateInImage(store, target, candidate, digest, { diffIds: parsed.shape === "diff-id-mismatch", signal: options.signal });
+      const found = await hosts.guard(candidate, async () => {
+        const { store, target } = await options.openOrigin(candidate);
+        return locateInImage(store, target, candidate, digest, { diffIds: parsed.shape === "diff-id-mismatch", signal: options.signal });
+      });
       if (found !== undefined) return fromLock !== undefined ? { ...found, reference: fromLock.reference } : found;
       searched.push({ reference: candidate, result: "digest not in this image" });
     } catch (error) {
-      if (error instanceof DigestguardError && error.code === "ABORTED") throw error;
+      rethrowAbort(error);
       searched.push({ reference: candidate, result: error instanceof DigestguardError ? `${error.code}: ${error.message}` : String(error) });
     }
   }
   return fromLock;
+}
+
+/** `manifest unknown` naming an image: ask the registry whether that reference resolves now. */
+async function isNamedImageMissing(parsed: ParsedErrorText, options: DiagnoseOptions, hosts: HostMemo, searched: DiagnoseReport["searched"]): Promise<boolean | undefined> {
+  const reference = parsed.imageReference;
+  if (reference === undefined) return undefined;
+  try {
+    await hosts.guard(reference, async () => {
+      const { store, target } = await options.openOrigin(reference);
+      await store.resolve(target, { signal: options.signal });
+    });
+    searched.push({ reference, result: "resolves now" });
+    return false;
+  } catch (error) {
+    rethrowAbort(error);
+    const missing = error instanceof DigestguardError && error.exitCode === ExitCode.notFound;
+    searched.push({ reference, result: missing ? "not found in the registry (checked now)" : `${error instanceof DigestguardError ? error.code : "ERROR"}: ${error instanceof Error ? error.message : String(error)}` });
+    return missing ? true : undefined;
+  }
+}
+
+function rethrowAbort(error: unknown): undefined {
+  if (error instanceof DigestguardError && error.code === "ABORTED") throw error;
+  return undefined;
+}
+
+/**
+ * One attempt per unreachable registry host per run: after a network failure
+ * every later lookup on that host fails at once with the same error.
+ */
+class HostMemo {
+  readonly #down = new Map<string, unknown>();
+  #lookups = 0;
+  #unreachable = 0;
+
+  async guard<T>(reference: string, open: () => Promise<T>): Promise<T> {
+    const host = hostOf(reference);
+    this.#lookups += 1;
+    const earlier = host === undefined ? undefined : this.#down.get(host);
+    if (earlier !== undefined) {
+      this.#unreachable += 1;
+      throw earlier;
+    }
+    try {
+      return await open();
+    } catch (error) {
+      if (error instanceof DigestguardError && error.exitCode === ExitCode.unavailable) {
+        this.#unreachable += 1;
+        if (host !== undefined) this.#down.set(host, error);
+      }
+      throw error;
+    }
+  }
+
+  isDown(reference: string): boolean {
+    const host = hostOf(reference);
+    return host !== undefined && this.#down.has(host);
+  }
+
+  everyLookupUnreachable(): boolean {
+    return this.#lookups > 0 && this.#unreachable === this.#lookups;
+  }
+}
+
+function hostOf(reference: string): string | undefined {
+  try {
+    return parseReference(reference).registry;
+  } catch {
+    return undefined;
+  }
 }

@@ -22,6 +22,16 @@ export type ErrorShape =
   | "blob-unknown"
   | "unauthorized"
   | "toomanyrequests"
+  /** dockerd could not unpack a layer it downloaded: `failed to register layer: …`; the reason tells content from local storage. */
+  | "layer-register-failed"
+  /** The disk filled up while writing a blob or unpacking: `no space left on device`. */
+  | "disk-full"
+  /** The registry (or a proxy) was not reached or did not answer: TLS handshake or i/o timeouts, DNS, refused connections, x509, cancelled requests. */
+  | "network"
+  /** The registry or a proxy answered with a server error (5xx) or 400. */
+  | "registry-error"
+  /** A proxy answered with something that is not registry content, e.g. `unexpected media type text/html`. */
+  | "unexpected-media-type"
   | "unknown";
 
 /** Which program's words these are, as far as the text tells. */
@@ -87,9 +97,14 @@ export const SHAPE_PRIORITY: readonly ErrorShape[] = [
   "layer-verification-failed",
   "commit-size-mismatch",
   "diff-id-mismatch",
+  "disk-full",
+  "layer-register-failed",
   "blob-unknown",
   "manifest-unknown",
   "unexpected-eof",
+  "unexpected-media-type",
+  "registry-error",
+  "network",
   "toomanyrequests",
   "unauthorized",
   "unknown",

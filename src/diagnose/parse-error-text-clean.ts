@@ -14,6 +14,9 @@ export interface CleanText {
 const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-_]/g;
 // Colour codes whose ESC byte was lost on the way (copied from a web CI log): "[32m", "[0m".
 const ORPHAN_SGR = /\[\d{1,3}(?:;\d{1,3})*m/g;
+// Colour codes a terminal showed in caret notation ("^[[32m"), and markdown bold a user added ("**error**").
+const CARET_SGR = /\^\[\[[\d;]*m/g;
+const MARKDOWN_BOLD = /\*\*/g;
 // ISO timestamps that CI log viewers put before every line: noise even to a reader.
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z\s+/;
 // BuildKit plain progress ("#12 ", "#12 0.345 "): kept for the reader, who may want the step, dropped for matching.
@@ -42,7 +45,9 @@ export function cleanErrorText(text: string): CleanText {
     .replace(/\\+"/g, '"');
   const raw = unescaped
     .replace(ANSI, "")
+    .replace(CARET_SGR, "")
     .replace(ORPHAN_SGR, "")
+    .replace(MARKDOWN_BOLD, "")
     .replace(/\r\n?/g, "\n")
     .split("\n")
     .map((line) => line.replace(TIMESTAMP, ""));

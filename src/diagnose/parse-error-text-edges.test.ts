@@ -131,3 +131,24 @@ describe("parseErrorText edge cases", () => {
     assert.equal(parseErrorText("Error response from daemon: manifest for example.com/app:9 not found: manifest unknown: manifest unknown").imageReference, "example.com/app:9");
   });
 });
+
+describe("parseErrorText on long logs", () => {
+  const RETRY = 'time="2024-03-05T10:11:12.%sZ" level=error msg="Download failed, retrying: unexpected EOF"';
+
+  it("reads 8,000 repeated retry lines (about 1 MB) as one error, without slowing down per line", () => {
+    const lines = Array.from({ length: 8000 }, (_, i) => RETRY.replace("%s", String(i).padStart(6, "0")));
+    const started = Date.now();
+    const parsed = parseErrorText(`${lines.join("\n")}\nfilesystem layer verification failed for digest ${E}\n`);
+    // A hang guard, not a speed target: the quadratic parser took over a minute here.
+    assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
+    assert.equal(parsed.shape, "layer-verification-failed");
+    assert.equal(parsed.allMatches.filter((m) => m.shape === "unexpected-eof").length, 1);
+  });
+
+  it("does not backtrack on a huge token after `manifest for `", () => {
+    const started = Date.now();
+    const parsed = parseErrorText(`Error response from daemon: manifest for ${"a".repeat(80_000)}`);
+    assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
+    assert.equal(parsed.expected, undefined);
+  });
+});

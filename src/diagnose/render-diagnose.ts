@@ -20,7 +20,8 @@ export function renderDiagnosis(report: DiagnoseReport): string {
   for (const s of report.searched) lines.push(`           searched ${s.reference}: ${s.result}`);
   if (report.evidence.length > 0) lines.push("Evidence:");
   for (const e of report.evidence) lines.push(`  ${e.kind.padEnd(8)} ${e.source}: ${describeEvidence(e)}`);
-  lines.push("", `Cause:     ${report.verdict.cause}`, `           ${report.verdict.explanation}`, "", "Next steps:");
+  if (report.evidence.length === 0 && report.location === undefined && report.verdict.undetermined === undefined && !report.verdict.integrity) lines.push("Evidence:  none needed: the error is not about content");
+  lines.push("", `Cause:     ${report.verdict.cause}${report.verdict.undetermined ? ` (${report.verdict.undetermined})` : ""}${report.verdict.integrity ? "" : "  — not a content-integrity error"}`, `           ${report.verdict.explanation}`, "", "Next steps:");
   report.verdict.nextSteps.forEach((step, i) => lines.push(`  ${i + 1}. ${step}`));
   return `${lines.join("\n")}\n`;
 }
@@ -78,7 +79,7 @@ function describeEvidence(e: SourceEvidence): string {
     case "ok":
       return `verifies${e.uncompressedDigest ? ` (uncompressed ${e.uncompressedDigest})` : ""}`;
     case "absent":
-      return "not cached";
+      return e.kind === "engine" ? "not in this store" : "not cached";
     default:
       return `${e.outcome}: ${e.failure?.meaning ?? ""}${e.failure?.actualDigest ? `, got ${e.failure.actualDigest}` : ""}${e.failure?.received !== undefined ? ` (${e.failure.received} bytes)` : ""}`;
   }

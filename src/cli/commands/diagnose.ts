@@ -1,5 +1,6 @@
 import { ContentCache } from "../../store/cache/content-cache.js";
 import { diagnose } from "../../diagnose/diagnose.js";
+import { buildkitStore, containerdStore, type EngineStore } from "../../diagnose/engine-content-store.js";
 import { renderDiagnosis, renderDiagnosisMarkdown } from "../../diagnose/render-diagnose.js";
 import { DigestguardError, ExitCode } from "../../errors/error.js";
 import { LOCKFILE_NAME, readLockfile } from "../../lockfile/lockfile.js";
@@ -24,9 +25,20 @@ export interface DiagnoseFlags extends GlobalOptions {
   cacheDir?: string;
   /** false with --no-cache. */
   cache?: boolean;
+  /** containerd's root (default /var/lib/containerd), read for its copy of the blob. */
+  containerdRoot?: string;
+  containerdNamespace?: string;
+  /** BuildKit's root (default /var/lib/buildkit/runc-overlayfs). */
+  buildkitRoot?: string;
+  /** false with --no-engines: do not read local engines' content stores. */
+  engines?: boolean;
 }
 
-/** `digestguard diagnose [TEXT|-]`: explain a pull/build error and say what to do. Exit 0 when a cause was found. */
+/**
+ * `digestguard diagnose [TEXT|-]`: explain a pull/build error and say what
+ * to do. Exit 0 when a cause was found, 1 when undetermined, 5 when every
+ * lookup failed on the network.
+ */
 export async function diagnoseCommand(text: string | undefined, flags: DiagnoseFlags, { signal }: ActionContext): Promise<number> {
   const input = text === undefined || text === "-" ? await readStdin() : text;
   if (input.trim() === "") throw new DigestguardError("USAGE", "Cannot diagnose nothing: paste the error text as an argument or pipe it on stdin.");
@@ -35,11 +47,13 @@ export async function diagnoseCommand(text: string | undefined, flags: DiagnoseF
   const layouts = await configuredLayouts(flags);
   let client: Promise<RegistryClient> | undefined;
   const named = new Set<string>();
-  const origin = () => (client ??= registryClientFromOptions(flags, { mirrors: false, named }));
+  // diagnose asks many questions of possibly unreachable hosts: one retry, not four, keeps an offline run short.
+  const origin = () => (client ??= registryClientFromOptions(flags, { mirrors: false, named, retry: { attempts: 2, baseDelayMs: 200, maxDelayMs: 2_000 } }));
   try {
     const report = await diagnose({
       text: input, signal, ...(lock ? { lock } : {}), images: [...(flags.image ?? []), ...(lock || flags.image ? [] : await imagesInThisFolder(signal))],
       ...(flags.cache === false ? {} : { cache: await ContentCache.open(flags.cacheDir) }),
+      engines: engineStores(flags),
       openOrigin: async (reference) => {
         const location = parseLocation(reference);
         if (location.kind === "registry") named.add(location.reference.registry);
@@ -59,10 +73,17 @@ export async function diagnoseCommand(text: string | undefined, flags: DiagnoseF
     if (flags.report !== undefined) await writeFileAtomic(flags.report, renderDiagnosisMarkdown(report, { text: input, version: VERSION }), { signal });
     await writeOut(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderDiagnosis(report));
     if (flags.report !== undefined && !flags.json) process.stderr.write(`Evidence report written to ${flags.report}\n`);
-    return report.verdict.cause === "undetermined" ? ExitCode.findings : ExitCode.ok;
+    if (report.verdict.cause !== "undetermined") return ExitCode.ok;
+    return report.verdict.undetermined === "registry-unreachable" ? ExitCode.unavailable : ExitCode.findings;
   } finally {
     if (client !== undefined) await (await client).close();
   }
+}
+
+// Read only, and only when present: a missing or unreadable store is simply not evidence.
+function engineStores(flags: DiagnoseFlags): EngineStore[] {
+  if (flags.engines === false) return [];
+  return [containerdStore(flags.containerdRoot, flags.containerdNamespace ?? "k8s.io"), buildkitStore(flags.buildkitRoot)];
 }
 
 // Without a lockfile or --image, the Dockerfiles and compose files here name the candidates.
