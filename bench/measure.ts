@@ -11,10 +11,10 @@ export interface Timed {
 }
 
 /** Run a command to completion and time it (spawn to exit), capturing output. */
-export function timeCommand(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; shell?: boolean } = {}): Promise<Timed> {
+export function timeCommand(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; shell?: boolean; cwd?: string } = {}): Promise<Timed> {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn(command, args, { env: options.env ?? process.env, shell: options.shell ?? false });
+    const child = spawn(command, args, { env: options.env ?? process.env, shell: options.shell ?? false, cwd: options.cwd });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

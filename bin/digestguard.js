@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { buildProgram } from "../dist/src/cli/main.js";
+import { runCli } from "../dist/src/cli/bundle-loader.js";
 
-await buildProgram().parseAsync(process.argv);
+await runCli(process.argv);
