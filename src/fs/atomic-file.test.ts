@@ -1,22 +1,13 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable, Transform } from "node:stream";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { DigestguardError } from "../errors/error.js";
 import { fileSystemError, writeFileAtomic, writeStreamAtomic } from "./atomic-file.js";
+import { tempFolders } from "../../test/support/temp-folders.js";
 
-const folders: string[] = [];
-after(async () => {
-  await Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true })));
-});
-
-async function tempFolder(): Promise<string> {
-  const folder = await mkdtemp(join(tmpdir(), "dg-atomic-"));
-  folders.push(folder);
-  return folder;
-}
+const tempFolder = tempFolders("atomic");
 
 /** A source that sends one chunk, then waits until destroyed. */
 function stallingSource(): Readable {

@@ -1,22 +1,18 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { hostname, tmpdir } from "node:os";
+import { readFile, rm, stat, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { after, describe, it } from "node:test";
 import { DigestguardError } from "../errors/error.js";
 import { isProcessAlive, withFileLock, type LockOwner } from "./file-lock.js";
+import { tempFolders } from "../../test/support/temp-folders.js";
 
-const folders: string[] = [];
-after(async () => {
-  await Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true })));
-});
+const tempFolder = tempFolders("lock");
 
 async function lockPath(): Promise<string> {
-  const folder = await mkdtemp(join(tmpdir(), "dg-lock-"));
-  folders.push(folder);
-  return join(folder, "file.lock");
+  return join(await tempFolder(), "file.lock");
 }
 
 const exists = (path: string): Promise<boolean> => stat(path).then(() => true, () => false);

@@ -1,30 +1,21 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { promisify } from "node:util";
 import type { Descriptor } from "../oci/descriptor.js";
 import type { ContentStore } from "../store/content-store.js";
 import { OciLayoutStore } from "../store/oci-layout.js";
 import { buildImage, type BuiltImage, type ImageSpec, type PlatformSpec } from "./image.js";
 import { writeImage } from "./write-image.js";
+import { tempFolders } from "../../test/support/temp-folders.js";
+import { streamToBuffer } from "../../test/support/stream-to-buffer.js";
 
 const run = promisify(execFile);
 const SKOPEO = "/usr/bin/skopeo";
-const folders: string[] = [];
-after(async () => {
-  await Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true })));
-});
-
-async function tempFolder(): Promise<string> {
-  const folder = await mkdtemp(join(tmpdir(), "dg-write-image-"));
-  folders.push(folder);
-  return folder;
-}
+const tempFolder = tempFolders("write-image");
 
 const AMD64: PlatformSpec = { os: "linux", architecture: "amd64", layers: [[{ path: "etc/motd", content: "amd64\n" }]] };
 const ARM64: PlatformSpec = {
@@ -40,11 +31,7 @@ const SPECS: Record<string, ImageSpec> = {
   "multi-platform Docker": { flavour: "docker", platforms: [AMD64, ARM64] },
 };
 
-async function drain(stream: Readable): Promise<number> {
-  let bytes = 0;
-  for await (const chunk of stream) bytes += (chunk as Buffer).length;
-  return bytes;
-}
+const drain = async (stream: Readable): Promise<number> => (await streamToBuffer(stream)).length;
 
 /** A store that records what is pushed, in order, and rejects a manifest pushed before its content. */
 function recordingStore(inner: ContentStore, pushed: string[]): ContentStore {

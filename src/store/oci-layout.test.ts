@@ -1,26 +1,18 @@
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { buildImage, type BuiltImage } from "../imagebuild/image.js";
 import { writeImage } from "../imagebuild/write-image.js";
 import type { Descriptor } from "../oci/descriptor.js";
 import { digestOf, type Digest } from "../oci/digest.js";
 import { MediaType } from "../oci/media-types.js";
 import { OciLayoutStore } from "./oci-layout.js";
+import { tempFolders } from "../../test/support/temp-folders.js";
+import { streamToBuffer } from "../../test/support/stream-to-buffer.js";
 
-const folders: string[] = [];
-after(async () => {
-  await Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true })));
-});
-
-async function tempFolder(): Promise<string> {
-  const folder = await mkdtemp(join(tmpdir(), "dg-layout-"));
-  folders.push(folder);
-  return folder;
-}
+const tempFolder = tempFolders("layout");
 
 async function newStore(): Promise<OciLayoutStore> {
   return OciLayoutStore.open(join(await tempFolder(), "layout"), { create: true });
@@ -31,11 +23,7 @@ function blobOf(text: string): { bytes: Uint8Array; descriptor: Descriptor } {
   return { bytes, descriptor: { mediaType: "application/octet-stream", digest: digestOf(bytes), size: bytes.length } };
 }
 
-async function readAll(stream: Readable): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
+const readAll = async (stream: Readable): Promise<string> => (await streamToBuffer(stream)).toString("utf8");
 
 /** Every file under `folder`, relative, sorted. */
 async function filesUnder(folder: string): Promise<string[]> {

@@ -1,9 +1,10 @@
-import { after, afterEach, before, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { RegistryClientOptions } from "../../src/registry/registry-client.js";
-import { assertCacheAfter, assertOutcome, type ExpectedOutcome, type KnownLayer } from "../support/fault-outcome.js";
+import { assertCacheAfter, assertOutcome, type ExpectedOutcome } from "../support/fault-outcome.js";
 import { startFaultProxy, type FaultProxy, type FaultRule } from "../support/fault-proxy.js";
-import { buildNoiseIndex, builtLayer, pushImage, sha256Of } from "../support/noise-image.js";
+import { buildNoiseIndex, pushImage, sha256Of } from "../support/noise-image.js";
+import { faultSuite } from "../support/fault-suite.js";
 import { registrySkipReason, startRegistry, type RunningRegistry } from "../support/registry.js";
 import { tempCaches } from "../support/temp-cache.js";
 import { cachedFiles, layerCheck, verifyAt } from "../support/verify-run.js";
@@ -64,37 +65,21 @@ const CASES: TransportCase[] = [
 ];
 
 describe("verify through a faulty proxy: rate limits, 5xx, stalls", { skip: registrySkipReason() }, () => {
-  let registry: RunningRegistry;
-  let proxy: FaultProxy;
-  let layer: KnownLayer;
-  const caches = tempCaches("verify-transport");
-
-  before(async () => {
-    registry = await startRegistry({ mode: "http" });
-    proxy = await startFaultProxy(registry);
-    const image = await buildNoiseIndex("transport", 16 * 1024);
-    await pushImage(registry, REPO, image, ["1.0"]);
-    layer = builtLayer(image, 0, 1);
-  });
-  afterEach(() => proxy.clearFaults());
-  after(async () => {
-    await proxy?.stop();
-    await registry?.stop();
-    await caches.cleanup();
-  });
+  const suite = faultSuite({ name: "verify-transport", repository: REPO, layerBytes: 16 * 1024, platform: 0, layer: 1 });
+  const { caches } = suite;
 
   for (const c of CASES) {
     for (const withCache of [false, true]) {
       test(`${c.name}${withCache ? " (with --cache)" : ""}`, async () => {
-        proxy.setFaults(c.rules(layer.descriptor.digest));
-        const seen = proxy.requests.length;
+        suite.proxy.setFaults(c.rules(suite.layer.descriptor.digest));
+        const seen = suite.proxy.requests.length;
         const cache = withCache ? await caches.open() : undefined;
-        const report = await verifyAt(registry, proxy.host, REPO, { tag: "1.0" }, { client: CLIENT, ...(cache ? { cache } : {}) });
+        const report = await verifyAt(suite.registry, suite.proxy.host, REPO, { tag: "1.0" }, { client: CLIENT, ...(cache ? { cache } : {}) });
         const check = layerCheck(report, PLATFORM, 1);
-        const requests = proxy.requests.slice(seen);
-        assertOutcome(report, c.expect, { check, id: `${PLATFORM}#layer#1`, layer, requests });
+        const requests = suite.proxy.requests.slice(seen);
+        assertOutcome(report, c.expect, { check, id: `${PLATFORM}#layer#1`, layer: suite.layer, requests });
         assert.ok(requests.some((r) => r.fault !== undefined), "the fault was applied");
-        if (cache !== undefined) await assertCacheAfter(cache, check, layer);
+        if (cache !== undefined) await assertCacheAfter(cache, check, suite.layer);
       });
     }
   }

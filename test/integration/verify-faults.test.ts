@@ -1,11 +1,11 @@
-import { after, afterEach, before, describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { CheckFailure } from "../../src/image/verify-report.js";
 import { assertCacheAfter, assertOutcome, type ExpectedOutcome, type KnownLayer } from "../support/fault-outcome.js";
-import { startFaultProxy, type Fault, type FaultProxy } from "../support/fault-proxy.js";
-import { buildNoiseIndex, builtLayer, pushImage, sha256Of } from "../support/noise-image.js";
-import { registrySkipReason, startRegistry, type RunningRegistry } from "../support/registry.js";
-import { tempCaches } from "../support/temp-cache.js";
+import { type Fault } from "../support/fault-proxy.js";
+import { sha256Of } from "../support/noise-image.js";
+import { faultSuite } from "../support/fault-suite.js";
+import { registrySkipReason } from "../support/registry.js";
 import { cachedFiles, failedChecks, layerCheck, verifyAt } from "../support/verify-run.js";
 
 // Body faults on one layer (linux/arm64, layer 1) of a two-platform image:
@@ -86,65 +86,49 @@ const CASES: FaultCase[] = [
 ];
 
 describe("verify through a faulty proxy: body faults", { skip: registrySkipReason() }, () => {
-  let registry: RunningRegistry;
-  let proxy: FaultProxy;
-  let layer: KnownLayer;
-  const caches = tempCaches("verify-faults");
-
-  before(async () => {
-    registry = await startRegistry({ mode: "http" });
-    proxy = await startFaultProxy(registry);
-    const image = await buildNoiseIndex("faults", 24 * 1024);
-    await pushImage(registry, REPO, image, ["1.0"]);
-    layer = builtLayer(image, 1, 1);
-  });
-  afterEach(() => proxy.clearFaults());
-  after(async () => {
-    await proxy?.stop();
-    await registry?.stop();
-    await caches.cleanup();
-  });
+  const suite = faultSuite({ name: "verify-faults", repository: REPO, layerBytes: 24 * 1024, platform: 1, layer: 1 });
+  const { caches } = suite;
 
   for (const c of CASES) {
     for (const withCache of [false, true]) {
       test(`${c.name}${withCache ? " (with --cache)" : ""}`, async () => {
-        proxy.setFaults([{ match: { kind: "blob", digest: layer.descriptor.digest }, ...(c.times ? { times: c.times } : {}), fault: c.fault }]);
-        const seen = proxy.requests.length;
+        suite.proxy.setFaults([{ match: { kind: "blob", digest: suite.layer.descriptor.digest }, ...(c.times ? { times: c.times } : {}), fault: c.fault }]);
+        const seen = suite.proxy.requests.length;
         const cache = withCache ? await caches.open() : undefined;
-        const report = await verifyAt(registry, proxy.host, REPO, { tag: "1.0" }, { ...(cache ? { cache } : {}) });
+        const report = await verifyAt(suite.registry, suite.proxy.host, REPO, { tag: "1.0" }, { ...(cache ? { cache } : {}) });
         const check = layerCheck(report, PLATFORM, 1);
-        assert.equal(check.digest, layer.descriptor.digest);
-        assertOutcome(report, c.expect, { check, id: `${PLATFORM}#layer#1`, layer, requests: proxy.requests.slice(seen) });
-        if (cache !== undefined) await assertCacheAfter(cache, check, layer);
+        assert.equal(check.digest, suite.layer.descriptor.digest);
+        assertOutcome(report, c.expect, { check, id: `${PLATFORM}#layer#1`, layer: suite.layer, requests: suite.proxy.requests.slice(seen) });
+        if (cache !== undefined) await assertCacheAfter(cache, check, suite.layer);
       });
     }
   }
 
   test("a blob already in the cache is still read from the source, so a bad source is never reported ok", async () => {
     const cache = await caches.open();
-    assert.equal((await verifyAt(registry, proxy.host, REPO, { tag: "1.0" }, { cache })).ok, true);
-    proxy.setFaults([{ match: { kind: "blob", digest: layer.descriptor.digest }, fault: { type: "flip-byte" } }]);
-    const seen = proxy.requests.length;
-    const report = await verifyAt(registry, proxy.host, REPO, { tag: "1.0" }, { cache });
-    assert.ok(proxy.requests.slice(seen).some((r) => r.method === "GET" && r.path.endsWith(layer.descriptor.digest)), "the source was asked");
+    assert.equal((await verifyAt(suite.registry, suite.proxy.host, REPO, { tag: "1.0" }, { cache })).ok, true);
+    suite.proxy.setFaults([{ match: { kind: "blob", digest: suite.layer.descriptor.digest }, fault: { type: "flip-byte" } }]);
+    const seen = suite.proxy.requests.length;
+    const report = await verifyAt(suite.registry, suite.proxy.host, REPO, { tag: "1.0" }, { cache });
+    assert.ok(suite.proxy.requests.slice(seen).some((r) => r.method === "GET" && r.path.endsWith(suite.layer.descriptor.digest)), "the source was asked");
     assert.equal(report.ok, false);
     assert.deepEqual(failedChecks(report), [`${PLATFORM}#layer#1`]);
     assert.equal(layerCheck(report, PLATFORM, 1).failure?.code, "DIGEST_MISMATCH");
-    assert.equal(sha256Of((await cachedFiles(cache, layer.descriptor.digest)).blob ?? Buffer.alloc(0)), layer.descriptor.digest, "the good cached copy stays");
+    assert.equal(sha256Of((await cachedFiles(cache, suite.layer.descriptor.digest)).blob ?? Buffer.alloc(0)), suite.layer.descriptor.digest, "the good cached copy stays");
   });
 
   test("a partial left by a failed run is resumed by the next run", async () => {
     const cache = await caches.open();
-    proxy.setFaults([{ match: { kind: "blob", digest: layer.descriptor.digest }, fault: { type: "short-body", keepBytes: 2000 } }]);
-    assert.equal((await verifyAt(registry, proxy.host, REPO, { tag: "1.0" }, { cache })).ok, false);
-    const partial = (await cachedFiles(cache, layer.descriptor.digest)).partial;
+    suite.proxy.setFaults([{ match: { kind: "blob", digest: suite.layer.descriptor.digest }, fault: { type: "short-body", keepBytes: 2000 } }]);
+    assert.equal((await verifyAt(suite.registry, suite.proxy.host, REPO, { tag: "1.0" }, { cache })).ok, false);
+    const partial = (await cachedFiles(cache, suite.layer.descriptor.digest)).partial;
     assert.ok(partial !== undefined && partial.length > 0, "the true prefix was kept");
-    proxy.clearFaults();
-    const seen = proxy.requests.length;
-    const report = await verifyAt(registry, proxy.host, REPO, { tag: "1.0" }, { cache });
+    suite.proxy.clearFaults();
+    const seen = suite.proxy.requests.length;
+    const report = await verifyAt(suite.registry, suite.proxy.host, REPO, { tag: "1.0" }, { cache });
     assert.equal(report.ok, true);
-    const gets = proxy.requests.slice(seen).filter((r) => r.method === "GET" && r.path.endsWith(layer.descriptor.digest));
+    const gets = suite.proxy.requests.slice(seen).filter((r) => r.method === "GET" && r.path.endsWith(suite.layer.descriptor.digest));
     assert.deepEqual(gets.map((r) => r.range), [`bytes=${partial.length}-`], "only the remainder was fetched");
-    assert.equal(sha256Of((await cachedFiles(cache, layer.descriptor.digest)).blob ?? Buffer.alloc(0)), layer.descriptor.digest);
+    assert.equal(sha256Of((await cachedFiles(cache, suite.layer.descriptor.digest)).blob ?? Buffer.alloc(0)), suite.layer.descriptor.digest);
   });
 });
