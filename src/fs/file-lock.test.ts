@@ -4,7 +4,7 @@ import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { DigestguardError } from "../errors/error.js";
 import { isProcessAlive, withFileLock, type LockOwner } from "./file-lock.js";
 import { tempFolders } from "../../test/support/temp-folders.js";

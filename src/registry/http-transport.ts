@@ -1,6 +1,6 @@
-import type { Readable } from "node:stream";
+
 import { createSecureContext, type SecureContext } from "node:tls";
-import { Agent, type Dispatcher } from "undici";
+import { Agent, } from "undici";
 import { DigestguardError } from "../errors/error.js";
 import { networkError } from "./network-error.js";
 import { Deadline } from "./request-deadline.js";

@@ -1,7 +1,7 @@
 import { lstatSync, realpathSync } from "node:fs";
 import { lstat, mkdir, type FileHandle } from "node:fs/promises";
 import { dirname, join, resolve as resolvePath } from "node:path";
-import { addAbortSignal, pipeline, Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { DigestguardError } from "../errors/error.js";
 import type { Descriptor } from "../oci/descriptor.js";
 import { digestAlgorithm, digestHex, digestOf, parseDigest, type Digest } from "../oci/digest.js";

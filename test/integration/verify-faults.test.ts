@@ -1,4 +1,4 @@
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { CheckFailure } from "../../src/image/verify-report.js";
 import { assertCacheAfter, assertOutcome, type ExpectedOutcome, type KnownLayer } from "../support/fault-outcome.js";
