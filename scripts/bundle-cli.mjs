@@ -45,7 +45,9 @@ const sharedErrors = {
   name: "shared-errors",
   setup(b) {
     b.onResolve({ filter: /^\.\/start\.cjs$/ }, (args) => ({ path: args.path, external: true }));
-    b.onResolve({ filter: /errors\/error\.js$/ }, () => ({ path: "shared-errors", namespace: "digestguard" }));
+    // Matched by the file it resolves to, so "./error.js" inside errors/ counts too.
+    const errorsModule = join(root, "src/errors/error.js");
+    b.onResolve({ filter: /(^|\/)error\.js$/ }, (args) => (resolve(args.resolveDir, args.path) === errorsModule ? { path: "shared-errors", namespace: "digestguard" } : undefined));
     b.onLoad({ filter: /.*/, namespace: "digestguard" }, () => ({ contents: 'module.exports = require("./start.cjs").errors;', loader: "js" }));
   },
 };
