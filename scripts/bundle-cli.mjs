@@ -16,7 +16,8 @@ import { build } from "esbuild";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const outdir = join(root, "dist/cli");
 const commandsDir = join(root, "src/cli/commands");
-const commands = readdirSync(commandsDir).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts")).map((f) => f.slice(0, -3));
+// Each command is X.ts (what it does) beside X-definition.ts (its flags and help, part of start.cjs).
+const commands = readdirSync(commandsDir).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && !f.endsWith("-definition.ts")).map((f) => f.slice(0, -3));
 
 const common = {
   bundle: true,
@@ -32,11 +33,15 @@ const common = {
   metafile: true,
 };
 
-/** main.ts imports ./commands/X.js when X runs: point that at command-X.cjs. */
+/** X-definition.ts imports ./X.js when X runs: point that at command-X.cjs. */
 const commandBundles = {
   name: "command-bundles",
   setup(b) {
-    b.onResolve({ filter: /^\.\/commands\/[a-z-]+\.js$/ }, (args) => ({ path: `./command-${args.path.slice(11, -3)}.cjs`, external: true }));
+    b.onResolve({ filter: /^\.\/[a-z-]+\.js$/ }, (args) => {
+      const name = args.path.slice(2, -3);
+      if (args.kind !== "dynamic-import" || args.resolveDir !== commandsDir || !commands.includes(name)) return undefined;
+      return { path: `./command-${name}.cjs`, external: true };
+    });
   },
 };
 
@@ -45,7 +50,9 @@ const sharedErrors = {
   name: "shared-errors",
   setup(b) {
     b.onResolve({ filter: /^\.\/start\.cjs$/ }, (args) => ({ path: args.path, external: true }));
-    b.onResolve({ filter: /errors\/error\.js$/ }, () => ({ path: "shared-errors", namespace: "digestguard" }));
+    // Matched by the file it resolves to, so "./error.js" inside errors/ counts too.
+    const errorsModule = join(root, "src/errors/error.js");
+    b.onResolve({ filter: /(^|\/)error\.js$/ }, (args) => (resolve(args.resolveDir, args.path) === errorsModule ? { path: "shared-errors", namespace: "digestguard" } : undefined));
     b.onLoad({ filter: /.*/, namespace: "digestguard" }, () => ({ contents: 'module.exports = require("./start.cjs").errors;', loader: "js" }));
   },
 };

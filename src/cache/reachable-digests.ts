@@ -1,4 +1,4 @@
-import { DigestguardError } from "../errors/error.js";
+import { isAborted } from "../errors/predicates.js";
 import { walkImage } from "../image/walk-image.js";
 import { CacheStore } from "../store/cache/cache-store.js";
 import type { ContentCache } from "../store/cache/content-cache.js";
@@ -27,7 +27,7 @@ export async function reachableDigests(cache: ContentCache, options: { signal?: 
         for (const layer of image.layers) keep.add(layer.digest);
       }
     } catch (error) {
-      if (error instanceof DigestguardError && error.code === "ABORTED") throw error;
+      if (isAborted(error)) throw error;
     }
   }
   return keep;

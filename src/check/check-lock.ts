@@ -1,5 +1,6 @@
 import { mapConcurrent } from "../async/map-concurrent.js";
 import { DigestguardError, ExitCode } from "../errors/error.js";
+import { isAborted, isIntegrityError, isNotFound } from "../errors/predicates.js";
 import type { LockedImage, Lockfile } from "../lockfile/lockfile-schema.js";
 import { formatPlatform, parsePlatform } from "../oci/platform.js";
 import { selectPlatform } from "../oci/select-platform.js";
@@ -46,8 +47,8 @@ export async function checkLockedImages(lock: Lockfile, options: CheckLockOption
     const entry = lock.images[i] as LockedImage;
     if (outcome.status === "fulfilled") return outcome.value;
     const error = outcome.reason;
-    if (error instanceof DigestguardError && error.code === "ABORTED") throw error;
-    if (error instanceof DigestguardError && error.exitCode === ExitCode.integrity) {
+    if (isAborted(error)) throw error;
+    if (isIntegrityError(error)) {
       findings.push(integrityFinding(entry, error, options.lockfilePath));
       return { reference: entry.reference, digest: entry.digest, status: "content-mismatch" };
     }
@@ -92,7 +93,7 @@ async function checkOne(entry: LockedImage, options: CheckLockOptions, findings:
 // pinned manifest itself was deleted, which the registry does by untagging it.
 async function currentDigest(store: ContentStore, entry: LockedImage, signal?: AbortSignal): Promise<string | null> {
   const head = await store.resolve({ tag: entry.tag }, { signal }).catch((error: unknown) => {
-    if (error instanceof DigestguardError && error.exitCode === ExitCode.notFound) return null;
+    if (isNotFound(error)) return null;
     throw error;
   });
   if (head === null) return null;
@@ -110,7 +111,7 @@ async function pinnedExists(store: ContentStore, entry: LockedImage, signal?: Ab
     await store.resolve({ digest: entry.digest as never }, { signal });
     return true;
   } catch (error) {
-    if (error instanceof DigestguardError && error.exitCode === ExitCode.notFound) return false;
+    if (isNotFound(error)) return false;
     throw error;
   }
 }

@@ -1,5 +1,6 @@
 import type { ContentCache } from "../store/cache/content-cache.js";
-import { DigestguardError, ExitCode } from "../errors/error.js";
+import { DigestguardError } from "../errors/error.js";
+import { isAborted, isNotFound, isUnavailable } from "../errors/predicates.js";
 import type { Lockfile } from "../lockfile/lockfile-schema.js";
 import type { Digest } from "../oci/digest.js";
 import { formatReference, parseReference } from "../oci/reference.js";
@@ -110,14 +111,14 @@ async function isNamedImageMissing(parsed: ParsedErrorText, options: DiagnoseOpt
     return false;
   } catch (error) {
     rethrowAbort(error);
-    const missing = error instanceof DigestguardError && error.exitCode === ExitCode.notFound;
+    const missing = isNotFound(error);
     searched.push({ reference, result: missing ? "not found in the registry (checked now)" : `${error instanceof DigestguardError ? error.code : "ERROR"}: ${error instanceof Error ? error.message : String(error)}` });
     return missing ? true : undefined;
   }
 }
 
 function rethrowAbort(error: unknown): undefined {
-  if (error instanceof DigestguardError && error.code === "ABORTED") throw error;
+  if (isAborted(error)) throw error;
   return undefined;
 }
 
@@ -141,7 +142,7 @@ class HostMemo {
     try {
       return await open();
     } catch (error) {
-      if (error instanceof DigestguardError && error.exitCode === ExitCode.unavailable) {
+      if (isUnavailable(error)) {
         this.#unreachable += 1;
         if (host !== undefined) this.#down.set(host, error);
       }

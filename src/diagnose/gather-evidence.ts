@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ContentCache } from "../store/cache/content-cache.js";
-import { DigestguardError, ExitCode } from "../errors/error.js";
+import { isAborted, isIntegrityError, isNotFound } from "../errors/predicates.js";
 import type { ContentStore } from "../store/content-store.js";
 import { verifyBlob } from "../image/verify-blob.js";
 import { checkFailure, type CheckFailure } from "../image/verify-report.js";
@@ -83,9 +83,9 @@ async function checkEngine(engine: EngineStore, location: DigestLocation, signal
 }
 
 function outcomeOf(error: unknown): Omit<SourceEvidence, "source" | "kind"> {
-  if (error instanceof DigestguardError && error.code === "ABORTED") throw error;
+  if (isAborted(error)) throw error;
   const failure = checkFailure(error);
-  if (error instanceof DigestguardError && (error.exitCode === ExitCode.integrity)) return { outcome: "mismatch", failure };
-  if (error instanceof DigestguardError && error.exitCode === ExitCode.notFound) return { outcome: "missing", failure };
+  if (isIntegrityError(error)) return { outcome: "mismatch", failure };
+  if (isNotFound(error)) return { outcome: "missing", failure };
   return { outcome: "unreachable", failure };
 }

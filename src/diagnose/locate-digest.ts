@@ -1,4 +1,4 @@
-import { DigestguardError } from "../errors/error.js";
+import { isAborted } from "../errors/predicates.js";
 import type { Descriptor } from "../oci/descriptor.js";
 import type { Digest } from "../oci/digest.js";
 import type { Lockfile } from "../lockfile/lockfile-schema.js";
@@ -81,7 +81,7 @@ export async function locateInImage(
     if (index >= 0) return { ...at, role: "layer", layerIndex: index, descriptor: image.layers[index] as Descriptor };
     if (options.diffIds) {
       const config = await readImageConfig(store, image.config, options).catch((error: unknown) => {
-        if (error instanceof DigestguardError && error.code === "ABORTED") throw error;
+        if (isAborted(error)) throw error;
         return undefined;
       });
       const diffIndex = config?.rootfs.diff_ids.indexOf(digest) ?? -1;

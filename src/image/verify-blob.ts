@@ -1,6 +1,7 @@
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { DigestguardError } from "../errors/error.js";
+import { isContentMismatch } from "../errors/predicates.js";
 import type { Descriptor } from "../oci/descriptor.js";
 import type { ContentStore } from "../store/content-store.js";
 import { proveLocalBlob } from "../store/local-blob-proof.js";
@@ -65,7 +66,7 @@ async function proveLocalFile(store: ContentStore, path: string, descriptor: Des
     options.onBytes?.(proof.size);
     return { ...(proof.uncompressedDigest !== undefined ? { uncompressedDigest: proof.uncompressedDigest } : {}), resumes: 0 };
   } catch (error) {
-    const bad = error instanceof DigestguardError && (error.code === "DIGEST_MISMATCH" || error.code === "SIZE_MISMATCH");
+    const bad = isContentMismatch(error);
     if (bad && store.blobProvenBad !== undefined) throw await store.blobProvenBad(descriptor, error);
     throw error;
   }

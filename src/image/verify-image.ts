@@ -1,5 +1,5 @@
 import { mapConcurrent } from "../async/map-concurrent.js";
-import { DigestguardError } from "../errors/error.js";
+import { isAborted } from "../errors/predicates.js";
 import type { Descriptor, Platform } from "../oci/descriptor.js";
 import type { ImageConfig } from "../oci/image-config.js";
 import type { ContentStore, Target } from "../store/content-store.js";
@@ -48,7 +48,7 @@ export async function verifyImage(store: ContentStore, target: Target, options: 
   try {
     tree = await walkImage(store, target, { platform: options.platform, what: options.display, signal: options.signal });
   } catch (error) {
-    if (error instanceof DigestguardError && error.code === "ABORTED") throw error;
+    if (isAborted(error)) throw error;
     report.manifests.push({ mediaType: "", digest: target.digest ?? "", size: 0, status: "failed", failure: checkFailure(error) });
     return finish(report, started);
   }
@@ -83,7 +83,7 @@ async function checkConfigs(store: ContentStore, images: WalkedImage[], report: 
         report.problems.push({ ...(image.platform ? { platform: image.platform } : {}), message: `the manifest lists ${image.layers.length} layers but the config lists ${config.rootfs.diff_ids.length} diff_ids` });
       }
     } catch (error) {
-      if (error instanceof DigestguardError && error.code === "ABORTED") throw error;
+      if (isAborted(error)) throw error;
       report.blobs.push({ ...blobCheck(image, image.config, "config", undefined, "failed"), failure: checkFailure(error) });
     }
   }
@@ -107,7 +107,7 @@ async function checkLayers(
   for (const image of images) {
     image.layers.forEach((layer, index) => {
       const outcome = results.get(layer.digest);
-      if (outcome?.status === "rejected" && outcome.reason instanceof DigestguardError && outcome.reason.code === "ABORTED") throw outcome.reason;
+      if (outcome?.status === "rejected" && isAborted(outcome.reason)) throw outcome.reason;
       const check = outcome?.status === "fulfilled"
         ? { ...blobCheck(image, layer, "layer", index, "ok"), ...(outcome.value.resumes > 0 ? { resumes: outcome.value.resumes } : {}) }
         : { ...blobCheck(image, layer, "layer", index, "failed"), failure: checkFailure(outcome?.reason) };

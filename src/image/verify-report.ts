@@ -69,9 +69,8 @@ export interface VerifyReport {
  */
 export function checkFailure(error: unknown): CheckFailure {
   if (!(error instanceof DigestguardError)) return { code: "INTERNAL", meaning: "unexpected failure", message: String(error) };
-  const d = error.details as { expectedDigest?: string; actualDigest?: string; expectedSize?: number; received?: number; expected?: string; actual?: string };
-  const expectedDigest = d.expectedDigest ?? d.expected;
-  const actualDigest = d.actualDigest ?? d.actual;
+  const d = error.details as { expectedDigest?: string; actualDigest?: string; expectedSize?: number; received?: number };
+  const { expectedDigest, actualDigest } = d;
   return {
     code: error.code,
     meaning: meaningOf(error.code, actualDigest, d.expectedSize, d.received),

@@ -123,7 +123,7 @@ test("parseManifest refuses bytes whose digest differs from expectedDigest, befo
   assert.throws(() => parseManifest(bytes, { expectedDigest: expected }), (error: unknown) => {
     assert.ok(error instanceof DigestguardError);
     assert.equal(error.code, "DIGEST_MISMATCH");
-    assert.deepEqual(error.details, { expected, actual });
+    assert.deepEqual(error.details, { expectedDigest: expected, actualDigest: actual });
     assert.ok(error.message.includes(expected) && error.message.includes(actual), error.message);
     return true;
   });

@@ -110,7 +110,7 @@ function verifiedDigest(bytes: Uint8Array, expectedDigest: Digest | undefined): 
       "DIGEST_MISMATCH",
       `Cannot verify manifest: expected digest ${expected} but the ${bytes.length} bytes received have digest ${actual}; `
         + "the content changed or was corrupted in transit, so it was not used.",
-      { details: { expected, actual } },
+      { details: { expectedDigest: expected, actualDigest: actual } },
     );
   }
   return actual;

@@ -1,5 +1,6 @@
 import { mapConcurrent } from "../async/map-concurrent.js";
 import { DigestguardError } from "../errors/error.js";
+import { isAborted, isDigestguardError } from "../errors/predicates.js";
 import type { Platform } from "../oci/descriptor.js";
 import { parsePlatform, platformMatches } from "../oci/platform.js";
 import type { LockedImage, LockedSource, Lockfile } from "../lockfile/lockfile-schema.js";
@@ -58,7 +59,7 @@ export async function resolveReferences(files: ScannedFile[], lock: Lockfile | u
     if (outcome.status === "fulfilled") {
       if (outcome.value !== undefined) result.entries.set(key, outcome.value);
     }
-    else if (outcome.reason instanceof DigestguardError && outcome.reason.code !== "ABORTED") result.failures.set(key, outcome.reason);
+    else if (isDigestguardError(outcome.reason) && !isAborted(outcome.reason)) result.failures.set(key, outcome.reason);
     else throw outcome.reason;
   });
   return result;

@@ -1,5 +1,6 @@
 import { readFile, rm, stat } from "node:fs/promises";
 import { DigestguardError } from "../errors/error.js";
+import { isAborted } from "../errors/predicates.js";
 import { commitStagedFiles, isErrnoCode, stageFile, writeFileAtomic, type StagedFile } from "../fs/atomic-file.js";
 
 /** One file a pin writes: its real path, new bytes and permission bits. */
@@ -107,7 +108,7 @@ export async function hasPendingJournal(lockfilePath: string): Promise<boolean> 
 
 function nothingWritten(error: unknown, signal: AbortSignal | undefined): DigestguardError {
   const outcome = "nothing was written";
-  if (signal?.aborted === true || (error instanceof DigestguardError && error.code === "ABORTED")) {
+  if (signal?.aborted === true || (isAborted(error))) {
     return new DigestguardError("ABORTED", `Cannot finish pin: interrupted before the commit point; ${outcome}.`, { cause: error, details: { outcome } });
   }
   const reason = error instanceof Error ? error.message : String(error);

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { DigestguardError } from "../errors/error.js";
+import { isCode } from "../errors/predicates.js";
 import { parseChallenges, type AuthChallenge } from "./auth/challenge.js";
 import { firstHeader, type HttpTransport, type TlsSettings } from "./http-transport.js";
 import { registryError } from "./registry-error.js";
@@ -67,13 +68,13 @@ export class HostSessions {
     try {
       return await this.#ping(host, new URL(`https://${host}`), tls, signal);
     } catch (error) {
-      if (!mayUseHttp || !(error instanceof DigestguardError) || !["TLS", "NETWORK"].includes(error.code)) throw error;
+      if (!mayUseHttp || !isCode(error, "TLS", "NETWORK")) throw error;
       try {
         return await this.#ping(host, new URL(`http://${host}`), tls, signal);
       } catch (httpError) {
         // When http is unreachable too, the https failure explains more; when
         // http was reached but failed (a timeout, a 5xx), that failure is the news.
-        const unreachable = httpError instanceof DigestguardError && ["TLS", "NETWORK"].includes(httpError.code);
+        const unreachable = isCode(httpError, "TLS", "NETWORK");
         throw unreachable ? error : httpError;
       }
     }

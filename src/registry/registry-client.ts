@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
 import { DigestguardError } from "../errors/error.js";
+import { isAborted } from "../errors/predicates.js";
 import type { Descriptor } from "../oci/descriptor.js";
 import { digestAlgorithm, digestOf, isDigest, type Digest } from "../oci/digest.js";
 import { MAX_MANIFEST_BYTES, parseManifest, type FetchedManifest } from "../oci/manifest.js";
@@ -192,7 +193,7 @@ export class RegistryClient {
       try {
         return await operation(endpoint);
       } catch (error) {
-        if (error instanceof DigestguardError && error.code === "ABORTED") throw error;
+        if (isAborted(error)) throw error;
         failures.push({ endpoint, error });
       }
     }

@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import { DigestguardError, ExitCode } from "../errors/error.js";
+import { isNotFound } from "../errors/predicates.js";
 import type { Descriptor } from "../oci/descriptor.js";
 import { isManifestMediaType } from "../oci/media-types.js";
 import type { FetchedManifest } from "../oci/manifest.js";
@@ -50,7 +50,7 @@ export class RegistryStore implements ContentStore {
       await this.client.resolve(this.repo, { digest: descriptor.digest }, options);
       return true;
     } catch (error) {
-      if (error instanceof DigestguardError && error.exitCode === ExitCode.notFound) return false;
+      if (isNotFound(error)) return false;
       throw error;
     }
   }

@@ -1,11 +1,6 @@
-import { ContentCache } from "../../store/cache/content-cache.js";
-import { diagnose } from "../../diagnose/diagnose.js";
-import { buildkitStore, containerdStore, type EngineStore } from "../../diagnose/engine-content-store.js";
+import { diagnoseExitCode, diagnoseText } from "../../diagnose/diagnose-text.js";
 import { renderDiagnosis, renderDiagnosisMarkdown } from "../../diagnose/render-diagnose.js";
-import { DigestguardError, ExitCode } from "../../errors/error.js";
-import { LOCKFILE_NAME, readLockfile } from "../../lockfile/lockfile.js";
-import { formatReference } from "../../oci/reference.js";
-import { scanReferences } from "../../scan/scan-references.js";
+import { DigestguardError } from "../../errors/error.js";
 import { openLocation, parseLocation } from "../../store/open-location.js";
 import { parseMirrorLocation } from "../../registry/endpoints.js";
 import { RegistryStore } from "../../store/registry-store.js";
@@ -41,8 +36,6 @@ export interface DiagnoseFlags extends GlobalOptions {
  */
 export async function diagnoseCommand(text: string | undefined, flags: DiagnoseFlags, { signal }: ActionContext): Promise<number> {
   const input = text === undefined || text === "-" ? await readStdin() : text;
-  if (input.trim() === "") throw new DigestguardError("USAGE", "Cannot diagnose nothing: paste the error text as an argument or pipe it on stdin.");
-  const lock = await readLockfile(flags.lockfile ?? LOCKFILE_NAME);
   const mirrors = await configuredMirrors(flags);
   const layouts = await configuredLayouts(flags);
   let client: Promise<RegistryClient> | undefined;
@@ -50,10 +43,10 @@ export async function diagnoseCommand(text: string | undefined, flags: DiagnoseF
   // diagnose asks many questions of possibly unreachable hosts: one retry, not four, keeps an offline run short.
   const origin = () => (client ??= registryClientFromOptions(flags, { mirrors: false, named, retry: { attempts: 2, baseDelayMs: 200, maxDelayMs: 2_000 } }));
   try {
-    const report = await diagnose({
-      text: input, signal, ...(lock ? { lock } : {}), images: [...(flags.image ?? []), ...(lock || flags.image ? [] : await imagesInThisFolder(signal))],
-      ...(flags.cache === false ? {} : { cache: await ContentCache.open(flags.cacheDir) }),
-      engines: engineStores(flags),
+    const report = await diagnoseText({
+      text: input, signal, lockfilePath: flags.lockfile, ...(flags.image !== undefined ? { images: flags.image } : {}),
+      cacheDir: flags.cache === false ? false : flags.cacheDir,
+      engines: flags.engines === false ? false : { containerdRoot: flags.containerdRoot, containerdNamespace: flags.containerdNamespace, buildkitRoot: flags.buildkitRoot },
       openOrigin: async (reference) => {
         const location = parseLocation(reference);
         if (location.kind === "registry") named.add(location.reference.registry);
@@ -73,23 +66,10 @@ export async function diagnoseCommand(text: string | undefined, flags: DiagnoseF
     if (flags.report !== undefined) await writeFileAtomic(flags.report, renderDiagnosisMarkdown(report, { text: input, version: VERSION }), { signal });
     await writeOut(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderDiagnosis(report));
     if (flags.report !== undefined && !flags.json) process.stderr.write(`Evidence report written to ${flags.report}\n`);
-    if (report.verdict.cause !== "undetermined") return ExitCode.ok;
-    return report.verdict.undetermined === "registry-unreachable" ? ExitCode.unavailable : ExitCode.findings;
+    return diagnoseExitCode(report);
   } finally {
     if (client !== undefined) await (await client).close();
   }
-}
-
-// Read only, and only when present: a missing or unreadable store is simply not evidence.
-function engineStores(flags: DiagnoseFlags): EngineStore[] {
-  if (flags.engines === false) return [];
-  return [containerdStore(flags.containerdRoot, flags.containerdNamespace ?? "k8s.io"), buildkitStore(flags.buildkitRoot)];
-}
-
-// Without a lockfile or --image, the Dockerfiles and compose files here name the candidates.
-async function imagesInThisFolder(signal: AbortSignal): Promise<string[]> {
-  const files = await scanReferences(["."], { signal }).catch(() => []);
-  return [...new Set(files.flatMap((file) => file.pinnable.map((ref) => formatReference(ref.reference))))].slice(0, 20);
 }
 
 async function readStdin(): Promise<string> {

@@ -1,7 +1,4 @@
-import { parseRepository } from "../../oci/reference.js";
-import { RegistryStore } from "../../store/registry-store.js";
-import { OciLayoutStore } from "../../store/oci-layout.js";
-import type { ContentStore } from "../../store/content-store.js";
+import { listRepositoryTags } from "../../store/list-repository-tags.js";
 import type { GlobalOptions } from "../global-options.js";
 import { positiveNumber, lazyRegistryClient } from "../registry-client-from-options.js";
 import type { ActionContext } from "../run-action.js";
@@ -17,19 +14,12 @@ export async function tagsCommand(repo: string, flags: TagsFlags, { signal }: Ac
   const pageSize = flags.pageSize === undefined ? undefined : Math.floor(positiveNumber(flags.pageSize, "--page-size"));
   const registry = lazyRegistryClient(flags);
   try {
-    const layout = /^(?:oci:|ocidir:\/\/)(.+)$/.exec(repo);
-    let store: ContentStore;
-    if (layout !== null) {
-      store = await OciLayoutStore.open(layout[1] as string);
-    } else {
-      const name = parseRepository(repo.replace(/^docker:\/\//, ""));
-      registry.name(name.registry);
-      store = new RegistryStore(await registry.get(), name);
-    }
-    const tags = store instanceof RegistryStore
-      ? await store.client.listTags(store.repo, { pageSize, signal })
-      : await store.listTags({ signal });
-    await writeOut(flags.json ? `${JSON.stringify({ schemaVersion: 1, repository: store.location, tags }, null, 2)}\n` : tags.map((t) => `${t}\n`).join(""));
+    const client = (host: string) => {
+      registry.name(host);
+      return registry.get();
+    };
+    const { repository, tags } = await listRepositoryTags(repo, { client, pageSize, signal });
+    await writeOut(flags.json ? `${JSON.stringify({ schemaVersion: 1, repository, tags }, null, 2)}\n` : tags.map((t) => `${t}\n`).join(""));
     return 0;
   } finally {
     await registry.close();

@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Writable } from "node:stream";
 import { DigestguardError } from "../../errors/error.js";
+import { isCode } from "../../errors/predicates.js";
 import type { Descriptor } from "../../oci/descriptor.js";
 import { createDigestHasher, digestAlgorithm, type DigestHasher } from "../../oci/digest.js";
 import { contentMismatchError } from "../../oci/verifying-stream.js";
@@ -53,7 +54,7 @@ export async function ingestBlob(source: BlobSource, descriptor: Descriptor, pat
   try {
     result = await downloadToPartial(source, descriptor, ownPath, { resume: resuming, ...options });
   } catch (error) {
-    const badPrefix = error instanceof DigestguardError && error.code === "DIGEST_MISMATCH" && Number(error.details["resumedFrom"] ?? 0) > 0;
+    const badPrefix = isCode(error, "DIGEST_MISMATCH") && Number(error.details["resumedFrom"] ?? 0) > 0;
     if (!badPrefix) throw await settleFailure(error, ownPath, paths, descriptor, options.signal);
     result = await downloadToPartial(source, descriptor, ownPath, { resume: false, ...options })
       .catch(async (again: unknown) => { throw await settleFailure(again, ownPath, paths, descriptor, options.signal); });
@@ -65,7 +66,7 @@ export async function ingestBlob(source: BlobSource, descriptor: Descriptor, pat
 // Bad bytes: the partial goes. An interruption: the partial is let go under
 // an ownerless name, so the next run (in this process or another) resumes it.
 async function settleFailure(error: unknown, ownPath: string, paths: IngestPaths, descriptor: Descriptor, signal: AbortSignal | undefined): Promise<unknown> {
-  const bad = error instanceof DigestguardError && (error.code === "DIGEST_MISMATCH" || (error.code === "SIZE_MISMATCH" && !error.temporary));
+  const bad = isCode(error, "DIGEST_MISMATCH") || (isCode(error, "SIZE_MISMATCH") && !error.temporary);
   if (bad) await rm(ownPath, { force: true });
   else await rename(ownPath, join(paths.ingestDir, releasedPartialName(paths.key))).catch(() => rm(ownPath, { force: true }));
   if (signal?.aborted && !(error instanceof DigestguardError)) {
@@ -141,6 +142,6 @@ function writeFrom(handle: FileHandle, start: number): Writable {
 }
 
 function withResumedFrom(error: unknown, resumedFrom: number): unknown {
-  if (!(error instanceof DigestguardError) || error.code !== "DIGEST_MISMATCH" || resumedFrom === 0) return error;
+  if (!isCode(error, "DIGEST_MISMATCH") || resumedFrom === 0) return error;
   return new DigestguardError(error.code, error.message, { cause: error.cause, temporary: error.temporary, details: { ...error.details, resumedFrom } });
 }

@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, stat, utimes } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { DigestguardError } from "../../errors/error.js";
+import { isContentMismatch } from "../../errors/predicates.js";
 import type { Descriptor } from "../../oci/descriptor.js";
 import { digestAlgorithm, digestHex, digestOf, parseDigest, type Digest } from "../../oci/digest.js";
 import { verifyBytes } from "../../oci/verifying-stream.js";
@@ -130,7 +131,7 @@ export class ContentCache {
     try {
       for await (const chunk of verified as AsyncIterable<Buffer>) yield chunk;
     } catch (error) {
-      if (error instanceof DigestguardError && (error.code === "DIGEST_MISMATCH" || error.code === "SIZE_MISMATCH")) {
+      if (isContentMismatch(error)) {
         throw await this.quarantineFor(digest, error);
       }
       throw error;

@@ -1,0 +1,35 @@
+import { Option, type Command } from "commander";
+import { OUTPUT_FORMATS } from "../definition-helpers.js";
+import { runAction } from "../run-action.js";
+
+/**
+ * Add `digestguard check` (the CI check) to `program`. Only its
+ * flags and help live here: the implementation, ./check.js, is imported when
+ * the command runs, so `--help` never loads it.
+ *
+ * @example
+ * ```ts
+ * defineCheck(new Command("digestguard"));
+ * ```
+ */
+export function defineCheck(program: Command): void {
+  program
+    .command("check")
+    .description("CI check: pins agree with the lockfile, pinned digests still exist, tag drift, and with --deep every blob verifies")
+    .argument("[paths...]", "files or folders to compare with the lockfile (default: the files it names)")
+    .option("--lockfile <file>", "lockfile path (default: digestguard.lock)")
+    .option("--deep", "also pull and verify every blob of every pinned image")
+    .option("--strict", "warnings (drift, references that cannot be pinned) fail too")
+    .option("--concurrency <n>", "images checked at once (default 8)")
+    .addOption(new Option("--format <format>", "output format").choices(OUTPUT_FORMATS))
+    .addHelpText("after", `
+Exit codes: 0 clean; 1 findings; 4 or 5 when an image could not be checked
+(auth, network) — an incomplete check, not a finding.
+
+Examples:
+  $ digestguard check
+  $ digestguard check --deep --format sarif > digestguard.sarif
+  $ digestguard check --format github`)
+    .action((paths: string[], _flags: object, command: Command) =>
+      runAction(async (ctx) => (await import("./check.js")).checkCommand(paths, command.optsWithGlobals(), ctx)));
+}

@@ -1,0 +1,41 @@
+import { Option, type Command } from "commander";
+import { OUTPUT_FORMATS } from "../definition-helpers.js";
+import { runAction } from "../run-action.js";
+
+/**
+ * Add `digestguard pin` (pin references by digest) to `program`. Only its
+ * flags and help live here: the implementation, ./pin.js, is imported when
+ * the command runs, so `--help` never loads it.
+ *
+ * @example
+ * ```ts
+ * definePin(new Command("digestguard"));
+ * ```
+ */
+export function definePin(program: Command): void {
+  program
+    .command("pin")
+    .description("pin image references in Dockerfiles and compose files to tag@digest and write digestguard.lock")
+    .argument("[paths...]", "files or folders to scan (default: .)")
+    .option("--lockfile <file>", "lockfile path (default: digestguard.lock)")
+    .option("--platform <os/arch[/variant]>", "pin this platform's manifest instead of the index")
+    .option("--update", "re-resolve tags and move pins (prints what changed inside each image)")
+    .option("--image <pattern>", "with --update: only references matching PATTERN (* wildcard)")
+    .option("--check", "offline: exit 1 if any reference is unpinned or differs from the lockfile")
+    .option("--kubernetes", "also scan Kubernetes manifests (*.yaml with apiVersion and kind)")
+    .option("--workflows", "also scan GitHub Actions workflows (container: and services:)")
+    .option("--dry-run", "show what would change; write nothing")
+    .addOption(new Option("--format <format>", "output format of --check").choices(OUTPUT_FORMATS))
+    .addHelpText("after", `
+Only the image references change, byte for byte; the default pins the index
+digest (all platforms). A reference built from an ARG is pinned through the
+ARG's default, or reported with the reason it cannot be.
+
+Examples:
+  $ digestguard pin
+  $ digestguard pin --check                      # pre-commit hook / CI
+  $ digestguard pin --update --image 'ruby:*'
+  $ digestguard pin --platform linux/amd64 docker/`)
+    .action((paths: string[], _flags: object, command: Command) =>
+      runAction(async (ctx) => (await import("./pin.js")).pinCommand(paths, command.optsWithGlobals(), ctx)));
+}
