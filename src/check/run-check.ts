@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { DigestguardError, ExitCode } from "../errors/error.js";
 import { readLockfile } from "../lockfile/lockfile.js";
+import { scanKindsFor } from "../lockfile/scan-kinds.js";
 import type { OpenedLocation } from "../store/open-location.js";
 import { checkFilesAgainstLock } from "./check-files-against-lock.js";
 import { checkLockedImages, type ImageStatus } from "./check-lock.js";
@@ -46,7 +47,7 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
   }
   const named = [...new Set(lock.images.flatMap((image) => image.sources.map((s) => s.file)))].filter((file) => existsSync(file));
   const paths = options.paths && options.paths.length > 0 ? options.paths : named;
-  const fileFindings = paths.length > 0 ? checkFilesAgainstLock(await scanReferences(paths, { signal: options.signal }), lock, options.lockfilePath) : [];
+  const fileFindings = paths.length > 0 ? checkFilesAgainstLock(await scanReferences(paths, { ...scanKindsFor(lock), signal: options.signal }), lock, options.lockfilePath) : [];
   const { findings, images } = await checkLockedImages(lock, options);
   const all = [...fileFindings, ...findings];
   const count = (status: ImageStatus["status"]) => images.filter((i) => i.status === status).length;

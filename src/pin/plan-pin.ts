@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { LockedImage, Lockfile } from "../lockfile/lockfile-schema.js";
 import { readLockfile } from "../lockfile/lockfile.js";
+import { lockedKinds, scanKindsFor } from "../lockfile/scan-kinds.js";
 import { applyEdits, pinEdit, type TextEdit } from "../scan/index.js";
 import type { PinFilesOptions, PinReport, PinProblem } from "./pin-report.js";
 import { resolveReferences, type Resolution } from "./pin-references.js";
@@ -27,8 +28,9 @@ export interface PinPlan {
  * ```
  */
 export async function planPin(options: PinFilesOptions, lockfilePath: string): Promise<PinPlan> {
-  const files = await scanReferences(options.paths, options);
   const old = await readLockfile(options.lockfilePath);
+  const kinds = scanKindsFor(old, options);
+  const files = await scanReferences(options.paths, { ...options, ...kinds });
   const resolution = await resolveReferences(files, old, options);
   const report: PinReport = { schemaVersion: 1, lockfile: options.lockfilePath, dryRun: options.dryRun === true, pins: [], problems: [], changes: resolution.changes, filesChanged: [], resolutions: resolution.resolutions };
   const rewrites: FileRewrite[] = [];
@@ -45,7 +47,7 @@ export async function planPin(options: PinFilesOptions, lockfilePath: string): P
     if (rewrite !== undefined) rewrites.push(rewrite);
   }
   report.filesChanged = rewrites.map((r) => r.path);
-  return { files, report, rewrites, lock: { lockfileVersion: 1, images: lockedImages(old, resolution, files, leftAlone) } };
+  return { files, report, rewrites, lock: { lockfileVersion: 1, kinds: lockedKinds(kinds), images: lockedImages(old, resolution, files, leftAlone) } };
 }
 
 function blockingProblems(file: ScannedFile, resolution: Resolution): PinProblem[] {

@@ -1,6 +1,7 @@
 import { DigestguardError, ExitCode } from "../../errors/error.js";
 import { readLockfile } from "../../lockfile/lockfile.js";
 import { LOCKFILE_NAME } from "../../lockfile/lockfile.js";
+import { scanKindsFor } from "../../lockfile/scan-kinds.js";
 import { parsePlatform } from "../../oci/platform.js";
 import { checkFilesAgainstLock } from "../../check/check-files-against-lock.js";
 import { pinFiles } from "../../pin/pin-files.js";
@@ -57,7 +58,7 @@ export async function pinCommand(paths: string[], flags: PinFlags, { signal }: A
 
 async function pinCheck(roots: string[], lockfilePath: string, flags: PinFlags, signal: AbortSignal): Promise<number> {
   const lock = await readLockfile(lockfilePath);
-  const findings = checkFilesAgainstLock(await scanReferences(roots, { kubernetes: flags.kubernetes, workflows: flags.workflows, signal }), lock, lockfilePath);
+  const findings = checkFilesAgainstLock(await scanReferences(roots, { ...scanKindsFor(lock, flags), signal }), lock, lockfilePath);
   if (await hasPendingJournal(lockfilePath)) {
     findings.unshift({ rule: "pin-interrupted", severity: "error", file: lockfilePath, message: `a pin was killed after its commit point and has not finished (${lockfilePath}.journal); run "digestguard pin" to complete it.` });
   }
