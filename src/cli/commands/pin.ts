@@ -1,6 +1,6 @@
 import { DigestguardError, ExitCode } from "../../errors/error.js";
 import { readLockfile } from "../../lockfile/lockfile.js";
-import { LOCKFILE_NAME } from "../../lockfile/lockfile.js";
+import { locateLockfile } from "../../lockfile/locate-lockfile.js";
 import { scanKindsFor } from "../../lockfile/scan-kinds.js";
 import { parsePlatform } from "../../oci/platform.js";
 import { checkFilesAgainstLock } from "../../check/check-files-against-lock.js";
@@ -32,7 +32,7 @@ export interface PinFlags extends GlobalOptions {
 /** `digestguard pin [PATH...]`: pin references by digest and write the lockfile; `--check` verifies pins offline. */
 export async function pinCommand(paths: string[], flags: PinFlags, { signal }: ActionContext): Promise<number> {
   const roots = paths.length > 0 ? paths : ["."];
-  const lockfilePath = flags.lockfile ?? LOCKFILE_NAME;
+  const lockfilePath = flags.lockfile ?? (await locateLockfile());
   if (flags.check) return pinCheck(roots, lockfilePath, flags, signal);
   if (flags.image !== undefined && !flags.update) throw new DigestguardError("USAGE", "Cannot use --image without --update: it selects which pins to update.");
   const registry = lazyRegistryClient(flags);
