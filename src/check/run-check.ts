@@ -26,6 +26,8 @@ export interface RunCheckOptions {
   paths?: string[];
   open: (reference: string) => Promise<OpenedLocation>;
   deep?: boolean;
+  /** Gitignore-style patterns, relative to the working folder, of paths not to compare (`--exclude`). */
+  exclude?: string[];
   concurrency?: number;
   signal?: AbortSignal;
 }
@@ -50,7 +52,7 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
   const onDisk = lock.images.flatMap((image) => image.sources.map((s) => sourceFileOnDisk(lockDir, s.file))).filter((path) => path !== undefined);
   const named = [...new Set(onDisk)].map((path) => relative(".", path));
   const paths = options.paths && options.paths.length > 0 ? options.paths : named;
-  const fileFindings = paths.length > 0 ? checkFilesAgainstLock(await scanReferences(paths, { ...scanKindsFor(lock), signal: options.signal }), lock, options.lockfilePath) : [];
+  const fileFindings = paths.length > 0 ? checkFilesAgainstLock(await scanReferences(paths, { ...scanKindsFor(lock), exclude: options.exclude, signal: options.signal }), lock, options.lockfilePath) : [];
   const { findings, images } = await checkLockedImages(lock, options);
   const all = [...fileFindings, ...findings];
   const count = (status: ImageStatus["status"]) => images.filter((i) => i.status === status).length;

@@ -11,6 +11,7 @@ import { writeOut } from "../write-out.js";
 export interface CheckFlags extends GlobalOptions {
   lockfile?: string;
   deep?: boolean;
+  exclude?: string[];
   format?: CheckFormat;
   strict?: boolean;
 }
@@ -20,7 +21,7 @@ export async function checkCommand(paths: string[], flags: CheckFlags, { signal 
   const registry = lazyRegistryClient(flags);
   try {
     const report = await runCheck({
-      lockfilePath: flags.lockfile ?? (await locateLockfile()), paths, deep: flags.deep, signal,
+      lockfilePath: flags.lockfile ?? (await locateLockfile()), paths, deep: flags.deep, exclude: flags.exclude, signal,
       ...(flags.concurrency !== undefined ? { concurrency: Math.floor(positiveNumber(flags.concurrency, "--concurrency")) } : {}),
       open: (reference) => registry.open(reference),
     });

@@ -25,6 +25,7 @@ export interface PinFlags extends GlobalOptions {
   check?: boolean;
   kubernetes?: boolean;
   workflows?: boolean;
+  exclude?: string[];
   dryRun?: boolean;
   format?: CheckFormat;
 }
@@ -38,7 +39,7 @@ export async function pinCommand(paths: string[], flags: PinFlags, { signal }: A
   const registry = lazyRegistryClient(flags);
   try {
     const report = await pinFiles({
-      paths: roots, lockfilePath, signal, update: flags.update, imagePattern: flags.image, kubernetes: flags.kubernetes, workflows: flags.workflows, dryRun: flags.dryRun,
+      paths: roots, lockfilePath, signal, update: flags.update, imagePattern: flags.image, kubernetes: flags.kubernetes, workflows: flags.workflows, exclude: flags.exclude, dryRun: flags.dryRun,
       ...(flags.platform !== undefined ? { platform: parsePlatform(flags.platform) } : {}),
       open: (reference) => registry.open(reference),
     });
@@ -58,7 +59,7 @@ export async function pinCommand(paths: string[], flags: PinFlags, { signal }: A
 
 async function pinCheck(roots: string[], lockfilePath: string, flags: PinFlags, signal: AbortSignal): Promise<number> {
   const lock = await readLockfile(lockfilePath);
-  const findings = checkFilesAgainstLock(await scanReferences(roots, { ...scanKindsFor(lock, flags), signal }), lock, lockfilePath);
+  const findings = checkFilesAgainstLock(await scanReferences(roots, { ...scanKindsFor(lock, flags), exclude: flags.exclude, signal }), lock, lockfilePath);
   if (await hasPendingJournal(lockfilePath)) {
     findings.unshift({ rule: "pin-interrupted", severity: "error", file: lockfilePath, message: `a pin was killed after its commit point and has not finished (${lockfilePath}.journal); run "digestguard pin" to complete it.` });
   }
