@@ -1,5 +1,6 @@
 import { ExitCode } from "../errors/error.js";
 import { readLockfile } from "../lockfile/lockfile.js";
+import { scanKindsFor } from "../lockfile/scan-kinds.js";
 import { scanReferences } from "../scan/scan-references.js";
 import { checkFilesAgainstLock } from "./check-files-against-lock.js";
 import type { CheckReport } from "./run-check.js";
@@ -10,6 +11,8 @@ export interface OfflinePinCheckOptions {
   lockfilePath: string;
   kubernetes?: boolean;
   workflows?: boolean;
+  /** Paths left out (gitignore syntax), on top of .gitignore and .digestguardignore. */
+  exclude?: string[];
   /** Whether a pin killed after its commit point left its journal (the pin feature knows how to tell). */
   pendingJournal: boolean;
   signal?: AbortSignal;
@@ -28,7 +31,9 @@ export interface OfflinePinCheckOptions {
 export async function checkPinsOffline(options: OfflinePinCheckOptions): Promise<CheckReport> {
   const { roots, lockfilePath, signal } = options;
   const lock = await readLockfile(lockfilePath);
-  const findings = checkFilesAgainstLock(await scanReferences(roots, { kubernetes: options.kubernetes, workflows: options.workflows, signal }), lock, lockfilePath);
+  // The kinds the lockfile remembers are scanned too, so pin --check sees what pin and check see.
+  const kinds = scanKindsFor(lock, { kubernetes: options.kubernetes, workflows: options.workflows });
+  const findings = checkFilesAgainstLock(await scanReferences(roots, { ...kinds, exclude: options.exclude, signal }), lock, lockfilePath);
   if (options.pendingJournal) {
     findings.unshift({ rule: "pin-interrupted", severity: "error", file: lockfilePath, message: `a pin was killed after its commit point and has not finished (${lockfilePath}.journal); run "digestguard pin" to complete it.` });
   }

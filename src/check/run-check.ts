@@ -1,6 +1,8 @@
-import { existsSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
 import { DigestguardError, ExitCode } from "../errors/error.js";
 import { readLockfile } from "../lockfile/lockfile.js";
+import { scanKindsFor } from "../lockfile/scan-kinds.js";
+import { sourceFileOnDisk } from "../lockfile/source-path.js";
 import type { OpenedLocation } from "../store/open-location.js";
 import { checkFilesAgainstLock } from "./check-files-against-lock.js";
 import { checkLockedImages, type ImageStatus } from "./check-lock.js";
@@ -24,6 +26,8 @@ export interface RunCheckOptions {
   paths?: string[];
   open: (reference: string) => Promise<OpenedLocation>;
   deep?: boolean;
+  /** Gitignore-style patterns, relative to the working folder, of paths not to compare (`--exclude`). */
+  exclude?: string[];
   concurrency?: number;
   signal?: AbortSignal;
 }
@@ -44,9 +48,11 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
   if (lock === undefined) {
     throw new DigestguardError("USAGE", `Cannot check: ${options.lockfilePath} does not exist; run "digestguard pin" first to create it.`);
   }
-  const named = [...new Set(lock.images.flatMap((image) => image.sources.map((s) => s.file)))].filter((file) => existsSync(file));
+  const lockDir = dirname(resolve(options.lockfilePath));
+  const onDisk = lock.images.flatMap((image) => image.sources.map((s) => sourceFileOnDisk(lockDir, s.file))).filter((path) => path !== undefined);
+  const named = [...new Set(onDisk)].map((path) => relative(".", path));
   const paths = options.paths && options.paths.length > 0 ? options.paths : named;
-  const fileFindings = paths.length > 0 ? checkFilesAgainstLock(await scanReferences(paths, { signal: options.signal }), lock, options.lockfilePath) : [];
+  const fileFindings = paths.length > 0 ? checkFilesAgainstLock(await scanReferences(paths, { ...scanKindsFor(lock), exclude: options.exclude, signal: options.signal }), lock, options.lockfilePath) : [];
   const { findings, images } = await checkLockedImages(lock, options);
   const all = [...fileFindings, ...findings];
   const count = (status: ImageStatus["status"]) => images.filter((i) => i.status === status).length;

@@ -29,7 +29,7 @@ export function buildProgram(): Command {
   const program = new Command("digestguard")
     .description("Keep container base images trustworthy: inspect, resolve, verify and cache images by digest.")
     .version(VERSION)
-    .option("--config <file>", "digestguard.yaml to use (default: ./digestguard.yaml, or $DIGESTGUARD_CONFIG)")
+    .option("--config <file>", "digestguard.yaml to use (default: $DIGESTGUARD_CONFIG, else the nearest digestguard.yaml up to the repository root)")
     .option("--insecure", "allow plain HTTP and unverified TLS for every registry (loopback hosts fall back to HTTP anyway)")
     .option("--ca-file <pem>", "trust this CA for registry TLS (repeatable)", collect)
     .option("--creds <user:password>", "registry credentials (else ~/.docker/config.json, REGISTRY_AUTH_FILE, credential helpers)")

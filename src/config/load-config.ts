@@ -1,7 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { DigestguardError } from "../errors/error.js";
+import { findUpward } from "../fs/find-upward.js";
 import type { Config } from "./config-schema.js";
+
+const CONFIG_NAME = "digestguard.yaml";
 
 /** Where a config was found, and what it says; `path` is undefined when none exists. */
 export interface LoadedConfig {
@@ -11,7 +14,9 @@ export interface LoadedConfig {
 
 /**
  * Find and load `digestguard.yaml`: the `--config` path, else
- * `DIGESTGUARD_CONFIG`, else `./digestguard.yaml` when present. Unknown keys,
+ * `DIGESTGUARD_CONFIG`, else the nearest `digestguard.yaml` in `cwd` or a
+ * folder above it up to the repository root, so a command run in a
+ * subfolder keeps the project's mirrors. Unknown keys,
  * unknown versions and wrong types are CONFIG_INVALID errors naming the key;
  * relative CA paths are resolved against the config's folder.
  *
@@ -23,7 +28,9 @@ export interface LoadedConfig {
 export async function loadConfig(options: { path?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<LoadedConfig> {
   const env = options.env ?? process.env;
   const explicit = options.path ?? env["DIGESTGUARD_CONFIG"];
-  const path = resolve(options.cwd ?? process.cwd(), explicit ?? "digestguard.yaml");
+  const cwd = options.cwd ?? process.cwd();
+  const path = explicit !== undefined ? resolve(cwd, explicit) : (await findUpward(CONFIG_NAME, { cwd })).found;
+  if (path === undefined) return { path: undefined, config: { version: 1 } };
   let text: string;
   try {
     text = await readFile(path, "utf8");

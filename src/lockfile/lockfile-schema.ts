@@ -42,6 +42,11 @@ const lockedImage = z.strictObject({
 /** The schema of `digestguard.lock` (JSON), version 1. Unknown keys are errors. */
 export const lockfileSchema = z.strictObject({
   lockfileVersion: z.literal(1),
+  /**
+   * The kinds of file pin scanned; later pins, `pin --check` and `check`
+   * scan the same kinds. Absent in older lockfiles: Dockerfiles and compose.
+   */
+  kinds: z.array(z.enum(["compose", "dockerfile", "kubernetes", "workflow"])).optional(),
   images: z.array(lockedImage),
 });
 

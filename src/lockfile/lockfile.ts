@@ -66,7 +66,8 @@ function describePath(raw: unknown, path: PropertyKey[]): string {
  */
 export function serializeLockfile(lock: Lockfile): string {
   const images = [...lock.images].map(normalizeImage).sort((a, b) => byCodeUnits(a.reference, b.reference) || byCodeUnits(a.platform ?? "", b.platform ?? ""));
-  return `${JSON.stringify({ lockfileVersion: 1, images }, null, 2)}\n`;
+  const kinds = lock.kinds === undefined ? {} : { kinds: [...new Set(lock.kinds)].sort(byCodeUnits) };
+  return `${JSON.stringify({ lockfileVersion: 1, ...kinds, images }, null, 2)}\n`;
 }
 
 function normalizeImage(image: LockedImage): LockedImage {

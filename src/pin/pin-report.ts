@@ -12,6 +12,8 @@ export interface PinFilesOptions {
   imagePattern?: string;
   kubernetes?: boolean;
   workflows?: boolean;
+  /** Gitignore-style patterns, relative to the working folder, of paths not to scan (`--exclude`). */
+  exclude?: string[];
   /** Report what would change; write nothing. */
   dryRun?: boolean;
   signal?: AbortSignal;

@@ -1,6 +1,8 @@
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import type { LockedImage, Lockfile } from "../lockfile/lockfile-schema.js";
 import { readLockfile } from "../lockfile/lockfile.js";
+import { lockSourcePath } from "../lockfile/source-path.js";
+import { lockedKinds, scanKindsFor } from "../lockfile/scan-kinds.js";
 import { applyEdits, pinEdit, type TextEdit } from "../scan/index.js";
 import type { PinFilesOptions, PinReport, PinProblem } from "./pin-report.js";
 import { resolveReferences, type Resolution } from "./pin-references.js";
@@ -27,8 +29,9 @@ export interface PinPlan {
  * ```
  */
 export async function planPin(options: PinFilesOptions, lockfilePath: string): Promise<PinPlan> {
-  const files = await scanReferences(options.paths, options);
   const old = await readLockfile(options.lockfilePath);
+  const kinds = scanKindsFor(old, options);
+  const files = await scanReferences(options.paths, { ...options, ...kinds });
   const resolution = await resolveReferences(files, old, options);
   const report: PinReport = { schemaVersion: 1, lockfile: options.lockfilePath, dryRun: options.dryRun === true, pins: [], problems: [], changes: resolution.changes, filesChanged: [], resolutions: resolution.resolutions };
   const rewrites: FileRewrite[] = [];
@@ -45,7 +48,7 @@ export async function planPin(options: PinFilesOptions, lockfilePath: string): P
     if (rewrite !== undefined) rewrites.push(rewrite);
   }
   report.filesChanged = rewrites.map((r) => r.path);
-  return { files, report, rewrites, lock: { lockfileVersion: 1, images: lockedImages(old, resolution, files, leftAlone) } };
+  return { files, report, rewrites, lock: { lockfileVersion: 1, kinds: lockedKinds(kinds), images: lockedImages(old, resolution, files, leftAlone, options.lockfilePath) } };
 }
 
 function blockingProblems(file: ScannedFile, resolution: Resolution): PinProblem[] {
@@ -68,13 +71,16 @@ function blockingProblems(file: ScannedFile, resolution: Resolution): PinProblem
 // The new lockfile: what this run pinned, plus what it did not touch —
 // entries that failed or were held, and sources in files it did not change
 // or did not scan ("pin docker/" must not forget every other folder's images).
-function lockedImages(lock: Lockfile | undefined, resolution: Resolution, files: ScannedFile[], leftAlone: Set<string>): LockedImage[] {
+// Scanned paths are relative to the working folder, the lockfile's sources
+// to the lockfile's folder (see lockSourcePath).
+function lockedImages(lock: Lockfile | undefined, resolution: Resolution, files: ScannedFile[], leftAlone: Set<string>, lockfilePath: string): LockedImage[] {
+  const lockDir = dirname(resolve(lockfilePath));
   const owned = new Set(files.map((file) => resolve(file.path)).filter((path) => !leftAlone.has(path)));
-  const elsewhere = (entry: LockedImage) => entry.sources.filter((source) => !owned.has(resolve(source.file)));
+  const elsewhere = (entry: LockedImage) => entry.sources.filter((source) => !owned.has(resolve(lockDir, source.file)));
   const old = lock?.images ?? [];
   const fresh = new Map<string, LockedImage>();
   for (const [key, entry] of resolution.entries) {
-    const sources = entry.sources.filter((source) => owned.has(resolve(source.file)));
+    const sources = entry.sources.filter((source) => owned.has(resolve(source.file))).map((source) => ({ ...source, file: lockSourcePath(lockDir, source.file) }));
     if (sources.length === 0) continue;
     const same = old.find((o) => o.reference === entry.reference && o.digest === entry.digest);
     fresh.set(key, { ...entry, sources: same === undefined ? sources : [...sources, ...elsewhere(same)] });

@@ -1,7 +1,8 @@
 import { readdir, realpath, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { DigestguardError } from "../errors/error.js";
 import { classifyFile, type FileKind } from "./find-references.js";
+import { IgnoreRules } from "./ignore-rules.js";
 
 export { classifyFile, findReferences, findReferencesInFile, type FileKind } from "./find-references.js";
 
@@ -11,6 +12,8 @@ export interface DiscoverOptions {
   kubernetes?: boolean;
   /** Take `.github/workflows/*.y(a)ml`. */
   workflows?: boolean;
+  /** Gitignore-style patterns, relative to the working folder, of paths to leave out (`--exclude`). */
+  exclude?: string[];
   signal?: AbortSignal;
 }
 
@@ -23,6 +26,8 @@ const SKIPPED_FOLDERS = new Set(["node_modules", ".git"]);
  * link cannot lead the walk in circles or out of the tree) and give their
  * Dockerfiles and compose files, plus workflows and Kubernetes candidates
  * when asked for. Files named explicitly are taken whatever their name.
+ * Paths ignored by the repository's `.gitignore`s and `.digestguardignore`s
+ * or by `exclude` are left out, named explicitly or not (see {@link IgnoreRules}).
  * Symlinked files are followed, and a file reached by two paths is listed
  * once, under the first path in sorted order. Throws `IO` for a path that
  * cannot be read, `ABORTED` when the signal fires.
@@ -37,22 +42,33 @@ export async function discoverFiles(paths: string[], options: DiscoverOptions = 
   const found = new Set<string>();
   for (const path of paths) {
     const info = await statOrThrow(path);
-    if (info.isDirectory()) await walk(path, options, found);
-    else found.add(path);
+    const top = info.isDirectory() ? resolve(path) : dirname(resolve(path));
+    const rules = await IgnoreRules.open(top, { exclude: options.exclude });
+    if (info.isDirectory()) await walk(path, { ...options, rules, top }, found);
+    else if (!(await rules.ignoresPathOrFolder(resolve(path), top))) found.add(path);
   }
   return onePathPerFile([...found].sort());
 }
 
-async function walk(folder: string, options: DiscoverOptions, found: Set<string>): Promise<void> {
+interface Walk extends DiscoverOptions {
+  rules: IgnoreRules;
+  /** Where this walk began: outside a repository, ignore files above it do not count. */
+  top: string;
+}
+
+async function walk(folder: string, options: Walk, found: Set<string>): Promise<void> {
   if (options.signal?.aborted) throw new DigestguardError("ABORTED", `Cannot finish looking for files in ${folder}: aborted.`);
   const entries = await readdir(folder, { withFileTypes: true }).catch((error: unknown) => {
     throw ioError(folder, error);
   });
   for (const entry of entries) {
     const path = join(folder, entry.name);
-    if (entry.isDirectory() && !SKIPPED_FOLDERS.has(entry.name)) await walk(path, options, found);
+    if (entry.isDirectory()) {
+      if (!SKIPPED_FOLDERS.has(entry.name) && !(await options.rules.ignores(resolve(path), true, options.top))) await walk(path, options, found);
+      continue;
+    }
     const isFile = entry.isFile() || (entry.isSymbolicLink() && (await stat(path).catch(() => undefined))?.isFile() === true);
-    if (isFile && wanted(classifyFile(path), options)) found.add(path);
+    if (isFile && wanted(classifyFile(path), options) && !(await options.rules.ignores(resolve(path), false, options.top))) found.add(path);
   }
 }
 

@@ -45,6 +45,9 @@ const CASES: [string, string, string[]][] = [
   ["an empty --from is skipped", "FROM a\nCOPY --from= / /\n", ["from 1 a -> a"]],
   ["a quoted FROM is pinned inside its quotes", "FROM 'alpine:3'\n", ["from 1 alpine:3 -> alpine:3"]],
   ["ADD has no --from", "FROM a\nADD --from=x:1 / /\n", ["from 1 a -> a"]],
+  ["a reference built from ARGs that carries a literal digest is pinned, at its digest",
+    `ARG REGISTRY=ghcr.io\nARG TAG=1\nFROM \${REGISTRY}/x:\${TAG}@sha256:${"a".repeat(64)}\n`,
+    [`from 3 \${REGISTRY}/x:\${TAG}@sha256:${"a".repeat(64)} -> ghcr.io/x:1@sha256:${"a".repeat(64)} @@sha256:${"a".repeat(64)}`]],
 ];
 
 describe("findDockerfileReferences", () => {

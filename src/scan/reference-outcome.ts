@@ -2,7 +2,7 @@ import { DigestguardError } from "../errors/error.js";
 import { parseReference } from "../oci/reference.js";
 import type { ExpandedValue, VariableUse } from "./expanded-value.js";
 import type { PinTarget } from "./found-reference.js";
-import { contiguousRange } from "./source-text.js";
+import { contiguousRange, sliceSource } from "./source-text.js";
 
 /** How a written reference can be pinned, if at all. */
 export interface ReferenceOutcome {
@@ -29,7 +29,9 @@ export interface OutcomeOptions {
  * is involved (inside the quotes if quoted), else at the variable's default
  * (`pinTarget`). A value stitched together from pieces (a variable inside the
  * tag, a line continuation in the middle) is reported with the reason, since
- * writing a digest there would pin something the file does not say.
+ * writing a digest there would pin something the file does not say — unless
+ * it already ends in a literal `@digest`: that is pinned, and its pin target
+ * is the digest itself.
  *
  * @example
  * ```ts
@@ -47,9 +49,24 @@ export function referenceOutcome(
   const unpinnable = unpinnableReason(value, options);
   if (unpinnable !== undefined) return { ...written, unpinnable };
   const range = contiguousRange(fileText, value);
-  if (range === undefined) return { ...written, unpinnable: stitchedReason(value, options.style) };
+  if (range === undefined) {
+    const digestTarget = literalDigestTarget(fileText, value);
+    if (digestTarget !== undefined) return { ...written, resolved: value.text, pinTarget: digestTarget };
+    return { ...written, unpinnable: stitchedReason(value, options.style) };
+  }
   if (value.variables.length === 0) return { ...range, resolved: value.text };
   return { ...written, resolved: value.text, pinTarget: { ...range, text: value.text } };
+}
+
+// `${REGISTRY}/x:${TAG}@sha256:…` is pinned: the digest decides what is pulled
+// whatever the variables say. When that `@digest` is written literally in one
+// place, a re-pin can move it there without touching the variables.
+function literalDigestTarget(fileText: string, value: ExpandedValue): PinTarget | undefined {
+  const at = value.text.lastIndexOf("@");
+  if (at === -1 || value.variables.some((use) => use.to > at)) return undefined;
+  const digestPart = sliceSource(value, at);
+  const range = contiguousRange(fileText, digestPart);
+  return range === undefined ? undefined : { ...range, text: digestPart.text };
 }
 
 function unpinnableReason(value: ExpandedValue, options: OutcomeOptions): string | undefined {

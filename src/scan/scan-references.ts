@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { DigestguardError } from "../errors/error.js";
 import { formatReference, parseReference, type Reference } from "../oci/reference.js";
-import { discoverFiles, findReferencesInFile, type FoundReference } from "./index.js";
+import { discoverFiles, findReferencesInFile, type DiscoverOptions, type FoundReference } from "./index.js";
+import { ignoredByComment } from "./inline-ignore.js";
 
 /** Reasons that mean "not an image" rather than "an image we cannot pin": skipped quietly. */
 const NOT_AN_IMAGE = new Set(["scratch", "stage name", "stage index"]);
@@ -28,7 +29,8 @@ export interface ScannedFile {
 /**
  * Find the files under `paths` and the image references in them, parsed and
  * split into pinnable ones and ones that cannot be pinned (with why). Stages,
- * stage indexes and `scratch` are not images and are left out.
+ * stage indexes, `scratch` and references marked `# digestguard: ignore`
+ * are left out.
  *
  * @example
  * ```ts
@@ -37,7 +39,7 @@ export interface ScannedFile {
  */
 export async function scanReferences(
   paths: string[],
-  options: { kubernetes?: boolean; workflows?: boolean; signal?: AbortSignal } = {},
+  options: DiscoverOptions = {},
 ): Promise<ScannedFile[]> {
   const files = await discoverFiles(paths, options);
   const scanned: ScannedFile[] = [];
@@ -46,7 +48,7 @@ export async function scanReferences(
       throw new DigestguardError("IO", `Cannot read ${path}: ${(error as Error).message}.`);
     });
     const file: ScannedFile = { path, ...decodeExactly(bytes), pinnable: [], problems: [] };
-    for (const found of findReferencesInFile(file.text, path)) classify(found, file);
+    for (const found of findReferencesInFile(file.text, path)) if (!ignoredByComment(file.text, found)) classify(found, file);
     scanned.push(file);
   }
   return scanned;

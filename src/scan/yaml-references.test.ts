@@ -56,3 +56,14 @@ describe("findWorkflowReferences", () => {
     assert.deepEqual(findWorkflowReferences("on: push\n", "ci.yml"), []);
   });
 });
+
+describe("references built from variables that carry a digest", () => {
+  it("counts a compose image stitched from variables but pinned by a literal digest as pinned", () => {
+    const digest = `sha256:${"b".repeat(64)}`;
+    const text = `services:\n  a:\n    image: \${REGISTRY:-ghcr.io}/x:\${TAG:-1}@${digest}\n`;
+    const [found] = findComposeReferences(text, "compose.yaml");
+    assert.equal(found?.unpinnable, undefined);
+    assert.equal(found?.resolved, `ghcr.io/x:1@${digest}`);
+    assert.equal(found?.pinTarget?.text, `@${digest}`);
+  });
+});

@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import { OUTPUT_FORMATS } from "../definition-helpers.js";
+import { collect, OUTPUT_FORMATS } from "../definition-helpers.js";
 import { runAction } from "../run-action.js";
 
 /**
@@ -17,7 +17,8 @@ export function defineCheck(program: Command): void {
     .command("check")
     .description("CI check: pins agree with the lockfile, pinned digests still exist, tag drift, and with --deep every blob verifies")
     .argument("[paths...]", "files or folders to compare with the lockfile (default: the files it names)")
-    .option("--lockfile <file>", "lockfile path (default: digestguard.lock)")
+    .option("--lockfile <file>", "lockfile path (default: the nearest digestguard.lock up to the repository root)")
+    .option("--exclude <glob>", "leave out paths matching GLOB, gitignore syntax (repeatable)", collect)
     .option("--deep", "also pull and verify every blob of every pinned image")
     .option("--strict", "warnings (drift, references that cannot be pinned) fail too")
     .option("--concurrency <n>", "images checked at once (default 8)")

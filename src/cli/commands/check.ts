@@ -1,4 +1,4 @@
-import { LOCKFILE_NAME } from "../../lockfile/lockfile.js";
+import { locateLockfile } from "../../lockfile/locate-lockfile.js";
 import { renderCheck, type CheckFormat } from "../../check/render-check.js";
 import { checkExitCode, runCheck } from "../../check/run-check.js";
 import type { GlobalOptions } from "../global-options.js";
@@ -11,6 +11,7 @@ import { writeOut } from "../write-out.js";
 export interface CheckFlags extends GlobalOptions {
   lockfile?: string;
   deep?: boolean;
+  exclude?: string[];
   format?: CheckFormat;
   strict?: boolean;
 }
@@ -20,7 +21,7 @@ export async function checkCommand(paths: string[], flags: CheckFlags, { signal 
   const registry = lazyRegistryClient(flags);
   try {
     const report = await runCheck({
-      lockfilePath: flags.lockfile ?? LOCKFILE_NAME, paths, deep: flags.deep, signal,
+      lockfilePath: flags.lockfile ?? (await locateLockfile()), paths, deep: flags.deep, exclude: flags.exclude, signal,
       ...(flags.concurrency !== undefined ? { concurrency: Math.floor(positiveNumber(flags.concurrency, "--concurrency")) } : {}),
       open: (reference) => registry.open(reference),
     });

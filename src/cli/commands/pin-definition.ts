@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import { OUTPUT_FORMATS } from "../definition-helpers.js";
+import { collect, OUTPUT_FORMATS } from "../definition-helpers.js";
 import { runAction } from "../run-action.js";
 
 /**
@@ -17,13 +17,14 @@ export function definePin(program: Command): void {
     .command("pin")
     .description("pin image references in Dockerfiles and compose files to tag@digest and write digestguard.lock")
     .argument("[paths...]", "files or folders to scan (default: .)")
-    .option("--lockfile <file>", "lockfile path (default: digestguard.lock)")
+    .option("--lockfile <file>", "lockfile path (default: the nearest digestguard.lock up to the repository root)")
     .option("--platform <os/arch[/variant]>", "pin this platform's manifest instead of the index")
     .option("--update", "re-resolve tags and move pins (prints what changed inside each image)")
     .option("--image <pattern>", "with --update: only references matching PATTERN (* wildcard)")
     .option("--check", "offline: exit 1 if any reference is unpinned or differs from the lockfile")
     .option("--kubernetes", "also scan Kubernetes manifests (*.yaml with apiVersion and kind)")
     .option("--workflows", "also scan GitHub Actions workflows (container: and services:)")
+    .option("--exclude <glob>", "leave out paths matching GLOB, gitignore syntax (repeatable); .gitignore and .digestguardignore are always respected", collect)
     .option("--dry-run", "show what would change; write nothing")
     .addOption(new Option("--format <format>", "output format of --check").choices(OUTPUT_FORMATS))
     .addHelpText("after", `

@@ -1,5 +1,5 @@
 import { DigestguardError } from "../../errors/error.js";
-import { LOCKFILE_NAME } from "../../lockfile/lockfile.js";
+import { locateLockfile } from "../../lockfile/locate-lockfile.js";
 import { parsePlatform } from "../../oci/platform.js";
 import { checkPinsOffline, offlineCheckExitCode } from "../../check/check-pins-offline.js";
 import { renderCheck, type CheckFormat } from "../../check/render-check.js";
@@ -22,6 +22,7 @@ export interface PinFlags extends GlobalOptions {
   check?: boolean;
   kubernetes?: boolean;
   workflows?: boolean;
+  exclude?: string[];
   dryRun?: boolean;
   format?: CheckFormat;
 }
@@ -29,13 +30,13 @@ export interface PinFlags extends GlobalOptions {
 /** `digestguard pin [PATH...]`: pin references by digest and write the lockfile; `--check` verifies pins offline. */
 export async function pinCommand(paths: string[], flags: PinFlags, { signal }: ActionContext): Promise<number> {
   const roots = paths.length > 0 ? paths : ["."];
-  const lockfilePath = flags.lockfile ?? LOCKFILE_NAME;
+  const lockfilePath = flags.lockfile ?? (await locateLockfile());
   if (flags.check) return pinCheck(roots, lockfilePath, flags, signal);
   if (flags.image !== undefined && !flags.update) throw new DigestguardError("USAGE", "Cannot use --image without --update: it selects which pins to update.");
   const registry = lazyRegistryClient(flags);
   try {
     const report = await pinFiles({
-      paths: roots, lockfilePath, signal, update: flags.update, imagePattern: flags.image, kubernetes: flags.kubernetes, workflows: flags.workflows, dryRun: flags.dryRun,
+      paths: roots, lockfilePath, signal, update: flags.update, imagePattern: flags.image, kubernetes: flags.kubernetes, workflows: flags.workflows, exclude: flags.exclude, dryRun: flags.dryRun,
       ...(flags.platform !== undefined ? { platform: parsePlatform(flags.platform) } : {}),
       open: (reference) => registry.open(reference),
     });
@@ -51,7 +52,7 @@ export async function pinCommand(paths: string[], flags: PinFlags, { signal }: A
 
 async function pinCheck(roots: string[], lockfilePath: string, flags: PinFlags, signal: AbortSignal): Promise<number> {
   const pendingJournal = await hasPendingJournal(lockfilePath);
-  const report = await checkPinsOffline({ roots, lockfilePath, kubernetes: flags.kubernetes, workflows: flags.workflows, pendingJournal, signal });
+  const report = await checkPinsOffline({ roots, lockfilePath, kubernetes: flags.kubernetes, workflows: flags.workflows, exclude: flags.exclude, pendingJournal, signal });
   await writeOut(renderCheck(report, flags.format ?? (flags.json ? "json" : "text"), { version: VERSION }));
   return offlineCheckExitCode(report);
 }
