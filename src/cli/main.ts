@@ -125,6 +125,7 @@ Examples:
     .option("--containerd-namespace <ns>", "containerd namespace named in the advice (default k8s.io)")
     .option("--buildkit-root <dir>", "BuildKit root whose content store is read (default /var/lib/buildkit/runc-overlayfs)")
     .option("--no-engines", "do not read local engines' content stores")
+    .option("--alternatives", "also find ways forward, each verified: earlier pins from the lockfile's git history, mirror/cache copies, other tags with the same layer")
     .addHelpText("after", `
 Exit 0 when a cause was found, 1 when undetermined, 5 when every lookup failed on the network.
 
@@ -136,7 +137,8 @@ It never recommends removing a digest pin.
 Examples:
   $ docker build . 2>&1 | digestguard diagnose --image ruby:3.3-slim
   $ digestguard diagnose "failed commit on ref \"layer-sha256:98d1…\": unexpected commit digest sha256:327a…, expected sha256:98d1…: failed precondition"
-  $ digestguard diagnose --report mismatch.md < build.log`)
+  $ digestguard diagnose --report mismatch.md < build.log
+  $ digestguard diagnose --alternatives < build.log`)
     .action((text: string | undefined, _flags: object, command: Command) =>
       runAction(async (ctx) => (await import("./commands/diagnose.js")).diagnoseCommand(text, command.optsWithGlobals(), ctx)));
 

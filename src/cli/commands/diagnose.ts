@@ -32,6 +32,8 @@ export interface DiagnoseFlags extends GlobalOptions {
   buildkitRoot?: string;
   /** false with --no-engines: do not read local engines' content stores. */
   engines?: boolean;
+  /** Find ways forward (also on with --report). */
+  alternatives?: boolean;
 }
 
 /**
@@ -54,6 +56,7 @@ export async function diagnoseCommand(text: string | undefined, flags: DiagnoseF
       text: input, signal, ...(lock ? { lock } : {}), images: [...(flags.image ?? []), ...(lock || flags.image ? [] : await imagesInThisFolder(signal))],
       ...(flags.cache === false ? {} : { cache: await ContentCache.open(flags.cacheDir) }),
       engines: engineStores(flags),
+      ...(flags.alternatives || flags.report !== undefined ? { alternatives: { lockfilePath: flags.lockfile ?? LOCKFILE_NAME } } : {}),
       openOrigin: async (reference) => {
         const location = parseLocation(reference);
         if (location.kind === "registry") named.add(location.reference.registry);
