@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe, it, type TestContext } from "node:test";
 import { buildImage, type BuiltImage } from "../../src/imagebuild/image.js";
 import { serializeLockfile } from "../../src/lockfile/lockfile.js";
 import { lockedFromBuilt } from "../support/built-lock-entry.js";
@@ -109,5 +109,35 @@ describe("diagnose --alternatives offers only verified ways forward", { skip: re
     assert.deepEqual(tags.map((a) => [a.reference, a.helps, a.detail]), [[`${registry.host}/ways/fine:2@${images.sibling.root.digest}`, true, "verified: the failing layer is served intact"]]);
     assert.ok(!res.stdout.toString().includes(images.unrelated.root.digest), "a tag without the layer is not offered");
     assert.ok(report.alternativesNotes.some((n) => /examined 3 of 4/.test(n)), report.alternativesNotes.join("\n"));
+    const elsewhere = await mkdtemp(join(tmpdir(), "dg-ways-no-git-"));
+    folders.push(elsewhere);
+    await writeFile(join(elsewhere, "digestguard.lock"), await readFile(join(dir, "digestguard.lock")));
+    const outside = JSON.parse((await runCli(["diagnose", "--json", "--alternatives", "--no-cache", "--no-engines", failingText(layer.digest, `sha256:${"e".repeat(64)}`)], { cwd: elsewhere })).stdout.toString()) as Report;
+    assert.ok(outside.alternativesNotes.includes("lockfile history: the lockfile is not in a git repository, so no earlier pins"), outside.alternativesNotes.join("\n"));
+    assert.deepEqual(outside.alternatives.map((a) => a.kind), ["other-tag"]);
   });
+
+  for (const [count, bound] of [[20, 23], [60, 50]] as const) {
+    it(`a repository with ${count + 4} tags: ${bound} examined with one HEAD each, each distinct image walked once`, async (t: TestContext) => {
+      const images = await buildSet(`many-${count}`);
+      const repo = `ways/many${count}`;
+      const dir = await project(repo, images);
+      const half = Array.from({ length: count / 2 }, (_, i) => i);
+      await pushImage(registry, repo, images.sibling, half.map((i) => `2.${i}`));
+      await pushImage(registry, repo, images.unrelated, half.map((i) => `3.${i}`));
+      const layer = builtLayer(images.current, 0, 1).descriptor;
+      const plainStart = (await registry.requestLog()).length;
+      await runCli(["diagnose", "--json", "--no-cache", "--no-engines", failingText(layer.digest, `sha256:${"e".repeat(64)}`)], { cwd: dir });
+      const before = (await registry.requestLog()).length;
+      const res = await runCli(["diagnose", "--json", "--alternatives", "--no-cache", "--no-engines", failingText(layer.digest, `sha256:${"e".repeat(64)}`)], { cwd: dir });
+      assert.equal(res.exitCode, 0, res.stderr);
+      const requests = (await registry.requestLog()).slice(before).filter((r) => r.uri.startsWith(`/v2/${repo}/`));
+      const headsByTag = requests.filter((r) => r.method === "HEAD" && /\/manifests\/[^:]+$/.test(r.uri));
+      assert.equal(headsByTag.length, bound);
+      assert.equal(requests.filter((r) => r.method === "GET" && r.uri.endsWith(`/manifests/${images.sibling.root.digest}`)).length, 1);
+      const report = JSON.parse(res.stdout.toString()) as Report;
+      assert.deepEqual(report.alternatives.filter((a) => a.kind === "other-tag").map((a) => a.helps), [true]);
+      t.diagnostic(`${requests.length} requests for diagnose --alternatives over ${count + 4} tags, ${before - plainStart} without --alternatives (${headsByTag.length} HEAD by tag, ${requests.filter((r) => r.method === "GET" && r.uri.includes("/blobs/")).length} blob GETs)`);
+    });
+  }
 });
