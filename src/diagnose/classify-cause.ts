@@ -43,7 +43,7 @@ export interface Verdict {
 }
 
 const KEEP_PIN = "Keep the digest pin: it is what caught this; removing it would only hide the problem.";
-const ALTERNATIVES = "Build from a verified copy meanwhile: a mirror that verifies, or the previous known-good digest from your lockfile history.";
+const ALTERNATIVES = "Build from a verified copy meanwhile: a mirror that verifies, or the previous known-good digest from your lockfile history (`digestguard diagnose --alternatives` lists those it verified).";
 
 /**
  * Decide which cause fits: the error's shape and digests, where the digest

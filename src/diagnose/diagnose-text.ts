@@ -1,6 +1,7 @@
 import { ContentCache } from "../store/cache/content-cache.js";
 import { DigestguardError, ExitCode } from "../errors/error.js";
-import { LOCKFILE_NAME, readLockfile } from "../lockfile/lockfile.js";
+import { readLockfile } from "../lockfile/lockfile.js";
+import { locateLockfile } from "../lockfile/locate-lockfile.js";
 import { formatReference } from "../oci/reference.js";
 import { scanReferences } from "../scan/scan-references.js";
 import { diagnose, type DiagnoseOptions, type DiagnoseReport } from "./diagnose.js";
@@ -18,6 +19,8 @@ export interface DiagnoseTextOptions extends Pick<DiagnoseOptions, "openOrigin" 
   cacheDir?: string | false;
   /** Local engines' content stores to read; `false` reads none. */
   engines?: false | { containerdRoot?: string; containerdNamespace?: string; buildkitRoot?: string };
+  /** Also look for ways forward, each verified (`--alternatives`, and always for `--report`). */
+  alternatives?: boolean;
 }
 
 /**
@@ -35,7 +38,8 @@ export interface DiagnoseTextOptions extends Pick<DiagnoseOptions, "openOrigin" 
 export async function diagnoseText(options: DiagnoseTextOptions): Promise<DiagnoseReport> {
   const { text, signal } = options;
   if (text.trim() === "") throw new DigestguardError("USAGE", "Cannot diagnose nothing: paste the error text as an argument or pipe it on stdin.");
-  const lock = await readLockfile(options.lockfilePath ?? LOCKFILE_NAME);
+  const lockfilePath = options.lockfilePath ?? (await locateLockfile());
+  const lock = await readLockfile(lockfilePath);
   const given = options.images ?? [];
   const images = [...given, ...(lock || options.images ? [] : await imagesInThisFolder(signal))];
   return diagnose({
@@ -44,6 +48,7 @@ export async function diagnoseText(options: DiagnoseTextOptions): Promise<Diagno
     engines: engineStores(options.engines),
     openOrigin: options.openOrigin,
     mirrorsFor: options.mirrorsFor,
+    ...(options.alternatives ? { alternatives: { lockfilePath } } : {}),
   });
 }
 

@@ -5,8 +5,10 @@ import type { Lockfile } from "../lockfile/lockfile-schema.js";
 import type { Digest } from "../oci/digest.js";
 import { formatReference, parseReference } from "../oci/reference.js";
 import type { ContentStore, Target } from "../store/content-store.js";
+import type { Alternative } from "./alternative.js";
 import { classifyCause, type Verdict } from "./classify-cause.js";
 import type { EngineStore } from "./engine-content-store.js";
+import { findAlternatives } from "./find-alternatives.js";
 import { gatherEvidence, type SourceEvidence } from "./gather-evidence.js";
 import { locateInImage, locateInLockfile, type DigestLocation } from "./locate-digest.js";
 import { parseErrorText, type ParsedErrorText } from "./parse-error-text.js";
@@ -24,6 +26,8 @@ export interface DiagnoseOptions {
   cache?: ContentCache;
   /** Local engines' content stores (containerd, BuildKit) to read, read-only. */
   engines?: EngineStore[];
+  /** Look for ways forward (`--alternatives`): earlier pins in this lockfile's git history, verified copies, other tags. */
+  alternatives?: { lockfilePath?: string; maxTags?: number };
   signal?: AbortSignal;
 }
 
@@ -36,6 +40,10 @@ export interface DiagnoseReport {
   searched: { reference: string; result: string }[];
   evidence: SourceEvidence[];
   verdict: Verdict;
+  /** Ways forward, each verified now (only when asked for). */
+  alternatives?: Alternative[];
+  /** What could not be searched for ways forward, and why. */
+  alternativesNotes?: string[];
 }
 
 /**
@@ -71,7 +79,20 @@ export async function diagnose(options: DiagnoseOptions): Promise<DiagnoseReport
   }
   const namedImageMissing = parsed.shape === "manifest-unknown" ? await isNamedImageMissing(parsed, options, hosts, searched) : undefined;
   const verdict = classifyCause(parsed, location, evidence, { ...(namedImageMissing === undefined ? {} : { namedImageMissing }), allLookupsUnreachable: hosts.everyLookupUnreachable() });
-  return { schemaVersion: 1, parsed: { ...primary, otherErrors: Math.max(0, allMatches.length - 1) }, ...(location ? { location } : {}), searched, evidence, verdict };
+  const ways = options.alternatives === undefined ? {} : await waysForward(location, evidence, options, hosts);
+  return { schemaVersion: 1, parsed: { ...primary, otherErrors: Math.max(0, allMatches.length - 1) }, ...(location ? { location } : {}), searched, evidence, verdict, ...ways };
+}
+
+async function waysForward(location: DigestLocation | undefined, evidence: SourceEvidence[], options: DiagnoseOptions, hosts: HostMemo): Promise<Pick<DiagnoseReport, "alternatives" | "alternativesNotes">> {
+  if (location === undefined) return { alternatives: [], alternativesNotes: ["the failing content was not located, so there is nothing to find a way around"] };
+  const found = await findAlternatives(location, {
+    openOrigin: options.openOrigin, evidence, originDown: hosts.isDown(location.reference),
+    currentDigest: options.lock?.images.find((i) => i.reference === location.reference)?.digest,
+    ...(options.alternatives?.lockfilePath ? { lockfilePath: options.alternatives.lockfilePath } : {}),
+    ...(options.alternatives?.maxTags ? { maxTags: options.alternatives.maxTags } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  return { alternatives: found.alternatives, alternativesNotes: found.notes };
 }
 
 async function locate(digest: Digest, parsed: ParsedErrorText, options: DiagnoseOptions, hosts: HostMemo, searched: DiagnoseReport["searched"]): Promise<DigestLocation | undefined> {

@@ -1,5 +1,6 @@
 import type { DiagnoseReport } from "./diagnose.js";
 import type { SourceEvidence } from "./gather-evidence.js";
+import { waysForwardLines, waysForwardMarkdown } from "./render-alternatives.js";
 
 /**
  * The diagnosis for a terminal: what the error says, where the digest
@@ -23,6 +24,7 @@ export function renderDiagnosis(report: DiagnoseReport): string {
   if (report.evidence.length === 0 && report.location === undefined && report.verdict.undetermined === undefined && !report.verdict.integrity) lines.push("Evidence:  none needed: the error is not about content");
   lines.push("", `Cause:     ${report.verdict.cause}${report.verdict.undetermined ? ` (${report.verdict.undetermined})` : ""}${report.verdict.integrity ? "" : "  — not a content-integrity error"}`, `           ${report.verdict.explanation}`, "", "Next steps:");
   report.verdict.nextSteps.forEach((step, i) => lines.push(`  ${i + 1}. ${step}`));
+  lines.push(...waysForwardLines(report));
   return `${lines.join("\n")}\n`;
 }
 
@@ -64,6 +66,7 @@ export function renderDiagnosisMarkdown(report: DiagnoseReport, options: { text:
     "",
     ...report.verdict.nextSteps.map((s, i) => `${i + 1}. ${s}`),
     "",
+    ...waysForwardMarkdown(report),
   ].join("\n");
 }
 

@@ -20,6 +20,7 @@ export function defineDiagnose(program: Command): void {
     .option("--image <ref>", "image the failing build pulled (repeatable); also found from digestguard.lock", collect)
     .option("--lockfile <file>", "lockfile to search for the digest (default: digestguard.lock)")
     .option("--report <file>", "write a Markdown evidence report, fit to attach to an upstream issue")
+    .option("--alternatives", "also find ways forward, each verified: earlier pins from the lockfile's git history, mirror/cache copies, other tags with the same layer")
     .option("--cache-dir <dir>", "local cache to check as well")
     .option("--no-cache", "do not look at the local cache")
     .option("--containerd-root <dir>", "containerd root whose content store is read for the blob (default /var/lib/containerd)")
@@ -37,7 +38,8 @@ It never recommends removing a digest pin.
 Examples:
   $ docker build . 2>&1 | digestguard diagnose --image ruby:3.3-slim
   $ digestguard diagnose "failed commit on ref \"layer-sha256:98d1…\": unexpected commit digest sha256:327a…, expected sha256:98d1…: failed precondition"
-  $ digestguard diagnose --report mismatch.md < build.log`)
+  $ digestguard diagnose --report mismatch.md < build.log
+  $ digestguard diagnose --alternatives < build.log`)
     .action((text: string | undefined, _flags: object, command: Command) =>
       runAction(async (ctx) => (await import("./diagnose.js")).diagnoseCommand(text, command.optsWithGlobals(), ctx)));
 }

@@ -27,6 +27,8 @@ export interface DiagnoseFlags extends GlobalOptions {
   buildkitRoot?: string;
   /** false with --no-engines: do not read local engines' content stores. */
   engines?: boolean;
+  /** Find ways forward (also on with --report). */
+  alternatives?: boolean;
 }
 
 /**
@@ -47,6 +49,7 @@ export async function diagnoseCommand(text: string | undefined, flags: DiagnoseF
       text: input, signal, lockfilePath: flags.lockfile, ...(flags.image !== undefined ? { images: flags.image } : {}),
       cacheDir: flags.cache === false ? false : flags.cacheDir,
       engines: flags.engines === false ? false : { containerdRoot: flags.containerdRoot, containerdNamespace: flags.containerdNamespace, buildkitRoot: flags.buildkitRoot },
+      alternatives: flags.alternatives === true || flags.report !== undefined,
       openOrigin: async (reference) => {
         const location = parseLocation(reference);
         if (location.kind === "registry") named.add(location.reference.registry);
