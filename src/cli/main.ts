@@ -206,6 +206,13 @@ Examples:
     .action((paths: string[], _flags: object, command: Command) =>
       runAction(async (ctx) => (await import("./commands/check.js")).checkCommand(paths, command.optsWithGlobals(), ctx)));
 
+  const config = program.command("config").description("the settings digestguard applies, and the file each comes from");
+  config.command("show").description("effective settings per registry: mirrors, TLS trust, client certificate, where credentials come from")
+    .argument("[hosts...]", "registries to show (default: every registry a settings file names)")
+    .addHelpText("after", "\nReads digestguard.yaml, registries.conf(.d), containerd hosts.toml, certs.d and daemon.json.\n\nExamples:\n  $ digestguard config show\n  $ digestguard config show --json docker.io")
+    .action((hosts: string[], _flags: object, command: Command) =>
+      runAction(async () => (await import("./commands/config.js")).configShowCommand(hosts, command.optsWithGlobals())));
+
   program
     .command("demo")
     .description("offline tour: build a small multi-platform image into an OCI layout and inspect it")
