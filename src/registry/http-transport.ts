@@ -112,7 +112,7 @@ export class HttpTransport {
       // undici's ProxyAgent takes those settings as `requestTls`, not `connect`.
       // EnvHttpProxyAgent is given the one proxy for this scheme and applies NO_PROXY.
       agent = proxy !== undefined
-        ? new EnvHttpProxyAgent({ ...pool, requestTls: connect, httpProxy: proxy, httpsProxy: proxy, noProxy: this.#env["no_proxy"] ?? this.#env["NO_PROXY"] ?? "" })
+        ? new EnvHttpProxyAgent({ ...pool, requestTls: connect, httpProxy: proxy, httpsProxy: proxy, noProxy: firstSet(this.#env, ["no_proxy", "NO_PROXY"]) ?? "" })
         : new Agent(pool);
       this.#agents.set(key, agent);
     }
@@ -165,9 +165,11 @@ function needsOwnContext(tls: TlsSettings): boolean {
  * ```
  */
 export function proxyFor(url: URL, env: NodeJS.ProcessEnv): string | undefined {
-  const names = url.protocol === "https:" ? ["https_proxy", "HTTPS_PROXY"] : ["http_proxy", "HTTP_PROXY"];
-  const value = names.map((name) => env[name]).find((v) => v !== undefined && v !== "");
-  return value;
+  return firstSet(env, url.protocol === "https:" ? ["https_proxy", "HTTPS_PROXY"] : ["http_proxy", "HTTP_PROXY"]);
+}
+
+function firstSet(env: NodeJS.ProcessEnv, names: string[]): string | undefined {
+  return names.map((name) => env[name]).find((v) => v !== undefined && v !== "");
 }
 
 // The default context already trusts the system roots and NODE_EXTRA_CA_CERTS;
