@@ -3,7 +3,8 @@
 # when missing: the real CNCF registry, skopeo (the independent cross-check),
 # openssl (test CAs), zstd (zstd layers), strace (proves renames are fsynced),
 # containerd (diagnose reads its content store; the test starts its own daemon
-# on a temporary root). Needs root or passwordless sudo.
+# on a temporary root), buildah (pulls through a registries.conf mirror, the
+# way teams' builds do). Needs root or passwordless sudo.
 set -euo pipefail
 
 declare -A needed=(
@@ -13,6 +14,7 @@ declare -A needed=(
   [zstd]=/usr/bin/zstd
   [strace]=/usr/bin/strace
   [containerd]=/usr/bin/containerd
+  [buildah]=/usr/bin/buildah
 )
 missing=()
 for package in "${!needed[@]}"; do

@@ -4,7 +4,7 @@ import { isAborted, isIntegrityError, isNotFound } from "../errors/predicates.js
 import type { LockedImage, Lockfile } from "../lockfile/lockfile-schema.js";
 import { formatPlatform, parsePlatform } from "../oci/platform.js";
 import { selectPlatform } from "../oci/select-platform.js";
-import type { ContentStore } from "../store/content-store.js";
+import type { Answered, ContentStore } from "../store/content-store.js";
 import type { OpenedLocation } from "../store/open-location.js";
 import { verifyImage } from "../image/verify-image.js";
 import type { Finding } from "./finding.js";
@@ -26,6 +26,12 @@ export interface ImageStatus {
   status: "ok" | "drift" | "missing" | "content-mismatch" | "could-not-check";
   /** When the tag moved: what it points to now. */
   currentDigest?: string;
+  /** The host that answered for the tag (a registry or its mirror); absent for local stores. */
+  source?: string;
+  /** True when `source` is a mirror. */
+  mirror?: boolean;
+  /** When a mirror answered: the registry itself, asked too, and what its tag points to (null: no such tag). */
+  origin?: { source: string; digest: string | null };
 }
 
 /**
@@ -59,10 +65,16 @@ export async function checkLockedImages(lock: Lockfile, options: CheckLockOption
 }
 
 async function checkOne(entry: LockedImage, options: CheckLockOptions, findings: Finding[]): Promise<ImageStatus> {
-  const { store } = await options.open(entry.reference);
+  const opened = await options.open(entry.reference);
   const at = { file: entry.sources[0]?.file ?? options.lockfilePath, ...(entry.sources[0] ? { line: entry.sources[0].line } : {}), reference: entry.reference };
   const status: ImageStatus = { reference: entry.reference, digest: entry.digest, status: "ok" };
-  const current = entry.tag !== undefined ? await currentDigest(store, entry, options.signal) : undefined;
+  const answer = entry.tag !== undefined ? await currentDigest(opened.store, entry, options.signal) : undefined;
+  if (answer?.source !== undefined) Object.assign(status, { source: answer.source, mirror: answer.mirror === true });
+  const truth = answer?.mirror === true ? await askOrigin(opened.store, entry, answer, at, findings, options.signal) : undefined;
+  if (truth !== undefined) status.origin = { source: truth.source ?? "", digest: truth.digest };
+  // Once the registry itself has answered, its word (not a stale mirror's) decides drift and existence.
+  const store = truth !== undefined ? truth.store : opened.store;
+  const current = (truth ?? answer)?.digest;
   if (typeof current === "string" && current !== entry.digest) {
     status.status = "drift";
     status.currentDigest = current;
@@ -88,22 +100,50 @@ async function checkOne(entry: LockedImage, options: CheckLockOptions, findings:
   return status;
 }
 
+/** What a store said the tag points to, and who said it. */
+interface TagAnswer extends Answered {
+  digest: string | null;
+}
+
 // What the tag points to now, comparable with the pinned digest (for a platform
 // pin: that platform's manifest); null when the tag is gone — as it is when the
 // pinned manifest itself was deleted, which the registry does by untagging it.
-async function currentDigest(store: ContentStore, entry: LockedImage, signal?: AbortSignal): Promise<string | null> {
+async function currentDigest(store: ContentStore, entry: LockedImage, signal?: AbortSignal): Promise<TagAnswer> {
   const head = await store.resolve({ tag: entry.tag }, { signal }).catch((error: unknown) => {
     if (isNotFound(error)) return null;
     throw error;
   });
-  if (head === null) return null;
-  if (head.digest === entry.digest) return head.digest;
+  if (head === null) return { digest: null };
+  if (head.digest === entry.digest) return { digest: head.digest, ...answeredBy(head) };
   // The tag seems to have moved. A HEAD's digest is only the registry's word:
   // read the tag by GET so the digest comes from the bytes, and a registry
   // whose header contradicts its bytes is caught (DIGEST_MISMATCH).
   const now = await store.fetchManifest({ tag: entry.tag }, { signal });
-  if (entry.platform === undefined || now.manifest.kind !== "index") return now.digest;
-  return selectPlatform(now.manifest, parsePlatform(entry.platform), entry.reference).digest;
+  if (entry.platform === undefined || now.manifest.kind !== "index") return { digest: now.digest, ...answeredBy(now) };
+  return { digest: selectPlatform(now.manifest, parsePlatform(entry.platform), entry.reference).digest, ...answeredBy(now) };
+}
+
+function answeredBy(answer: Answered): Answered {
+  return answer.source === undefined ? {} : { source: answer.source, mirror: answer.mirror === true };
+}
+
+// A mirror answered: ask the registry itself, when it can be reached, and say
+// so when the two disagree — a stale mirror must not hide a tag that moved.
+async function askOrigin(
+  store: ContentStore, entry: LockedImage, mirror: TagAnswer, at: Pick<Finding, "file" | "line" | "reference">, findings: Finding[], signal?: AbortSignal,
+): Promise<(TagAnswer & { store: ContentStore }) | undefined> {
+  const origin = store.origin?.();
+  if (origin === undefined) return undefined;
+  const truth = await currentDigest(origin, entry, signal).catch((error: unknown) => {
+    if (error instanceof DigestguardError && error.code === "ABORTED") throw error;
+    return undefined;
+  });
+  if (truth === undefined) return undefined;
+  if (truth.digest !== mirror.digest) {
+    const said = (answer: TagAnswer): string => answer.digest ?? "no such tag";
+    findings.push({ rule: "mirror-stale", severity: "warning", ...at, message: `${entry.reference}: mirror stale: origin ${truth.source ?? "registry"} has ${said(truth)}, mirror ${mirror.source} has ${said(mirror)}. Builds through the mirror get the old content until it refreshes.` });
+  }
+  return { ...truth, store: origin };
 }
 
 async function pinnedExists(store: ContentStore, entry: LockedImage, signal?: AbortSignal): Promise<boolean> {

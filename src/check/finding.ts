@@ -7,7 +7,7 @@ export type Severity = "error" | "warning" | "note";
  * lockfile.
  */
 export interface Finding {
-  /** Stable identifier: unpinned, not-locked, differs-from-lock, cannot-pin, missing, content-mismatch, drift, could-not-check, pin-interrupted. */
+  /** Stable identifier: unpinned, not-locked, differs-from-lock, cannot-pin, missing, content-mismatch, drift, could-not-check, mirror-stale, pin-interrupted. */
   rule: FindingRule;
   severity: Severity;
   message: string;
@@ -27,6 +27,7 @@ export type FindingRule =
   | "content-mismatch"
   | "drift"
   | "could-not-check"
+  | "mirror-stale"
   | "pin-interrupted";
 
 /** What each rule means, for SARIF rule descriptions and `--help`. */
@@ -39,5 +40,6 @@ export const FINDING_RULES: Record<FindingRule, string> = {
   "content-mismatch": "A pinned image's content no longer verifies against its digests.",
   drift: "The tag now points to a different digest than the one pinned.",
   "could-not-check": "The registry could not be reached or refused access, so the image was not checked.",
+  "mirror-stale": "A mirror serves a tag at another digest than the registry itself: the mirror has not caught up.",
   "pin-interrupted": "A pin was killed after its commit point; the next pin finishes it.",
 };

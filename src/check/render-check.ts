@@ -26,7 +26,7 @@ export function renderCheck(report: CheckReport, format: CheckFormat, options: {
     case "github":
       return `${[...report.findings.map(githubCommand), `::notice title=digestguard check::${escapeData(summaryLine(report))}`].join("\n")}\n`;
     default:
-      return `${[...report.findings.map((f) => `${location(f)}: ${f.severity} [${f.rule}] ${f.message}`), summaryLine(report)].join("\n")}\n`;
+      return `${[...report.findings.map((f) => `${location(f)}: ${f.severity} [${f.rule}] ${f.message}`), ...answeredLines(report), summaryLine(report)].join("\n")}\n`;
   }
 }
 
@@ -34,6 +34,14 @@ export function renderCheck(report: CheckReport, format: CheckFormat, options: {
 export function summaryLine(report: CheckReport): string {
   const s = report.summary;
   return `check: ${s.images} images — ${s.ok} ok, ${s.drift} drifted, ${s.missing} missing, ${s.contentMismatch} not verifying, ${s.couldNotCheck} could not be checked; ${s.fileFindings} file findings; ${s.errors} errors, ${s.warnings} warnings`;
+}
+
+// Who answered for each image: a mirror can be stale, so the reader must be able to tell.
+function answeredLines(report: CheckReport): string[] {
+  return report.images.filter((i) => i.source !== undefined).map((i) => {
+    const origin = i.origin !== undefined ? `; origin ${i.origin.source} asked too` : "";
+    return `${i.reference}: answered by ${i.mirror ? "mirror " : ""}${i.source}${origin}`;
+  });
 }
 
 function location(f: Finding): string {

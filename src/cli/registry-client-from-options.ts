@@ -1,5 +1,6 @@
 import type { RetryPolicy } from "../registry/retry.js";
 import { DigestguardError } from "../errors/error.js";
+import { effectiveRegistrySettings, type EffectiveSettings } from "../config/effective-registries.js";
 import { loadConfig, type LoadedConfig } from "../config/load-config.js";
 import type { HostSettings } from "../registry/host-session.js";
 import type { RegistryClient } from "../registry/registry-client.js";
@@ -23,17 +24,14 @@ export async function registryClientFromOptions(
   options: GlobalOptions,
   use: { mirrors?: boolean; named?: ReadonlySet<string>; retry?: RetryPolicy } = {},
 ): Promise<RegistryClient> {
-  const { config } = await configOf(options);
-  const hosts: Record<string, HostSettings> = {};
-  for (const [host, settings] of Object.entries(config.registries ?? {})) {
-    hosts[host] = { insecure: settings.insecure, caFiles: settings.ca === undefined ? [] : [settings.ca].flat() };
-  }
+  const settings = await effectiveOf(options);
+  const hosts = hostSettings(settings);
   const mirrors = use.mirrors === false ? {} : await configuredMirrors(options);
   const timeoutMs = options.timeout === undefined ? undefined : positiveNumber(options.timeout, "--timeout") * 1000;
   // Loaded here, not at start-up: the HTTP stack is the heaviest import and offline commands never need it.
   const { RegistryClient } = await import("../registry/registry-client.js");
   return new RegistryClient({
-    defaults: { insecure: options.insecure === true ? true : undefined, caFiles: options.caFile ?? [] },
+    defaults: { insecure: options.insecure === true ? true : undefined, caFiles: [...(options.caFile ?? []), ...settings.everyHost.caFiles.map((c) => c.value)] },
     hosts,
     mirrors,
     credentials: { creds: options.creds, authFile: options.authfile, explicitFor: use.named ?? new Set() },
@@ -52,8 +50,29 @@ function sayRetry(event: RequestRetryEvent): void {
   process.stderr.write(`digestguard: retrying ${event.attempt}/${event.attempts} in ${(event.waitMs / 1000).toFixed(1)} s: ${why} (${event.doing})\n`);
 }
 
+// Per-host TLS from every settings file; a mirror marked insecure where it was
+// configured may speak plain HTTP unless its own host settings say otherwise.
+function hostSettings(settings: EffectiveSettings): Record<string, HostSettings> {
+  const hosts: Record<string, HostSettings> = {};
+  for (const r of settings.registries) {
+    const host: HostSettings = { insecure: r.insecure?.value, caFiles: r.caFiles.map((c) => c.value), ...(r.clientCert ? { clientCert: r.clientCert.value } : {}) };
+    hosts[r.host] = host;
+    if (r.host === "docker.io") hosts["registry-1.docker.io"] = host;
+  }
+  for (const mirror of settings.registries.flatMap((r) => r.mirrors)) {
+    const { host } = parseMirrorHost(mirror.value);
+    if (mirror.insecure === true && hosts[host]?.insecure === undefined) hosts[host] = { ...hosts[host], insecure: true };
+  }
+  return hosts;
+}
+
+function parseMirrorHost(location: string): { host: string } {
+  return { host: location.replace(/^[a-z]+:\/\//, "").replace(/\/.*$/, "") };
+}
+
 /**
- * Registry → mirror locations, from `digestguard.yaml` and then `--mirror` flags.
+ * Registry → mirror locations, from the system settings files (registries.conf,
+ * daemon.json, containerd hosts.toml) or `digestguard.yaml`, then `--mirror` flags.
  *
  * @example
  * ```ts
@@ -61,11 +80,9 @@ function sayRetry(event: RequestRetryEvent): void {
  * ```
  */
 export async function configuredMirrors(options: GlobalOptions): Promise<Record<string, string[]>> {
-  const { config } = await configOf(options);
+  const settings = await effectiveOf(options);
   const mirrors: Record<string, string[]> = {};
-  for (const [host, settings] of Object.entries(config.registries ?? {})) {
-    if (settings.mirrors !== undefined) mirrors[host] = [...settings.mirrors];
-  }
+  for (const r of settings.registries) if (r.mirrors.length > 0) mirrors[r.host] = r.mirrors.map((m) => m.value);
   for (const entry of options.mirror ?? []) {
     const [registry, location] = splitMirrorFlag(entry);
     mirrors[registry] = [...(mirrors[registry] ?? []), location];
@@ -134,6 +151,25 @@ export function lazyRegistryClient(options: GlobalOptions): LazyRegistryClient {
 }
 
 const loaded = new Map<string | undefined, Promise<LoadedConfig>>();
+const effective = new Map<string | undefined, Promise<EffectiveSettings>>();
+
+/**
+ * The merged registry settings a command applies: `digestguard.yaml` over
+ * registries.conf, containerd's hosts.toml, certs.d and daemon.json. Read once per process.
+ *
+ * @example
+ * ```ts
+ * const { registries } = await effectiveOf({ config: "digestguard.yaml" });
+ * ```
+ */
+export function effectiveOf(options: GlobalOptions): Promise<EffectiveSettings> {
+  let settings = effective.get(options.config);
+  if (settings === undefined) {
+    settings = configOf(options).then(({ config, path }) => effectiveRegistrySettings({ config, ...(path !== undefined ? { configPath: path } : {}) }));
+    effective.set(options.config, settings);
+  }
+  return settings;
+}
 
 // The client, its mirrors and its layouts all read the same file: read and validate it once per process.
 function configOf(options: GlobalOptions): Promise<LoadedConfig> {

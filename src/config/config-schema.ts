@@ -7,6 +7,8 @@ const registrySettings = z.strictObject({
   insecure: z.boolean().optional(),
   /** PEM file(s) with CAs to trust for this host. */
   ca: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
+  /** Client certificate and key (PEM files) for a registry that wants mutual TLS. */
+  clientCert: z.strictObject({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
   /** Mirrors tried before this registry for reads: host[:port][/prefix]. */
   mirrors: z.array(z.string().min(1)).optional(),
   /** Serve this registry name from OCI layout folders under this path, one per repository (offline). */

@@ -73,7 +73,8 @@ function resolveCaPaths(config: Config, base: string): Config {
     Object.entries(config.registries ?? {}).map(([host, settings]) => {
       const ca = settings.ca === undefined ? undefined : [settings.ca].flat().map((file) => resolve(base, file));
       const layout = settings.layout === undefined ? undefined : resolve(base, settings.layout);
-      return [host, { ...settings, ...(ca !== undefined ? { ca } : {}), ...(layout !== undefined ? { layout } : {}) }];
+      const clientCert = settings.clientCert === undefined ? undefined : { cert: resolve(base, settings.clientCert.cert), key: resolve(base, settings.clientCert.key) };
+      return [host, { ...settings, ...(ca !== undefined ? { ca } : {}), ...(layout !== undefined ? { layout } : {}), ...(clientCert !== undefined ? { clientCert } : {}) }];
     }),
   );
   return { ...config, registries };

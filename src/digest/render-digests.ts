@@ -1,7 +1,8 @@
 import type { DigestResult } from "./resolve-digests.js";
 
 /**
- * One line per reference: digest, which digest it is, and the reference.
+ * One line per reference: digest, the reference, which digest it is, and
+ * the host that answered (`from mirror HOST` when a mirror did).
  * Failures go to their own lines, prefixed `error`, naming the code.
  *
  * @example
@@ -17,7 +18,8 @@ export function renderDigests(results: DigestResult[], options: { quiet?: boolea
       const what = r.kind === "platform-image"
         ? `${r.platform} manifest (from index ${r.indexDigest})`
         : r.kind === "index" ? "index (multi-platform)" : "image manifest";
-      return `${r.digest}  ${r.reference}  ${what}${r.note ? ` — ${r.note}` : ""}`;
+      const from = r.source === undefined ? "" : `  from ${r.mirror ? "mirror " : ""}${r.source}`;
+      return `${r.digest}  ${r.reference}  ${what}${from}${r.note ? ` — ${r.note}` : ""}`;
     })
     .join("\n")
     .concat(results.length > 0 ? "\n" : "");

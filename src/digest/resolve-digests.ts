@@ -22,6 +22,10 @@ export interface DigestResult {
   platform?: string;
   /** The index a platform manifest was selected from. */
   indexDigest?: string;
+  /** The host that answered (a registry or its mirror); absent for local stores. */
+  source?: string;
+  /** True when `source` is a mirror. */
+  mirror?: boolean;
   /** Set when a platform was asked for but the reference is a single image (its platform is not checked). */
   note?: string;
   error?: { code: string; message: string; exitCode: number };
@@ -62,7 +66,7 @@ async function resolveOne(input: string, options: ResolveDigestsOptions): Promis
   const { store, target, display } = await options.open(input);
   const descriptor = await store.resolve(target, { signal: options.signal });
   const isIndex = INDEX_MEDIA_TYPES.includes(descriptor.mediaType);
-  const base = { input, reference: display };
+  const base = { input, reference: display, ...answered(descriptor) };
   if (options.platform === undefined || !isIndex) {
     const note = options.platform !== undefined ? "not an index: this is the image's own digest; its platform was not checked" : undefined;
     return { ...base, ...pick(descriptor), kind: isIndex ? "index" : "image", ...(note ? { note } : {}) };
@@ -77,6 +81,10 @@ async function resolveOne(input: string, options: ResolveDigestsOptions): Promis
     platform: formatPlatform(child.platform ?? options.platform),
     indexDigest: descriptor.digest,
   };
+}
+
+function answered(d: { source?: string; mirror?: boolean }): Pick<DigestResult, "source" | "mirror"> {
+  return d.source === undefined ? {} : { source: d.source, mirror: d.mirror === true };
 }
 
 function pick(d: { digest: string; mediaType: string; size: number }): Pick<DigestResult, "digest" | "mediaType" | "size"> {

@@ -56,6 +56,8 @@ export interface VerifyReport {
   /** Platform-level problems: layer count differs from diff_ids, config unreadable. */
   problems: { platform?: string; message: string }[];
   totals: { blobs: number; bytes: number; failed: number; seconds: number };
+  /** The hosts that served this image's content (a registry, its mirrors); absent for local stores. */
+  sources?: { source: string; mirror: boolean }[];
 }
 
 /**

@@ -41,6 +41,10 @@ export interface InspectReport {
   layers?: ReportDescriptor[];
   platform?: string;
   index?: ReportDescriptor;
+  /** The host that served the manifest (a registry or its mirror); absent for local stores. */
+  source?: string;
+  /** True when `source` is a mirror. */
+  mirror?: boolean;
 }
 
 /** The report and the exact bytes of the manifest it describes (for `--raw`). */
@@ -66,11 +70,11 @@ export async function inspectImage(
 ): Promise<InspectResult> {
   const top = await store.fetchManifest(target, { signal: options.signal });
   if (options.platform === undefined || top.manifest.kind === "image") {
-    return { report: describeManifest(top, options.display), bytes: top.bytes };
+    return { report: { ...describeManifest(top, options.display), ...answered(top) }, bytes: top.bytes };
   }
   const child = selectPlatform(top.manifest, options.platform, options.display);
   const fetched = await store.fetchManifest({ digest: child.digest }, { signal: options.signal });
-  const report = describeManifest(fetched, options.display);
+  const report: InspectReport = { ...describeManifest(fetched, options.display), ...answered(fetched) };
   report.index = toReportDescriptor({ mediaType: top.mediaType, digest: top.digest, size: top.size });
   if (child.platform !== undefined) report.platform = formatPlatform(child.platform);
   return { report, bytes: fetched.bytes };
@@ -96,6 +100,10 @@ function describeManifest(fetched: FetchedManifest, display: string): InspectRep
     report.layers = m.layers.map(toReportDescriptor);
   }
   return report;
+}
+
+function answered(d: { source?: string; mirror?: boolean }): Pick<InspectReport, "source" | "mirror"> {
+  return d.source === undefined ? {} : { source: d.source, mirror: d.mirror === true };
 }
 
 function toIndexEntry(entry: Descriptor): ReportIndexEntry {

@@ -17,6 +17,7 @@ export function renderInspect(report: InspectReport): string {
     `Digest:      ${report.digest}`,
     `Size:        ${report.size}`,
   ];
+  if (report.source !== undefined) lines.push(`Source:      ${report.source}${report.mirror ? " (mirror)" : ""}`);
   if (report.index !== undefined) lines.push(`Index:       ${report.index.digest} (platform ${report.platform ?? "?"} selected)`);
   if (report.artifactType !== undefined) lines.push(`Artifact:    ${report.artifactType}`);
   if (report.subject !== undefined) lines.push(`Subject:     ${report.subject.digest}`);

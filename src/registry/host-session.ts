@@ -11,6 +11,8 @@ export interface HostSettings {
   insecure?: boolean;
   /** PEM files of CAs to trust for this host. */
   caFiles?: string[];
+  /** Client certificate and key (PEM files) for a registry that wants mutual TLS. */
+  clientCert?: { certFile: string; keyFile: string };
 }
 
 /** What a host told us when we first said hello on `/v2/`. */
@@ -112,12 +114,19 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 function tlsSettings(settings: HostSettings): TlsSettings {
-  const caPem = (settings.caFiles ?? []).map((file) => {
-    try {
-      return readFileSync(file, "utf8");
-    } catch (error) {
-      throw new DigestguardError("CONFIG_INVALID", `Cannot read CA file ${file}: ${(error as Error).message}.`);
-    }
-  });
-  return { insecureSkipVerify: settings.insecure === true, caPem };
+  const caPem = (settings.caFiles ?? []).map((file) => readPem(file, "CA file"));
+  const client = settings.clientCert;
+  return {
+    insecureSkipVerify: settings.insecure === true,
+    caPem,
+    ...(client !== undefined ? { clientCertPem: readPem(client.certFile, "client certificate"), clientKeyPem: readPem(client.keyFile, "client key") } : {}),
+  };
+}
+
+function readPem(file: string, what: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    throw new DigestguardError("CONFIG_INVALID", `Cannot read ${what} ${file}: ${(error as Error).message}; fix the path or remove the setting.`);
+  }
 }

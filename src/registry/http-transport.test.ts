@@ -327,3 +327,13 @@ describe("network failures and timeouts", () => {
     });
   });
 });
+
+describe("proxyFor: the proxy as Go tools choose it", () => {
+  test("https uses HTTPS_PROXY only, http uses HTTP_PROXY, lower case first, empty means unset", async () => {
+    const { proxyFor } = await import("./http-transport.js");
+    const env = { HTTP_PROXY: "http://p1:3128", https_proxy: "", HTTPS_PROXY: "http://p2:3128" };
+    assert.equal(proxyFor(new URL("https://r.example/v2/"), env), "http://p2:3128");
+    assert.equal(proxyFor(new URL("http://r.example/v2/"), env), "http://p1:3128");
+    assert.equal(proxyFor(new URL("https://r.example/v2/"), { HTTP_PROXY: "http://p1:3128" }), undefined);
+  });
+});

@@ -1,6 +1,6 @@
 
 import { createSecureContext, type SecureContext } from "node:tls";
-import { Agent, } from "undici";
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from "undici";
 import { DigestguardError } from "../errors/error.js";
 import { networkError } from "./network-error.js";
 import { Deadline } from "./request-deadline.js";
@@ -26,12 +26,15 @@ const MAX_REDIRECTS = 5;
  * ```
  */
 export class HttpTransport {
-  readonly #agents = new Map<string, Agent>();
+  readonly #agents = new Map<string, Dispatcher>();
   readonly #timeouts: HttpTimeouts;
   readonly #connectionsPerOrigin: number;
 
-  constructor(options: { timeouts?: Partial<HttpTimeouts>; connectionsPerOrigin?: number } = {}) {
+  readonly #env: NodeJS.ProcessEnv;
+
+  constructor(options: { timeouts?: Partial<HttpTimeouts>; connectionsPerOrigin?: number; env?: NodeJS.ProcessEnv } = {}) {
     this.#timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.#env = options.env ?? process.env;
     this.#connectionsPerOrigin = options.connectionsPerOrigin ?? 8;
   }
 
@@ -69,7 +72,7 @@ export class HttpTransport {
   }
 
   async #sendOnce(request: HttpRequest): Promise<HttpResponse> {
-    const dispatcher = this.#agentFor(request.tls ?? {});
+    const dispatcher = this.#agentFor(request.tls ?? {}, proxyFor(request.url, this.#env));
     const deadline = request.streaming === true ? undefined : new Deadline(this.#timeouts.totalMs, request.signal);
     const typed = (error: unknown): DigestguardError => networkError(error, request, deadline?.expired === true);
     try {
@@ -95,19 +98,22 @@ export class HttpTransport {
     }
   }
 
-  #agentFor(tls: TlsSettings): Agent {
-    const key = JSON.stringify([tls.insecureSkipVerify ?? false, tls.caPem ?? []]);
+  #agentFor(tls: TlsSettings, proxy: string | undefined): Dispatcher {
+    const key = JSON.stringify([tls.insecureSkipVerify ?? false, tls.caPem ?? [], tls.clientCertPem ?? "", tls.clientKeyPem ?? "", proxy ?? ""]);
     let agent = this.#agents.get(key);
     if (agent === undefined) {
-      agent = new Agent({
-        connections: this.#connectionsPerOrigin,
-        keepAliveTimeout: 10_000,
-        connect: {
-          timeout: this.#timeouts.connectMs,
-          rejectUnauthorized: !(tls.insecureSkipVerify ?? false),
-          ...(tls.caPem !== undefined && tls.caPem.length > 0 ? { secureContext: contextTrusting(tls.caPem) } : {}),
-        },
-      });
+      const connect = {
+        timeout: this.#timeouts.connectMs,
+        rejectUnauthorized: !(tls.insecureSkipVerify ?? false),
+        ...(needsOwnContext(tls) ? { secureContext: contextFor(tls) } : {}),
+      };
+      const pool = { connections: this.#connectionsPerOrigin, keepAliveTimeout: 10_000, connect };
+      // Through a proxy the registry's TLS is spoken inside the CONNECT tunnel:
+      // undici's ProxyAgent takes those settings as `requestTls`, not `connect`.
+      // EnvHttpProxyAgent is given the one proxy for this scheme and applies NO_PROXY.
+      agent = proxy !== undefined
+        ? new EnvHttpProxyAgent({ ...pool, requestTls: connect, httpProxy: proxy, httpsProxy: proxy, noProxy: firstSet(this.#env, ["no_proxy", "NO_PROXY"]) ?? "" })
+        : new Agent(pool);
       this.#agents.set(key, agent);
     }
     return agent;
@@ -139,16 +145,42 @@ function withTypedErrors(body: HttpResponse["body"], typed: (error: unknown) => 
 
 
 function verifiedTls(tls: TlsSettings | undefined): TlsSettings {
+  // The client certificate was meant for the host the user named; it is not shown to another.
   return { insecureSkipVerify: false, caPem: tls?.caPem ?? [] };
+}
+
+function needsOwnContext(tls: TlsSettings): boolean {
+  return (tls.caPem !== undefined && tls.caPem.length > 0) || tls.clientCertPem !== undefined;
+}
+
+/**
+ * The proxy for a URL's scheme as Go programs (docker, containerd, skopeo)
+ * choose it: HTTPS_PROXY for https, HTTP_PROXY for http, lower case first;
+ * an https request never falls back to HTTP_PROXY. NO_PROXY is applied by
+ * the proxy agent.
+ *
+ * @example
+ * ```ts
+ * proxyFor(new URL("https://ghcr.io/v2/"), { HTTPS_PROXY: "http://127.0.0.1:3128" }); // "http://127.0.0.1:3128"
+ * ```
+ */
+export function proxyFor(url: URL, env: NodeJS.ProcessEnv): string | undefined {
+  return firstSet(env, url.protocol === "https:" ? ["https_proxy", "HTTPS_PROXY"] : ["http_proxy", "HTTP_PROXY"]);
+}
+
+function firstSet(env: NodeJS.ProcessEnv, names: string[]): string | undefined {
+  return names.map((name) => env[name]).find((v) => v !== undefined && v !== "");
 }
 
 // The default context already trusts the system roots and NODE_EXTRA_CA_CERTS;
 // adding the user's CAs to it is cheap, whereas `ca: [...]` would replace the
 // store and mean re-parsing ~150 root certificates (tens of milliseconds).
-function contextTrusting(extra: string[]): SecureContext {
-  const context = createSecureContext();
+// A given secureContext makes tls.connect ignore `cert`/`key`, so the client
+// certificate goes into the context itself.
+function contextFor(tls: TlsSettings): SecureContext {
+  const context = createSecureContext(tls.clientCertPem !== undefined ? { cert: tls.clientCertPem, key: tls.clientKeyPem } : {});
   const store = context.context as { addCACert(pem: string): void };
-  for (const pem of extra) store.addCACert(pem);
+  for (const pem of tls.caPem ?? []) store.addCACert(pem);
   return context;
 }
 

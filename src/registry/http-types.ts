@@ -10,6 +10,10 @@ export interface TlsSettings {
   insecureSkipVerify?: boolean;
   /** Extra CA certificates (PEM text) trusted for this host, on top of the system roots. */
   caPem?: string[];
+  /** Client certificate (PEM) shown to a registry that asks for one (mutual TLS). */
+  clientCertPem?: string;
+  /** The client certificate's private key (PEM). */
+  clientKeyPem?: string;
 }
 
 /** One HTTP request as the registry layer sends it. */

@@ -309,7 +309,7 @@ describe("digest headers are checked against the bytes", () => {
         res.writeHead(200, Object.fromEntries(Object.entries(all).filter(([, v]) => v !== ""))).end();
       });
       const desc = await withClient((client) => client.resolve(repoAt(registry), { tag: "v1" }));
-      assert.deepEqual(desc, { mediaType: MediaType.ociManifest, digest: MANIFEST_DIGEST, size: MANIFEST.length, source: registry.host });
+      assert.deepEqual(desc, { mediaType: MediaType.ociManifest, digest: MANIFEST_DIGEST, size: MANIFEST.length, source: registry.host, mirror: false });
       assert.equal(registry.count("HEAD app/manifests/v1"), 1);
       assert.equal(registry.count("GET app/manifests/v1"), 1);
     });

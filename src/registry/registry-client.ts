@@ -49,6 +49,14 @@ export interface RegistryClientOptions {
 export interface RegistryManifest extends FetchedManifest {
   /** The endpoint host that served it (a mirror or the registry). */
   source: string;
+  /** Whether that host is a mirror. */
+  mirror: boolean;
+}
+
+/** Options of a read: `originOnly` skips the mirrors and asks the registry itself. */
+export interface ReadOptions {
+  signal?: AbortSignal;
+  originOnly?: boolean;
 }
 
 /**
@@ -88,8 +96,8 @@ export class RegistryClient {
    * What a tag or digest points to, by HEAD. Falls back to GET only when the
    * registry gives no digest header (then the digest is computed from the bytes).
    */
-  async resolve(repo: RepositoryName, target: ManifestTarget, options: { signal?: AbortSignal } = {}): Promise<Descriptor & { source: string }> {
-    return this.#read(repo, async (endpoint) => {
+  async resolve(repo: RepositoryName, target: ManifestTarget, options: ReadOptions = {}): Promise<Descriptor & { source: string; mirror: boolean }> {
+    return this.#read(repo, options, async (endpoint) => {
       const res = await this.#sender.send(endpoint, repo.repository, {
         method: "HEAD", path: `manifests/${manifestRef(target)}`, headers: { accept: MANIFEST_ACCEPT },
         actions: ["pull"], doing: `resolve ${describe(repo, target)}`, signal: options.signal,
@@ -101,15 +109,15 @@ export class RegistryClient {
       if (digest === undefined || !isDigest(digest) || !Number.isSafeInteger(size) || mediaType === "" ||
         (target.digest !== undefined && digest !== target.digest)) {
         const fetched = await this.#getManifest(endpoint, repo, target, options.signal);
-        return { mediaType: fetched.mediaType, digest: fetched.digest, size: fetched.size, source: endpoint.host };
+        return { mediaType: fetched.mediaType, digest: fetched.digest, size: fetched.size, source: endpoint.host, mirror: endpoint.mirror };
       }
-      return { mediaType, digest, size, source: endpoint.host };
+      return { mediaType, digest, size, source: endpoint.host, mirror: endpoint.mirror };
     });
   }
 
   /** The manifest at `target`: exact bytes, digest computed over them, parsed and validated. */
-  getManifest(repo: RepositoryName, target: ManifestTarget, options: { signal?: AbortSignal } = {}): Promise<RegistryManifest> {
-    return this.#read(repo, (endpoint) => this.#getManifest(endpoint, repo, target, options.signal));
+  getManifest(repo: RepositoryName, target: ManifestTarget, options: ReadOptions = {}): Promise<RegistryManifest> {
+    return this.#read(repo, options, (endpoint) => this.#getManifest(endpoint, repo, target, options.signal));
   }
 
   /**
@@ -121,10 +129,10 @@ export class RegistryClient {
   openBlob(
     repo: RepositoryName,
     descriptor: Descriptor,
-    options: { offset?: number; signal?: AbortSignal } = {},
-  ): Promise<{ stream: Readable; offset: number; source: string }> {
+    options: ReadOptions & { offset?: number } = {},
+  ): Promise<{ stream: Readable; offset: number; source: string; mirror: boolean }> {
     const offset = options.offset ?? 0;
-    return this.#read(repo, async (endpoint) => {
+    return this.#read(repo, options, async (endpoint) => {
       const res = await this.#sender.send(endpoint, repo.repository, {
         method: "GET", path: `blobs/${descriptor.digest}`, actions: ["pull"],
         headers: offset > 0 ? { range: `bytes=${offset}-` } : {},
@@ -132,7 +140,7 @@ export class RegistryClient {
       });
       const range = /^bytes (\d+)-/.exec(firstHeader(res.headers, "content-range") ?? "");
       const start = res.status === 206 && range !== null ? Number(range[1]) : 0;
-      return { stream: res.body, offset: start, source: endpoint.host };
+      return { stream: res.body, offset: start, source: endpoint.host, mirror: endpoint.mirror };
     });
   }
 
@@ -159,7 +167,12 @@ export class RegistryClient {
 
   /** Every tag of the repository, following `Link` pagination. */
   listTags(repo: RepositoryName, options: { pageSize?: number; signal?: AbortSignal } = {}): Promise<string[]> {
-    return this.#read(repo, (endpoint) => listTags(this.#sender, endpoint, repo, options));
+    return this.#read(repo, {}, (endpoint) => listTags(this.#sender, endpoint, repo, options));
+  }
+
+  /** Whether reads of `registry` go through mirrors first. */
+  hasMirrors(registry: string): boolean {
+    return (this.#mirrors[registry] ?? []).length > 0;
   }
 
   /** Close pooled connections. */
@@ -182,12 +195,12 @@ export class RegistryClient {
     const fetched = parseManifest(bytes, { contentType: firstHeader(res.headers, "content-type"), expectedDigest: target.digest });
     const header = firstHeader(res.headers, "docker-content-digest");
     if (header !== undefined && header !== "" && target.digest === undefined) checkDigestHeader(header, fetched, `${what} from ${endpoint.host}`);
-    return { ...fetched, source: endpoint.host };
+    return { ...fetched, source: endpoint.host, mirror: endpoint.mirror };
   }
 
   // Reads try each mirror, then the registry; a mirror's failure is only reported if the registry fails too.
-  async #read<T>(repo: RepositoryName, operation: (endpoint: Endpoint) => Promise<T>): Promise<T> {
-    const endpoints = readEndpoints(repo.registry, this.#mirrors);
+  async #read<T>(repo: RepositoryName, options: ReadOptions, operation: (endpoint: Endpoint) => Promise<T>): Promise<T> {
+    const endpoints = options.originOnly === true ? [originEndpoint(repo.registry)] : readEndpoints(repo.registry, this.#mirrors);
     const failures: { endpoint: Endpoint; error: unknown }[] = [];
     for (const endpoint of endpoints) {
       try {
@@ -247,5 +260,6 @@ function mergeSettings(defaults: HostSettings | undefined, host: HostSettings | 
   return {
     insecure: host?.insecure ?? defaults?.insecure ?? false,
     caFiles: [...(defaults?.caFiles ?? []), ...(host?.caFiles ?? [])],
+    ...((host?.clientCert ?? defaults?.clientCert) !== undefined ? { clientCert: host?.clientCert ?? defaults?.clientCert } : {}),
   };
 }

@@ -10,6 +10,14 @@ export interface Target {
   digest?: Digest;
 }
 
+/** Who answered a read, when the store can say: the registry host or a mirror's. */
+export interface Answered {
+  /** The host that served the answer. */
+  source?: string;
+  /** True when that host is a mirror, not the registry itself. */
+  mirror?: boolean;
+}
+
 /** Options every store call takes. */
 export interface CallOptions {
   signal?: AbortSignal;
@@ -37,9 +45,17 @@ export interface ContentStore {
   /** Human-readable location, e.g. `docker://127.0.0.1:5000/app` or `oci:/tmp/layout`. */
   readonly location: string;
   /** Descriptor of what `target` points to, as cheaply as the store allows (HEAD on a registry). */
-  resolve(target: Target, options?: CallOptions): Promise<Descriptor>;
+  resolve(target: Target, options?: CallOptions): Promise<Descriptor & Answered>;
   /** The manifest at `target`, with its exact bytes and computed digest. */
-  fetchManifest(target: Target, options?: CallOptions): Promise<FetchedManifest>;
+  fetchManifest(target: Target, options?: CallOptions): Promise<FetchedManifest & Answered>;
+  /** Every host that answered this store's reads so far (registry stores), mirror or not. */
+  answeredBy?(): { source: string; mirror: boolean }[];
+  /**
+   * The same repository read from the registry itself, skipping mirrors —
+   * present only on a registry store that has mirrors, so a caller can tell
+   * a stale mirror from the truth.
+   */
+  origin?(): ContentStore;
   /**
    * The blob's bytes through the one verified read (`readVerifiedBlob`):
    * the stream errors, never ends normally, unless size and digest match.

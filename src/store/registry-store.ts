@@ -4,7 +4,7 @@ import type { Descriptor } from "../oci/descriptor.js";
 import { isManifestMediaType } from "../oci/media-types.js";
 import type { FetchedManifest } from "../oci/manifest.js";
 import type { RegistryClient, RepositoryName } from "../registry/registry-client.js";
-import type { BlobReadOptions, CallOptions, ContentStore, Target } from "./content-store.js";
+import type { Answered, BlobReadOptions, CallOptions, ContentStore, Target } from "./content-store.js";
 import { openVerifiedBlob } from "./verified-read.js";
 
 /**
@@ -19,28 +19,46 @@ import { openVerifiedBlob } from "./verified-read.js";
  */
 export class RegistryStore implements ContentStore {
   readonly location: string;
+  readonly #answered = new Map<string, boolean>();
+  readonly #originOnly: boolean;
 
   constructor(
     readonly client: RegistryClient,
     readonly repo: RepositoryName,
+    options: { originOnly?: boolean } = {},
   ) {
     this.location = `docker://${repo.registry}/${repo.repository}`;
+    this.#originOnly = options.originOnly ?? false;
   }
 
-  resolve(target: Target, options: CallOptions = {}): Promise<Descriptor> {
-    return this.client.resolve(this.repo, target, options);
+  async resolve(target: Target, options: CallOptions = {}): Promise<Descriptor & Answered> {
+    return this.#note(await this.client.resolve(this.repo, target, { ...options, originOnly: this.#originOnly }));
   }
 
-  fetchManifest(target: Target, options: CallOptions = {}): Promise<FetchedManifest> {
-    return this.client.getManifest(this.repo, target, options);
+  async fetchManifest(target: Target, options: CallOptions = {}): Promise<FetchedManifest & Answered> {
+    return this.#note(await this.client.getManifest(this.repo, target, { ...options, originOnly: this.#originOnly }));
+  }
+
+  answeredBy(): { source: string; mirror: boolean }[] {
+    return [...this.#answered].map(([source, mirror]) => ({ source, mirror }));
+  }
+
+  get origin(): (() => ContentStore) | undefined {
+    if (this.#originOnly || !this.client.hasMirrors(this.repo.registry)) return undefined;
+    return () => new RegistryStore(this.client, this.repo, { originOnly: true });
+  }
+
+  #note<T extends { source: string; mirror: boolean }>(answer: T): T {
+    this.#answered.set(answer.source, answer.mirror);
+    return answer;
   }
 
   async fetchBlob(descriptor: Descriptor, options: BlobReadOptions = {}): Promise<Readable> {
     return openVerifiedBlob(this, descriptor, options);
   }
 
-  openBlobAt(descriptor: Descriptor, offset: number, options: CallOptions = {}): Promise<{ stream: Readable; offset: number }> {
-    return this.client.openBlob(this.repo, descriptor, { ...options, offset });
+  async openBlobAt(descriptor: Descriptor, offset: number, options: CallOptions = {}): Promise<{ stream: Readable; offset: number }> {
+    return this.#note(await this.client.openBlob(this.repo, descriptor, { ...options, offset, originOnly: this.#originOnly }));
   }
 
   async exists(descriptor: Descriptor, options: CallOptions = {}): Promise<boolean> {

@@ -16,6 +16,9 @@ export function renderVerify(report: VerifyReport, options: { quiet?: boolean } 
   for (const m of report.manifests) if (!options.quiet || m.status === "failed") lines.push(...manifestLines(m));
   for (const b of report.blobs) if (!options.quiet || b.status === "failed") lines.push(...blobLines(b));
   for (const p of report.problems) lines.push(`  FAILED  ${p.platform ?? "image"}: ${p.message}`);
+  if (report.sources !== undefined && report.sources.length > 0) {
+    lines.push(`Served by: ${report.sources.map((s) => `${s.source}${s.mirror ? " (mirror)" : ""}`).join(", ")}`);
+  }
   const t = report.totals;
   lines.push(report.ok
     ? `Result: OK — ${t.blobs} blobs, ${formatBytes(t.bytes)} verified in ${t.seconds.toFixed(1)} s`

@@ -37,7 +37,9 @@ export async function verifyReference(reference: string, options: VerifyReferenc
   }
   const opened = await open(reference);
   const store = cache === undefined ? opened.store : new CachingStore(opened.store, cache);
-  const report = await verifyImage(store, opened.target, { ...verify, display: opened.display });
+  const verified = await verifyImage(store, opened.target, { ...verify, display: opened.display });
+  const sources = opened.store.answeredBy?.() ?? [];
+  const report = sources.length > 0 ? { ...verified, sources } : verified;
   const key = cacheKey(opened);
   // The reference is what `--offline` trusts: it may only name an image proven whole.
   if (report.ok && cache !== undefined && key !== undefined && report.digest !== undefined) {

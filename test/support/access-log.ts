@@ -65,9 +65,9 @@ const BARRIER_PREFIX = "/__digestguard-harness-barrier/";
  * const requests = await readRegistryRequestLog({ url: "http://127.0.0.1:5000", logFile });
  * ```
  */
-export async function readRegistryRequestLog(options: { url: string; logFile: string; ca?: string }): Promise<RegistryRequest[]> {
+export async function readRegistryRequestLog(options: { url: string; logFile: string; ca?: string; client?: { cert: string; key: string } }): Promise<RegistryRequest[]> {
   const marker = `${BARRIER_PREFIX}${randomUUID()}`;
-  await probe(`${options.url}${marker}`, options.ca === undefined ? {} : { ca: options.ca });
+  await probe(`${options.url}${marker}`, { ...(options.ca === undefined ? {} : { ca: options.ca }), ...(options.client === undefined ? {} : { client: options.client }) });
   for (let waited = 0; ; waited += 10) {
     const text = await readFile(options.logFile, "utf8");
     if (text.includes(marker) || waited >= 2000) {

@@ -14,7 +14,10 @@ import type { RunningRegistry } from "./registry.js";
 export function clientFor(registry: RunningRegistry, extra: RegistryClientOptions = {}): RegistryClient {
   const creds = registry.username !== undefined ? `${registry.username}:${registry.password}` : undefined;
   return new RegistryClient({
-    defaults: { caFiles: registry.caFile !== undefined ? [registry.caFile] : [] },
+    defaults: {
+      caFiles: registry.caFile !== undefined ? [registry.caFile] : [],
+      ...(registry.clientCertFile !== undefined && registry.clientKeyFile !== undefined ? { clientCert: { certFile: registry.clientCertFile, keyFile: registry.clientKeyFile } } : {}),
+    },
     credentials: { ...(creds !== undefined ? { creds } : {}), authFile: "/nonexistent/digestguard-test-auth.json" },
     retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 200 },
     ...extra,

@@ -66,7 +66,7 @@ export interface ProbeResult {
  * const { status } = await probe("https://127.0.0.1:5000/v2/", { ca: tls.caCertPem });
  * ```
  */
-export function probe(url: string, options: { ca?: string; headers?: Record<string, string>; signal?: AbortSignal; timeoutMs?: number } = {}): Promise<ProbeResult> {
+export function probe(url: string, options: { ca?: string; client?: { cert: string; key: string }; headers?: Record<string, string>; signal?: AbortSignal; timeoutMs?: number } = {}): Promise<ProbeResult> {
   return new Promise((resolve, reject) => {
     const send = url.startsWith("https:") ? httpsRequest : httpRequest;
     const req = send(url, {
@@ -74,6 +74,7 @@ export function probe(url: string, options: { ca?: string; headers?: Record<stri
       agent: false,
       headers: { "user-agent": HARNESS_USER_AGENT, ...options.headers },
       ...(options.ca === undefined ? {} : { ca: options.ca }),
+      ...(options.client === undefined ? {} : { cert: options.client.cert, key: options.client.key }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     }, (res) => {
       res.resume();

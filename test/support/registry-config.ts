@@ -1,14 +1,14 @@
 import { randomBytes } from "node:crypto";
 
 /** The ways the harness can run the registry. */
-export type RegistryMode = "http" | "tls" | "basic" | "token";
+export type RegistryMode = "http" | "tls" | "mtls" | "basic" | "token";
 
 /** Everything {@link registryConfig} needs; file paths are absolute. */
 export interface RegistryConfigInput {
   mode: RegistryMode;
   port: number;
   storageDir: string;
-  tls?: { certFile: string; keyFile: string };
+  tls?: { certFile: string; keyFile: string; clientCaFile?: string };
   htpasswdFile?: string;
   token?: { realm: string; service: string; issuer: string; rootCertBundle: string };
 }
@@ -40,7 +40,11 @@ export function registryConfig(input: RegistryConfigInput): Record<string, unkno
   };
   if (input.mode !== "http") {
     if (input.tls === undefined) throw new Error(`Cannot configure the registry: mode ${input.mode} needs TLS files.`);
-    http.tls = { certificate: input.tls.certFile, key: input.tls.keyFile };
+    http.tls = {
+      certificate: input.tls.certFile, key: input.tls.keyFile,
+      // mtls: only clients with a certificate from this CA get past the handshake.
+      ...(input.tls.clientCaFile !== undefined ? { clientcas: [input.tls.clientCaFile] } : {}),
+    };
   }
   return {
     version: 0.1,

@@ -17,6 +17,8 @@ export interface LaunchOptions {
   /** Base URL to poll, e.g. `https://127.0.0.1:5000`. */
   url: string;
   ca?: string;
+  /** Client certificate the readiness poll shows (mutual TLS). */
+  client?: { cert: string; key: string };
   signal?: AbortSignal;
   readyTimeoutMs?: number;
 }
@@ -65,7 +67,7 @@ async function waitUntilReady(tracked: TrackedChild, options: LaunchOptions): Pr
     options.signal?.throwIfAborted();
     if (exit !== undefined) throw new Error(`the process exited (${exit}) before it was ready`);
     try {
-      const { status } = await probe(`${options.url}/v2/`, { ...(options.ca === undefined ? {} : { ca: options.ca }), timeoutMs: 1000 });
+      const { status } = await probe(`${options.url}/v2/`, { ...(options.ca === undefined ? {} : { ca: options.ca }), ...(options.client === undefined ? {} : { client: options.client }), timeoutMs: 1000 });
       if (status === 200 || status === 401) return;
       lastError = `GET /v2/ answered ${status}`;
     } catch (error) {

@@ -37,6 +37,9 @@ export interface RunningRegistry {
   caPem?: string;
   /** Folder with `ca.crt` only, for skopeo's `--cert-dir` (tls, basic, token). */
   certDir?: string;
+  /** mtls: the client certificate and key (PEM files) the registry accepts. */
+  clientCertFile?: string;
+  clientKeyFile?: string;
   username?: string;
   password?: string;
   tokenIssuer?: TokenIssuer;
@@ -122,9 +125,10 @@ export async function startRegistry(options: { mode: RegistryMode; signal?: Abor
       mode, host, url, storageDir, stop,
       ...(tls === undefined ? {} : { caFile: tls.caCertFile, caPem: tls.caCertPem, certDir: tls.certDir }),
       ...(password === undefined ? {} : { username: REGISTRY_USERNAME, password }),
+      ...(mode === "mtls" && tls !== undefined ? { clientCertFile: tls.clientCertFile, clientKeyFile: tls.clientKeyFile } : {}),
       ...(issuer === undefined ? {} : { tokenIssuer: issuer }),
       blobDataPath: (digest) => blobDataPath(storageDir, digest),
-      requestLog: () => readRegistryRequestLog({ url, logFile: stdoutFile, ...(tls === undefined ? {} : { ca: tls.caCertPem }) }),
+      requestLog: () => readRegistryRequestLog({ url, logFile: stdoutFile, ...(tls === undefined ? {} : { ca: tls.caCertPem }), ...clientOf(mode, tls) }),
     };
   } catch (error) {
     await stop();
@@ -148,13 +152,18 @@ async function launchOnFreePort(options: {
     try {
       const child = await launchRegistryProcess({
         configFile, stdoutFile: options.stdoutFile, stderrFile: join(root, "registry.log"), url: `${scheme(mode)}://127.0.0.1:${port}`,
-        ...(tls === undefined ? {} : { ca: tls.caCertPem }), ...(options.signal === undefined ? {} : { signal: options.signal }),
+        ...(tls === undefined ? {} : { ca: tls.caCertPem }), ...clientOf(mode, tls), ...(options.signal === undefined ? {} : { signal: options.signal }),
       });
       return { child, port };
     } catch (error) {
       if (attempt >= 3 || !String((error as Error).message).includes("address already in use")) throw error;
     }
   }
+}
+
+// In mtls mode the harness's own requests must show the client certificate too.
+function clientOf(mode: RegistryMode, tls: HarnessTls | undefined): { client?: { cert: string; key: string } } {
+  return mode === "mtls" && tls !== undefined ? { client: { cert: tls.clientCertPem, key: tls.clientKeyPem } } : {};
 }
 
 function scheme(mode: RegistryMode): "http" | "https" {
@@ -182,7 +191,7 @@ async function authInputs(mode: RegistryMode, root: string, tls: HarnessTls | un
     const token = { realm: issuer.realm, service: TOKEN_SERVICE, issuer: TOKEN_ISSUER_NAME, rootCertBundle: tls.signingCertFile };
     return { config: { tls: tlsFiles, token }, issuer };
   }
-  return { config: { tls: tlsFiles } };
+  return { config: { tls: mode === "mtls" ? { ...tlsFiles, clientCaFile: tls.caCertFile } : tlsFiles } };
 }
 
 /** `<storage>/docker/registry/v2/blobs/sha256/<2 hex>/<hex>/data`, for a checked sha256 digest only. */

@@ -21,6 +21,11 @@ export interface HarnessTls {
   serverCertPem: string;
   serverKeyFile: string;
   serverKeyPem: string;
+  /** Client certificate signed by the CA (for mutual TLS), and its key. */
+  clientCertFile: string;
+  clientCertPem: string;
+  clientKeyFile: string;
+  clientKeyPem: string;
   /** Self-signed EC P-256 certificate the token issuer signs JWTs with. */
   signingCertFile: string;
   signingKeyPem: string;
@@ -72,6 +77,12 @@ async function generate(): Promise<HarnessTls> {
   await openssl("x509", "-req", "-in", file("server.csr"), "-CA", file("ca.crt"), "-CAkey", file("ca.key"),
     "-CAcreateserial", "-days", "2", "-sha256", "-extfile", file("server.ext"), "-out", file("server.crt"));
 
+  await writeFile(file("client.ext"), "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n");
+  await openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", file("client.key"));
+  await openssl("req", "-new", "-key", file("client.key"), "-subj", "/CN=digestguard test client", "-out", file("client.csr"));
+  await openssl("x509", "-req", "-in", file("client.csr"), "-CA", file("ca.crt"), "-CAkey", file("ca.key"),
+    "-CAcreateserial", "-days", "2", "-sha256", "-extfile", file("client.ext"), "-out", file("client.cert"));
+
   // PKCS#8 so node:crypto and any JOSE tooling read the key without guessing the format.
   await openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", file("signing.key"));
   await openssl("req", "-x509", "-new", "-key", file("signing.key"), "-sha256", "-days", "2",
@@ -91,6 +102,10 @@ async function generate(): Promise<HarnessTls> {
     serverCertPem: await readFile(file("server.crt"), "utf8"),
     serverKeyFile: file("server.key"),
     serverKeyPem: await readFile(file("server.key"), "utf8"),
+    clientCertFile: file("client.cert"),
+    clientCertPem: await readFile(file("client.cert"), "utf8"),
+    clientKeyFile: file("client.key"),
+    clientKeyPem: await readFile(file("client.key"), "utf8"),
     signingCertFile: file("signing.crt"),
     signingKeyPem: await readFile(file("signing.key"), "utf8"),
     signingCertDerBase64: (await readFile(file("signing.der"))).toString("base64"),
