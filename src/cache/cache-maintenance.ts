@@ -1,7 +1,8 @@
-import { createReadStream } from "node:fs";
 import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { createDigestHasher, isDigest, type Digest, type DigestAlgorithm } from "../oci/digest.js";
+import { isContentMismatch } from "../errors/predicates.js";
+import { isDigest, type Digest, type DigestAlgorithm } from "../oci/digest.js";
+import { proveLocalBlob } from "../store/local-blob-proof.js";
 import { mapConcurrent } from "../async/map-concurrent.js";
 import type { ContentCache } from "../store/cache/content-cache.js";
 import { isAbandoned, listPartials } from "../store/cache/partial-files.js";
@@ -58,8 +59,9 @@ export interface CacheVerifyResult {
 export async function verifyCache(cache: ContentCache, options: { concurrency?: number; signal?: AbortSignal } = {}): Promise<CacheVerifyResult> {
   const entries = await listCache(cache);
   const result: CacheVerifyResult = { checked: 0, bytes: 0, quarantined: [] };
+  // The one worker pool that proves local blobs: as many files at once as it has cores.
   const settled = await mapConcurrent(entries, options.concurrency ?? 2, async (entry) => {
-    const actual = await hashFile(cache.blobPath(entry.digest), entry.digest.startsWith("sha512:") ? "sha512" : "sha256", options.signal);
+    const actual = await provenDigest(cache.blobPath(entry.digest), entry, options.signal);
     result.checked++;
     result.bytes += entry.size;
     if (actual !== entry.digest) result.quarantined.push({ digest: entry.digest, actual, movedTo: await cache.quarantine(entry.digest) });
@@ -69,10 +71,16 @@ export async function verifyCache(cache: ContentCache, options: { concurrency?: 
   return result;
 }
 
-async function hashFile(path: string, algorithm: DigestAlgorithm, signal?: AbortSignal): Promise<Digest> {
-  const hasher = createDigestHasher(algorithm);
-  for await (const chunk of createReadStream(path, { highWaterMark: 4 << 20, signal }) as AsyncIterable<Buffer>) hasher.update(chunk);
-  return hasher.digest();
+// The digest the file really has: its own when proven, else the one the mismatch names.
+async function provenDigest(path: string, entry: CacheEntry, signal?: AbortSignal): Promise<Digest> {
+  try {
+    await proveLocalBlob(path, { digest: entry.digest, size: entry.size }, { signal });
+    return entry.digest;
+  } catch (error) {
+    const actual = isContentMismatch(error) ? error.details["actualDigest"] : undefined;
+    if (typeof actual === "string" && isDigest(actual)) return actual;
+    throw error;
+  }
 }
 
 /** What to prune. Criteria combine: a blob goes when any applies. */

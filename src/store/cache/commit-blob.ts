@@ -1,8 +1,8 @@
-import { createReadStream } from "node:fs";
 import { link, rename, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Descriptor } from "../../oci/descriptor.js";
-import { createDigestHasher, digestAlgorithm } from "../../oci/digest.js";
+import { isCode, isContentMismatch } from "../../errors/predicates.js";
+import { proveLocalBlob } from "../local-blob-proof.js";
 import { fileSystemError, isErrnoCode, syncDirectory } from "../../fs/atomic-file.js";
 
 /**
@@ -45,18 +45,13 @@ async function linkUnlessPresent(from: string, to: string): Promise<boolean> {
   }
 }
 
-/** Whether the file exists with the descriptor's size and digest. */
+/** Whether the file exists with the descriptor's size and digest, proven by the one worker pool. */
 async function fileHashesTo(path: string, descriptor: Pick<Descriptor, "digest" | "size">, signal: AbortSignal | undefined): Promise<boolean> {
-  const hasher = createDigestHasher(digestAlgorithm(descriptor.digest));
-  let size = 0;
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20, signal }) as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      hasher.update(chunk);
-    }
+    await proveLocalBlob(path, descriptor, { signal });
+    return true;
   } catch (error) {
-    if (isErrnoCode(error, "ENOENT")) return false;
+    if (isContentMismatch(error) || isCode(error, "BLOB_UNKNOWN")) return false;
     throw error;
   }
-  return size === descriptor.size && hasher.digest() === descriptor.digest;
 }
