@@ -152,7 +152,7 @@ export async function mountBlob(sender: RequestSender, endpoint: Endpoint, repo:
   const doing = `mount blob ${digest} from ${from} into ${repo.registry}/${repo.repository}`;
   const query = new URLSearchParams({ mount: digest, from });
   const res = await sender.send(endpoint, repo.repository, {
-    method: "POST", path: `blobs/uploads/?${query}`, actions: ["pull", "push"], doing, signal,
+    method: "POST", path: `blobs/uploads/?${query}`, actions: ["pull", "push"], alsoPullFrom: from, doing, signal,
     headers: { "content-length": "0" },
   });
   await res.body.dump();
