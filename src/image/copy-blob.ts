@@ -39,12 +39,18 @@ export async function copyBlob(source: ContentStore, destination: ContentStore, 
   const attempts = options.attempts ?? 3;
   for (let attempt = 1; ; attempt++) {
     let stream: Readable | undefined;
+    let sourceError: unknown;
     try {
       stream = await source.fetchBlob(blob, { signal, ...(options.onBytes === undefined ? {} : { onBytes: options.onBytes }) });
+      stream.once("error", (error) => {
+        sourceError = error;
+      });
       await destination.pushBlob(blob, stream, { signal });
       return "uploaded";
-    } catch (error) {
+    } catch (caught) {
       stream?.destroy();
+      // The upload only saw its body break; the source's verified read says why (bad bytes, a truncated blob).
+      const error = sourceError ?? caught;
       if (attempt >= attempts || isAborted(error) || !(error instanceof DigestguardError) || !error.temporary) throw error;
     }
   }
