@@ -1,56 +1,165 @@
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { DigestguardError } from "../errors/error.js";
 import type { Descriptor } from "../oci/descriptor.js";
 import { digestOf } from "../oci/digest.js";
 import type { Endpoint } from "./endpoints.js";
-import { firstHeader } from "./http-transport.js";
+import { firstHeader, type HttpResponse } from "./http-transport.js";
 import type { RequestSender } from "./request-sender.js";
+import { BodySlicer } from "./upload-chunks.js";
+
+/** Blobs up to this size go up in one PUT; larger ones in PATCH chunks. */
+export const MONOLITHIC_MAX_BYTES = 32 * 1024 * 1024;
+
+/** Options for {@link pushBlob}. */
+export interface PushBlobOptions {
+  signal?: AbortSignal;
+  /** Largest blob sent in one PUT (default {@link MONOLITHIC_MAX_BYTES}). */
+  monolithicMax?: number;
+  /** Bytes per PATCH for larger blobs (default the same); raised to the registry's `OCI-Chunk-Min-Length`. */
+  chunkSize?: number;
+}
+
+type Repo = { registry: string; repository: string };
 
 /**
- * Upload a blob monolithically: POST to open an upload session, then one PUT
- * with the whole body and `?digest=`, which the registry checks before it
- * commits. A Uint8Array body can be retried; a stream cannot.
+ * Upload a blob: POST opens an upload session; a small blob (or a byte
+ * array) then goes up in one PUT with `?digest=`, a large stream in PATCH
+ * chunks of at least the registry's `OCI-Chunk-Min-Length`, closed by a PUT
+ * with `?digest=` — the registry checks the digest before it commits, so
+ * bytes that do not match are never stored. Every `Location` form
+ * (relative, absolute, with a query) is followed; one on another origin is
+ * refused by the request sender. A failed upload is cancelled (DELETE), so
+ * a retry starts a clean session.
  *
  * @example
  * ```ts
- * await pushBlob(sender, endpoint, { registry, repository }, descriptor, bytes);
+ * await pushBlob(sender, endpoint, { registry, repository }, descriptor, bytes, { signal });
  * ```
  */
 export async function pushBlob(
   sender: RequestSender,
   endpoint: Endpoint,
-  repo: { registry: string; repository: string },
+  repo: Repo,
   descriptor: Descriptor,
   content: Uint8Array | Readable,
-  signal?: AbortSignal,
+  options: PushBlobOptions = {},
 ): Promise<void> {
   const doing = `upload blob ${descriptor.digest} to ${repo.registry}/${repo.repository}`;
   const start = await sender.send(endpoint, repo.repository, {
-    method: "POST", path: "blobs/uploads/", actions: ["pull", "push"], doing, signal,
+    method: "POST", path: "blobs/uploads/", actions: ["pull", "push"], doing, signal: options.signal,
     headers: { "content-length": "0" },
   });
   await start.body.dump();
-  const location = firstHeader(start.headers, "location");
-  if (start.status !== 202 || location === undefined) {
-    throw new DigestguardError("REGISTRY_ERROR", `Cannot ${doing}: the registry answered ${start.status} without an upload location.`);
+  let location = uploadLocation(start, 202, doing);
+  const minChunk = Number(firstHeader(start.headers, "oci-chunk-min-length") ?? 0);
+  const chunkSize = Math.max(options.chunkSize ?? MONOLITHIC_MAX_BYTES, Number.isSafeInteger(minChunk) ? minChunk : 0);
+  const session = { sender, endpoint, repo, doing, signal: options.signal };
+  try {
+    if (content instanceof Uint8Array || descriptor.size <= (options.monolithicMax ?? MONOLITHIC_MAX_BYTES)) {
+      await finishUpload(session, location, descriptor, content, descriptor.size);
+      return;
+    }
+    const slicer = new BodySlicer(content, descriptor, `blob ${descriptor.digest}`);
+    for (let offset = 0; offset < descriptor.size; offset += chunkSize) {
+      const length = Math.min(chunkSize, descriptor.size - offset);
+      location = await patchChunk(session, location, slicer.next(length), offset, length);
+    }
+    await slicer.end();
+    await finishUpload(session, location, descriptor, new Uint8Array(0), 0);
+  } catch (error) {
+    await cancelUpload(session, location);
+    throw error;
   }
-  const url = new URL(location, start.url);
-  url.searchParams.set("digest", descriptor.digest);
-  let used = false;
-  const put = await sender.send(endpoint, repo.repository, {
-    method: "PUT", path: url.href, actions: ["pull", "push"], doing, signal,
-    headers: { "content-type": "application/octet-stream", "content-length": String(descriptor.size) },
-    body: () => {
-      if (content instanceof Uint8Array) return content;
-      if (used) throw new DigestguardError("NETWORK", `Cannot ${doing}: the upload failed and a stream cannot be sent twice.`);
-      used = true;
-      return content;
+}
+
+interface UploadSession {
+  sender: RequestSender;
+  endpoint: Endpoint;
+  repo: Repo;
+  doing: string;
+  signal: AbortSignal | undefined;
+}
+
+async function patchChunk(session: UploadSession, location: URL, body: Readable, offset: number, length: number): Promise<URL> {
+  const res = await session.sender.send(session.endpoint, session.repo.repository, {
+    method: "PATCH", path: location.href, actions: ["pull", "push"], doing: session.doing, signal: session.signal,
+    headers: {
+      "content-type": "application/octet-stream",
+      "content-length": String(length),
+      "content-range": `${offset}-${offset + length - 1}`,
     },
+    body: once(body, session.doing),
+  });
+  await res.body.dump();
+  return uploadLocation(res, 202, session.doing);
+}
+
+async function finishUpload(session: UploadSession, location: URL, descriptor: Descriptor, body: Uint8Array | Readable, length: number): Promise<void> {
+  const url = new URL(location.href);
+  url.searchParams.set("digest", descriptor.digest);
+  const put = await session.sender.send(session.endpoint, session.repo.repository, {
+    method: "PUT", path: url.href, actions: ["pull", "push"], doing: session.doing, signal: session.signal,
+    headers: { "content-type": "application/octet-stream", "content-length": String(length) },
+    body: body instanceof Uint8Array ? () => body : once(body, session.doing),
   });
   await put.body.dump();
   if (put.status !== 201) {
-    throw new DigestguardError("REGISTRY_ERROR", `Cannot ${doing}: the registry answered ${put.status} instead of 201 Created.`);
+    throw new DigestguardError("REGISTRY_ERROR", `Cannot ${session.doing}: the registry answered ${put.status} instead of 201 Created.`);
   }
+}
+
+// Best effort: an upload the registry keeps open expires on its own anyway.
+async function cancelUpload(session: UploadSession, location: URL): Promise<void> {
+  try {
+    const res = await session.sender.send(session.endpoint, session.repo.repository, {
+      method: "DELETE", path: location.href, actions: ["pull", "push"], doing: `cancel ${session.doing}`, accept: [404],
+    });
+    await res.body.dump();
+  } catch {
+    // The upload failed already; that error is the one to report.
+  }
+}
+
+function uploadLocation(res: HttpResponse, status: number, doing: string): URL {
+  const location = firstHeader(res.headers, "location");
+  if (res.status !== status || location === undefined) {
+    throw new DigestguardError("REGISTRY_ERROR", `Cannot ${doing}: the registry answered ${res.status} without an upload location.`);
+  }
+  return new URL(location, res.url);
+}
+
+// A stream can be sent once; a retry of the request must fail, not send nothing.
+function once(body: Readable, doing: string): () => Readable {
+  let used = false;
+  return () => {
+    if (used) throw new DigestguardError("NETWORK", `Cannot ${doing}: the upload failed and a stream cannot be sent twice.`, { temporary: true });
+    used = true;
+    return body;
+  };
+}
+
+/**
+ * Mount a blob from another repository of the same registry (no bytes
+ * move). True when the registry mounted it (201); false when it opened an
+ * upload instead (202), which is cancelled.
+ *
+ * @example
+ * ```ts
+ * if (!(await mountBlob(sender, endpoint, repo, digest, "library/alpine"))) await pushBlob(...);
+ * ```
+ */
+export async function mountBlob(sender: RequestSender, endpoint: Endpoint, repo: Repo, digest: string, from: string, signal?: AbortSignal): Promise<boolean> {
+  const doing = `mount blob ${digest} from ${from} into ${repo.registry}/${repo.repository}`;
+  const query = new URLSearchParams({ mount: digest, from });
+  const res = await sender.send(endpoint, repo.repository, {
+    method: "POST", path: `blobs/uploads/?${query}`, actions: ["pull", "push"], alsoPullFrom: from, doing, signal,
+    headers: { "content-length": "0" },
+  });
+  await res.body.dump();
+  if (res.status === 201) return true;
+  const location = firstHeader(res.headers, "location");
+  if (location !== undefined) await cancelUpload({ sender, endpoint, repo, doing, signal }, new URL(location, res.url));
+  return false;
 }
 
 /**
@@ -65,7 +174,7 @@ export async function pushBlob(
 export async function pushManifest(
   sender: RequestSender,
   endpoint: Endpoint,
-  repo: { registry: string; repository: string },
+  repo: Repo,
   bytes: Uint8Array,
   mediaType: string,
   options: { tag?: string; signal?: AbortSignal },

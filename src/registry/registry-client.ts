@@ -13,7 +13,7 @@ import { firstHeader, HttpTransport, type HttpTimeouts } from "./http-transport.
 import { readLimited } from "./read-limited.js";
 import { RequestSender, type RequestRetryEvent, type RequestStats } from "./request-sender.js";
 import type { RetryPolicy } from "./retry.js";
-import { pushBlob, pushManifest } from "./push.js";
+import { mountBlob, pushBlob, pushManifest, type PushBlobOptions } from "./push.js";
 import { listTags } from "./tag-list.js";
 
 /** A repository in a registry: what every client call addresses. */
@@ -155,9 +155,17 @@ export class RegistryClient {
   }
 
   /** Upload a blob unless it already exists; the registry verifies the digest on commit. */
-  async pushBlob(repo: RepositoryName, descriptor: Descriptor, content: Uint8Array | Readable, options: { signal?: AbortSignal } = {}): Promise<void> {
-    if (await this.blobExists(repo, descriptor.digest, options)) return;
-    await pushBlob(this.#sender, originEndpoint(repo.registry), repo, descriptor, content, options.signal);
+  async pushBlob(repo: RepositoryName, descriptor: Descriptor, content: Uint8Array | Readable, options: PushBlobOptions = {}): Promise<void> {
+    if (await this.blobExists(repo, descriptor.digest, options)) {
+      if (!(content instanceof Uint8Array)) content.destroy();
+      return;
+    }
+    await pushBlob(this.#sender, originEndpoint(repo.registry), repo, descriptor, content, options);
+  }
+
+  /** Mount a blob from another repository of the same registry; false when the registry would not. */
+  mountBlob(repo: RepositoryName, digest: Digest, fromRepository: string, options: { signal?: AbortSignal } = {}): Promise<boolean> {
+    return mountBlob(this.#sender, originEndpoint(repo.registry), repo, digest, fromRepository, options.signal);
   }
 
   /** Upload a manifest's exact bytes under a tag or its digest. */

@@ -17,6 +17,8 @@ export interface RepositoryRequest {
   /** A factory, so a retried request can send its body again. */
   body?: () => Uint8Array | string | NodeJS.ReadableStream;
   actions: ("pull" | "push")[];
+  /** Another repository to ask pull access to as well (the source of a cross-repository mount). */
+  alsoPullFrom?: string;
   /** Statuses the caller handles itself (e.g. 404 on HEAD). */
   accept?: number[];
   /** What the caller is doing, for error messages: "fetch manifest app:1". */
@@ -74,6 +76,7 @@ export class RequestSender {
     const session = await this.sessions.get(endpoint.host, request.signal);
     const name = `${endpoint.prefix}${repository}`;
     const scopes = [repositoryScope(name, request.actions)];
+    if (request.alsoPullFrom !== undefined) scopes.push(repositoryScope(`${endpoint.prefix}${request.alsoPullFrom}`, ["pull"]));
     const url = /^https?:\/\//.test(request.path) ? new URL(request.path) : new URL(`/v2/${name}/${request.path}`, session.baseUrl);
     if (url.origin !== session.baseUrl.origin) throw foreignLocation(request.doing, url, session.baseUrl);
     const streaming = request.body !== undefined || (request.method === "GET" && request.path.startsWith("blobs/"));

@@ -83,6 +83,12 @@ export interface ContentStore {
   exists(descriptor: Descriptor, options?: CallOptions): Promise<boolean>;
   /** Store a blob; its bytes are verified against `descriptor` before it becomes visible. */
   pushBlob(descriptor: Descriptor, content: Readable | Uint8Array, options?: CallOptions): Promise<void>;
+  /**
+   * Make a blob present by reference to another store of the same registry
+   * (a cross-repository mount: no bytes move). False when it cannot; then
+   * the caller pushes the bytes.
+   */
+  mountBlob?(descriptor: Descriptor, from: ContentStore, options?: CallOptions): Promise<boolean>;
   /** Store a manifest's exact bytes, under its digest and optionally a tag. */
   pushManifest(bytes: Uint8Array, mediaType: string, options?: CallOptions & { tag?: string }): Promise<Descriptor>;
   /** Every tag in the repository, in the store's order. */

@@ -12,6 +12,7 @@ import type { BlobReadOptions, CallOptions, ContentStore, Target } from "./conte
 import { openVerifiedBlob } from "./verified-read.js";
 import { openLayoutFolder } from "./oci-layout-folder.js";
 import { isInsideRoot, openRegularFile } from "../fs/regular-file.js";
+import { withFileLock } from "../fs/file-lock.js";
 import {
   checkRefName, findLayoutEntry, layoutIndexTags, readLayoutIndex, unknownTagError, withTaggedEntry, writeLayoutIndex, type LayoutIndex,
 } from "./oci-layout-index.js";
@@ -252,8 +253,11 @@ export class OciLayoutStore implements ContentStore {
     return readLayoutIndex(this.path, signal);
   }
 
+  // Other processes (two mirror runs, skopeo is not one) may update the same index: read
+  // and write it under a lock file, so neither loses the other's entries.
   private updateIndex(change: (index: LayoutIndex) => LayoutIndex, signal?: AbortSignal): Promise<void> {
-    const update = this.#indexUpdates.then(async () => writeLayoutIndex(this.path, change(await this.readIndex(signal)), signal));
+    const rewrite = async () => writeLayoutIndex(this.path, change(await this.readIndex(signal)), signal);
+    const update = this.#indexUpdates.then(() => withFileLock(join(this.path, "index.json.lock"), rewrite, { signal }));
     this.#indexUpdates = update.catch(() => undefined);
     return update;
   }

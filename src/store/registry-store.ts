@@ -77,6 +77,12 @@ export class RegistryStore implements ContentStore {
     return this.client.pushBlob(this.repo, descriptor, content, options);
   }
 
+  /** A cross-repository mount, when `from` is another repository of this store's registry. */
+  async mountBlob(descriptor: Descriptor, from: ContentStore, options: CallOptions = {}): Promise<boolean> {
+    if (!(from instanceof RegistryStore) || from.repo.registry !== this.repo.registry || from.repo.repository === this.repo.repository) return false;
+    return this.client.mountBlob(this.repo, descriptor.digest, from.repo.repository, options);
+  }
+
   pushManifest(bytes: Uint8Array, mediaType: string, options: CallOptions & { tag?: string } = {}): Promise<Descriptor> {
     return this.client.pushManifest(this.repo, bytes, mediaType, options);
   }
