@@ -1,0 +1,28 @@
+// The shell pipelines `verify` is measured against: the same blobs, fetched
+// with the same parallelism (one process chain per layer, all at once, as
+// `&` and `wait` run them) and hashed by OpenSSL — the floor of what a
+// fetch-and-hash can cost on this machine.
+
+/** Quote one word for bash. */
+function quote(word: string): string {
+  return `'${word.replaceAll("'", "'\\''")}'`;
+}
+
+function parallel(commands: string[]): string[] {
+  return ["bash", "-c", `${commands.map((c) => `(${c}) &`).join("\n")}\nwait`];
+}
+
+/** `curl -s URL | openssl dgst -sha256`, one per blob, in parallel. */
+export function curlOpensslPipeline(urls: string[]): string[] {
+  return parallel(urls.map((url) => `curl -sf ${quote(url)} | openssl dgst -sha256`));
+}
+
+/** `curl | tee >(openssl dgst -sha256) | gzip -dc | openssl dgst -sha256`, one per layer, in parallel: what `verify --deep` does. */
+export function curlDeepPipeline(urls: string[]): string[] {
+  return parallel(urls.map((url) => `curl -sf ${quote(url)} | tee >(openssl dgst -sha256) | gzip -dc | openssl dgst -sha256`));
+}
+
+/** `openssl dgst -sha256 FILE`, one per file, in parallel. */
+export function parallelOpenssl(files: string[]): string[] {
+  return parallel(files.map((file) => `openssl dgst -sha256 ${quote(file)}`));
+}
