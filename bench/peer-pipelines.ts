@@ -12,17 +12,39 @@ function parallel(commands: string[]): string[] {
   return ["bash", "-c", `${commands.map((c) => `(${c}) &`).join("\n")}\nwait`];
 }
 
-/** `curl -s URL | openssl dgst -sha256`, one per blob, in parallel. */
+/**
+ * `curl -s URL | openssl dgst -sha256`, one per blob, in parallel.
+ *
+ * @example
+ * ```ts
+ * await timeCommand("/usr/bin/time", [...curlOpensslPipeline(urls)]);
+ * ```
+ */
 export function curlOpensslPipeline(urls: string[]): string[] {
   return parallel(urls.map((url) => `curl -sf ${quote(url)} | openssl dgst -sha256`));
 }
 
-/** `curl | tee >(openssl dgst -sha256) | gzip -dc | openssl dgst -sha256`, one per layer, in parallel: what `verify --deep` does. */
+/**
+ * `curl | tee >(openssl dgst -sha256) | gzip -dc | openssl dgst -sha256`,
+ * one per layer, in parallel: what `verify --deep` does.
+ *
+ * @example
+ * ```ts
+ * const [command, ...args] = curlDeepPipeline(urls);
+ * ```
+ */
 export function curlDeepPipeline(urls: string[]): string[] {
   return parallel(urls.map((url) => `curl -sf ${quote(url)} | tee >(openssl dgst -sha256) | gzip -dc | openssl dgst -sha256`));
 }
 
-/** `openssl dgst -sha256 FILE`, one per file, in parallel. */
+/**
+ * `openssl dgst -sha256 FILE`, one per file, in parallel.
+ *
+ * @example
+ * ```ts
+ * const [command, ...args] = parallelOpenssl(cachedFiles);
+ * ```
+ */
 export function parallelOpenssl(files: string[]): string[] {
   return parallel(files.map((file) => `openssl dgst -sha256 ${quote(file)}`));
 }
