@@ -3,6 +3,7 @@ import { isAborted } from "../errors/predicates.js";
 import type { Descriptor, Platform } from "../oci/descriptor.js";
 import type { ImageConfig } from "../oci/image-config.js";
 import type { ContentStore, Target } from "../store/content-store.js";
+import { warmLocalBlobProofs } from "../store/local-blob-proof.js";
 import { walkImage, type ImageTree, type WalkedImage } from "./walk-image.js";
 import { readImageConfig } from "./read-image-config.js";
 import { verifyBlob } from "./verify-blob.js";
@@ -43,6 +44,8 @@ export interface VerifyImageOptions {
 export async function verifyImage(store: ContentStore, target: Target, options: VerifyImageOptions): Promise<VerifyReport> {
   const started = Date.now();
   const mode = options.mode ?? "full";
+  // Local blobs are hashed in worker threads: start them while the manifests are read.
+  if (mode !== "manifests-only" && store.localBlobPath !== undefined) warmLocalBlobProofs();
   const report: VerifyReport = { schemaVersion: 1, reference: options.display, mode, ok: false, manifests: [], blobs: [], problems: [], totals: { blobs: 0, bytes: 0, failed: 0, seconds: 0 } };
   let tree: ImageTree;
   try {

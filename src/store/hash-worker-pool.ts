@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import type { HashAnswer, HashTask } from "./hash-worker.js";
+import type { HashAnswer, HashTask } from "./hash-task.js";
 
 interface QueuedTask {
   task: Omit<HashTask, "id">;
@@ -11,8 +11,9 @@ interface QueuedTask {
 /**
  * A small pool of worker threads that hash local blob files — one per core,
  * at most four — so that verifying from an OCI layout or the cache uses
- * every core, not just the main thread. Workers are started on first use
- * and never keep the process alive.
+ * every core, not just the main thread. Workers are started on first use,
+ * or ahead of it with {@link HashWorkerPool.warm}, and never keep the
+ * process alive.
  *
  * @example
  * ```ts
@@ -27,6 +28,19 @@ export class HashWorkerPool {
   #nextId = 1;
 
   constructor(private readonly size: number = Math.min(4, Math.max(1, availableParallelism()))) {}
+
+  /**
+   * Start every worker now, so that their start-up (tens of milliseconds
+   * each) overlaps whatever the caller reads before the first file comes.
+   */
+  warm(): void {
+    while (this.#all.length < this.size) this.#idle.push(this.#spawn());
+  }
+
+  /** Workers started and alive. */
+  get workers(): number {
+    return this.#all.length;
+  }
 
   /** Hash one file in a worker; resolves with the worker's answer (which may carry an error). */
   hash(task: Omit<HashTask, "id">): Promise<HashAnswer> {

@@ -39,3 +39,17 @@ export async function proveLocalBlob(path: string, descriptor: Pick<Descriptor, 
   if (answer.error !== undefined) throw new DigestguardError("DIFF_ID_MISMATCH", answer.error.message, { details: answer.error.details ?? {} });
   return { size, ...(answer.uncompressedDigest !== undefined ? { uncompressedDigest: answer.uncompressedDigest } : {}) };
 }
+
+/**
+ * Start the hash workers now, before the first local blob is proven: a
+ * worker takes tens of milliseconds to start, which can overlap reading the
+ * manifests instead of delaying the first layer.
+ *
+ * @example
+ * ```ts
+ * if (store.localBlobPath !== undefined) warmLocalBlobProofs();
+ * ```
+ */
+export function warmLocalBlobProofs(): void {
+  sharedHashPool().warm();
+}
