@@ -3,7 +3,7 @@ import { DigestguardError, ExitCode } from "../errors/error.js";
 import { readLockfile } from "../lockfile/lockfile.js";
 import type { OpenedLocation } from "../store/open-location.js";
 import { checkFilesAgainstLock } from "./check-files-against-lock.js";
-import { checkLockedImages, type ImageStatus } from "./check-lock.js";
+import { checkLockedImages, type CheckLockOptions, type ImageStatus } from "./check-lock.js";
 import type { Finding } from "./finding.js";
 import { scanReferences } from "../scan/scan-references.js";
 
@@ -24,6 +24,8 @@ export interface RunCheckOptions {
   paths?: string[];
   open: (reference: string) => Promise<OpenedLocation>;
   deep?: boolean;
+  /** With deep: progress of the blobs being verified. */
+  progress?: CheckLockOptions["progress"];
   concurrency?: number;
   signal?: AbortSignal;
 }
