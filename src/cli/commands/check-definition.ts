@@ -18,8 +18,9 @@ export function defineCheck(program: Command): void {
     .description("CI check: pins agree with the lockfile, pinned digests still exist, tag drift, and with --deep every blob verifies")
     .argument("[paths...]", "files or folders to compare with the lockfile (default: the files it names)")
     .option("--lockfile <file>", "lockfile path (default: digestguard.lock)")
-    .option("--deep", "also pull and verify every blob of every pinned image")
+    .option("--deep", "also pull every blob of every pinned image, verify it and its diff_id (as verify --deep)")
     .option("--strict", "warnings (drift, references that cannot be pinned) fail too")
+    .option("-q, --quiet", "text: print the findings only, no summary line; nothing when clean")
     .option("--concurrency <n>", "images checked at once (default 8)")
     .addOption(new Option("--format <format>", "output format").choices(OUTPUT_FORMATS))
     .addHelpText("after", `
@@ -31,5 +32,5 @@ Examples:
   $ digestguard check --deep --format sarif > digestguard.sarif
   $ digestguard check --format github`)
     .action((paths: string[], _flags: object, command: Command) =>
-      runAction(async (ctx) => (await import("./check.js")).checkCommand(paths, command.optsWithGlobals(), ctx)));
+      runAction(async (ctx) => (await import("./check.js")).checkCommand(paths, command.optsWithGlobals(), ctx), command.optsWithGlobals()));
 }

@@ -25,7 +25,8 @@ export function definePin(program: Command): void {
     .option("--kubernetes", "also scan Kubernetes manifests (*.yaml with apiVersion and kind)")
     .option("--workflows", "also scan GitHub Actions workflows (container: and services:)")
     .option("--dry-run", "show what would change; write nothing")
-    .addOption(new Option("--format <format>", "output format of --check").choices(OUTPUT_FORMATS))
+    .option("-q, --quiet", "print only what needs attention (references not pinned, --check findings); nothing when all is well")
+    .addOption(new Option("--format <format>", "output format of --check (needs --check)").choices(OUTPUT_FORMATS))
     .addHelpText("after", `
 Only the image references change, byte for byte; the default pins the index
 digest (all platforms). A reference built from an ARG is pinned through the
@@ -37,5 +38,5 @@ Examples:
   $ digestguard pin --update --image 'ruby:*'
   $ digestguard pin --platform linux/amd64 docker/`)
     .action((paths: string[], _flags: object, command: Command) =>
-      runAction(async (ctx) => (await import("./pin.js")).pinCommand(paths, command.optsWithGlobals(), ctx)));
+      runAction(async (ctx) => (await import("./pin.js")).pinCommand(paths, command.optsWithGlobals(), ctx), command.optsWithGlobals()));
 }
