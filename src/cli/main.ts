@@ -8,12 +8,13 @@ import { defineCache } from "./commands/cache-definition.js";
 import { definePin } from "./commands/pin-definition.js";
 import { defineCheck } from "./commands/check-definition.js";
 import { defineDemo } from "./commands/demo-definition.js";
+import { defineCompletion } from "./commands/completion-definition.js";
 import { collect } from "./definition-helpers.js";
 import { usageErrors } from "./usage-error.js";
 import { VERSION } from "./version.js";
 
 /** Every command, in the order `--help` lists them; each definition sits beside its command. */
-const COMMANDS = [defineInspect, defineDigest, defineTags, defineVerify, defineDiagnose, defineCache, definePin, defineCheck, defineDemo];
+const COMMANDS = [defineInspect, defineDigest, defineTags, defineVerify, defineDiagnose, defineCache, definePin, defineCheck, defineDemo, defineCompletion];
 
 /**
  * The `digestguard` (alias `dg`) command line. Only commander is loaded at
