@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { parse as parseYaml } from "yaml";
+import { installTarballOffline } from "../support/offline-install.js";
 import { runCli } from "../support/run-cli.js";
 
 const run = promisify(execFile);
@@ -36,9 +37,7 @@ describe("packaging", () => {
     assert.match(listing, /package\/schemas\/verify\.schema\.json/);
     assert.doesNotMatch(listing, /\.test\.js/);
     const app = join(work, "app");
-    await run("mkdir", ["-p", app]);
-    await run("npm", ["init", "-y"], { cwd: app });
-    await run("npm", ["install", "--offline", "--no-audit", "--no-fund", join(work, tarball)], { cwd: app, maxBuffer: 16 << 20 });
+    await installTarballOffline({ tarball: join(work, tarball), into: app, projectLock: join(clone, "package-lock.json") });
     const dg = join(app, "node_modules/.bin/dg");
     assert.match((await run(dg, ["--help"], { cwd: app })).stdout, /Usage: digestguard/);
     const demo = await run(dg, ["demo", "--dir", join(work, "demo")], { cwd: app, maxBuffer: 16 << 20 });
