@@ -32,9 +32,15 @@ export async function installTarballOffline(options: { tarball: string; into: st
     "": { name: "app", version: "1.0.0", dependencies: { digestguard: `file:${options.tarball}` } },
     "node_modules/digestguard": { version: root.version, resolved: `file:${options.tarball}`, dependencies: root.dependencies, bin: { dg: "bin/digestguard.js", digestguard: "bin/digestguard.js" } },
   };
-  for (const [path, entry] of Object.entries(project.packages)) if (path !== "" && entry.dev !== true) packages[path] = entry;
+  for (const [path, entry] of Object.entries(project.packages)) if (path !== "" && entry.dev !== true) packages[path] = { ...entry, resolved: entry.resolved ?? registryTarball(path, entry) };
   await mkdir(options.into, { recursive: true });
   await writeFile(join(options.into, "package.json"), JSON.stringify({ name: "app", version: "1.0.0", dependencies: { digestguard: `file:${options.tarball}` } }));
   await writeFile(join(options.into, "package-lock.json"), JSON.stringify({ name: "app", version: "1.0.0", lockfileVersion: 3, requires: true, packages }));
   await run("npm", ["ci", "--offline", "--no-audit", "--no-fund"], { cwd: options.into, maxBuffer: 16 << 20 });
+}
+
+// An entry without `resolved` would make npm ask the registry where the tarball is; it is where npm always puts it.
+function registryTarball(path: string, entry: LockEntry): string {
+  const name = path.slice(path.lastIndexOf("node_modules/") + "node_modules/".length);
+  return `https://registry.npmjs.org/${name}/-/${name.split("/").at(-1)}-${entry.version}.tgz`;
 }
