@@ -15,7 +15,7 @@ import { reachableDigests } from "./reachable-digests.js";
 import { CachingStore } from "../store/cache/caching-store.js";
 import { recordRef } from "../store/cache/cache-refs.js";
 
-const manifestDescriptorOf = (report: { digest?: string; manifests: { mediaType: string; size: number }[] }) =>
+const manifestDescriptorOf = (report: { digest?: string; manifests: { mediaType?: string; size?: number }[] }) =>
   ({ mediaType: report.manifests[0]?.mediaType ?? "", digest: parseDigest(report.digest ?? ""), size: report.manifests[0]?.size ?? 0 });
 
 const DAY = 86_400_000;

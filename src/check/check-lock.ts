@@ -6,15 +6,17 @@ import { formatPlatform, parsePlatform } from "../oci/platform.js";
 import { selectPlatform } from "../oci/select-platform.js";
 import type { Answered, ContentStore } from "../store/content-store.js";
 import type { OpenedLocation } from "../store/open-location.js";
-import { verifyImage } from "../image/verify-image.js";
+import { verifyImage, type VerifyProgress } from "../image/verify-image.js";
 import type { Finding } from "./finding.js";
 
 /** Options for {@link checkLockedImages}. */
 export interface CheckLockOptions {
   lockfilePath: string;
   open: (reference: string) => Promise<OpenedLocation>;
-  /** Also stream and verify every blob. */
+  /** Also stream and verify every blob, and each layer's diff_id, as `verify --deep` does. */
   deep?: boolean;
+  /** With deep: told of every image's blobs as they stream (one display for all images). */
+  progress?: VerifyProgress;
   concurrency?: number;
   signal?: AbortSignal;
 }
@@ -90,9 +92,9 @@ async function checkOne(entry: LockedImage, options: CheckLockOptions, findings:
     findings.push({ rule: "drift", severity: "warning", ...at, message: `${entry.reference}: the tag no longer exists in the registry; the pinned ${entry.digest} still does (resolved ${entry.resolvedAt}). Builds from the pin work; re-pin when a new tag is chosen.` });
   }
   if (options.deep) {
-    const report = await verifyImage(store, { digest: entry.digest as never }, { display: `${entry.reference}@${entry.digest}`, signal: options.signal });
+    const report = await verifyImage(store, { digest: entry.digest as never }, { display: `${entry.reference}@${entry.digest}`, mode: "deep", signal: options.signal, progress: options.progress });
     if (!report.ok) {
-      const failed = [...report.manifests, ...report.blobs].filter((c) => c.status === "failed").map((c) => `${c.digest} (${c.failure?.meaning})`);
+      const failed = [...report.manifests, ...report.blobs].filter((c) => c.status === "failed").map((c) => `${c.digest ?? entry.digest} (${c.failure?.meaning})`);
       findings.push({ rule: "content-mismatch", severity: "error", ...at, message: `${entry.reference}@${entry.digest} does not verify: ${failed.slice(0, 3).join("; ")}${failed.length > 3 ? ` and ${failed.length - 3} more` : ""}.` });
       return { ...status, status: "content-mismatch" };
     }

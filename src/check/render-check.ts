@@ -4,6 +4,15 @@ import { FINDING_RULES, type Finding } from "./finding.js";
 /** Output formats of `check` (and `pin --check`). */
 export type CheckFormat = "text" | "json" | "sarif" | "junit" | "github";
 
+/** Options of {@link renderCheck}; `quiet` and `paint` concern the text format only. */
+export interface RenderCheckOptions {
+  version: string;
+  /** Text: the findings only, no summary line (nothing at all when clean). */
+  quiet?: boolean;
+  /** Text: colours the severity (the CLI passes one that honours --color and NO_COLOR). */
+  paint?: (style: "good" | "bad" | "warn" | "dim", text: string) => string;
+}
+
 /**
  * Render a check report in one of the CI formats: human text with a summary
  * line; JSON; SARIF 2.1.0 (code scanning shows findings on the Dockerfile
@@ -15,7 +24,7 @@ export type CheckFormat = "text" | "json" | "sarif" | "junit" | "github";
  * process.stdout.write(renderCheck(report, "sarif", { version: "0.1.0" }));
  * ```
  */
-export function renderCheck(report: CheckReport, format: CheckFormat, options: { version: string }): string {
+export function renderCheck(report: CheckReport, format: CheckFormat, options: RenderCheckOptions): string {
   switch (format) {
     case "json":
       return `${JSON.stringify(report, null, 2)}\n`;
@@ -26,8 +35,15 @@ export function renderCheck(report: CheckReport, format: CheckFormat, options: {
     case "github":
       return `${[...report.findings.map(githubCommand), `::notice title=digestguard check::${escapeData(summaryLine(report))}`].join("\n")}\n`;
     default:
-      return `${[...report.findings.map((f) => `${location(f)}: ${f.severity} [${f.rule}] ${f.message}`), ...answeredLines(report), summaryLine(report)].join("\n")}\n`;
+      return text(report, options);
   }
+}
+
+function text(report: CheckReport, options: RenderCheckOptions): string {
+  const paint = options.paint ?? ((_style, words) => words);
+  const lines = report.findings.map((f) => `${location(f)}: ${paint(f.severity === "error" ? "bad" : "warn", f.severity)} [${f.rule}] ${f.message}`);
+  if (!options.quiet) lines.push(...answeredLines(report), summaryLine(report));
+  return lines.length > 0 ? `${lines.join("\n")}\n` : "";
 }
 
 /** One line with the counts. */

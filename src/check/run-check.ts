@@ -5,7 +5,7 @@ import { scanKindsFor } from "../lockfile/scan-kinds.js";
 import { sourceFileOnDisk } from "../lockfile/source-path.js";
 import type { OpenedLocation } from "../store/open-location.js";
 import { checkFilesAgainstLock } from "./check-files-against-lock.js";
-import { checkLockedImages, type ImageStatus } from "./check-lock.js";
+import { checkLockedImages, type CheckLockOptions, type ImageStatus } from "./check-lock.js";
 import type { Finding } from "./finding.js";
 import { scanReferences } from "../scan/scan-references.js";
 
@@ -28,6 +28,8 @@ export interface RunCheckOptions {
   deep?: boolean;
   /** Gitignore-style patterns, relative to the working folder, of paths not to compare (`--exclude`). */
   exclude?: string[];
+  /** With deep: progress of the blobs being verified. */
+  progress?: CheckLockOptions["progress"];
   concurrency?: number;
   signal?: AbortSignal;
 }

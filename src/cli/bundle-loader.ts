@@ -38,7 +38,7 @@ export async function runCli(argv: string[]): Promise<void> {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
     main = await import("./main.js");
   }
-  await main.buildProgram().parseAsync(argv);
+  await main.buildProgram(argv).parseAsync(argv);
 }
 
 /**

@@ -7,6 +7,8 @@ export interface GlobalOptions {
   authfile?: string;
   mirror?: string[];
   json?: boolean;
+  /** auto (default), always or never; see ./color.ts. */
+  color?: string;
   concurrency?: string;
   timeout?: string;
 }

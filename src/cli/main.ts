@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { defineInspect } from "./commands/inspect-definition.js";
 import { defineDigest } from "./commands/digest-definition.js";
 import { defineTags } from "./commands/tags-definition.js";
@@ -10,12 +10,13 @@ import { defineCheck } from "./commands/check-definition.js";
 import { defineConfig } from "./commands/config-definition.js";
 import { defineDemo } from "./commands/demo-definition.js";
 import { defineMirror } from "./commands/mirror-definition.js";
-import { ExitCode } from "../errors/error.js";
+import { defineCompletion } from "./commands/completion-definition.js";
 import { collect } from "./definition-helpers.js";
+import { usageErrors } from "./usage-error.js";
 import { VERSION } from "./version.js";
 
 /** Every command, in the order `--help` lists them; each definition sits beside its command. */
-const COMMANDS = [defineInspect, defineDigest, defineTags, defineVerify, defineDiagnose, defineCache, definePin, defineCheck, defineMirror, defineConfig, defineDemo];
+const COMMANDS = [defineInspect, defineDigest, defineTags, defineVerify, defineDiagnose, defineCache, definePin, defineCheck, defineMirror, defineConfig, defineDemo, defineCompletion];
 
 /**
  * The `digestguard` (alias `dg`) command line. Only commander is loaded at
@@ -27,7 +28,8 @@ const COMMANDS = [defineInspect, defineDigest, defineTags, defineVerify, defineD
  * await buildProgram().parseAsync(["node", "digestguard", "inspect", "alpine:3.19"]);
  * ```
  */
-export function buildProgram(): Command {
+export function buildProgram(argv: readonly string[] = process.argv): Command {
+  const usage = usageErrors(argv);
   const program = new Command("digestguard")
     .description("Keep container base images trustworthy: inspect, resolve, verify and cache images by digest.")
     .version(VERSION)
@@ -38,11 +40,14 @@ export function buildProgram(): Command {
     .option("--authfile <file>", "read credentials from this auth file only")
     .option("--mirror <registry=mirror>", "read REGISTRY through MIRROR first (repeatable), e.g. docker.io=127.0.0.1:5001", collect)
     .option("--timeout <seconds>", "per-request time limit", undefined)
-    .option("--json", "machine-readable output (stable, documented schema)")
+    .option("--json", "machine-readable output (stable schema in schemas/); failures too are JSON on stdout")
+    .addOption(new Option("--color <when>", "colour: auto (a terminal, unless NO_COLOR is set), always, never").choices(["auto", "always", "never"]))
     // Commander exits 1 on an unknown flag or a missing argument; 1 means
-    // "findings" here, so usage mistakes get the documented usage code.
-    // Set before the commands are added, so every subcommand inherits it.
-    .exitOverride((error) => process.exit(error.exitCode === 0 ? ExitCode.ok : ExitCode.usage))
+    // "findings" here, so usage mistakes get the documented usage code (and
+    // a JSON document when JSON was asked for). Set before the commands are
+    // added, so every subcommand inherits it.
+    .configureOutput({ outputError: usage.outputError })
+    .exitOverride(usage.exit)
     .addHelpText("after", `
 Locations:
   alpine:3.19, ghcr.io/org/app:1@sha256:…, docker://host:5000/repo:tag   a registry

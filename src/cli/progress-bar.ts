@@ -2,7 +2,8 @@ import type { VerifyProgress } from "../image/verify-image.js";
 import { formatBytes } from "../verify/render-verify.js";
 
 /**
- * A progress bar on stderr for long verifications (bytes, rate, blobs done),
+ * A progress bar on stderr for long verifications (bytes, rate, blobs done
+ * counted as each one finishes; several images may share one bar),
  * or undefined when stderr is not a terminal — logs and CI stay quiet.
  *
  * @example
@@ -25,19 +26,26 @@ export async function terminalProgress(label: string): Promise<(VerifyProgress &
     },
     Presets.shades_classic,
   );
-  const started = Date.now();
+  const startedAt = Date.now();
   let done = 0;
   let blobsDone = 0;
   let blobsTotal = 0;
   const payload = () => ({
     done: formatBytes(done),
-    rate: formatBytes(Math.round(done / Math.max(0.001, (Date.now() - started) / 1000))),
+    rate: formatBytes(Math.round(done / Math.max(0.001, (Date.now() - startedAt) / 1000))),
     blobs: `${blobsDone}/${blobsTotal}`,
   });
+  let bytesTotal = 0;
+  let started = false;
   return {
+    // check --deep verifies several images into one bar: each start adds its share.
     start(totalBytes, blobs) {
-      blobsTotal = blobs;
-      bar.start(Math.max(1, totalBytes), 0, payload());
+      blobsTotal += blobs;
+      bytesTotal += totalBytes;
+      if (!started) bar.start(Math.max(1, bytesTotal), done, payload());
+      else bar.setTotal(Math.max(1, bytesTotal));
+      started = true;
+      bar.update(done, payload());
     },
     advance(bytes) {
       done += bytes;

@@ -12,7 +12,6 @@ import { noiseBytes } from "../../test/support/noise-image.js";
 import { tempCaches } from "../../test/support/temp-cache.js";
 import { verifyExitCode } from "../verify/render-verify.js";
 import { verifyImage, type VerifyProgress } from "./verify-image.js";
-import type { BlobCheck } from "./verify-report.js";
 import { CachingStore } from "../store/cache/caching-store.js";
 import { parseLocation, type OpenedLocation } from "../store/open-location.js";
 import { verifyReference } from "../verify/verify-reference.js";
@@ -60,16 +59,38 @@ describe("verifyImage over an OCI layout", () => {
     assert.equal(verifyExitCode([report]), 0);
   });
 
-  test("progress sees every unique layer byte once, and every layer check", async () => {
-    const seen = { total: 0, blobs: 0, advanced: 0, done: [] as BlobCheck[] };
+  test("progress sees every unique layer byte once, and counts each unique blob once", async () => {
+    const seen = { total: 0, blobs: 0, advanced: 0, done: [] as string[] };
     const progress: VerifyProgress = {
       start: (total, blobs) => Object.assign(seen, { total, blobs }),
       advance: (bytes) => void (seen.advanced += bytes),
-      blobDone: (check) => void seen.done.push(check),
+      blobDone: (digest) => void seen.done.push(digest),
     };
     await verifyImage(store, { tag: "1.0" }, { display: "app:1.0", progress });
     assert.deepEqual([seen.total, seen.blobs, seen.advanced], [layerBytes(), 3, layerBytes()]);
-    assert.equal(seen.done.length, 4, "two layers for each of two platforms");
+    // The counter must end at blobs/blobs (3/3), never beyond: a layer shared by two platforms counts once.
+    assert.deepEqual(seen.done.sort(), layers().map((b) => b.descriptor.digest).sort());
+  });
+
+  test("progress counts a blob as soon as it finishes, not when every blob has", async () => {
+    const events: string[] = [];
+    const progress: VerifyProgress = {
+      start: () => undefined,
+      advance: () => void (events.at(-1) !== "bytes" && events.push("bytes")),
+      blobDone: () => void events.push("done"),
+    };
+    await verifyImage(store, { tag: "1.0" }, { display: "app:1.0", progress, concurrency: 1 });
+    assert.deepEqual(events, ["bytes", "done", "bytes", "done", "bytes", "done"]);
+  });
+
+  test("a top manifest that cannot be read is reported without placeholder values", async () => {
+    const report = await verifyImage(store, { tag: "no-such-tag" }, { display: "app:no-such-tag" });
+    assert.equal(report.ok, false);
+    const [top] = report.manifests;
+    assert.equal(top?.status, "failed");
+    assert.equal(top?.failure?.code, "MANIFEST_UNKNOWN");
+    for (const field of ["mediaType", "digest", "size"] as const) assert.equal(field in (top as object), false, `${field} is absent, not a placeholder`);
+    assert.match(top?.unknown ?? "", /could not be read/);
   });
 
   test("--manifests-only reads configs but no layer, and marks layers skipped", async () => {

@@ -11,9 +11,11 @@ import { checkFailure, type BlobCheck, type ManifestCheck, type VerifyReport } f
 
 /** Receives progress while layers stream; the CLI draws it on a TTY. */
 export interface VerifyProgress {
+  /** Called once per image with its unique layers' bytes and count; several images may add up. */
   start(totalBytes: number, blobs: number): void;
   advance(bytes: number): void;
-  blobDone(check: BlobCheck): void;
+  /** Called once per unique layer, as soon as its read ends (verified or not). */
+  blobDone(digest: string): void;
 }
 
 /** Options for {@link verifyImage}. */
@@ -52,7 +54,8 @@ export async function verifyImage(store: ContentStore, target: Target, options: 
     tree = await walkImage(store, target, { platform: options.platform, what: options.display, signal: options.signal });
   } catch (error) {
     if (isAborted(error)) throw error;
-    report.manifests.push({ mediaType: "", digest: target.digest ?? "", size: 0, status: "failed", failure: checkFailure(error) });
+    const unknown = `the manifest could not be read, so its media type, size${target.digest === undefined ? " and digest are" : " are"} unknown`;
+    report.manifests.push({ ...(target.digest !== undefined ? { digest: target.digest } : {}), status: "failed", failure: checkFailure(error), unknown });
     return finish(report, started);
   }
   report.digest = tree.root.digest;
@@ -104,8 +107,13 @@ async function checkLayers(
   options.progress?.start(unique.reduce((sum, l) => sum + l.size, 0), unique.length);
   const deep = options.mode === "deep";
   // Decompressing is CPU-bound and buffers per stream: two at once keep both cores busy within the memory budget.
-  const settled = await mapConcurrent(unique, options.concurrency ?? (deep ? 2 : 3), (layer) =>
-    verifyBlob(store, layer, { deep, signal: options.signal, onBytes: options.progress?.advance.bind(options.progress) }));
+  const settled = await mapConcurrent(unique, options.concurrency ?? (deep ? 2 : 3), async (layer) => {
+    try {
+      return await verifyBlob(store, layer, { deep, signal: options.signal, onBytes: options.progress?.advance.bind(options.progress) });
+    } finally {
+      options.progress?.blobDone(layer.digest);
+    }
+  });
   const results = new Map(unique.map((layer, i) => [layer.digest, settled[i]] as const));
   for (const image of images) {
     image.layers.forEach((layer, index) => {
@@ -116,7 +124,6 @@ async function checkLayers(
         : { ...blobCheck(image, layer, "layer", index, "failed"), failure: checkFailure(outcome?.reason) };
       if (deep && outcome?.status === "fulfilled") compareDiffId(check, outcome.value.uncompressedDigest, configs.get(image), index, image.attestation);
       report.blobs.push(check);
-      options.progress?.blobDone(check);
     });
   }
 }

@@ -32,14 +32,21 @@ export interface BlobCheck {
   resumes?: number;
 }
 
-/** The check of one manifest (the top one, or an index child). */
+/**
+ * The check of one manifest (the top one, or an index child). When the top
+ * manifest could not be read at all, its media type and size (and its digest,
+ * unless the reference named one) are not known: those fields are absent and
+ * `unknown` says why — never an empty string or a zero standing in for them.
+ */
 export interface ManifestCheck {
   platform?: string;
-  mediaType: string;
-  digest: string;
-  size: number;
+  mediaType?: string;
+  digest?: string;
+  size?: number;
   status: "ok" | "failed";
   failure?: CheckFailure;
+  /** Why mediaType/size/digest are absent. */
+  unknown?: string;
 }
 
 /** What `verify` reports for one reference, `--json` schema version 1. */

@@ -3,14 +3,16 @@ import type { PinReport } from "./pin-report.js";
 /**
  * Render what `pin` did: each pinned reference with file:line, references
  * that could not be pinned and why, and for `--update` each digest change
- * with what changed inside the image.
+ * with what changed inside the image. `quiet` prints only the references
+ * that could not be pinned (nothing when every one was).
  *
  * @example
  * ```ts
  * process.stdout.write(renderPin(report));
  * ```
  */
-export function renderPin(report: PinReport): string {
+export function renderPin(report: PinReport, options: { quiet?: boolean } = {}): string {
+  if (options.quiet) return report.problems.map((p) => `${p.file}:${p.line}  ${p.written}  NOT PINNED: ${p.reason}\n`).join("");
   const lines: string[] = [];
   for (const pin of report.pins) {
     const state = pin.changed ? (report.dryRun ? "would pin" : "pinned") : "already pinned";

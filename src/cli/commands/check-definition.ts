@@ -19,8 +19,9 @@ export function defineCheck(program: Command): void {
     .argument("[paths...]", "files or folders to compare with the lockfile (default: the files it names)")
     .option("--lockfile <file>", "lockfile path (default: the nearest digestguard.lock up to the repository root)")
     .option("--exclude <glob>", "leave out paths matching GLOB, gitignore syntax (repeatable)", collect)
-    .option("--deep", "also pull and verify every blob of every pinned image")
+    .option("--deep", "also pull every blob of every pinned image, verify it and its diff_id (as verify --deep)")
     .option("--strict", "warnings (drift, references that cannot be pinned) fail too")
+    .option("-q, --quiet", "text: print the findings only, no summary line; nothing when clean")
     .option("--concurrency <n>", "images checked at once (default 8)")
     .addOption(new Option("--format <format>", "output format").choices(OUTPUT_FORMATS))
     .addHelpText("after", `
@@ -32,5 +33,5 @@ Examples:
   $ digestguard check --deep --format sarif > digestguard.sarif
   $ digestguard check --format github`)
     .action((paths: string[], _flags: object, command: Command) =>
-      runAction(async (ctx) => (await import("./check.js")).checkCommand(paths, command.optsWithGlobals(), ctx)));
+      runAction(async (ctx) => (await import("./check.js")).checkCommand(paths, command.optsWithGlobals(), ctx), command.optsWithGlobals()));
 }

@@ -1,7 +1,9 @@
 import { locateLockfile } from "../../lockfile/locate-lockfile.js";
 import { renderCheck, type CheckFormat } from "../../check/render-check.js";
 import { checkExitCode, runCheck } from "../../check/run-check.js";
+import { painter, useColor } from "../color.js";
 import type { GlobalOptions } from "../global-options.js";
+import { terminalProgress } from "../progress-bar.js";
 import { positiveNumber, lazyRegistryClient } from "../registry-client-from-options.js";
 import type { ActionContext } from "../run-action.js";
 import { VERSION } from "../version.js";
@@ -14,20 +16,27 @@ export interface CheckFlags extends GlobalOptions {
   exclude?: string[];
   format?: CheckFormat;
   strict?: boolean;
+  quiet?: boolean;
 }
 
 /** `digestguard check [PATH...]`: the CI check of pins, existence, drift and (with --deep) content. */
 export async function checkCommand(paths: string[], flags: CheckFlags, { signal }: ActionContext): Promise<number> {
+  const format = flags.format ?? (flags.json ? "json" : "text");
   const registry = lazyRegistryClient(flags);
+  // Only a person at a terminal watches a bar; machine formats and -q stay silent.
+  const progress = flags.deep && format === "text" && !flags.quiet ? await terminalProgress("check --deep") : undefined;
   try {
     const report = await runCheck({
-      lockfilePath: flags.lockfile ?? (await locateLockfile()), paths, deep: flags.deep, exclude: flags.exclude, signal,
+      lockfilePath: flags.lockfile ?? (await locateLockfile()), paths, deep: flags.deep, exclude: flags.exclude, signal, progress,
       ...(flags.concurrency !== undefined ? { concurrency: Math.floor(positiveNumber(flags.concurrency, "--concurrency")) } : {}),
       open: (reference) => registry.open(reference),
     });
-    await writeOut(renderCheck(report, flags.format ?? (flags.json ? "json" : "text"), { version: VERSION }));
+    progress?.stop();
+    const paint = painter(useColor(flags.color, process.stdout));
+    await writeOut(renderCheck(report, format, { version: VERSION, quiet: flags.quiet, paint }));
     return checkExitCode(report, { strict: flags.strict });
   } finally {
+    progress?.stop();
     await registry.close();
   }
 }

@@ -20,5 +20,5 @@ export function defineDemo(program: Command): void {
 Example:
   $ digestguard demo`)
     .action((_flags: object, command: Command) =>
-      runAction(async (ctx) => (await import("./demo.js")).demoCommand(command.optsWithGlobals(), ctx)));
+      runAction(async (ctx) => (await import("./demo.js")).demoCommand(command.optsWithGlobals(), ctx), command.optsWithGlobals()));
 }

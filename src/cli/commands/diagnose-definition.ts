@@ -37,9 +37,9 @@ It never recommends removing a digest pin.
 
 Examples:
   $ docker build . 2>&1 | digestguard diagnose --image ruby:3.3-slim
-  $ digestguard diagnose "failed commit on ref \"layer-sha256:98d1…\": unexpected commit digest sha256:327a…, expected sha256:98d1…: failed precondition"
+  $ digestguard diagnose 'failed commit on ref "layer-sha256:98d1…": unexpected commit digest sha256:327a…, expected sha256:98d1…: failed precondition'
   $ digestguard diagnose --report mismatch.md < build.log
   $ digestguard diagnose --alternatives < build.log`)
     .action((text: string | undefined, _flags: object, command: Command) =>
-      runAction(async (ctx) => (await import("./diagnose.js")).diagnoseCommand(text, command.optsWithGlobals(), ctx)));
+      runAction(async (ctx) => (await import("./diagnose.js")).diagnoseCommand(text, command.optsWithGlobals(), ctx), command.optsWithGlobals()));
 }

@@ -29,5 +29,5 @@ Examples:
   $ digestguard digest --platform linux/amd64 alpine:3.19
   $ cat images.txt | digestguard digest --json`)
     .action((refs: string[], _flags: object, command: Command) =>
-      runAction(async (ctx) => (await import("./digest.js")).digestCommand(refs, command.optsWithGlobals(), ctx)));
+      runAction(async (ctx) => (await import("./digest.js")).digestCommand(refs, command.optsWithGlobals(), ctx), command.optsWithGlobals()));
 }

@@ -1,6 +1,6 @@
-import { ExitCode } from "../../errors/error.js";
+import { DigestguardError, ExitCode } from "../../errors/error.js";
 import { parsePlatform } from "../../oci/platform.js";
-import { renderDigests } from "../../digest/render-digests.js";
+import { renderDigestErrors, renderDigests } from "../../digest/render-digests.js";
 import { resolveDigests } from "../../digest/resolve-digests.js";
 import type { GlobalOptions } from "../global-options.js";
 import { positiveNumber, lazyRegistryClient } from "../registry-client-from-options.js";
@@ -22,10 +22,12 @@ export async function digestCommand(refs: string[], flags: DigestFlags, { signal
   const platform = flags.platform === undefined ? undefined : parsePlatform(flags.platform);
   const concurrency = flags.concurrency === undefined ? 8 : Math.floor(positiveNumber(flags.concurrency, "--concurrency"));
   const inputs = refs.length > 0 ? refs : await readStdinLines();
+  if (inputs.length === 0) throw new DigestguardError("USAGE", "Cannot resolve digests: no reference given; pass references as arguments or one per line on stdin.");
   const registry = lazyRegistryClient(flags);
   try {
     const results = await resolveDigests(inputs, { open: (text) => registry.open(text), platform, concurrency, signal });
     await writeOut(flags.json ? `${JSON.stringify({ schemaVersion: 1, results }, null, 2)}\n` : renderDigests(results, { quiet: flags.quiet }));
+    if (flags.quiet && !flags.json) process.stderr.write(renderDigestErrors(results));
     if (flags.stats) process.stderr.write(`requests: ${JSON.stringify((await registry.get()).stats)}\n`);
     const failed = results.find((r) => r.error !== undefined);
     return failed?.error?.exitCode ?? ExitCode.ok;

@@ -25,5 +25,5 @@ Examples:
   $ digestguard inspect --raw oci:./demo-layout:1.0 | sha256sum
   $ digestguard inspect --json ghcr.io/org/app@sha256:…`)
     .action((ref: string, _flags: object, command: Command) =>
-      runAction(async (ctx) => (await import("./inspect.js")).inspectCommand(ref, command.optsWithGlobals(), ctx)));
+      runAction(async (ctx) => (await import("./inspect.js")).inspectCommand(ref, command.optsWithGlobals(), ctx), command.optsWithGlobals()));
 }

@@ -26,7 +26,8 @@ export function definePin(program: Command): void {
     .option("--workflows", "also scan GitHub Actions workflows (container: and services:)")
     .option("--exclude <glob>", "leave out paths matching GLOB, gitignore syntax (repeatable); .gitignore and .digestguardignore are always respected", collect)
     .option("--dry-run", "show what would change; write nothing")
-    .addOption(new Option("--format <format>", "output format of --check").choices(OUTPUT_FORMATS))
+    .option("-q, --quiet", "print only what needs attention (references not pinned, --check findings); nothing when all is well")
+    .addOption(new Option("--format <format>", "output format of --check (needs --check)").choices(OUTPUT_FORMATS))
     .addHelpText("after", `
 Only the image references change, byte for byte; the default pins the index
 digest (all platforms). A reference built from an ARG is pinned through the
@@ -38,5 +39,5 @@ Examples:
   $ digestguard pin --update --image 'ruby:*'
   $ digestguard pin --platform linux/amd64 docker/`)
     .action((paths: string[], _flags: object, command: Command) =>
-      runAction(async (ctx) => (await import("./pin.js")).pinCommand(paths, command.optsWithGlobals(), ctx)));
+      runAction(async (ctx) => (await import("./pin.js")).pinCommand(paths, command.optsWithGlobals(), ctx), command.optsWithGlobals()));
 }

@@ -7,6 +7,7 @@ import { pinExitCode } from "../../pin/pin-exit-code.js";
 import { pinFiles } from "../../pin/pin-files.js";
 import { hasPendingJournal } from "../../pin/pin-transaction.js";
 import { renderPin } from "../../pin/render-pin.js";
+import { painter, useColor } from "../color.js";
 import type { GlobalOptions } from "../global-options.js";
 import { lazyRegistryClient } from "../registry-client-from-options.js";
 import type { ActionContext } from "../run-action.js";
@@ -25,6 +26,7 @@ export interface PinFlags extends GlobalOptions {
   exclude?: string[];
   dryRun?: boolean;
   format?: CheckFormat;
+  quiet?: boolean;
 }
 
 /** `digestguard pin [PATH...]`: pin references by digest and write the lockfile; `--check` verifies pins offline. */
@@ -32,6 +34,7 @@ export async function pinCommand(paths: string[], flags: PinFlags, { signal }: A
   const roots = paths.length > 0 ? paths : ["."];
   const lockfilePath = flags.lockfile ?? (await locateLockfile());
   if (flags.check) return pinCheck(roots, lockfilePath, flags, signal);
+  if (flags.format !== undefined) throw new DigestguardError("USAGE", "Cannot use --format without --check: it sets the output of the check; use --json for pin's own report.");
   if (flags.image !== undefined && !flags.update) throw new DigestguardError("USAGE", "Cannot use --image without --update: it selects which pins to update.");
   const registry = lazyRegistryClient(flags);
   try {
@@ -40,7 +43,7 @@ export async function pinCommand(paths: string[], flags: PinFlags, { signal }: A
       ...(flags.platform !== undefined ? { platform: parsePlatform(flags.platform) } : {}),
       open: (reference) => registry.open(reference),
     });
-    await writeOut(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderPin(report));
+    await writeOut(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderPin(report, { quiet: flags.quiet }));
     if (report.interrupted !== undefined) {
       process.stderr.write(`digestguard: interrupted after the commit point; all written: ${report.filesChanged.length} file(s) and ${lockfilePath}.\n`);
     }
@@ -53,6 +56,7 @@ export async function pinCommand(paths: string[], flags: PinFlags, { signal }: A
 async function pinCheck(roots: string[], lockfilePath: string, flags: PinFlags, signal: AbortSignal): Promise<number> {
   const pendingJournal = await hasPendingJournal(lockfilePath);
   const report = await checkPinsOffline({ roots, lockfilePath, kubernetes: flags.kubernetes, workflows: flags.workflows, exclude: flags.exclude, pendingJournal, signal });
-  await writeOut(renderCheck(report, flags.format ?? (flags.json ? "json" : "text"), { version: VERSION }));
+  const paint = painter(useColor(flags.color, process.stdout));
+  await writeOut(renderCheck(report, flags.format ?? (flags.json ? "json" : "text"), { version: VERSION, quiet: flags.quiet, paint }));
   return offlineCheckExitCode(report);
 }

@@ -22,5 +22,5 @@ Examples:
   $ digestguard tags 127.0.0.1:5000/app
   $ digestguard tags --json oci:./demo-layout`)
     .action((repo: string, _flags: object, command: Command) =>
-      runAction(async (ctx) => (await import("./tags.js")).tagsCommand(repo, command.optsWithGlobals(), ctx)));
+      runAction(async (ctx) => (await import("./tags.js")).tagsCommand(repo, command.optsWithGlobals(), ctx), command.optsWithGlobals()));
 }

@@ -34,5 +34,5 @@ Examples:
   $ digestguard verify --cache ruby:3.3-slim && digestguard verify --offline ruby:3.3-slim
   $ digestguard verify --json oci:./layout:1.0`)
     .action((refs: string[], _flags: object, command: Command) =>
-      runAction(async (ctx) => (await import("./verify.js")).verifyCommand(refs, command.optsWithGlobals(), ctx)));
+      runAction(async (ctx) => (await import("./verify.js")).verifyCommand(refs, command.optsWithGlobals(), ctx), command.optsWithGlobals()));
 }

@@ -5,6 +5,7 @@ import { renderVerify, verifyExitCode } from "../../verify/render-verify.js";
 import { verifyReference } from "../../verify/verify-reference.js";
 import type { VerifyReport } from "../../image/verify-report.js";
 import type { GlobalOptions } from "../global-options.js";
+import { painter, useColor } from "../color.js";
 import { terminalProgress } from "../progress-bar.js";
 import { positiveNumber, lazyRegistryClient } from "../registry-client-from-options.js";
 import type { ActionContext } from "../run-action.js";
@@ -30,6 +31,7 @@ export async function verifyCommand(refs: string[], flags: VerifyFlags, { signal
   const cache = flags.cache || flags.offline ? await ContentCache.open(flags.cacheDir) : undefined;
   const registry = lazyRegistryClient(flags);
   const reports: VerifyReport[] = [];
+  const paint = painter(useColor(flags.color, process.stdout));
   try {
     for (const ref of refs) {
       const progress = flags.json ? undefined : await terminalProgress(ref);
@@ -41,7 +43,7 @@ export async function verifyCommand(refs: string[], flags: VerifyFlags, { signal
       } finally {
         progress?.stop();
       }
-      if (!flags.json) await writeOut(renderVerify(reports.at(-1) as VerifyReport, { quiet: flags.quiet }));
+      if (!flags.json) await writeOut(renderVerify(reports.at(-1) as VerifyReport, { quiet: flags.quiet, paint }));
     }
   } finally {
     await registry.close();
