@@ -9,12 +9,16 @@ import { definePin } from "./commands/pin-definition.js";
 import { defineCheck } from "./commands/check-definition.js";
 import { defineConfig } from "./commands/config-definition.js";
 import { defineDemo } from "./commands/demo-definition.js";
+import { defineWatch } from "./commands/watch-definition.js";
+import { defineHistory } from "./commands/history-definition.js";
+import { defineEvents } from "./commands/events-definition.js";
+import { defineNotify } from "./commands/notify-definition.js";
 import { ExitCode } from "../errors/error.js";
 import { collect } from "./definition-helpers.js";
 import { VERSION } from "./version.js";
 
 /** Every command, in the order `--help` lists them; each definition sits beside its command. */
-const COMMANDS = [defineInspect, defineDigest, defineTags, defineVerify, defineDiagnose, defineCache, definePin, defineCheck, defineConfig, defineDemo];
+const COMMANDS = [defineInspect, defineDigest, defineTags, defineVerify, defineDiagnose, defineCache, definePin, defineCheck, defineConfig, defineWatch, defineHistory, defineEvents, defineNotify, defineDemo];
 
 /**
  * The `digestguard` (alias `dg`) command line. Only commander is loaded at

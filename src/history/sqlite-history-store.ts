@@ -39,7 +39,7 @@ export class SqliteHistoryStore implements HistoryStore {
         // WAL + NORMAL survives a killed process (not a power cut) without an fsync per check.
         db.pragma("synchronous = NORMAL");
         migrate(db, path);
-      } else migrate(db, path);
+      } else migrate(db, path, { readonly: true });
       return new SqliteHistoryStore(db, path);
     } catch (error) {
       db?.close();

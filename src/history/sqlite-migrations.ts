@@ -49,7 +49,7 @@ export const MIGRATIONS: readonly string[] = [
  * migrate(new Database("history.sqlite"), "history.sqlite");
  * ```
  */
-export function migrate(db: Database.Database, path: string): void {
+export function migrate(db: Database.Database, path: string, options: { readonly?: boolean } = {}): void {
   const current = db.pragma("user_version", { simple: true }) as number;
   if (current > MIGRATIONS.length) {
     throw new DigestguardError("HISTORY_TOO_NEW", `Cannot open history ${path}: its schema is version ${current}, newer than this digestguard knows (${MIGRATIONS.length}); upgrade digestguard or use another --db.`, { details: { version: current, known: MIGRATIONS.length } });
@@ -58,5 +58,6 @@ export function migrate(db: Database.Database, path: string): void {
     for (let version = from; version < MIGRATIONS.length; version++) db.exec(MIGRATIONS[version] as string);
     db.pragma(`user_version = ${MIGRATIONS.length}`);
   });
-  if (current < MIGRATIONS.length) step.immediate(current);
+  // A reader leaves an older file as it is; the next watch migrates it.
+  if (current < MIGRATIONS.length && options.readonly !== true) step.immediate(current);
 }
