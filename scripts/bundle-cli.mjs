@@ -101,6 +101,8 @@ const perCommand = await build({
   entryPoints: Object.fromEntries(commands.map((name) => [`command-${name}`, join(commandsDir, `${name}.ts`)])),
   outdir,
   outExtension: { ".js": ".cjs" },
+  // A native addon: loaded from node_modules at run time, not bundled.
+  external: ["better-sqlite3"],
   plugins: [sharedErrors, undiciAgent, importMetaUrl],
 });
 

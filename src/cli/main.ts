@@ -11,12 +11,16 @@ import { defineConfig } from "./commands/config-definition.js";
 import { defineDemo } from "./commands/demo-definition.js";
 import { defineMirror } from "./commands/mirror-definition.js";
 import { defineCompletion } from "./commands/completion-definition.js";
+import { defineWatch } from "./commands/watch-definition.js";
+import { defineHistory } from "./commands/history-definition.js";
+import { defineEvents } from "./commands/events-definition.js";
+import { defineNotify } from "./commands/notify-definition.js";
 import { collect } from "./definition-helpers.js";
 import { usageErrors } from "./usage-error.js";
 import { VERSION } from "./version.js";
 
 /** Every command, in the order `--help` lists them; each definition sits beside its command. */
-const COMMANDS = [defineInspect, defineDigest, defineTags, defineVerify, defineDiagnose, defineCache, definePin, defineCheck, defineMirror, defineConfig, defineDemo, defineCompletion];
+const COMMANDS = [defineInspect, defineDigest, defineTags, defineVerify, defineDiagnose, defineCache, definePin, defineCheck, defineMirror, defineConfig, defineWatch, defineHistory, defineEvents, defineNotify, defineDemo, defineCompletion];
 
 /**
  * The `digestguard` (alias `dg`) command line. Only commander is loaded at

@@ -15,12 +15,62 @@ const registrySettings = z.strictObject({
   layout: z.string().min(1).optional(),
 });
 
+const notifierName = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "must be lowercase letters, digits, - or _");
+
+const notifier = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("webhook"),
+    url: z.string().url(),
+    /** HMAC-SHA256 key for `X-Digestguard-Signature`; prefer `secretEnv` to keep it out of the file. */
+    secret: z.string().min(1).optional(),
+    secretEnv: z.string().min(1).optional(),
+  }),
+  z.strictObject({ type: z.literal("slack"), url: z.string().url() }),
+  /** Runs `command` (argv, no shell) with the event JSON on stdin; exit 0 means delivered. */
+  z.strictObject({ type: z.literal("command"), command: z.array(z.string().min(1)).min(1) }),
+]);
+
+const watchAction = z.enum(["verify", "verify-deep", "mirror", "notify"]);
+
+const watchImage = z.union([
+  z.string().min(1),
+  z.strictObject({
+    /** registry/repository:tag to watch. */
+    ref: z.string().min(1),
+    /** Also report new tags of the repository that match this regular expression. */
+    newTags: z.string().min(1).optional(),
+  }),
+]);
+
+const watchSettings = z.strictObject({
+  version: z.literal(1),
+  /** Cron syntax (5 or 6 fields); default every 15 minutes. */
+  schedule: z.string().min(1).optional(),
+  /** Each cycle starts up to this many seconds late, so many watchers do not strike at once. */
+  jitterSeconds: z.number().nonnegative().optional(),
+  images: z.array(watchImage).optional(),
+  /** Watch the pins of this lockfile too (default: the project's digestguard.lock when there is one); false to skip. */
+  lockfile: z.union([z.string().min(1), z.literal(false)]).optional(),
+  /** History database (default: $XDG_STATE_HOME/digestguard/history.sqlite). */
+  database: z.string().min(1).optional(),
+  notifiers: z.record(notifierName, notifier).optional(),
+  /** Event kind (or "*") → what to do; default: notify on every event. */
+  actions: z.record(z.string().min(1), z.array(watchAction)).optional(),
+  /** Checks in flight per registry (default 4) and requests per second per registry (default unlimited). */
+  perRegistry: z.strictObject({ concurrency: z.number().int().positive().optional(), requestsPerSecond: z.number().positive().optional() }).optional(),
+  /** Delivery retries: first wait and the longest wait, in seconds (defaults 5 and 3600). */
+  retry: z.strictObject({ baseSeconds: z.number().positive().optional(), maxSeconds: z.number().positive().optional() }).optional(),
+});
+
 /** The schema of `digestguard.yaml`, version 1. Unknown keys are errors. */
 export const configSchema = z.strictObject({
   version: z.literal(1),
   registries: z.record(z.string().regex(hostPattern, "must be a registry host[:port]"), registrySettings).optional(),
+  watch: watchSettings.optional(),
 });
 
 /** A validated `digestguard.yaml`. */
 export type Config = z.infer<typeof configSchema>;
 export type RegistrySettings = z.infer<typeof registrySettings>;
+export type WatchSettings = z.infer<typeof watchSettings>;
+export type NotifierSettings = z.infer<typeof notifier>;

@@ -82,6 +82,10 @@ const EXIT_CODE_BY_ERROR = {
   UNSUPPORTED: ExitCode.unsupported,
   LAYOUT_INVALID: ExitCode.io,
   IO: ExitCode.io,
+  HISTORY_BUSY: ExitCode.io,
+  HISTORY_INVALID: ExitCode.io,
+  HISTORY_TOO_NEW: ExitCode.unsupported,
+  NOTIFY_FAILED: ExitCode.unavailable,
   ABORTED: ExitCode.interrupted,
 } as const satisfies Record<string, ExitCode>;
 

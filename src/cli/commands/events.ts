@@ -1,0 +1,28 @@
+import { ExitCode } from "../../errors/error.js";
+import { SqliteHistoryStore } from "../../history/sqlite-history-store.js";
+import { readEvents, renderEvents } from "../../watch/events-report.js";
+import { historyPathFor } from "../../watch/load-watch-plan.js";
+import type { GlobalOptions } from "../global-options.js";
+import { positiveNumber } from "../registry-client-from-options.js";
+import { writeOut } from "../write-out.js";
+
+/** Flags of `digestguard events`. */
+export interface EventsFlags extends GlobalOptions {
+  pending?: boolean;
+  limit?: string;
+  ref?: string;
+  db?: string;
+}
+
+/** `digestguard events [--pending]`. */
+export async function eventsCommand(flags: EventsFlags): Promise<number> {
+  const limit = flags.limit === undefined ? undefined : Math.floor(positiveNumber(flags.limit, "--limit"));
+  const history = SqliteHistoryStore.open(await historyPathFor({ ...(flags.db ? { db: flags.db } : {}), ...(flags.config ? { configPath: flags.config } : {}) }), { readonly: true });
+  try {
+    const report = await readEvents(history, { ...(flags.pending ? { pending: true } : {}), ...(limit ? { limit } : {}), ...(flags.ref ? { reference: flags.ref } : {}) });
+    await writeOut(flags.json === true ? `${JSON.stringify(report, null, 2)}\n` : renderEvents(report));
+    return ExitCode.ok;
+  } finally {
+    await history.close();
+  }
+}

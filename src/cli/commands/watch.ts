@@ -1,0 +1,58 @@
+import { ExitCode } from "../../errors/error.js";
+import { DigestguardError } from "../../errors/error.js";
+import { SqliteHistoryStore } from "../../history/sqlite-history-store.js";
+import { RegistryStore } from "../../store/registry-store.js";
+import { historyPathFor, loadWatchPlan } from "../../watch/load-watch-plan.js";
+import { lineLogger } from "../../watch/watch-log.js";
+import { startWatch, watchOnce } from "../../watch/watch-service.js";
+import type { WatchTarget } from "../../watch/watch-targets.js";
+import type { GlobalOptions } from "../global-options.js";
+import { registryClientFromOptions } from "../registry-client-from-options.js";
+import type { ActionContext } from "../run-action.js";
+import { writeOut } from "../write-out.js";
+
+/** Flags of `digestguard watch`. */
+export interface WatchFlags extends GlobalOptions {
+  once?: boolean;
+  db?: string;
+  lockfile?: string;
+  logFormat?: string;
+}
+
+/**
+ * `digestguard watch`: one cycle with `--once`, else the long-lived service
+ * until SIGTERM/SIGINT; SIGHUP reloads the config.
+ */
+export async function watchCommand(flags: WatchFlags, { signal }: ActionContext): Promise<number> {
+  if (flags.logFormat !== "json" && flags.logFormat !== "text" && flags.logFormat !== undefined) {
+    throw new DigestguardError("USAGE", `Cannot use --log-format "${flags.logFormat}": expected text or json.`);
+  }
+  const log = lineLogger(flags.logFormat === "json" ? "json" : "text", (line) => process.stderr.write(line));
+  const sources = { ...(flags.config ? { configPath: flags.config } : {}), ...(flags.lockfile ? { lockfilePath: flags.lockfile } : {}) };
+  const plan = await loadWatchPlan(sources);
+  const history = SqliteHistoryStore.open(await historyPathFor({ ...(flags.db ? { db: flags.db } : {}), ...(flags.config ? { configPath: flags.config } : {}) }));
+  const client = await registryClientFromOptions(flags, { mirrors: false, named: new Set(plan.targets.map((t) => t.registry)) });
+  const openStore = (t: WatchTarget): RegistryStore => new RegistryStore(client, { registry: t.registry, repository: t.repository }, { originOnly: true });
+  const common = { history, openStore, log, signal, requestCount: () => client.stats.requests };
+  try {
+    if (flags.once === true) {
+      const report = await watchOnce(plan, common);
+      if (flags.json === true) await writeOut(`${JSON.stringify({ schemaVersion: 1, ...report }, null, 2)}\n`);
+      if (report.checked > 0 && report.errors === report.checked) return ExitCode.unavailable;
+      return report.events.some((e) => e.kind !== "check-error") ? ExitCode.findings : ExitCode.ok;
+    }
+    const running = await startWatch({ ...common, plan: () => loadWatchPlan(sources) });
+    const onHangup = (): void => void running.reload();
+    process.on("SIGHUP", onHangup);
+    try {
+      await running.done;
+    } finally {
+      process.off("SIGHUP", onHangup);
+    }
+    log("info", "watch stopped; history closed");
+    return ExitCode.ok;
+  } finally {
+    await history.close();
+    await client.close();
+  }
+}

@@ -1,0 +1,106 @@
+/** One platform's manifest under an index: `linux/arm64/v8` → its digest. */
+export interface PlatformDigest {
+  platform: string;
+  digest: string;
+}
+
+/** What a tag pointed to, or that it was gone, when a check looked. */
+export interface Sighting {
+  /** The index (or single manifest) digest; undefined when the tag was absent. */
+  digest?: string;
+  mediaType?: string;
+  /** Per-platform manifest digests under an index; empty for a single manifest. */
+  platforms: PlatformDigest[];
+}
+
+/** A run of identical sightings of one tag: from the first to the last time it was seen so. */
+export interface Observation extends Sighting {
+  id: number;
+  /** `registry/repository:tag` */
+  reference: string;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+/** The kinds of change a check classifies; see src/watch/classify-change.ts. */
+export type EventKind =
+  | "moved"
+  | "index-churn"
+  | "moved-back"
+  | "platform-added"
+  | "platform-removed"
+  | "tag-deleted"
+  | "pin-vanished"
+  | "new-tag"
+  | "verify-failed"
+  | "check-error"
+  | "test";
+
+/** A classified change, as stored and as notifiers receive it. */
+export interface WatchEvent {
+  kind: EventKind;
+  reference: string;
+  at: string;
+  from?: string;
+  to?: string;
+  /** Kind-specific facts: platforms, error code and message, verify problems. */
+  detail?: Record<string, unknown>;
+}
+
+/** A stored event with its id. */
+export interface StoredEvent extends WatchEvent {
+  id: number;
+}
+
+/** One notification of one event to one notifier, kept until delivered. */
+export interface Delivery {
+  /** Stable across retries: receivers deduplicate on it. */
+  id: string;
+  eventId: number;
+  notifier: string;
+  attempts: number;
+  nextAttemptAt: string;
+  deliveredAt?: string;
+  lastError?: string;
+}
+
+/** What one check of one tag writes, all in one transaction. */
+export interface CheckRecord {
+  reference: string;
+  at: string;
+  /** Undefined when the check failed (a check error records no sighting). */
+  sighting?: Sighting;
+  events: WatchEvent[];
+  /** Notifier names each event goes to (an outbox row per pair). */
+  notifyTo: (event: WatchEvent) => string[];
+}
+
+/**
+ * Where `watch` keeps what it saw: observations, events and the outbox of
+ * notifications. SQLite by default (sqlite-history-store.ts); the methods
+ * are async so a PostgreSQL store can implement the same interface.
+ */
+export interface HistoryStore {
+  /** The newest observation of a reference, if any. */
+  latest(reference: string): Promise<Observation | undefined>;
+  /** Whether the reference ever pointed at `digest` before. */
+  hasSeen(reference: string, digest: string): Promise<boolean>;
+  /** Record a check: extend or start an observation, add events and their deliveries. */
+  recordCheck(record: CheckRecord): Promise<StoredEvent[]>;
+  /** Every observation of a reference, oldest first. */
+  timeline(reference: string): Promise<Observation[]>;
+  /** The observation in effect at `time` (the newest that started at or before it). */
+  observationAt(reference: string, time: string): Promise<Observation | undefined>;
+  /** Every reference with observations. */
+  references(): Promise<string[]>;
+  /** Events, newest first. */
+  events(options?: { limit?: number; reference?: string }): Promise<StoredEvent[]>;
+  /** Add a standalone event (a test notification) and its deliveries. */
+  addEvent(event: WatchEvent, notifiers: string[]): Promise<StoredEvent>;
+  event(id: number): Promise<StoredEvent | undefined>;
+  /** Undelivered deliveries; `dueAt` keeps only those whose next attempt is due. */
+  pendingDeliveries(options?: { dueAt?: string }): Promise<Delivery[]>;
+  markDelivered(id: string, at: string): Promise<void>;
+  markAttemptFailed(id: string, error: string, nextAttemptAt: string): Promise<void>;
+  close(): Promise<void>;
+}

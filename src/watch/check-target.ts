@@ -1,0 +1,87 @@
+import { DigestguardError } from "../errors/error.js";
+import { isAborted, isCode } from "../errors/predicates.js";
+import type { HistoryStore, Sighting, WatchEvent } from "../history/history-store.js";
+import { parseDigest } from "../oci/digest.js";
+import type { ContentStore } from "../store/content-store.js";
+import { classifyChange } from "./classify-change.js";
+import { sightingOf } from "./sighting-of.js";
+import type { WatchTarget } from "./watch-targets.js";
+
+/** What one check found, before actions run. */
+export interface CheckResult {
+  target: WatchTarget;
+  /** Undefined when the check failed: nothing is known, so nothing is recorded as seen. */
+  sighting?: Sighting;
+  events: WatchEvent[];
+  /** Whether the manifest was fetched (the digest was new). */
+  fetched: boolean;
+}
+
+/**
+ * Check one tag: HEAD it, and GET its manifest only when the digest differs
+ * from the last one seen (the steady state costs one HEAD). A tag the
+ * registry says is unknown is absent; any other failure (registry down,
+ * auth, 429) is a `check-error` and records no sighting, so an outage is
+ * never mistaken for a deletion. Pins the tag no longer holds are looked up
+ * by digest and reported when they are gone.
+ *
+ * @example
+ * ```ts
+ * const result = await checkTarget(target, { store, history, at: new Date().toISOString() });
+ * ```
+ */
+export async function checkTarget(target: WatchTarget, deps: { store: ContentStore; history: HistoryStore; at: string; signal?: AbortSignal }): Promise<CheckResult> {
+  const { store, history, at, signal } = deps;
+  const previous = await history.latest(target.reference);
+  let sighting: Sighting;
+  let fetched = false;
+  try {
+    const head = await store.resolve({ tag: target.tag }, { signal });
+    if (previous?.digest === head.digest) sighting = { digest: head.digest, mediaType: head.mediaType, platforms: previous.platforms };
+    else {
+      sighting = sightingOf(await store.fetchManifest({ digest: head.digest }, { signal }));
+      fetched = true;
+    }
+  } catch (error) {
+    if (isAborted(error)) throw error;
+    if (!tagUnknown(error)) return { target, events: [checkError(target.reference, at, error)], fetched };
+    sighting = { platforms: [] };
+  }
+  const seenBefore = sighting.digest !== undefined && sighting.digest !== previous?.digest && (await history.hasSeen(target.reference, sighting.digest));
+  const events = classifyChange({ reference: target.reference, at, previous, current: sighting, seenBefore });
+  events.push(...(await vanishedPins(target, sighting, { store, at, signal })));
+  return { target, sighting, events, fetched };
+}
+
+// Only the registry's own "no such manifest" means gone; NAME_UNKNOWN (the repository) counts too.
+function tagUnknown(error: unknown): boolean {
+  return isCode(error, "MANIFEST_UNKNOWN", "NAME_UNKNOWN", "NOT_FOUND");
+}
+
+async function vanishedPins(target: WatchTarget, sighting: Sighting, deps: { store: ContentStore; at: string; signal?: AbortSignal }): Promise<WatchEvent[]> {
+  const held = new Set([sighting.digest, ...sighting.platforms.map((p) => p.digest)]);
+  const events: WatchEvent[] = [];
+  for (const pin of target.pins.filter((p) => !held.has(p))) {
+    try {
+      await deps.store.resolve({ digest: parseDigest(pin) }, { signal: deps.signal });
+    } catch (error) {
+      if (isAborted(error)) throw error;
+      events.push(tagUnknown(error) ? { kind: "pin-vanished", reference: target.reference, at: deps.at, from: pin } : checkError(target.reference, deps.at, error));
+    }
+  }
+  return events;
+}
+
+/**
+ * A `check-error` event from a failure: code, message, whether it is temporary.
+ *
+ * @example
+ * ```ts
+ * checkError("127.0.0.1:5000/app:1", at, error).detail?.code; // "REGISTRY_UNAVAILABLE"
+ * ```
+ */
+export function checkError(reference: string, at: string, error: unknown): WatchEvent {
+  const code = error instanceof DigestguardError ? error.code : "INTERNAL";
+  const temporary = error instanceof DigestguardError ? error.temporary : false;
+  return { kind: "check-error", reference, at, detail: { code, message: (error as Error).message, temporary } };
+}

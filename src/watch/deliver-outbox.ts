@@ -1,0 +1,55 @@
+import type { HistoryStore } from "../history/history-store.js";
+import type { Notifier } from "./notifiers.js";
+import type { WatchLog } from "./watch-log.js";
+
+/** Retry spacing of failed deliveries: doubles from `baseMs` up to `maxMs`. */
+export interface Backoff {
+  baseMs: number;
+  maxMs: number;
+}
+
+/** What one pass over the outbox did. */
+export interface OutboxPass {
+  delivered: number;
+  failed: number;
+}
+
+/**
+ * Send every due delivery of the outbox once. A delivered one is marked
+ * done; a failed one keeps its id (receivers deduplicate on it) and waits
+ * longer before the next try. Nothing is dropped: a delivery whose notifier
+ * is no longer configured stays pending, visible in `dg events --pending`.
+ *
+ * @example
+ * ```ts
+ * await deliverDue(history, new Map([["ops", notifier]]), { backoff: { baseMs: 5000, maxMs: 3_600_000 }, log });
+ * ```
+ */
+export async function deliverDue(
+  history: HistoryStore,
+  notifiers: ReadonlyMap<string, Notifier>,
+  options: { backoff: Backoff; log: WatchLog; now?: () => Date; signal?: AbortSignal },
+): Promise<OutboxPass> {
+  const now = options.now ?? (() => new Date());
+  const pass: OutboxPass = { delivered: 0, failed: 0 };
+  for (const delivery of await history.pendingDeliveries({ dueAt: now().toISOString() })) {
+    options.signal?.throwIfAborted();
+    const event = await history.event(delivery.eventId);
+    const send = notifiers.get(delivery.notifier);
+    try {
+      if (event === undefined) throw new Error(`event ${delivery.eventId} is missing`);
+      if (send === undefined) throw new Error(`notifier ${delivery.notifier} is not configured`);
+      await send({ schemaVersion: 1, deliveryId: delivery.id, event }, options.signal);
+      await history.markDelivered(delivery.id, now().toISOString());
+      pass.delivered++;
+      options.log("info", "delivered", { delivery: delivery.id, notifier: delivery.notifier, event: delivery.eventId });
+    } catch (error) {
+      if (options.signal?.aborted === true) throw error;
+      const waitMs = Math.min(options.backoff.maxMs, options.backoff.baseMs * 2 ** delivery.attempts);
+      await history.markAttemptFailed(delivery.id, (error as Error).message, new Date(now().getTime() + waitMs).toISOString());
+      pass.failed++;
+      options.log("warn", "delivery failed; will retry", { delivery: delivery.id, notifier: delivery.notifier, attempt: delivery.attempts + 1, retryInMs: waitMs, error: (error as Error).message });
+    }
+  }
+  return pass;
+}

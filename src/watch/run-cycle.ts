@@ -1,0 +1,93 @@
+import { mapConcurrent } from "../async/map-concurrent.js";
+import { isAborted, isCode } from "../errors/predicates.js";
+import type { HistoryStore, StoredEvent, WatchEvent } from "../history/history-store.js";
+import type { ContentStore } from "../store/content-store.js";
+import { checkTarget, type CheckResult } from "./check-target.js";
+import { byRegistry, requestPacer } from "./registry-limits.js";
+import { actionsFor, type WatchAction } from "./watch-actions.js";
+import { contentActions, type ContentActionHooks } from "./content-actions.js";
+import type { WatchLog } from "./watch-log.js";
+import type { WatchTarget } from "./watch-targets.js";
+
+/** What one cycle needs. */
+export interface CycleOptions extends ContentActionHooks {
+  targets: WatchTarget[];
+  history: HistoryStore;
+  /** The store a tag is read from: the registry itself, never a mirror. */
+  openStore(target: WatchTarget): ContentStore | Promise<ContentStore>;
+  actions?: Record<string, WatchAction[]>;
+  /** Names of the configured notifiers: an event with `notify` goes to each. */
+  notifiers: string[];
+  perRegistry?: { concurrency?: number; requestsPerSecond?: number };
+  log: WatchLog;
+  now?: () => Date;
+  signal?: AbortSignal;
+}
+
+/** What a cycle did, for the log and `--once --json`. */
+export interface CycleReport {
+  startedAt: string;
+  seconds: number;
+  checked: number;
+  unchanged: number;
+  fetched: number;
+  errors: number;
+  events: StoredEvent[];
+}
+
+/**
+ * One watch cycle: check every target (registries in parallel, each with
+ * its own concurrency and request pace, so one registry down holds up none
+ * of the others), run the configured actions on what changed, and record
+ * each check — sighting, events and their outbox rows — in one transaction.
+ *
+ * @example
+ * ```ts
+ * const report = await runCycle({ targets, history, openStore, notifiers: ["ops"], log });
+ * ```
+ */
+export async function runCycle(options: CycleOptions): Promise<CycleReport> {
+  const started = (options.now ?? (() => new Date()))();
+  const report: CycleReport = { startedAt: started.toISOString(), seconds: 0, checked: 0, unchanged: 0, fetched: 0, errors: 0, events: [] };
+  const fatal: unknown[] = [];
+  await Promise.all([...byRegistry(options.targets)].map(async ([, targets]) => {
+    const pace = requestPacer(options.perRegistry?.requestsPerSecond);
+    const settled = await mapConcurrent(targets, options.perRegistry?.concurrency ?? 4, async (target) => {
+      await pace(options.signal);
+      return checkAndRecord(target, report.startedAt, options);
+    });
+    for (const [i, result] of settled.entries()) {
+      if (result.status === "fulfilled") tally(report, result.value);
+      else if (isAborted(result.reason) || isCode(result.reason, "HISTORY_BUSY", "HISTORY_INVALID", "HISTORY_TOO_NEW", "IO")) fatal.push(result.reason);
+      else {
+        report.errors++;
+        options.log("error", "check failed", { reference: targets[i]?.reference, error: (result.reason as Error).message });
+      }
+    }
+  }));
+  if (fatal.length > 0) throw fatal[0];
+  report.seconds = (Date.now() - started.getTime()) / 1000;
+  return report;
+}
+
+async function checkAndRecord(target: WatchTarget, at: string, options: CycleOptions): Promise<{ result: CheckResult; stored: StoredEvent[] }> {
+  const store = await options.openStore(target);
+  const result = await checkTarget(target, { store, history: options.history, at, ...(options.signal ? { signal: options.signal } : {}) });
+  const followUps: WatchEvent[] = [];
+  for (const event of result.events) followUps.push(...(await contentActions(event, actionsFor(options.actions, event.kind), { store, ...options })));
+  const stored = await options.history.recordCheck({
+    reference: target.reference, at, ...(result.sighting ? { sighting: result.sighting } : {}),
+    events: [...result.events, ...followUps],
+    notifyTo: (event) => (actionsFor(options.actions, event.kind).includes("notify") ? options.notifiers : []),
+  });
+  for (const event of stored) options.log(event.kind === "check-error" ? "warn" : "info", `event ${event.kind}`, { ...event });
+  return { result, stored };
+}
+
+function tally(report: CycleReport, { result, stored }: { result: CheckResult; stored: StoredEvent[] }): void {
+  report.checked++;
+  if (result.fetched) report.fetched++;
+  if (result.sighting === undefined) report.errors++;
+  else if (stored.length === 0) report.unchanged++;
+  report.events.push(...stored);
+}

@@ -1,0 +1,41 @@
+import type { WatchSettings } from "../config/config-schema.js";
+import { makeNotifier, type Notifier } from "./notifiers.js";
+import type { Backoff } from "./deliver-outbox.js";
+import type { WatchAction } from "./watch-actions.js";
+import type { WatchTarget } from "./watch-targets.js";
+
+/** Everything a cycle and the outbox need from the config; rebuilt on reload. */
+export interface WatchPlan {
+  targets: WatchTarget[];
+  schedule: string;
+  jitterMs: number;
+  actions: Record<string, WatchAction[]> | undefined;
+  perRegistry: { concurrency?: number; requestsPerSecond?: number } | undefined;
+  notifiers: Map<string, Notifier>;
+  backoff: Backoff;
+}
+
+/** Every 15 minutes, unless `watch.schedule` says otherwise. */
+export const DEFAULT_SCHEDULE = "*/15 * * * *";
+
+/**
+ * Turn the `watch:` settings and the targets found into a plan; notifier
+ * settings are checked here, so a bad reload is refused before anything changes.
+ *
+ * @example
+ * ```ts
+ * const plan = watchPlan(config.watch, targets);
+ * ```
+ */
+export function watchPlan(settings: WatchSettings | undefined, targets: WatchTarget[], env: NodeJS.ProcessEnv = process.env): WatchPlan {
+  const notifiers = new Map(Object.entries(settings?.notifiers ?? {}).map(([name, s]) => [name, makeNotifier(name, s, env)]));
+  return {
+    targets,
+    schedule: settings?.schedule ?? DEFAULT_SCHEDULE,
+    jitterMs: (settings?.jitterSeconds ?? 0) * 1000,
+    actions: settings?.actions,
+    perRegistry: settings?.perRegistry,
+    notifiers,
+    backoff: { baseMs: (settings?.retry?.baseSeconds ?? 5) * 1000, maxMs: (settings?.retry?.maxSeconds ?? 3600) * 1000 },
+  };
+}

@@ -1,0 +1,122 @@
+import { Cron } from "croner";
+import { DigestguardError } from "../errors/error.js";
+import { isAborted } from "../errors/predicates.js";
+import type { HistoryStore } from "../history/history-store.js";
+import type { ContentStore } from "../store/content-store.js";
+import { deliverDue } from "./deliver-outbox.js";
+import { runCycle, type CycleReport } from "./run-cycle.js";
+import type { ContentActionHooks } from "./content-actions.js";
+import type { WatchLog } from "./watch-log.js";
+import type { WatchPlan } from "./watch-plan.js";
+import type { WatchTarget } from "./watch-targets.js";
+
+/** What the service needs; `plan()` is called at start and on every reload. */
+export interface WatchServiceOptions extends ContentActionHooks {
+  plan: () => Promise<WatchPlan>;
+  history: HistoryStore;
+  openStore(target: WatchTarget): ContentStore | Promise<ContentStore>;
+  log: WatchLog;
+  /** Requests sent so far by the registry client, logged per cycle. */
+  requestCount?: () => number;
+  signal: AbortSignal;
+}
+
+/** A running watch: reload its config, or wait for it to stop (when `signal` fires). */
+export interface RunningWatch {
+  /** Re-read the config; a bad one is refused and the old plan kept. Never overlaps a cycle's use of the plan. */
+  reload(): Promise<boolean>;
+  done: Promise<void>;
+}
+
+/**
+ * One cycle, then the outbox: what `dg watch --once` runs.
+ *
+ * @example
+ * ```ts
+ * const report = await watchOnce(plan, { history, openStore, log, signal });
+ * ```
+ */
+export async function watchOnce(plan: WatchPlan, options: Omit<WatchServiceOptions, "plan">): Promise<CycleReport> {
+  const before = options.requestCount?.() ?? 0;
+  const report = await runCycle({
+    targets: plan.targets, history: options.history, openStore: options.openStore, actions: plan.actions, notifiers: [...plan.notifiers.keys()],
+    perRegistry: plan.perRegistry, log: options.log, signal: options.signal, ...(options.mirror ? { mirror: options.mirror } : {}),
+  });
+  const requests = (options.requestCount?.() ?? 0) - before;
+  options.log("info", "cycle done", { checked: report.checked, unchanged: report.unchanged, fetched: report.fetched, errors: report.errors, events: report.events.length, requests, seconds: report.seconds });
+  await deliverDue(options.history, plan.notifiers, { backoff: plan.backoff, log: options.log, signal: options.signal });
+  return report;
+}
+
+/**
+ * The long-lived watch: a cycle on the cron schedule (plus up to the
+ * configured jitter), never two at once — croner's `protect` skips a tick
+ * while a cycle still runs, and a clock jump only moves the next tick. The
+ * outbox is retried between cycles. When `signal` fires the schedule stops,
+ * the cycle in flight is aborted and awaited, and `done` resolves; the
+ * caller closes the history.
+ *
+ * @example
+ * ```ts
+ * const watch = await startWatch({ plan, history, openStore, log, signal });
+ * process.on("SIGHUP", () => void watch.reload());
+ * await watch.done;
+ * ```
+ */
+export async function startWatch(options: WatchServiceOptions): Promise<RunningWatch> {
+  let plan = await options.plan();
+  let inFlight: Promise<unknown> = Promise.resolve();
+  const guarded = (work: () => Promise<unknown>): Promise<void> =>
+    (inFlight = inFlight.then(work).catch((error: unknown) => {
+      if (!isAborted(error) && !options.signal.aborted) options.log("error", "watch step failed", { error: (error as Error).message, code: (error as DigestguardError).code });
+    })) as Promise<void>;
+  const cycle = async (): Promise<void> => {
+    await sleep(Math.random() * plan.jitterMs, options.signal);
+    await watchOnce(plan, options);
+  };
+  let job = schedule(plan.schedule, () => guarded(cycle));
+  const outboxTimer = setInterval(() => void guarded(() => deliverDue(options.history, plan.notifiers, { backoff: plan.backoff, log: options.log, signal: options.signal })), Math.min(plan.backoff.baseMs, 5000));
+  options.log("info", "watch started", { targets: plan.targets.length, schedule: plan.schedule, next: job.nextRun()?.toISOString() });
+  void guarded(cycle);
+  const done = new Promise<void>((resolve) => {
+    const stop = (): void => {
+      job.stop();
+      clearInterval(outboxTimer);
+      void inFlight.then(() => resolve());
+    };
+    if (options.signal.aborted) stop();
+    else options.signal.addEventListener("abort", stop, { once: true });
+  });
+  const reload = async (): Promise<boolean> => {
+    try {
+      const next = await options.plan();
+      await guarded(async () => {
+        job.stop();
+        plan = next;
+        job = schedule(plan.schedule, () => guarded(cycle));
+      });
+      options.log("info", "config reloaded", { targets: plan.targets.length, schedule: plan.schedule });
+      return true;
+    } catch (error) {
+      options.log("error", "config reload refused; keeping the running config", { error: (error as Error).message });
+      return false;
+    }
+  };
+  return { reload, done };
+}
+
+function schedule(pattern: string, run: () => Promise<void>): Cron {
+  try {
+    return new Cron(pattern, { protect: true }, run);
+  } catch (error) {
+    throw new DigestguardError("CONFIG_INVALID", `Cannot schedule watch: "${pattern}" is not a cron pattern (${(error as Error).message}); use 5 or 6 fields, e.g. "*/15 * * * *".`);
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => { clearTimeout(timer); resolve(); }, { once: true });
+  });
+}
