@@ -16,7 +16,11 @@ const DIR = "bench/out/big-image";
 const LAYERS = 5;
 
 /** One layer file on disk and its descriptor. */
-export interface BigLayer { path: string; descriptor: Descriptor; diffId: Digest }
+export interface BigLayer {
+  path: string;
+  descriptor: Descriptor;
+  diffId: Digest;
+}
 
 /** Build the layers if missing; each ~100 MB compressed (~200 MB uncompressed). */
 export async function bigLayers(layerMiB = Number(process.env["BENCH_LAYER_MIB"] ?? 200)): Promise<BigLayer[]> {
@@ -36,8 +40,19 @@ async function buildLayerFile(index: number, mib: number): Promise<BigLayer> {
   const diff = createHash("sha256");
   const compressed = createHash("sha256");
   let compressedSize = 0;
-  const hashTar = new Transform({ transform(chunk: Buffer, _e, cb) { diff.update(chunk); cb(null, chunk); } });
-  const hashGz = new Transform({ transform(chunk: Buffer, _e, cb) { compressed.update(chunk); compressedSize += chunk.length; cb(null, chunk); } });
+  const hashTar = new Transform({
+    transform(chunk: Buffer, _e, cb) {
+      diff.update(chunk);
+      cb(null, chunk);
+    },
+  });
+  const hashGz = new Transform({
+    transform(chunk: Buffer, _e, cb) {
+      compressed.update(chunk);
+      compressedSize += chunk.length;
+      cb(null, chunk);
+    },
+  });
   const done = pipeline(pack, hashTar, createGzip({ level: 1 }), hashGz, createWriteStream(path));
   const entry = pack.entry({ name: `data/blob-${index}.bin`, size, mtime: new Date(0) });
   await pipeline(Readable.from(halfCompressible(size)), entry);
@@ -45,7 +60,11 @@ async function buildLayerFile(index: number, mib: number): Promise<BigLayer> {
   await done;
   return {
     path,
-    descriptor: { mediaType: MediaType.ociLayerGzip, digest: `sha256:${compressed.digest("hex")}` as Digest, size: compressedSize },
+    descriptor: {
+      mediaType: MediaType.ociLayerGzip,
+      digest: `sha256:${compressed.digest("hex")}` as Digest,
+      size: compressedSize,
+    },
     diffId: `sha256:${diff.digest("hex")}` as Digest,
   };
 }
@@ -60,14 +79,36 @@ function* halfCompressible(size: number): Generator<Buffer> {
 }
 
 /** Push the big image (config, layers, manifest) to `registry/repository:tag`. */
-export async function pushBigImage(client: RegistryClient, repo: { registry: string; repository: string }, layers: BigLayer[], tag: string): Promise<Descriptor> {
-  const config = Buffer.from(JSON.stringify({
-    architecture: "amd64", os: "linux", created: "1970-01-01T00:00:00Z",
-    rootfs: { type: "layers", diff_ids: layers.map((l) => l.diffId) }, config: {},
-  }));
-  const configDescriptor: Descriptor = { mediaType: MediaType.ociConfig, digest: digestOf(config), size: config.length };
+export async function pushBigImage(
+  client: RegistryClient,
+  repo: { registry: string; repository: string },
+  layers: BigLayer[],
+  tag: string,
+): Promise<Descriptor> {
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: "amd64",
+      os: "linux",
+      created: "1970-01-01T00:00:00Z",
+      rootfs: { type: "layers", diff_ids: layers.map((l) => l.diffId) },
+      config: {},
+    }),
+  );
+  const configDescriptor: Descriptor = {
+    mediaType: MediaType.ociConfig,
+    digest: digestOf(config),
+    size: config.length,
+  };
   await client.pushBlob(repo, configDescriptor, config);
-  for (const layer of layers) await client.pushBlob(repo, layer.descriptor, createReadStream(layer.path, { highWaterMark: 1 << 20 }));
-  const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociManifest, config: configDescriptor, layers: layers.map((l) => l.descriptor) }));
+  for (const layer of layers)
+    await client.pushBlob(repo, layer.descriptor, createReadStream(layer.path, { highWaterMark: 1 << 20 }));
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MediaType.ociManifest,
+      config: configDescriptor,
+      layers: layers.map((l) => l.descriptor),
+    }),
+  );
   return client.pushManifest(repo, manifest, MediaType.ociManifest, { tag });
 }

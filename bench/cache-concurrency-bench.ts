@@ -17,7 +17,12 @@ const PROCESSES = 8;
 const registry = await startRegistry({ mode: "http" });
 const cacheDir = await mkdtemp(join(tmpdir(), "dg-cache-concurrency-bench-"));
 try {
-  const images = await Promise.all(["one", "two", "three"].map(async (seed) => ({ repository: `race/${seed}`, image: await buildNoiseIndex(`race-${seed}`, 512 * 1024) })));
+  const images = await Promise.all(
+    ["one", "two", "three"].map(async (seed) => ({
+      repository: `race/${seed}`,
+      image: await buildNoiseIndex(`race-${seed}`, 512 * 1024),
+    })),
+  );
   await pushConcurrencyImages(registry, images, { rounds: ROUNDS, processes: PROCESSES });
   const started = Date.now();
   const figures = await runCacheConcurrency({ registry, images, cacheDir, rounds: ROUNDS, processes: PROCESSES });
@@ -35,7 +40,11 @@ try {
     seconds: Number(((Date.now() - started) / 1000).toFixed(1)),
     failures: figures.failed.slice(0, 5),
   });
-  if (figures.failed.length + figures.corruptBlobs.length + figures.quarantinedByCacheVerify + figures.lostRefs.length > 0) process.exitCode = 1;
+  if (
+    figures.failed.length + figures.corruptBlobs.length + figures.quarantinedByCacheVerify + figures.lostRefs.length >
+    0
+  )
+    process.exitCode = 1;
 } finally {
   await registry.stop();
   await rm(cacheDir, { recursive: true, force: true });

@@ -25,7 +25,9 @@ try {
   const lock = JSON.parse(await readFile(lockfile, "utf8")) as Lockfile;
   const pinned = lock.images.map((image) => `${image.reference.replace(/:[^:/]+$/, "")}@${image.digest}`);
   const check = ["bin/digestguard.js", "check", "--lockfile", lockfile, ...cliFlagsFor(registry)];
-  const flags = skopeoRegistryFlags(registry, "").map((f) => `'${f}'`).join(" ");
+  const flags = skopeoRegistryFlags(registry, "")
+    .map((f) => `'${f}'`)
+    .join(" ");
   const loop = `for r in ${pinned.join(" ")}; do skopeo inspect --raw ${flags} "docker://$r" >/dev/null || exit 1; done`;
   const ours: number[] = [];
   const theirs: number[] = [];
@@ -35,12 +37,19 @@ try {
     const tokensBefore = registry.tokenIssuer?.requestCount ?? 0;
     const dg = await timeCommand(process.execPath, check);
     assertOk(dg, "digestguard check");
-    if (!dg.stdout.includes(`check: ${pinned.length} images — ${pinned.length} ok`)) throw new Error(`check did not find every image ok:\n${dg.stdout}`);
+    if (!dg.stdout.includes(`check: ${pinned.length} images — ${pinned.length} ok`))
+      throw new Error(`check did not find every image ok:\n${dg.stdout}`);
     const log = (await registry.requestLog()).slice(logBefore);
     const manifests = log.filter((r) => /^\/v2\/.+\/manifests\//.test(r.uri)).length;
-    counts = { manifestRequests: manifests, tokenRequests: (registry.tokenIssuer?.requestCount ?? 0) - tokensBefore, otherRequests: log.length - manifests };
+    counts = {
+      manifestRequests: manifests,
+      tokenRequests: (registry.tokenIssuer?.requestCount ?? 0) - tokensBefore,
+      otherRequests: log.length - manifests,
+    };
     ours.push(dg.ms);
-    const sk = await timeCommand("bash", ["-c", loop], { env: { ...process.env, REGISTRY_AUTH_FILE: "/nonexistent/auth.json" } });
+    const sk = await timeCommand("bash", ["-c", loop], {
+      env: { ...process.env, REGISTRY_AUTH_FILE: "/nonexistent/auth.json" },
+    });
     assertOk(sk, "skopeo loop");
     theirs.push(sk.ms);
   }
@@ -68,7 +77,11 @@ async function pushImages(): Promise<string[]> {
     for (let t = 0; t < TAGS; t++) {
       const image = await buildImage({
         flavour: "oci",
-        platforms: ["amd64", "arm64"].map((architecture) => ({ os: "linux", architecture, layers: [[{ path: "etc/id", content: `repo${r} tag${t} ${architecture}\n` }]] })),
+        platforms: ["amd64", "arm64"].map((architecture) => ({
+          os: "linux",
+          architecture,
+          layers: [[{ path: "etc/id", content: `repo${r} tag${t} ${architecture}\n` }]],
+        })),
       });
       await pushImage(registry, `bench/repo${r}`, image, [`t${t}`]);
       refs.push(`${registry.host}/bench/repo${r}:t${t}`);
@@ -80,6 +93,13 @@ async function pushImages(): Promise<string[]> {
 // The lockfile comes from digestguard pin itself, over one Dockerfile naming every image.
 async function pinProject(refs: string[], lockfile: string): Promise<void> {
   await writeFile(join(project, "Dockerfile"), refs.map((ref, i) => `FROM ${ref} AS s${i}\n`).join(""));
-  const pin = await timeCommand(process.execPath, ["bin/digestguard.js", "pin", "--lockfile", lockfile, ...cliFlagsFor(registry), project]);
+  const pin = await timeCommand(process.execPath, [
+    "bin/digestguard.js",
+    "pin",
+    "--lockfile",
+    lockfile,
+    ...cliFlagsFor(registry),
+    project,
+  ]);
   assertOk(pin, "digestguard pin");
 }

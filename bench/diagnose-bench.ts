@@ -47,7 +47,13 @@ async function offlineFigure(): Promise<{ ms: number; exitCode: number }> {
     const cli = join(process.cwd(), "bin", "digestguard.js");
     const runs: Array<{ ms: number; exitCode: number }> = [];
     for (let run = 0; run < RUNS; run += 1) {
-      runs.push(await timeCommand("sh", ["-c", `cd '${dir}' && exec '${process.execPath}' '${cli}' diagnose --no-cache "$0"`, text]));
+      runs.push(
+        await timeCommand("sh", [
+          "-c",
+          `cd '${dir}' && exec '${process.execPath}' '${cli}' diagnose --no-cache "$0"`,
+          text,
+        ]),
+      );
     }
     return { ms: median(runs.map((r) => r.ms)), exitCode: runs[0]?.exitCode ?? -1 };
   } finally {

@@ -28,9 +28,13 @@ try {
       tokenRequests: (registry.tokenIssuer?.requestCount ?? 0) - tokensBefore,
     };
     ours.push(dg.ms);
-    const flags = skopeoRegistryFlags(registry, "").map((f) => `'${f}'`).join(" ");
+    const flags = skopeoRegistryFlags(registry, "")
+      .map((f) => `'${f}'`)
+      .join(" ");
     const loop = `for r in ${refs.join(" ")}; do skopeo inspect --raw ${flags} "docker://$r" >/dev/null || exit 1; done`;
-    const sk = await timeCommand("bash", ["-c", loop], { env: { ...process.env, REGISTRY_AUTH_FILE: "/nonexistent/auth.json" } });
+    const sk = await timeCommand("bash", ["-c", loop], {
+      env: { ...process.env, REGISTRY_AUTH_FILE: "/nonexistent/auth.json" },
+    });
     assertOk(sk, "skopeo loop");
     theirs.push(sk.ms);
   }
@@ -59,7 +63,9 @@ async function pushImages(): Promise<string[]> {
       for (let t = 0; t < 10; t++) {
         const image = await buildImage({
           flavour: "oci",
-          platforms: [{ os: "linux", architecture: "amd64", layers: [[{ path: "etc/id", content: `repo${r} tag${t}\n` }]] }],
+          platforms: [
+            { os: "linux", architecture: "amd64", layers: [[{ path: "etc/id", content: `repo${r} tag${t}\n` }]] },
+          ],
         });
         await writeImage(store, image, { tags: [`t${t}`] });
         refs.push(`${registry.host}/bench/repo${r}:t${t}`);

@@ -14,9 +14,18 @@ const image = handmadeImage([await handmadeLayer([{ path: "data.bin", content: r
 const caFile = (await harnessTls()).caCertFile;
 const rows = [];
 for (const scenario of HOSTILE_SCENARIOS) {
-  const hostile = await startHostileRegistry({ behaviour: scenario.behaviour, image, tls: scenario.tls, foreignChallenge: scenario.foreignChallenge });
+  const hostile = await startHostileRegistry({
+    behaviour: scenario.behaviour,
+    image,
+    tls: scenario.tls,
+    foreignChallenge: scenario.foreignChallenge,
+  });
   try {
-    const flags = ["--creds", `${hostile.username}:${hostile.password}`, ...(scenario.tls === true ? ["--ca-file", caFile] : [])];
+    const flags = [
+      "--creds",
+      `${hostile.username}:${hostile.password}`,
+      ...(scenario.tls === true ? ["--ca-file", caFile] : []),
+    ];
     const [command, ...rest] = scenario.args(hostile);
     const run = await runCliBounded([command as string, ...flags, ...rest], { limitMs: HANG_LIMIT_MS });
     let outcomeAsDemanded = true;
@@ -26,8 +35,13 @@ for (const scenario of HOSTILE_SCENARIOS) {
       outcomeAsDemanded = false;
     }
     rows.push({
-      scenario: scenario.name, credentialsLeaked: hostile.foreign.authorizationCount(), hung: run.hung,
-      peakRssMiB: Math.round((run.maxRssBytes ?? 0) / 2 ** 20), ms: Math.round(run.elapsedMs), exitCode: run.exitCode, outcomeAsDemanded,
+      scenario: scenario.name,
+      credentialsLeaked: hostile.foreign.authorizationCount(),
+      hung: run.hung,
+      peakRssMiB: Math.round((run.maxRssBytes ?? 0) / 2 ** 20),
+      ms: Math.round(run.elapsedMs),
+      exitCode: run.exitCode,
+      outcomeAsDemanded,
     });
   } finally {
     await hostile.stop();

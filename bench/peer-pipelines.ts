@@ -34,7 +34,9 @@ export function curlOpensslPipeline(urls: string[]): string[] {
  * ```
  */
 export function curlDeepPipeline(urls: string[]): string[] {
-  return parallel(urls.map((url) => `curl -sf ${quote(url)} | tee >(openssl dgst -sha256) | gzip -dc | openssl dgst -sha256`));
+  return parallel(
+    urls.map((url) => `curl -sf ${quote(url)} | tee >(openssl dgst -sha256) | gzip -dc | openssl dgst -sha256`),
+  );
 }
 
 /**

@@ -22,7 +22,15 @@ try {
   const images = await pushImages();
   const first: number[] = [];
   const again: number[] = [];
-  let counts = { tagResolutions: 0, manifestRequestsByDigest: 0, blobRequests: 0, tokenRequests: 0, reportedResolutions: 0, filesChanged: 0, referencesPinned: 0 };
+  let counts = {
+    tagResolutions: 0,
+    manifestRequestsByDigest: 0,
+    blobRequests: 0,
+    tokenRequests: 0,
+    reportedResolutions: 0,
+    filesChanged: 0,
+    referencesPinned: 0,
+  };
   for (let run = 0; run < RUNS; run++) {
     const tree = join(scratch, `run${run}`);
     await writeTree(tree, images);
@@ -40,11 +48,15 @@ try {
       filesChanged: report.filesChanged.length,
       referencesPinned: report.pins.filter((p) => p.changed).length,
     };
-    if (counts.tagResolutions !== images.length || counts.filesChanged !== FILES) throw new Error(`pin resolved ${counts.tagResolutions} tags for ${images.length} images and changed ${counts.filesChanged} of ${FILES} files`);
+    if (counts.tagResolutions !== images.length || counts.filesChanged !== FILES)
+      throw new Error(
+        `pin resolved ${counts.tagResolutions} tags for ${images.length} images and changed ${counts.filesChanged} of ${FILES} files`,
+      );
     first.push(pin.ms);
     const logAgain = (await registry.requestLog()).length;
     const second = await pinTree(tree);
-    if ((await registry.requestLog()).slice(logAgain).some(byTag)) throw new Error("the second pin resolved a tag again");
+    if ((await registry.requestLog()).slice(logAgain).some(byTag))
+      throw new Error("the second pin resolved a tag again");
     again.push(second.ms);
   }
   await writeFigures("pin", {
@@ -63,11 +75,22 @@ try {
 }
 
 function byTag(request: RegistryRequest): boolean {
-  return /^\/v2\/.+\/manifests\/(?!sha256:|sha512:)[^/]+$/.test(request.uri) && (request.method === "GET" || request.method === "HEAD");
+  return (
+    /^\/v2\/.+\/manifests\/(?!sha256:|sha512:)[^/]+$/.test(request.uri) &&
+    (request.method === "GET" || request.method === "HEAD")
+  );
 }
 
 async function pinTree(tree: string): Promise<Timed> {
-  const pin = await timeCommand(process.execPath, ["bin/digestguard.js", "pin", "--json", "--lockfile", join(tree, "digestguard.lock"), ...cliFlagsFor(registry), tree]);
+  const pin = await timeCommand(process.execPath, [
+    "bin/digestguard.js",
+    "pin",
+    "--json",
+    "--lockfile",
+    join(tree, "digestguard.lock"),
+    ...cliFlagsFor(registry),
+    tree,
+  ]);
   assertOk(pin, "digestguard pin");
   return pin;
 }
@@ -78,7 +101,11 @@ async function pushImages(): Promise<string[]> {
     for (const tag of ["1", "2"]) {
       const image = await buildImage({
         flavour: "oci",
-        platforms: ["amd64", "arm64"].map((architecture) => ({ os: "linux", architecture, layers: [[{ path: "etc/id", content: `repo${r}:${tag} ${architecture}\n` }]] })),
+        platforms: ["amd64", "arm64"].map((architecture) => ({
+          os: "linux",
+          architecture,
+          layers: [[{ path: "etc/id", content: `repo${r}:${tag} ${architecture}\n` }]],
+        })),
       });
       await pushImage(registry, `bench/repo${r}`, image, [tag]);
       refs.push(`${registry.host}/bench/repo${r}:${tag}`);
@@ -92,16 +119,21 @@ async function writeTree(tree: string, images: string[]): Promise<void> {
   for (let i = 0; i < FILES; i++) {
     const dir = join(tree, `group${i % 4}`, `service${i}`);
     await mkdir(dir, { recursive: true });
-    const [base, tools, extra] = [i % images.length, (i * 7 + 3) % images.length, (i + 11) % images.length].map((n) => images[n] as string);
-    await writeFile(join(dir, i % 5 === 0 ? "Containerfile" : "Dockerfile"), [
-      `ARG BASE=${base}`,
-      `FROM ${tools} AS tools`,
-      "RUN make tools",
-      "FROM ${BASE} AS build",
-      `COPY --from=${extra} /etc/id /extra-id`,
-      "COPY --from=tools /out /tools",
-      "FROM build",
-      "",
-    ].join("\n"));
+    const [base, tools, extra] = [i % images.length, (i * 7 + 3) % images.length, (i + 11) % images.length].map(
+      (n) => images[n] as string,
+    );
+    await writeFile(
+      join(dir, i % 5 === 0 ? "Containerfile" : "Dockerfile"),
+      [
+        `ARG BASE=${base}`,
+        `FROM ${tools} AS tools`,
+        "RUN make tools",
+        "FROM ${BASE} AS build",
+        `COPY --from=${extra} /etc/id /extra-id`,
+        "COPY --from=tools /out /tools",
+        "FROM build",
+        "",
+      ].join("\n"),
+    );
   }
 }

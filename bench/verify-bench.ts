@@ -28,16 +28,31 @@ try {
   assertOk(await dg(["verify", "-q", "--cache", "--cache-dir", cacheDir, ref]), "verify --cache");
   const cachedFiles = (await readdir(join(cacheDir, "blobs/sha256"))).map((f) => join(cacheDir, "blobs/sha256", f));
 
-  const runs = { verify: [] as Timed[], fetchHash: [] as Timed[], deep: [] as Timed[], fetchInflateHash: [] as Timed[], skopeo: [] as Timed[], offline: [] as Timed[], opensslCache: [] as Timed[] };
+  const runs = {
+    verify: [] as Timed[],
+    fetchHash: [] as Timed[],
+    deep: [] as Timed[],
+    fetchInflateHash: [] as Timed[],
+    skopeo: [] as Timed[],
+    offline: [] as Timed[],
+    opensslCache: [] as Timed[],
+  };
   for (let i = 0; i < RUNS; i++) {
     runs.verify.push(checked(await dg(["verify", "-q", ref]), "verify"));
     runs.fetchHash.push(checked(await timed(curlOpensslPipeline(urls)), "curl | openssl"));
     runs.deep.push(checked(await dg(["verify", "-q", "--deep", ref]), "verify --deep"));
     runs.fetchInflateHash.push(checked(await timed(curlDeepPipeline(urls)), "curl | tee | gzip -dc | openssl"));
-    runs.offline.push(checked(await dg(["verify", "-q", "--offline", "--cache-dir", cacheDir, ref]), "verify --offline"));
+    runs.offline.push(
+      checked(await dg(["verify", "-q", "--offline", "--cache-dir", cacheDir, ref]), "verify --offline"),
+    );
     runs.opensslCache.push(checked(await timed(parallelOpenssl(cachedFiles)), "openssl over cache"));
     const out = join(scratch, `skopeo-${i}`);
-    runs.skopeo.push(checked(await timed(["skopeo", "copy", "-q", "--src-tls-verify=false", `docker://${ref}`, `oci:${out}:1`]), "skopeo copy"));
+    runs.skopeo.push(
+      checked(
+        await timed(["skopeo", "copy", "-q", "--src-tls-verify=false", `docker://${ref}`, `oci:${out}:1`]),
+        "skopeo copy",
+      ),
+    );
     await rm(out, { recursive: true, force: true });
   }
   const ms = (list: Timed[]) => round(median(list.map((t) => t.ms)));
@@ -51,14 +66,26 @@ try {
   };
   const peakRssMB = { verify: rssMB(runs.verify), verifyDeep: rssMB(runs.deep), verifyOffline: rssMB(runs.offline) };
   await writeFigures("verify", {
-    imageBytes: bytes, layers: layers.length, runs: RUNS,
+    imageBytes: bytes,
+    layers: layers.length,
+    runs: RUNS,
     medianMs: {
-      verify: ms(runs.verify), curlOpenssl: ms(runs.fetchHash), verifyDeep: ms(runs.deep), curlTeeGunzipOpenssl: ms(runs.fetchInflateHash),
-      verifyOffline: ms(runs.offline), parallelOpensslCache: ms(runs.opensslCache), skopeoCopy: ms(runs.skopeo),
+      verify: ms(runs.verify),
+      curlOpenssl: ms(runs.fetchHash),
+      verifyDeep: ms(runs.deep),
+      curlTeeGunzipOpenssl: ms(runs.fetchInflateHash),
+      verifyOffline: ms(runs.offline),
+      parallelOpensslCache: ms(runs.opensslCache),
+      skopeoCopy: ms(runs.skopeo),
     },
     ...ratios,
     peakRssMB,
-    targets: { verifyVsCurlOpenssl: "≤ 1.25", deepVsCurlGunzipOpenssl: "≤ 1.0", warmCacheSpeedVsParallelOpenssl: "≥ 0.7", peakRssDeepMB: "≤ 200" },
+    targets: {
+      verifyVsCurlOpenssl: "≤ 1.25",
+      deepVsCurlGunzipOpenssl: "≤ 1.0",
+      warmCacheSpeedVsParallelOpenssl: "≥ 0.7",
+      peakRssDeepMB: "≤ 200",
+    },
     met: {
       verify: ratios.verifyVsCurlOpenssl <= 1.25,
       deep: ratios.deepVsCurlGunzipOpenssl <= 1.0 && peakRssMB.verifyDeep <= 200,

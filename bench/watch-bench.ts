@@ -21,11 +21,24 @@ const BIN = join(import.meta.dirname, "../../bin/digestguard.js");
 const registry = await startRegistry({ mode: "token" });
 const dir = await mkdtemp(join(tmpdir(), "dg-watch-bench-"));
 try {
-  const image = await buildImage({ flavour: "oci", platforms: ["amd64", "arm64"].map((architecture) => ({ os: "linux", architecture, layers: [[{ path: "etc/id", content: `${architecture}\n` }]] })) });
+  const image = await buildImage({
+    flavour: "oci",
+    platforms: ["amd64", "arm64"].map((architecture) => ({
+      os: "linux",
+      architecture,
+      layers: [[{ path: "etc/id", content: `${architecture}\n` }]],
+    })),
+  });
   const tags = Array.from({ length: TAGS }, (_, t) => `t${t}`);
   for (let r = 0; r < REPOS; r++) await pushImage(registry, `bench/r${r}`, image, tags);
-  const images = Array.from({ length: REPOS * TAGS }, (_, i) => `${registry.host}/bench/r${Math.floor(i / TAGS)}:t${i % TAGS}`);
-  await writeFile(join(dir, "digestguard.yaml"), `version: 1\nwatch:\n  version: 1\n  lockfile: false\n  database: history.sqlite\n  schedule: "*/3 * * * * *"\n  perRegistry: { concurrency: 16 }\n  images:\n${images.map((i) => `    - ${i}\n`).join("")}`);
+  const images = Array.from(
+    { length: REPOS * TAGS },
+    (_, i) => `${registry.host}/bench/r${Math.floor(i / TAGS)}:t${i % TAGS}`,
+  );
+  await writeFile(
+    join(dir, "digestguard.yaml"),
+    `version: 1\nwatch:\n  version: 1\n  lockfile: false\n  database: history.sqlite\n  schedule: "*/3 * * * * *"\n  perRegistry: { concurrency: 16 }\n  images:\n${images.map((i) => `    - ${i}\n`).join("")}`,
+  );
   const flags = cliFlagsFor(registry);
   const once = () => timeCommand(process.execPath, [BIN, "watch", "--once", "--json", ...flags], { cwd: dir });
   assertOk(await once(), "baseline cycle");
@@ -49,8 +62,14 @@ try {
   const rss = await serviceRss(flags);
   const at = await historyAt();
   const figures = {
-    tags: REPOS * TAGS, repositories: REPOS,
-    steadyCycle: { medianSeconds: Number((median(cycles.map((c) => c.ms)) / 1000).toFixed(2)), cycles, headsPerTag: cycles.map((c) => c.heads / (REPOS * TAGS)), tokenRequestsPerRepository: cycles.map((c) => c.tokenRequests / REPOS) },
+    tags: REPOS * TAGS,
+    repositories: REPOS,
+    steadyCycle: {
+      medianSeconds: Number((median(cycles.map((c) => c.ms)) / 1000).toFixed(2)),
+      cycles,
+      headsPerTag: cycles.map((c) => c.heads / (REPOS * TAGS)),
+      tokenRequestsPerRepository: cycles.map((c) => c.tokenRequests / REPOS),
+    },
     service: rss,
     historyAt: at,
   };
@@ -63,7 +82,10 @@ try {
 
 // The service for ~15 s (a cycle every 3 s), RSS read from /proc, then SIGTERM: it must exit 0.
 async function serviceRss(flags: string[]): Promise<Record<string, unknown>> {
-  const child = spawn(process.execPath, [BIN, "watch", "--log-format", "json", ...flags], { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [BIN, "watch", "--log-format", "json", ...flags], {
+    cwd: dir,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let log = "";
   child.stderr.on("data", (c: Buffer) => void (log += c.toString()));
   const samples: number[] = [];
@@ -78,7 +100,14 @@ async function serviceRss(flags: string[]): Promise<Record<string, unknown>> {
   child.kill("SIGTERM");
   const exitCode = await exited;
   const cyclesDone = log.split("\n").filter((l) => l.includes('"cycle done"')).length;
-  return { cycles: cyclesDone, rssMbLast: Number(samples.at(-1)?.toFixed(1)), rssMbMax: Number(Math.max(...samples).toFixed(1)), peakRssMb: Number(peak.toFixed(1)), exitCodeOnSigterm: exitCode, stopMs: Date.now() - stopAt };
+  return {
+    cycles: cyclesDone,
+    rssMbLast: Number(samples.at(-1)?.toFixed(1)),
+    rssMbMax: Number(Math.max(...samples).toFixed(1)),
+    peakRssMb: Number(peak.toFixed(1)),
+    exitCodeOnSigterm: exitCode,
+    stopMs: Date.now() - stopAt,
+  };
 }
 
 async function historyAt(): Promise<Record<string, unknown>> {
@@ -88,7 +117,13 @@ async function historyAt(): Promise<Record<string, unknown>> {
   const start = Date.parse("2020-01-01T00:00:00Z");
   for (let i = 0; i < 10_000; i++) {
     const at = new Date(start + i * 3_600_000).toISOString();
-    await history.recordCheck({ reference, at, sighting: { digest: `sha256:${(i % 2 === 0 ? "a" : "b").repeat(63)}${i % 10}`, platforms: [] }, events: [], notifyTo: () => [] });
+    await history.recordCheck({
+      reference,
+      at,
+      sighting: { digest: `sha256:${(i % 2 === 0 ? "a" : "b").repeat(63)}${i % 10}`, platforms: [] },
+      events: [],
+      notifyTo: () => [],
+    });
   }
   const queries: number[] = [];
   for (let q = 0; q < 50; q++) {
@@ -100,9 +135,23 @@ async function historyAt(): Promise<Record<string, unknown>> {
   await history.close();
   const cli = [];
   for (let q = 0; q < 5; q++) {
-    const run = await timeCommand(process.execPath, [BIN, "history", reference, "--at", "2020-06-01T12:00Z", "--db", path, "--json"]);
+    const run = await timeCommand(process.execPath, [
+      BIN,
+      "history",
+      reference,
+      "--at",
+      "2020-06-01T12:00Z",
+      "--db",
+      path,
+      "--json",
+    ]);
     assertOk(run, "dg history --at");
     cli.push(run.ms);
   }
-  return { observations: (10_000), queryMedianMs: Number(median(queries).toFixed(3)), queryMaxMs: Number(Math.max(...queries).toFixed(3)), cliMedianMs: Number(median(cli).toFixed(0)) };
+  return {
+    observations: 10_000,
+    queryMedianMs: Number(median(queries).toFixed(3)),
+    queryMaxMs: Number(Math.max(...queries).toFixed(3)),
+    cliMedianMs: Number(median(cli).toFixed(0)),
+  };
 }

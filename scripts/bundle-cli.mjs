@@ -17,7 +17,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const outdir = join(root, "dist/cli");
 const commandsDir = join(root, "src/cli/commands");
 // Each command is X.ts (what it does) beside X-definition.ts (its flags and help, part of start.cjs).
-const commands = readdirSync(commandsDir).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && !f.endsWith("-definition.ts")).map((f) => f.slice(0, -3));
+const commands = readdirSync(commandsDir)
+  .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && !f.endsWith("-definition.ts"))
+  .map((f) => f.slice(0, -3));
 
 const common = {
   bundle: true,
@@ -39,7 +41,8 @@ const commandBundles = {
   setup(b) {
     b.onResolve({ filter: /^\.\/[a-z-]+\.js$/ }, (args) => {
       const name = args.path.slice(2, -3);
-      if (args.kind !== "dynamic-import" || args.resolveDir !== commandsDir || !commands.includes(name)) return undefined;
+      if (args.kind !== "dynamic-import" || args.resolveDir !== commandsDir || !commands.includes(name))
+        return undefined;
       return { path: `./command-${name}.cjs`, external: true };
     });
   },
@@ -52,8 +55,15 @@ const sharedErrors = {
     b.onResolve({ filter: /^\.\/start\.cjs$/ }, (args) => ({ path: args.path, external: true }));
     // Matched by the file it resolves to, so "./error.js" inside errors/ counts too.
     const errorsModule = join(root, "src/errors/error.js");
-    b.onResolve({ filter: /(^|\/)error\.js$/ }, (args) => (resolve(args.resolveDir, args.path) === errorsModule ? { path: "shared-errors", namespace: "digestguard" } : undefined));
-    b.onLoad({ filter: /.*/, namespace: "digestguard" }, () => ({ contents: 'module.exports = require("./start.cjs").errors;', loader: "js" }));
+    b.onResolve({ filter: /(^|\/)error\.js$/ }, (args) =>
+      resolve(args.resolveDir, args.path) === errorsModule
+        ? { path: "shared-errors", namespace: "digestguard" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "digestguard" }, () => ({
+      contents: 'module.exports = require("./start.cjs").errors;',
+      loader: "js",
+    }));
   },
 };
 
@@ -61,7 +71,9 @@ const sharedErrors = {
 const undiciAgent = {
   name: "undici-agent",
   setup(b) {
-    b.onResolve({ filter: /^undici$/ }, (args) => (args.importer.startsWith(join(root, "src")) ? { path: join(root, "scripts/bundle/undici-agent.cjs") } : undefined));
+    b.onResolve({ filter: /^undici$/ }, (args) =>
+      args.importer.startsWith(join(root, "src")) ? { path: join(root, "scripts/bundle/undici-agent.cjs") } : undefined,
+    );
   },
 };
 
@@ -77,7 +89,10 @@ const importMetaUrl = {
       const { readFile } = await import("node:fs/promises");
       const source = await readFile(args.path, "utf8");
       if (!source.includes("import.meta.url")) return undefined;
-      const compiled = relative(join(root, "dist/cli"), join(root, "dist", relative(root, args.path))).replace(/\.ts$/, ".js");
+      const compiled = relative(join(root, "dist/cli"), join(root, "dist", relative(root, args.path))).replace(
+        /\.ts$/,
+        ".js",
+      );
       const url = `require("node:url").pathToFileURL(require("node:path").join(__dirname, ${JSON.stringify(compiled)})).href`;
       return { contents: source.replaceAll("import.meta.url", url), loader: "ts" };
     });
@@ -110,8 +125,16 @@ const perCommand = await build({
 const outputs = { ...start.metafile.outputs, ...perCommand.metafile.outputs };
 writeFileSync(join(outdir, "meta.json"), `${JSON.stringify({ outputs }, null, 1)}\n`);
 
-const cached = spawnSync(process.execPath, ["--input-type=module", "-e", 'const { writeCodeCaches } = await import("./dist/src/cli/bundle-loader.js"); writeCodeCaches();'], {
-  cwd: root,
-  stdio: "inherit",
-});
+const cached = spawnSync(
+  process.execPath,
+  [
+    "--input-type=module",
+    "-e",
+    'const { writeCodeCaches } = await import("./dist/src/cli/bundle-loader.js"); writeCodeCaches();',
+  ],
+  {
+    cwd: root,
+    stdio: "inherit",
+  },
+);
 if (cached.status !== 0) process.exit(cached.status ?? 1);

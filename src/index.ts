@@ -7,18 +7,45 @@
  * ```
  */
 export { DigestguardError, ExitCode, ERROR_CODES, type ErrorCode } from "./errors/error.js";
-export { parseDigest, isDigest, digestOf, createDigestHasher, EMPTY_SHA256, type Digest, type DigestAlgorithm } from "./oci/digest.js";
 export {
-  parseReference, parseRepository, formatReference, familiarReference, withDigest, isDockerHub, type Reference,
+  parseDigest,
+  isDigest,
+  digestOf,
+  createDigestHasher,
+  EMPTY_SHA256,
+  type Digest,
+  type DigestAlgorithm,
+} from "./oci/digest.js";
+export {
+  parseReference,
+  parseRepository,
+  formatReference,
+  familiarReference,
+  withDigest,
+  isDockerHub,
+  type Reference,
 } from "./oci/reference.js";
 export { parsePlatform, formatPlatform, normalizePlatform, platformMatches } from "./oci/platform.js";
 export type { Descriptor, Platform } from "./oci/descriptor.js";
 export { MediaType, MANIFEST_ACCEPT, isManifestMediaType } from "./oci/media-types.js";
-export { parseManifest, manifestDescriptor, MAX_MANIFEST_BYTES, type Manifest, type ImageIndex, type ImageManifest, type FetchedManifest } from "./oci/manifest.js";
+export {
+  parseManifest,
+  manifestDescriptor,
+  MAX_MANIFEST_BYTES,
+  type Manifest,
+  type ImageIndex,
+  type ImageManifest,
+  type FetchedManifest,
+} from "./oci/manifest.js";
 export { parseImageConfig, type ImageConfig } from "./oci/image-config.js";
 export { selectPlatform, imagePlatforms } from "./oci/select-platform.js";
 export { verifyingStream } from "./oci/verifying-stream.js";
-export { RegistryClient, type RegistryClientOptions, type RepositoryName, type RegistryManifest } from "./registry/registry-client.js";
+export {
+  RegistryClient,
+  type RegistryClientOptions,
+  type RepositoryName,
+  type RegistryManifest,
+} from "./registry/registry-client.js";
 export { findCredentials, type Credentials } from "./registry/auth/credentials.js";
 export type { ContentStore, Target } from "./store/content-store.js";
 export { RegistryStore } from "./store/registry-store.js";

@@ -15,8 +15,11 @@ import { reachableDigests } from "./reachable-digests.js";
 import { CachingStore } from "../store/cache/caching-store.js";
 import { recordRef } from "../store/cache/cache-refs.js";
 
-const manifestDescriptorOf = (report: { digest?: string; manifests: { mediaType?: string; size?: number }[] }) =>
-  ({ mediaType: report.manifests[0]?.mediaType ?? "", digest: parseDigest(report.digest ?? ""), size: report.manifests[0]?.size ?? 0 });
+const manifestDescriptorOf = (report: { digest?: string; manifests: { mediaType?: string; size?: number }[] }) => ({
+  mediaType: report.manifests[0]?.mediaType ?? "",
+  digest: parseDigest(report.digest ?? ""),
+  size: report.manifests[0]?.size ?? 0,
+});
 
 const DAY = 86_400_000;
 const daysAgo = (days: number): Date => new Date(Date.now() - days * DAY);
@@ -55,7 +58,10 @@ describe("cache maintenance: ls, verify, prune", () => {
     await writeFile(join(cache.root, "blobs", "sha256", ".tmp-half-written"), "x");
     await writeFile(join(cache.root, "blobs", "sha256", "not-a-digest"), "x");
     const entries = await listCache(cache);
-    assert.deepEqual(entries.map((e) => [e.digest, e.size]), [...blobs].reverse().map((b) => [b.descriptor.digest, b.bytes.length]));
+    assert.deepEqual(
+      entries.map((e) => [e.digest, e.size]),
+      [...blobs].reverse().map((b) => [b.descriptor.digest, b.bytes.length]),
+    );
     assert.ok(entries.every((e) => e.lastUsed instanceof Date && e.verifiedAt instanceof Date));
     assert.ok((entries[2]?.lastUsed.getTime() ?? 0) < (entries[0]?.lastUsed.getTime() ?? 0));
   });
@@ -91,8 +97,15 @@ describe("cache maintenance: ls, verify, prune", () => {
   test("prune --max-size removes least recently used first until the cache fits", async () => {
     const { cache, blobs } = await threeBlobs();
     const result = await pruneCache(cache, { maxBytes: 500 });
-    assert.deepEqual(digests(result.removed), [blobs[0]?.descriptor.digest], "the 30-day-old one goes, 500 bytes remain");
-    assert.deepEqual((await pruneCache(cache, { maxBytes: 300 })).removed.map((e) => e.digest), [blobs[1]?.descriptor.digest]);
+    assert.deepEqual(
+      digests(result.removed),
+      [blobs[0]?.descriptor.digest],
+      "the 30-day-old one goes, 500 bytes remain",
+    );
+    assert.deepEqual(
+      (await pruneCache(cache, { maxBytes: 300 })).removed.map((e) => e.digest),
+      [blobs[1]?.descriptor.digest],
+    );
     assert.deepEqual((await pruneCache(cache, { maxBytes: 0, dryRun: true })).removed.length, 1);
   });
 

@@ -56,7 +56,10 @@ export interface CacheVerifyResult {
  * const { quarantined } = await verifyCache(cache, { concurrency: 2 });
  * ```
  */
-export async function verifyCache(cache: ContentCache, options: { concurrency?: number; signal?: AbortSignal } = {}): Promise<CacheVerifyResult> {
+export async function verifyCache(
+  cache: ContentCache,
+  options: { concurrency?: number; signal?: AbortSignal } = {},
+): Promise<CacheVerifyResult> {
   const entries = await listCache(cache);
   const result: CacheVerifyResult = { checked: 0, bytes: 0, quarantined: [] };
   // The one worker pool that proves local blobs: as many files at once as it has cores.
@@ -64,7 +67,8 @@ export async function verifyCache(cache: ContentCache, options: { concurrency?: 
     const actual = await provenDigest(cache.blobPath(entry.digest), entry, options.signal);
     result.checked++;
     result.bytes += entry.size;
-    if (actual !== entry.digest) result.quarantined.push({ digest: entry.digest, actual, movedTo: await cache.quarantine(entry.digest) });
+    if (actual !== entry.digest)
+      result.quarantined.push({ digest: entry.digest, actual, movedTo: await cache.quarantine(entry.digest) });
   });
   const failure = settled.find((s) => s.status === "rejected");
   if (failure !== undefined) throw failure.reason;
@@ -105,7 +109,10 @@ export interface PruneOptions {
  * const removed = await pruneCache(cache, { olderThanMs: 7 * 86_400_000, dryRun: true });
  * ```
  */
-export async function pruneCache(cache: ContentCache, options: PruneOptions): Promise<{ removed: CacheEntry[]; bytes: number }> {
+export async function pruneCache(
+  cache: ContentCache,
+  options: PruneOptions,
+): Promise<{ removed: CacheEntry[]; bytes: number }> {
   const entries = await listCache(cache);
   const now = Date.now();
   const doomed = new Set<CacheEntry>();

@@ -29,7 +29,10 @@ export interface PruneCriteria {
  */
 export async function pruneBy(criteria: PruneCriteria): ReturnType<typeof pruneCache> {
   if (criteria.olderThan === undefined && criteria.maxSize === undefined && !criteria.unreferenced) {
-    throw new DigestguardError("USAGE", "Cannot prune without a criterion: give --older-than, --max-size and/or --unreferenced.");
+    throw new DigestguardError(
+      "USAGE",
+      "Cannot prune without a criterion: give --older-than, --max-size and/or --unreferenced.",
+    );
   }
   const cache = await ContentCache.open(criteria.cacheDir);
   return pruneCache(cache, {
@@ -50,7 +53,8 @@ export async function pruneBy(criteria: PruneCriteria): ReturnType<typeof pruneC
  */
 export function parseDuration(text: string): number {
   const match = /^(\d+(?:\.\d+)?)([smhdw])$/.exec(text.trim());
-  if (match === null) throw new DigestguardError("USAGE", `Cannot read duration "${text}": use a number and s, m, h, d or w (e.g. 7d).`);
+  if (match === null)
+    throw new DigestguardError("USAGE", `Cannot read duration "${text}": use a number and s, m, h, d or w (e.g. 7d).`);
   const unit = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 604800e3 }[match[2] as "s"];
   return Number(match[1]) * unit;
 }

@@ -14,7 +14,10 @@ import { readRefs } from "../store/cache/cache-refs.js";
  * const keep = await reachableDigests(cache);
  * ```
  */
-export async function reachableDigests(cache: ContentCache, options: { signal?: AbortSignal } = {}): Promise<Set<string>> {
+export async function reachableDigests(
+  cache: ContentCache,
+  options: { signal?: AbortSignal } = {},
+): Promise<Set<string>> {
   const keep = new Set<string>();
   for (const [reference, ref] of Object.entries((await readRefs(cache.root)).refs)) {
     const repository = reference.slice(0, reference.lastIndexOf(":"));

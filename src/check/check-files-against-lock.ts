@@ -13,22 +13,48 @@ import type { ScannedFile } from "../scan/scan-references.js";
  * const findings = checkFilesAgainstLock(await scanReferences(["."]), lock, "digestguard.lock");
  * ```
  */
-export function checkFilesAgainstLock(files: ScannedFile[], lock: Lockfile | undefined, lockfilePath: string): Finding[] {
+export function checkFilesAgainstLock(
+  files: ScannedFile[],
+  lock: Lockfile | undefined,
+  lockfilePath: string,
+): Finding[] {
   const findings: Finding[] = [];
   const byReference = new Map((lock?.images ?? []).map((entry) => [entry.reference, entry]));
   for (const file of files) {
     for (const problem of file.problems) {
-      findings.push({ rule: "cannot-pin", severity: "warning", file: file.path, line: problem.found.line, reference: problem.found.written, message: `${problem.found.written} cannot be pinned: ${problem.reason}.` });
+      findings.push({
+        rule: "cannot-pin",
+        severity: "warning",
+        file: file.path,
+        line: problem.found.line,
+        reference: problem.found.written,
+        message: `${problem.found.written} cannot be pinned: ${problem.reason}.`,
+      });
     }
     for (const ref of file.pinnable) {
       const at = { file: file.path, line: ref.found.line, reference: ref.key };
       const entry = byReference.get(ref.key);
       if (ref.reference.digest === undefined) {
-        findings.push({ rule: "unpinned", severity: "error", ...at, message: `${ref.found.written} is not pinned by digest; run "digestguard pin" to pin it${entry ? ` to ${entry.digest}` : ""}.` });
+        findings.push({
+          rule: "unpinned",
+          severity: "error",
+          ...at,
+          message: `${ref.found.written} is not pinned by digest; run "digestguard pin" to pin it${entry ? ` to ${entry.digest}` : ""}.`,
+        });
       } else if (entry === undefined) {
-        findings.push({ rule: "not-locked", severity: "error", ...at, message: `${ref.found.written} is pinned but ${lockfilePath} has no entry for ${ref.key}; run "digestguard pin" to record its digest tree.` });
+        findings.push({
+          rule: "not-locked",
+          severity: "error",
+          ...at,
+          message: `${ref.found.written} is pinned but ${lockfilePath} has no entry for ${ref.key}; run "digestguard pin" to record its digest tree.`,
+        });
       } else if (entry.digest !== ref.reference.digest) {
-        findings.push({ rule: "differs-from-lock", severity: "error", ...at, message: `${ref.found.written} is pinned to ${ref.reference.digest}, but ${lockfilePath} has ${entry.digest} for ${ref.key}.` });
+        findings.push({
+          rule: "differs-from-lock",
+          severity: "error",
+          ...at,
+          message: `${ref.found.written} is pinned to ${ref.reference.digest}, but ${lockfilePath} has ${entry.digest} for ${ref.key}.`,
+        });
       }
     }
   }

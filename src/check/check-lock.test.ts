@@ -22,7 +22,10 @@ describe("checkLockedImages with deep", () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "digestguard-check-lock-"));
     store = await OciLayoutStore.open(join(dir, "layout"), { create: true });
-    const layers = [await handmadeLayer([{ path: "a", content: "one" }], "gzip"), await handmadeLayer([{ path: "b", content: "two" }], "gzip")];
+    const layers = [
+      await handmadeLayer([{ path: "a", content: "one" }], "gzip"),
+      await handmadeLayer([{ path: "b", content: "two" }], "gzip"),
+    ];
     // Every blob verifies; only the config's second diff_id is wrong.
     const image = handmadeImage(layers, { diffIds: [layers[0]?.diffId as string, layers[0]?.diffId as string] });
     await writeImage(store, image, { tags: ["1.0"] });
@@ -34,17 +37,28 @@ describe("checkLockedImages with deep", () => {
     const location = parseLocation(reference);
     return { store, target: location.target, location, display: reference };
   };
-  const lock = () => lockOf([lockedImage("example.test/app:1.0", [], { digest, mediaType: "application/vnd.oci.image.manifest.v1+json" })]);
+  const lock = () =>
+    lockOf([
+      lockedImage("example.test/app:1.0", [], { digest, mediaType: "application/vnd.oci.image.manifest.v1+json" }),
+    ]);
 
   test("a layer that decompresses to another diff_id than the config's is a content-mismatch", async () => {
-    const { images, findings } = await checkLockedImages(lock(), { lockfilePath: "digestguard.lock", open, deep: true });
+    const { images, findings } = await checkLockedImages(lock(), {
+      lockfilePath: "digestguard.lock",
+      open,
+      deep: true,
+    });
     assert.equal(images[0]?.status, "content-mismatch");
     assert.match(findings[0]?.message ?? "", /diff_id/);
   });
 
   test("deep reports progress: bytes and each blob as it finishes", async () => {
     const seen = { started: 0, bytes: 0, done: 0 };
-    const progress: VerifyProgress = { start: () => void seen.started++, advance: (n) => void (seen.bytes += n), blobDone: () => void seen.done++ };
+    const progress: VerifyProgress = {
+      start: () => void seen.started++,
+      advance: (n) => void (seen.bytes += n),
+      blobDone: () => void seen.done++,
+    };
     await checkLockedImages(lock(), { lockfilePath: "digestguard.lock", open, deep: true, progress });
     assert.deepEqual([seen.started, seen.done], [1, 2]);
     assert.ok(seen.bytes > 0);

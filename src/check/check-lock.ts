@@ -48,9 +48,14 @@ export interface ImageStatus {
  * const { findings } = await checkLockedImages(lock, { lockfilePath, open });
  * ```
  */
-export async function checkLockedImages(lock: Lockfile, options: CheckLockOptions): Promise<{ findings: Finding[]; images: ImageStatus[] }> {
+export async function checkLockedImages(
+  lock: Lockfile,
+  options: CheckLockOptions,
+): Promise<{ findings: Finding[]; images: ImageStatus[] }> {
   const findings: Finding[] = [];
-  const settled = await mapConcurrent(lock.images, options.concurrency ?? 8, (entry) => checkOne(entry, options, findings));
+  const settled = await mapConcurrent(lock.images, options.concurrency ?? 8, (entry) =>
+    checkOne(entry, options, findings),
+  );
   const images = settled.map((outcome, i): ImageStatus => {
     const entry = lock.images[i] as LockedImage;
     if (outcome.status === "fulfilled") return outcome.value;
@@ -68,11 +73,16 @@ export async function checkLockedImages(lock: Lockfile, options: CheckLockOption
 
 async function checkOne(entry: LockedImage, options: CheckLockOptions, findings: Finding[]): Promise<ImageStatus> {
   const opened = await options.open(entry.reference);
-  const at = { file: entry.sources[0]?.file ?? options.lockfilePath, ...(entry.sources[0] ? { line: entry.sources[0].line } : {}), reference: entry.reference };
+  const at = {
+    file: entry.sources[0]?.file ?? options.lockfilePath,
+    ...(entry.sources[0] ? { line: entry.sources[0].line } : {}),
+    reference: entry.reference,
+  };
   const status: ImageStatus = { reference: entry.reference, digest: entry.digest, status: "ok" };
   const answer = entry.tag !== undefined ? await currentDigest(opened.store, entry, options.signal) : undefined;
   if (answer?.source !== undefined) Object.assign(status, { source: answer.source, mirror: answer.mirror === true });
-  const truth = answer?.mirror === true ? await askOrigin(opened.store, entry, answer, at, findings, options.signal) : undefined;
+  const truth =
+    answer?.mirror === true ? await askOrigin(opened.store, entry, answer, at, findings, options.signal) : undefined;
   if (truth !== undefined) status.origin = { source: truth.source ?? "", digest: truth.digest };
   // Once the registry itself has answered, its word (not a stale mirror's) decides drift and existence.
   const store = truth !== undefined ? truth.store : opened.store;
@@ -81,21 +91,52 @@ async function checkOne(entry: LockedImage, options: CheckLockOptions, findings:
     status.status = "drift";
     status.currentDigest = current;
     const changed = await changedPlatforms(store, entry, current, options.signal);
-    findings.push({ rule: "drift", severity: "warning", ...at, message: `${entry.reference} now points to ${current}; pinned ${entry.digest} (resolved ${entry.resolvedAt})${changed}. Review and run "digestguard pin --update --image '${entry.reference}'" to move the pin.` });
+    findings.push({
+      rule: "drift",
+      severity: "warning",
+      ...at,
+      message: `${entry.reference} now points to ${current}; pinned ${entry.digest} (resolved ${entry.resolvedAt})${changed}. Review and run "digestguard pin --update --image '${entry.reference}'" to move the pin.`,
+    });
   }
   if (current !== entry.digest && !(await pinnedExists(store, entry, options.signal))) {
-    findings.push({ rule: "missing", severity: "error", ...at, message: `${entry.reference}@${entry.digest} no longer exists in the registry; builds from this pin will fail. Restore it from a mirror or re-pin.` });
+    findings.push({
+      rule: "missing",
+      severity: "error",
+      ...at,
+      message: `${entry.reference}@${entry.digest} no longer exists in the registry; builds from this pin will fail. Restore it from a mirror or re-pin.`,
+    });
     return { ...status, status: "missing" };
   }
   if (current === null) {
     status.status = "drift";
-    findings.push({ rule: "drift", severity: "warning", ...at, message: `${entry.reference}: the tag no longer exists in the registry; the pinned ${entry.digest} still does (resolved ${entry.resolvedAt}). Builds from the pin work; re-pin when a new tag is chosen.` });
+    findings.push({
+      rule: "drift",
+      severity: "warning",
+      ...at,
+      message: `${entry.reference}: the tag no longer exists in the registry; the pinned ${entry.digest} still does (resolved ${entry.resolvedAt}). Builds from the pin work; re-pin when a new tag is chosen.`,
+    });
   }
   if (options.deep) {
-    const report = await verifyImage(store, { digest: entry.digest as never }, { display: `${entry.reference}@${entry.digest}`, mode: "deep", signal: options.signal, progress: options.progress });
+    const report = await verifyImage(
+      store,
+      { digest: entry.digest as never },
+      {
+        display: `${entry.reference}@${entry.digest}`,
+        mode: "deep",
+        signal: options.signal,
+        progress: options.progress,
+      },
+    );
     if (!report.ok) {
-      const failed = [...report.manifests, ...report.blobs].filter((c) => c.status === "failed").map((c) => `${c.digest ?? entry.digest} (${c.failure?.meaning})`);
-      findings.push({ rule: "content-mismatch", severity: "error", ...at, message: `${entry.reference}@${entry.digest} does not verify: ${failed.slice(0, 3).join("; ")}${failed.length > 3 ? ` and ${failed.length - 3} more` : ""}.` });
+      const failed = [...report.manifests, ...report.blobs]
+        .filter((c) => c.status === "failed")
+        .map((c) => `${c.digest ?? entry.digest} (${c.failure?.meaning})`);
+      findings.push({
+        rule: "content-mismatch",
+        severity: "error",
+        ...at,
+        message: `${entry.reference}@${entry.digest} does not verify: ${failed.slice(0, 3).join("; ")}${failed.length > 3 ? ` and ${failed.length - 3} more` : ""}.`,
+      });
       return { ...status, status: "content-mismatch" };
     }
   }
@@ -122,7 +163,10 @@ async function currentDigest(store: ContentStore, entry: LockedImage, signal?: A
   // whose header contradicts its bytes is caught (DIGEST_MISMATCH).
   const now = await store.fetchManifest({ tag: entry.tag }, { signal });
   if (entry.platform === undefined || now.manifest.kind !== "index") return { digest: now.digest, ...answeredBy(now) };
-  return { digest: selectPlatform(now.manifest, parsePlatform(entry.platform), entry.reference).digest, ...answeredBy(now) };
+  return {
+    digest: selectPlatform(now.manifest, parsePlatform(entry.platform), entry.reference).digest,
+    ...answeredBy(now),
+  };
 }
 
 function answeredBy(answer: Answered): Answered {
@@ -132,7 +176,12 @@ function answeredBy(answer: Answered): Answered {
 // A mirror answered: ask the registry itself, when it can be reached, and say
 // so when the two disagree — a stale mirror must not hide a tag that moved.
 async function askOrigin(
-  store: ContentStore, entry: LockedImage, mirror: TagAnswer, at: Pick<Finding, "file" | "line" | "reference">, findings: Finding[], signal?: AbortSignal,
+  store: ContentStore,
+  entry: LockedImage,
+  mirror: TagAnswer,
+  at: Pick<Finding, "file" | "line" | "reference">,
+  findings: Finding[],
+  signal?: AbortSignal,
 ): Promise<(TagAnswer & { store: ContentStore }) | undefined> {
   const origin = store.origin?.();
   if (origin === undefined) return undefined;
@@ -143,7 +192,12 @@ async function askOrigin(
   if (truth === undefined) return undefined;
   if (truth.digest !== mirror.digest) {
     const said = (answer: TagAnswer): string => answer.digest ?? "no such tag";
-    findings.push({ rule: "mirror-stale", severity: "warning", ...at, message: `${entry.reference}: mirror stale: origin ${truth.source ?? "registry"} has ${said(truth)}, mirror ${mirror.source} has ${said(mirror)}. Builds through the mirror get the old content until it refreshes.` });
+    findings.push({
+      rule: "mirror-stale",
+      severity: "warning",
+      ...at,
+      message: `${entry.reference}: mirror stale: origin ${truth.source ?? "registry"} has ${said(truth)}, mirror ${mirror.source} has ${said(mirror)}. Builds through the mirror get the old content until it refreshes.`,
+    });
   }
   return { ...truth, store: origin };
 }
@@ -158,16 +212,31 @@ async function pinnedExists(store: ContentStore, entry: LockedImage, signal?: Ab
   }
 }
 
-async function changedPlatforms(store: ContentStore, entry: LockedImage, current: string, signal?: AbortSignal): Promise<string> {
+async function changedPlatforms(
+  store: ContentStore,
+  entry: LockedImage,
+  current: string,
+  signal?: AbortSignal,
+): Promise<string> {
   try {
     const now = await store.fetchManifest({ digest: current as never }, { signal });
     if (now.manifest.kind !== "index") return "";
     const pinned = new Map(entry.platforms.map((p) => [p.platform, p.manifest]));
     const changed = now.manifest.manifests
-      .filter((m) => m.platform !== undefined && pinned.has(formatPlatform(m.platform)) && pinned.get(formatPlatform(m.platform)) !== m.digest)
+      .filter(
+        (m) =>
+          m.platform !== undefined &&
+          pinned.has(formatPlatform(m.platform)) &&
+          pinned.get(formatPlatform(m.platform)) !== m.digest,
+      )
       .map((m) => formatPlatform(m.platform as never));
-    const added = now.manifest.manifests.filter((m) => m.platform !== undefined && m.platform.os !== "unknown" && !pinned.has(formatPlatform(m.platform))).map((m) => formatPlatform(m.platform as never));
-    const parts = [changed.length ? `changed: ${changed.join(", ")}` : "no pinned platform changed", ...(added.length ? [`added: ${added.join(", ")}`] : [])];
+    const added = now.manifest.manifests
+      .filter((m) => m.platform !== undefined && m.platform.os !== "unknown" && !pinned.has(formatPlatform(m.platform)))
+      .map((m) => formatPlatform(m.platform as never));
+    const parts = [
+      changed.length ? `changed: ${changed.join(", ")}` : "no pinned platform changed",
+      ...(added.length ? [`added: ${added.join(", ")}`] : []),
+    ];
     return ` — ${parts.join("; ")}`;
   } catch {
     return "";
@@ -178,13 +247,26 @@ async function changedPlatforms(store: ContentStore, entry: LockedImage, current
 // incomplete check but evidence, reported with the integrity exit code.
 function integrityFinding(entry: LockedImage, error: DigestguardError, lockfilePath: string): Finding {
   return {
-    rule: "content-mismatch", severity: "error", exitCode: error.exitCode, file: entry.sources[0]?.file ?? lockfilePath,
-    ...(entry.sources[0] ? { line: entry.sources[0].line } : {}), reference: entry.reference, message: `${entry.reference}: ${error.code}: ${error.message}`,
+    rule: "content-mismatch",
+    severity: "error",
+    exitCode: error.exitCode,
+    file: entry.sources[0]?.file ?? lockfilePath,
+    ...(entry.sources[0] ? { line: entry.sources[0].line } : {}),
+    reference: entry.reference,
+    message: `${entry.reference}: ${error.code}: ${error.message}`,
   };
 }
 
 function couldNotCheck(entry: LockedImage, error: unknown, lockfilePath: string): Finding {
   const message = error instanceof DigestguardError ? `${error.code}: ${error.message}` : String(error);
   const exitCode = error instanceof DigestguardError ? error.exitCode : ExitCode.unavailable;
-  return { rule: "could-not-check", severity: "error", exitCode, file: entry.sources[0]?.file ?? lockfilePath, ...(entry.sources[0] ? { line: entry.sources[0].line } : {}), reference: entry.reference, message: `Could not check ${entry.reference}: ${message}` };
+  return {
+    rule: "could-not-check",
+    severity: "error",
+    exitCode,
+    file: entry.sources[0]?.file ?? lockfilePath,
+    ...(entry.sources[0] ? { line: entry.sources[0].line } : {}),
+    reference: entry.reference,
+    message: `Could not check ${entry.reference}: ${message}`,
+  };
 }

@@ -33,14 +33,37 @@ export async function checkPinsOffline(options: OfflinePinCheckOptions): Promise
   const lock = await readLockfile(lockfilePath);
   // The kinds the lockfile remembers are scanned too, so pin --check sees what pin and check see.
   const kinds = scanKindsFor(lock, { kubernetes: options.kubernetes, workflows: options.workflows });
-  const findings = checkFilesAgainstLock(await scanReferences(roots, { ...kinds, exclude: options.exclude, signal }), lock, lockfilePath);
+  const findings = checkFilesAgainstLock(
+    await scanReferences(roots, { ...kinds, exclude: options.exclude, signal }),
+    lock,
+    lockfilePath,
+  );
   if (options.pendingJournal) {
-    findings.unshift({ rule: "pin-interrupted", severity: "error", file: lockfilePath, message: `a pin was killed after its commit point and has not finished (${lockfilePath}.journal); run "digestguard pin" to complete it.` });
+    findings.unshift({
+      rule: "pin-interrupted",
+      severity: "error",
+      file: lockfilePath,
+      message: `a pin was killed after its commit point and has not finished (${lockfilePath}.journal); run "digestguard pin" to complete it.`,
+    });
   }
   const errors = findings.filter((f) => f.severity === "error").length;
   return {
-    schemaVersion: 1, lockfile: lockfilePath, deep: false, findings, images: [],
-    summary: { images: 0, ok: 0, drift: 0, missing: 0, contentMismatch: 0, couldNotCheck: 0, fileFindings: findings.length, errors, warnings: findings.length - errors },
+    schemaVersion: 1,
+    lockfile: lockfilePath,
+    deep: false,
+    findings,
+    images: [],
+    summary: {
+      images: 0,
+      ok: 0,
+      drift: 0,
+      missing: 0,
+      contentMismatch: 0,
+      couldNotCheck: 0,
+      fileFindings: findings.length,
+      errors,
+      warnings: findings.length - errors,
+    },
   };
 }
 

@@ -41,7 +41,9 @@ export function renderCheck(report: CheckReport, format: CheckFormat, options: R
 
 function text(report: CheckReport, options: RenderCheckOptions): string {
   const paint = options.paint ?? ((_style, words) => words);
-  const lines = report.findings.map((f) => `${location(f)}: ${paint(f.severity === "error" ? "bad" : "warn", f.severity)} [${f.rule}] ${f.message}`);
+  const lines = report.findings.map(
+    (f) => `${location(f)}: ${paint(f.severity === "error" ? "bad" : "warn", f.severity)} [${f.rule}] ${f.message}`,
+  );
   if (!options.quiet) lines.push(...answeredLines(report), summaryLine(report));
   return lines.length > 0 ? `${lines.join("\n")}\n` : "";
 }
@@ -54,10 +56,12 @@ export function summaryLine(report: CheckReport): string {
 
 // Who answered for each image: a mirror can be stale, so the reader must be able to tell.
 function answeredLines(report: CheckReport): string[] {
-  return report.images.filter((i) => i.source !== undefined).map((i) => {
-    const origin = i.origin !== undefined ? `; origin ${i.origin.source} asked too` : "";
-    return `${i.reference}: answered by ${i.mirror ? "mirror " : ""}${i.source}${origin}`;
-  });
+  return report.images
+    .filter((i) => i.source !== undefined)
+    .map((i) => {
+      const origin = i.origin !== undefined ? `; origin ${i.origin.source} asked too` : "";
+      return `${i.reference}: answered by ${i.mirror ? "mirror " : ""}${i.source}${origin}`;
+    });
 }
 
 function location(f: Finding): string {
@@ -69,25 +73,43 @@ function sarif(report: CheckReport, version: string): object {
   return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
-    runs: [{
-      tool: { driver: { name: "digestguard", version, rules } },
-      results: report.findings.map((f) => ({
-        ruleId: f.rule,
-        level: f.severity,
-        message: { text: f.message },
-        locations: [{ physicalLocation: { artifactLocation: { uri: f.file.replace(/\\/g, "/").replace(/^\.\//, "") }, ...(f.line !== undefined ? { region: { startLine: f.line } } : {}) } }],
-      })),
-    }],
+    runs: [
+      {
+        tool: { driver: { name: "digestguard", version, rules } },
+        results: report.findings.map((f) => ({
+          ruleId: f.rule,
+          level: f.severity,
+          message: { text: f.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: f.file.replace(/\\/g, "/").replace(/^\.\//, "") },
+                ...(f.line !== undefined ? { region: { startLine: f.line } } : {}),
+              },
+            },
+          ],
+        })),
+      },
+    ],
   };
 }
 
 function junit(report: CheckReport): string {
   const cases: string[] = [];
   for (const image of report.images) {
-    const failures = report.findings.filter((f) => f.reference === image.reference && f.severity === "error" && f.rule !== "unpinned" && f.rule !== "not-locked" && f.rule !== "differs-from-lock");
+    const failures = report.findings.filter(
+      (f) =>
+        f.reference === image.reference &&
+        f.severity === "error" &&
+        f.rule !== "unpinned" &&
+        f.rule !== "not-locked" &&
+        f.rule !== "differs-from-lock",
+    );
     cases.push(testCase("images", image.reference, failures));
   }
-  for (const f of report.findings.filter((f) => ["unpinned", "not-locked", "differs-from-lock", "cannot-pin"].includes(f.rule))) {
+  for (const f of report.findings.filter((f) =>
+    ["unpinned", "not-locked", "differs-from-lock", "cannot-pin"].includes(f.rule),
+  )) {
     cases.push(testCase("files", `${location(f)} ${f.reference ?? ""}`.trim(), f.severity === "error" ? [f] : []));
   }
   const failures = cases.filter((c) => c.includes("<failure")).length;
@@ -97,17 +119,33 @@ function junit(report: CheckReport): string {
 function testCase(classname: string, name: string, failures: Finding[]): string {
   const open = `    <testcase classname="${xml(classname)}" name="${xml(name)}"`;
   if (failures.length === 0) return `${open}/>`;
-  const body = failures.map((f) => `      <failure type="${xml(f.rule)}" message="${xml(f.message)}">${xml(`${location(f)}: ${f.message}`)}</failure>`).join("\n");
+  const body = failures
+    .map(
+      (f) =>
+        `      <failure type="${xml(f.rule)}" message="${xml(f.message)}">${xml(`${location(f)}: ${f.message}`)}</failure>`,
+    )
+    .join("\n");
   return `${open}>\n${body}\n    </testcase>`;
 }
 
 function xml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;").replace(/\n/g, "&#10;").replace(/\r/g, "&#13;");
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;")
+    .replace(/\n/g, "&#10;")
+    .replace(/\r/g, "&#13;");
 }
 
 function githubCommand(f: Finding): string {
   const command = f.severity === "error" ? "error" : f.severity === "warning" ? "warning" : "notice";
-  const props = [`file=${escapeProperty(f.file)}`, ...(f.line !== undefined ? [`line=${f.line}`] : []), `title=${escapeProperty(`digestguard ${f.rule}`)}`];
+  const props = [
+    `file=${escapeProperty(f.file)}`,
+    ...(f.line !== undefined ? [`line=${f.line}`] : []),
+    `title=${escapeProperty(`digestguard ${f.rule}`)}`,
+  ];
   return `::${command} ${props.join(",")}::${escapeData(f.message)}`;
 }
 

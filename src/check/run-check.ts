@@ -16,7 +16,17 @@ export interface CheckReport {
   deep: boolean;
   findings: Finding[];
   images: ImageStatus[];
-  summary: { images: number; ok: number; drift: number; missing: number; contentMismatch: number; couldNotCheck: number; fileFindings: number; errors: number; warnings: number };
+  summary: {
+    images: number;
+    ok: number;
+    drift: number;
+    missing: number;
+    contentMismatch: number;
+    couldNotCheck: number;
+    fileFindings: number;
+    errors: number;
+    warnings: number;
+  };
 }
 
 /** Options for {@link runCheck}. */
@@ -48,13 +58,25 @@ export interface RunCheckOptions {
 export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
   const lock = await readLockfile(options.lockfilePath);
   if (lock === undefined) {
-    throw new DigestguardError("USAGE", `Cannot check: ${options.lockfilePath} does not exist; run "digestguard pin" first to create it.`);
+    throw new DigestguardError(
+      "USAGE",
+      `Cannot check: ${options.lockfilePath} does not exist; run "digestguard pin" first to create it.`,
+    );
   }
   const lockDir = dirname(resolve(options.lockfilePath));
-  const onDisk = lock.images.flatMap((image) => image.sources.map((s) => sourceFileOnDisk(lockDir, s.file))).filter((path) => path !== undefined);
+  const onDisk = lock.images
+    .flatMap((image) => image.sources.map((s) => sourceFileOnDisk(lockDir, s.file)))
+    .filter((path) => path !== undefined);
   const named = [...new Set(onDisk)].map((path) => relative(".", path));
   const paths = options.paths && options.paths.length > 0 ? options.paths : named;
-  const fileFindings = paths.length > 0 ? checkFilesAgainstLock(await scanReferences(paths, { ...scanKindsFor(lock), exclude: options.exclude, signal: options.signal }), lock, options.lockfilePath) : [];
+  const fileFindings =
+    paths.length > 0
+      ? checkFilesAgainstLock(
+          await scanReferences(paths, { ...scanKindsFor(lock), exclude: options.exclude, signal: options.signal }),
+          lock,
+          options.lockfilePath,
+        )
+      : [];
   const { findings, images } = await checkLockedImages(lock, options);
   const all = [...fileFindings, ...findings];
   const count = (status: ImageStatus["status"]) => images.filter((i) => i.status === status).length;
@@ -65,9 +87,15 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
     findings: all,
     images,
     summary: {
-      images: images.length, ok: count("ok"), drift: count("drift"), missing: count("missing"), contentMismatch: count("content-mismatch"),
-      couldNotCheck: count("could-not-check"), fileFindings: fileFindings.length,
-      errors: all.filter((f) => f.severity === "error").length, warnings: all.filter((f) => f.severity === "warning").length,
+      images: images.length,
+      ok: count("ok"),
+      drift: count("drift"),
+      missing: count("missing"),
+      contentMismatch: count("content-mismatch"),
+      couldNotCheck: count("could-not-check"),
+      fileFindings: fileFindings.length,
+      errors: all.filter((f) => f.severity === "error").length,
+      warnings: all.filter((f) => f.severity === "warning").length,
     },
   };
 }

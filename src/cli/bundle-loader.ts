@@ -72,7 +72,12 @@ export function loadBundle(file: string): LoadedBundle {
     ...(cachedData !== undefined ? { cachedData } : {}),
   });
   const module = { exports: {} as Record<string, unknown> };
-  const bundle: LoadedBundle = { file, exports: module.exports, cacheRejected: cachedData === undefined ? undefined : script.cachedDataRejected, script };
+  const bundle: LoadedBundle = {
+    file,
+    exports: module.exports,
+    cacheRejected: cachedData === undefined ? undefined : script.cachedDataRejected,
+    script,
+  };
   loaded.set(file, bundle);
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   run(module.exports, bundleRequire(dirname(file)), module, file, dirname(file));
@@ -86,8 +91,14 @@ export function loadedBundles(): LoadedBundle[] {
 }
 
 function bundleRequire(dir: string): NodeJS.Require {
-  const require = ((id: string) => (id.startsWith("./") ? loadBundle(resolve(dir, id)).exports : nodeRequire(id))) as NodeJS.Require;
-  return Object.assign(require, { resolve: nodeRequire.resolve, cache: nodeRequire.cache, main: undefined, extensions: nodeRequire.extensions });
+  const require = ((id: string) =>
+    id.startsWith("./") ? loadBundle(resolve(dir, id)).exports : nodeRequire(id)) as NodeJS.Require;
+  return Object.assign(require, {
+    resolve: nodeRequire.resolve,
+    cache: nodeRequire.cache,
+    main: undefined,
+    extensions: nodeRequire.extensions,
+  });
 }
 
 function readIfPresent(file: string): Buffer | undefined {

@@ -19,7 +19,11 @@ const SGR: Record<Style, string> = { good: "32", bad: "31", warn: "33", dim: "2"
  * useColor("auto", process.stdout); // false when piped
  * ```
  */
-export function useColor(choice: string | undefined, stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+export function useColor(
+  choice: string | undefined,
+  stream: { isTTY?: boolean },
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
   if (choice === "always") return true;
   if (choice === "never") return false;
   if (env["NO_COLOR"] !== undefined && env["NO_COLOR"] !== "") return false;

@@ -45,8 +45,10 @@ function fish(commands: CompletionCommand[]): string {
   for (const name of NAMES) {
     for (const c of commands) {
       lines.push(`complete -c ${name} -n __fish_use_subcommand -a ${c.name}`);
-      for (const sub of c.subcommands) lines.push(`complete -c ${name} -n '__fish_seen_subcommand_from ${c.name}' -a ${sub}`);
-      for (const flag of c.flags.filter((f) => f.startsWith("--"))) lines.push(`complete -c ${name} -n '__fish_seen_subcommand_from ${c.name}' -l ${flag.slice(2)}`);
+      for (const sub of c.subcommands)
+        lines.push(`complete -c ${name} -n '__fish_seen_subcommand_from ${c.name}' -a ${sub}`);
+      for (const flag of c.flags.filter((f) => f.startsWith("--")))
+        lines.push(`complete -c ${name} -n '__fish_seen_subcommand_from ${c.name}' -l ${flag.slice(2)}`);
     }
   }
   return `${lines.join("\n")}\n`;

@@ -20,7 +20,24 @@ import { usageErrors } from "./usage-error.js";
 import { VERSION } from "./version.js";
 
 /** Every command, in the order `--help` lists them; each definition sits beside its command. */
-const COMMANDS = [defineInspect, defineDigest, defineTags, defineVerify, defineDiagnose, defineCache, definePin, defineCheck, defineMirror, defineConfig, defineWatch, defineHistory, defineEvents, defineNotify, defineDemo, defineCompletion];
+const COMMANDS = [
+  defineInspect,
+  defineDigest,
+  defineTags,
+  defineVerify,
+  defineDiagnose,
+  defineCache,
+  definePin,
+  defineCheck,
+  defineMirror,
+  defineConfig,
+  defineWatch,
+  defineHistory,
+  defineEvents,
+  defineNotify,
+  defineDemo,
+  defineCompletion,
+];
 
 /**
  * The `digestguard` (alias `dg`) command line. Only commander is loaded at
@@ -37,22 +54,43 @@ export function buildProgram(argv: readonly string[] = process.argv): Command {
   const program = new Command("digestguard")
     .description("Keep container base images trustworthy: inspect, resolve, verify and cache images by digest.")
     .version(VERSION)
-    .option("--config <file>", "digestguard.yaml to use (default: $DIGESTGUARD_CONFIG, else the nearest digestguard.yaml up to the repository root)")
-    .option("--insecure", "allow plain HTTP and unverified TLS for every registry (loopback hosts fall back to HTTP anyway)")
+    .option(
+      "--config <file>",
+      "digestguard.yaml to use (default: $DIGESTGUARD_CONFIG, else the nearest digestguard.yaml up to the repository root)",
+    )
+    .option(
+      "--insecure",
+      "allow plain HTTP and unverified TLS for every registry (loopback hosts fall back to HTTP anyway)",
+    )
     .option("--ca-file <pem>", "trust this CA for registry TLS (repeatable)", collect)
-    .option("--creds <user:password>", "registry credentials (else ~/.docker/config.json, REGISTRY_AUTH_FILE, credential helpers)")
+    .option(
+      "--creds <user:password>",
+      "registry credentials (else ~/.docker/config.json, REGISTRY_AUTH_FILE, credential helpers)",
+    )
     .option("--authfile <file>", "read credentials from this auth file only")
-    .option("--mirror <registry=mirror>", "read REGISTRY through MIRROR first (repeatable), e.g. docker.io=127.0.0.1:5001", collect)
+    .option(
+      "--mirror <registry=mirror>",
+      "read REGISTRY through MIRROR first (repeatable), e.g. docker.io=127.0.0.1:5001",
+      collect,
+    )
     .option("--timeout <seconds>", "per-request time limit", undefined)
     .option("--json", "machine-readable output (stable schema in schemas/); failures too are JSON on stdout")
-    .addOption(new Option("--color <when>", "colour: auto (a terminal, unless NO_COLOR is set), always, never").choices(["auto", "always", "never"]))
+    .addOption(
+      new Option("--color <when>", "colour: auto (a terminal, unless NO_COLOR is set), always, never").choices([
+        "auto",
+        "always",
+        "never",
+      ]),
+    )
     // Commander exits 1 on an unknown flag or a missing argument; 1 means
     // "findings" here, so usage mistakes get the documented usage code (and
     // a JSON document when JSON was asked for). Set before the commands are
     // added, so every subcommand inherits it.
     .configureOutput({ outputError: usage.outputError })
     .exitOverride(usage.exit)
-    .addHelpText("after", `
+    .addHelpText(
+      "after",
+      `
 Locations:
   alpine:3.19, ghcr.io/org/app:1@sha256:…, docker://host:5000/repo:tag   a registry
   oci:./layout[:TAG|@DIGEST], ocidir://./layout[:TAG]                    an OCI image-layout folder
@@ -61,7 +99,8 @@ Exit codes: 0 ok, 1 findings, 2 usage, 3 not found, 4 auth, 5 network/unavailabl
             6 integrity (digest or size mismatch), 7 unsupported, 8 local I/O, 70 internal error,
             130 interrupted.
 
-Run "digestguard demo" for an offline tour.`);
+Run "digestguard demo" for an offline tour.`,
+    );
 
   for (const define of COMMANDS) define(program);
   return program;

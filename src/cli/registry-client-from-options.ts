@@ -31,11 +31,16 @@ export async function registryClientFromOptions(
   // Loaded here, not at start-up: the HTTP stack is the heaviest import and offline commands never need it.
   const { RegistryClient } = await import("../registry/registry-client.js");
   return new RegistryClient({
-    defaults: { insecure: options.insecure === true ? true : undefined, caFiles: [...(options.caFile ?? []), ...settings.everyHost.caFiles.map((c) => c.value)] },
+    defaults: {
+      insecure: options.insecure === true ? true : undefined,
+      caFiles: [...(options.caFile ?? []), ...settings.everyHost.caFiles.map((c) => c.value)],
+    },
     hosts,
     mirrors,
     credentials: { creds: options.creds, authFile: options.authfile, explicitFor: use.named ?? new Set() },
-    ...(timeoutMs !== undefined ? { timeouts: { headersMs: timeoutMs, bodyMs: timeoutMs, connectMs: timeoutMs, totalMs: timeoutMs } } : {}),
+    ...(timeoutMs !== undefined
+      ? { timeouts: { headersMs: timeoutMs, bodyMs: timeoutMs, connectMs: timeoutMs, totalMs: timeoutMs } }
+      : {}),
     onRetry: sayRetry,
     ...(use.retry !== undefined ? { retry: use.retry } : {}),
   });
@@ -47,7 +52,9 @@ function sayRetry(event: RequestRetryEvent): void {
   if (event.waitMs < 1000 && event.failedAfterMs < 1000) return;
   const status = event.error.details["status"];
   const why = `${typeof status === "number" ? status : event.error.code} from ${event.host}`;
-  process.stderr.write(`digestguard: retrying ${event.attempt}/${event.attempts} in ${(event.waitMs / 1000).toFixed(1)} s: ${why} (${event.doing})\n`);
+  process.stderr.write(
+    `digestguard: retrying ${event.attempt}/${event.attempts} in ${(event.waitMs / 1000).toFixed(1)} s: ${why} (${event.doing})\n`,
+  );
 }
 
 // Per-host TLS from every settings file; a mirror marked insecure where it was
@@ -55,13 +62,18 @@ function sayRetry(event: RequestRetryEvent): void {
 function hostSettings(settings: EffectiveSettings): Record<string, HostSettings> {
   const hosts: Record<string, HostSettings> = {};
   for (const r of settings.registries) {
-    const host: HostSettings = { insecure: r.insecure?.value, caFiles: r.caFiles.map((c) => c.value), ...(r.clientCert ? { clientCert: r.clientCert.value } : {}) };
+    const host: HostSettings = {
+      insecure: r.insecure?.value,
+      caFiles: r.caFiles.map((c) => c.value),
+      ...(r.clientCert ? { clientCert: r.clientCert.value } : {}),
+    };
     hosts[r.host] = host;
     if (r.host === "docker.io") hosts["registry-1.docker.io"] = host;
   }
   for (const mirror of settings.registries.flatMap((r) => r.mirrors)) {
     const { host } = parseMirrorHost(mirror.value);
-    if (mirror.insecure === true && hosts[host]?.insecure === undefined) hosts[host] = { ...hosts[host], insecure: true };
+    if (mirror.insecure === true && hosts[host]?.insecure === undefined)
+      hosts[host] = { ...hosts[host], insecure: true };
   }
   return hosts;
 }
@@ -93,13 +105,18 @@ export async function configuredMirrors(options: GlobalOptions): Promise<Record<
 /** Registry names the config serves from local OCI layout folders. */
 export async function configuredLayouts(options: GlobalOptions): Promise<Record<string, string>> {
   const { config } = await configOf(options);
-  return Object.fromEntries(Object.entries(config.registries ?? {}).flatMap(([host, s]) => (s.layout !== undefined ? [[host, s.layout]] : [])));
+  return Object.fromEntries(
+    Object.entries(config.registries ?? {}).flatMap(([host, s]) => (s.layout !== undefined ? [[host, s.layout]] : [])),
+  );
 }
 
 function splitMirrorFlag(entry: string): [string, string] {
   const eq = entry.indexOf("=");
   if (eq <= 0 || eq === entry.length - 1) {
-    throw new DigestguardError("USAGE", `Cannot use --mirror "${entry}": expected REGISTRY=MIRROR, e.g. docker.io=127.0.0.1:5001.`);
+    throw new DigestguardError(
+      "USAGE",
+      `Cannot use --mirror "${entry}": expected REGISTRY=MIRROR, e.g. docker.io=127.0.0.1:5001.`,
+    );
   }
   return [entry.slice(0, eq), entry.slice(eq + 1)];
 }
@@ -107,7 +124,8 @@ function splitMirrorFlag(entry: string): [string, string] {
 /** Parse a positive number flag or fail with a usage error. */
 export function positiveNumber(text: string, flag: string): number {
   const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new DigestguardError("USAGE", `Cannot use ${flag} "${text}": expected a positive number.`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new DigestguardError("USAGE", `Cannot use ${flag} "${text}": expected a positive number.`);
   return value;
 }
 
@@ -165,7 +183,9 @@ const effective = new Map<string | undefined, Promise<EffectiveSettings>>();
 export function effectiveOf(options: GlobalOptions): Promise<EffectiveSettings> {
   let settings = effective.get(options.config);
   if (settings === undefined) {
-    settings = configOf(options).then(({ config, path }) => effectiveRegistrySettings({ config, ...(path !== undefined ? { configPath: path } : {}) }));
+    settings = configOf(options).then(({ config, path }) =>
+      effectiveRegistrySettings({ config, ...(path !== undefined ? { configPath: path } : {}) }),
+    );
     effective.set(options.config, settings);
   }
   return settings;

@@ -34,7 +34,10 @@ export interface ErrorDocument {
  * await runAction(async ({ signal }) => { ...; return 0; }, command.optsWithGlobals());
  * ```
  */
-export async function runAction(action: (context: ActionContext) => Promise<number>, flags: OutputFlags = {}): Promise<void> {
+export async function runAction(
+  action: (context: ActionContext) => Promise<number>,
+  flags: OutputFlags = {},
+): Promise<void> {
   const controller = new AbortController();
   // Every in-flight request listens on this one signal; many at once is expected, not a leak.
   setMaxListeners(0, controller.signal);
@@ -60,7 +63,8 @@ async function reportError(error: unknown, interrupted: boolean, flags: OutputFl
     // A command that knows what reached the disk says so; the rest only promise their atomic writes.
     const outcome = error instanceof DigestguardError ? error.details.outcome : undefined;
     const message = `interrupted; ${typeof outcome === "string" ? outcome : "no file was left half-written"}.`;
-    if (json) return printErrorDocument("ABORTED", `${message[0]?.toUpperCase()}${message.slice(1)}`, ExitCode.interrupted);
+    if (json)
+      return printErrorDocument("ABORTED", `${message[0]?.toUpperCase()}${message.slice(1)}`, ExitCode.interrupted);
     process.stderr.write(`digestguard: ${message}\n`);
     return ExitCode.interrupted;
   }
@@ -91,7 +95,7 @@ export async function printErrorDocument(code: string, message: string, exitCode
 }
 
 function oneLine(error: unknown): string {
-  return (((error as Error)?.message ?? String(error)).split("\n")[0]) as string;
+  return ((error as Error)?.message ?? String(error)).split("\n")[0] as string;
 }
 
 /**

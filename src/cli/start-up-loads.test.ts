@@ -22,10 +22,16 @@ describe("what start-up loads", () => {
   before(async () => {
     emptyDir = await mkdtemp(join(tmpdir(), "dg-no-config-"));
     configDir = await mkdtemp(join(tmpdir(), "dg-config-"));
-    await writeFile(join(configDir, "digestguard.yaml"), "version: 1\nregistries:\n  127.0.0.1:1: { insecure: true }\n");
+    await writeFile(
+      join(configDir, "digestguard.yaml"),
+      "version: 1\nregistries:\n  127.0.0.1:1: { insecure: true }\n",
+    );
   });
   after(async () => {
-    await Promise.all([rm(emptyDir, { recursive: true, force: true }), rm(configDir, { recursive: true, force: true })]);
+    await Promise.all([
+      rm(emptyDir, { recursive: true, force: true }),
+      rm(configDir, { recursive: true, force: true }),
+    ]);
   });
 
   test("--help loads commander and nothing heavy", async () => {
@@ -38,10 +44,13 @@ describe("what start-up loads", () => {
     const run = await modulesLoadedBy(["digest", UNREACHABLE], { cwd: emptyDir });
     assert.equal(run.exitCode, 5, run.stderr);
     assert.ok(run.packages.includes("undici"), `the registry path ran: ${run.packages.join(", ")}`);
-    for (const name of ["yaml", "cli-progress"]) assert.ok(!run.packages.includes(name), `${name} loaded: ${run.packages.join(", ")}`);
+    for (const name of ["yaml", "cli-progress"])
+      assert.ok(!run.packages.includes(name), `${name} loaded: ${run.packages.join(", ")}`);
   });
 
-  test("digest without a config file does not load zod", { todo: "oci/manifest.ts imports the zod manifest schemas statically, and registry-client.ts imports oci/manifest.ts" }, async () => {
+  test("digest without a config file does not load zod", {
+    todo: "oci/manifest.ts imports the zod manifest schemas statically, and registry-client.ts imports oci/manifest.ts",
+  }, async () => {
     const run = await modulesLoadedBy(["digest", UNREACHABLE], { cwd: emptyDir });
     assert.ok(!run.packages.includes("zod"), `zod loaded: ${run.packages.join(", ")}`);
   });
@@ -59,7 +68,9 @@ describe("what start-up loads", () => {
     assert.deepEqual(run.bundles, ["start.cjs"]);
     const start = (await bundleInputs())["start.cjs"];
     assert.ok(start !== undefined, "meta.json describes start.cjs");
-    const packages = Object.keys(start).map(fromNodeModules).flatMap((file) => /^node_modules\/([^/]+)\//.exec(file)?.[1] ?? []);
+    const packages = Object.keys(start)
+      .map(fromNodeModules)
+      .flatMap((file) => /^node_modules\/([^/]+)\//.exec(file)?.[1] ?? []);
     for (const name of HEAVY_FOR_HELP) assert.ok(!packages.includes(name), `start.cjs bundles ${name}`);
   });
 
@@ -70,8 +81,12 @@ describe("what start-up loads", () => {
     const inputs = Object.keys((await bundleInputs())["command-digest.cjs"] ?? {}).map(fromNodeModules);
     assert.ok(inputs.includes("node_modules/undici/lib/dispatcher/agent.js"), "the HTTP stack is bundled");
     // undici's index would bring these too: fetch itself, WebSocket, cookies, the mocks, the HTTP cache.
-    const unused = /^node_modules\/undici\/(index\.js|lib\/(web\/fetch\/index\.js|web\/websocket\/|web\/cookies\/|mock\/|cache\/))/;
-    assert.deepEqual(inputs.filter((file) => unused.test(file)), []);
+    const unused =
+      /^node_modules\/undici\/(index\.js|lib\/(web\/fetch\/index\.js|web\/websocket\/|web\/cookies\/|mock\/|cache\/))/;
+    assert.deepEqual(
+      inputs.filter((file) => unused.test(file)),
+      [],
+    );
   });
 });
 
@@ -86,6 +101,10 @@ function fromNodeModules(file: string): string {
 
 /** Bundle file name → the source files in it, from the build's dist/cli/meta.json. */
 async function bundleInputs(): Promise<Record<string, Record<string, unknown>>> {
-  const meta = JSON.parse(await readFile(join(BUNDLE_DIR, "meta.json"), "utf8")) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
-  return Object.fromEntries(Object.entries(meta.outputs).map(([file, output]) => [file.split("/").pop() as string, output.inputs]));
+  const meta = JSON.parse(await readFile(join(BUNDLE_DIR, "meta.json"), "utf8")) as {
+    outputs: Record<string, { inputs: Record<string, unknown> }>;
+  };
+  return Object.fromEntries(
+    Object.entries(meta.outputs).map(([file, output]) => [file.split("/").pop() as string, output.inputs]),
+  );
 }

@@ -14,7 +14,9 @@ import { ExitCode } from "../errors/error.js";
 export function argvAsksForJson(argv: readonly string[]): boolean {
   const end = argv.indexOf("--");
   const flags = end === -1 ? argv : argv.slice(0, end);
-  return flags.some((arg, i) => arg === "--json" || arg === "--format=json" || (arg === "--format" && flags[i + 1] === "json"));
+  return flags.some(
+    (arg, i) => arg === "--json" || arg === "--format=json" || (arg === "--format" && flags[i + 1] === "json"),
+  );
 }
 
 /**
@@ -29,13 +31,19 @@ export function argvAsksForJson(argv: readonly string[]): boolean {
  * program.configureOutput({ outputError: usage.outputError }).exitOverride(usage.exit);
  * ```
  */
-export function usageErrors(argv: readonly string[]): { outputError(text: string, write: (text: string) => void): void; exit(error: { exitCode: number }): never } {
+export function usageErrors(argv: readonly string[]): {
+  outputError(text: string, write: (text: string) => void): void;
+  exit(error: { exitCode: number }): never;
+} {
   const json = argvAsksForJson(argv);
   return {
     outputError(text, write) {
       if (!json) return write(text);
       const reason = text.trim().replace(/^error:\s*/, "");
-      const document = { schemaVersion: 1, error: { code: "USAGE", message: `Cannot run: ${reason}; see digestguard --help.`, exitCode: ExitCode.usage } };
+      const document = {
+        schemaVersion: 1,
+        error: { code: "USAGE", message: `Cannot run: ${reason}; see digestguard --help.`, exitCode: ExitCode.usage },
+      };
       // Written at once: commander exits right after this.
       writeSync(1, `${JSON.stringify(document, null, 2)}\n`);
     },

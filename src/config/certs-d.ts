@@ -18,12 +18,25 @@ export async function readCertsDirs(dirs: string[]): Promise<RegistryFacts[]> {
     for (const host of (await readdir(dir).catch(() => [] as string[])).sort()) {
       const folder = join(dir, host);
       const names = (await readdir(folder).catch(() => [] as string[])).sort();
-      const cas = names.filter((name) => name.endsWith(".crt")).map((name) => ({ value: join(folder, name), from: folder }));
-      const cert = names.find((name) => name.endsWith(".cert") && names.includes(`${name.slice(0, -".cert".length)}.key`));
-      const clientCert = cert === undefined ? undefined
-        : { value: { certFile: join(folder, cert), keyFile: join(folder, `${cert.slice(0, -".cert".length)}.key`) }, from: folder };
+      const cas = names
+        .filter((name) => name.endsWith(".crt"))
+        .map((name) => ({ value: join(folder, name), from: folder }));
+      const cert = names.find(
+        (name) => name.endsWith(".cert") && names.includes(`${name.slice(0, -".cert".length)}.key`),
+      );
+      const clientCert =
+        cert === undefined
+          ? undefined
+          : {
+              value: { certFile: join(folder, cert), keyFile: join(folder, `${cert.slice(0, -".cert".length)}.key`) },
+              from: folder,
+            };
       if (cas.length === 0 && clientCert === undefined) continue;
-      facts.push({ host, ...(cas.length > 0 ? { caFiles: cas } : {}), ...(clientCert !== undefined ? { clientCert } : {}) });
+      facts.push({
+        host,
+        ...(cas.length > 0 ? { caFiles: cas } : {}),
+        ...(clientCert !== undefined ? { clientCert } : {}),
+      });
     }
   }
   return facts;

@@ -57,9 +57,16 @@ const watchSettings = z.strictObject({
   /** Event kind (or "*") → what to do; default: notify on every event. */
   actions: z.record(z.string().min(1), z.array(watchAction)).optional(),
   /** Checks in flight per registry (default 4) and requests per second per registry (default unlimited). */
-  perRegistry: z.strictObject({ concurrency: z.number().int().positive().optional(), requestsPerSecond: z.number().positive().optional() }).optional(),
+  perRegistry: z
+    .strictObject({
+      concurrency: z.number().int().positive().optional(),
+      requestsPerSecond: z.number().positive().optional(),
+    })
+    .optional(),
   /** Delivery retries: first wait and the longest wait, in seconds (defaults 5 and 3600). */
-  retry: z.strictObject({ baseSeconds: z.number().positive().optional(), maxSeconds: z.number().positive().optional() }).optional(),
+  retry: z
+    .strictObject({ baseSeconds: z.number().positive().optional(), maxSeconds: z.number().positive().optional() })
+    .optional(),
 });
 
 /** The schema of `digestguard.yaml`, version 1. Unknown keys are errors. */

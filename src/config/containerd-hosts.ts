@@ -29,7 +29,10 @@ export async function readContainerdHosts(dir: string): Promise<RegistryFacts[]>
     const text = await readFile(path, "utf8").catch(() => undefined);
     if (text === undefined) continue;
     if (host === "_default") {
-      facts.push({ host, ignored: [{ value: "_default: settings for every registry are not applied; name the host", from: path }] });
+      facts.push({
+        host,
+        ignored: [{ value: "_default: settings for every registry are not applied; name the host", from: path }],
+      });
       continue;
     }
     facts.push(...(await parseHostsToml(text, host, path, join(dir, host))));
@@ -51,14 +54,21 @@ export async function parseHostsToml(text: string, host: string, path: string, b
   try {
     document = parse(text) as typeof document;
   } catch (error) {
-    throw new DigestguardError("CONFIG_INVALID", `Cannot parse ${path}: ${(error as Error).message.split("\n")[0]}; fix the TOML or set DIGESTGUARD_CONTAINERD_CERTS_D.`);
+    throw new DigestguardError(
+      "CONFIG_INVALID",
+      `Cannot parse ${path}: ${(error as Error).message.split("\n")[0]}; fix the TOML or set DIGESTGUARD_CONTAINERD_CERTS_D.`,
+    );
   }
   const mirrors: SourcedMirror[] = [];
   const facts: RegistryFacts[] = [];
   for (const [url, table] of Object.entries(document.host ?? {})) {
     const mirrorHost = url.replace(/^[a-z]+:\/\//, "").replace(/\/.*$/, "");
     if ((table.capabilities ?? ["pull", "resolve", "push"]).includes("pull")) {
-      mirrors.push({ value: mirrorHost, from: path, ...(url.startsWith("http://") || table.skip_verify === true ? { insecure: true } : {}) });
+      mirrors.push({
+        value: mirrorHost,
+        from: path,
+        ...(url.startsWith("http://") || table.skip_verify === true ? { insecure: true } : {}),
+      });
     }
     facts.push(tlsFacts(mirrorHost, table, path, base));
   }
@@ -74,7 +84,9 @@ function tlsFacts(host: string, table: HostTable, from: string, base: string): R
     host,
     ...(cas.length > 0 ? { caFiles: cas.map((ca) => ({ value: file(ca), from })) } : {}),
     ...(table.skip_verify === true ? { insecure: { value: true, from } } : {}),
-    ...(client !== undefined ? { clientCert: { value: { certFile: file(client[0]), keyFile: file(client[1]) }, from } } : {}),
+    ...(client !== undefined
+      ? { clientCert: { value: { certFile: file(client[0]), keyFile: file(client[1]) }, from } }
+      : {}),
   };
 }
 
@@ -83,7 +95,8 @@ function clientPair(client: HostTable["client"]): [string, string] | undefined {
   if (client === undefined) return undefined;
   if (typeof client === "string") return [client, client];
   const first = client[0];
-  if (Array.isArray(first)) return first.length >= 2 ? [first[0] as string, first[1] as string] : first[0] ? [first[0], first[0]] : undefined;
+  if (Array.isArray(first))
+    return first.length >= 2 ? [first[0] as string, first[1] as string] : first[0] ? [first[0], first[0]] : undefined;
   if (typeof first === "string") return [first, (client[1] as string | undefined) ?? first];
   return undefined;
 }

@@ -19,16 +19,34 @@ export async function readDockerDaemonJson(path: string): Promise<RegistryFacts[
   try {
     daemon = JSON.parse(text) as typeof daemon;
   } catch (error) {
-    throw new DigestguardError("CONFIG_INVALID", `Cannot parse ${path}: ${(error as Error).message}; fix the JSON or set DIGESTGUARD_DOCKER_DAEMON_JSON.`);
+    throw new DigestguardError(
+      "CONFIG_INVALID",
+      `Cannot parse ${path}: ${(error as Error).message}; fix the JSON or set DIGESTGUARD_DOCKER_DAEMON_JSON.`,
+    );
   }
   const facts: RegistryFacts[] = [];
   const mirrors = strings(daemon["registry-mirrors"]);
-  if (mirrors.length > 0) facts.push({ host: "docker.io", mirrors: mirrors.map((value) => ({ value, from: path, ...(value.startsWith("http://") ? { insecure: true } : {}) })) });
+  if (mirrors.length > 0)
+    facts.push({
+      host: "docker.io",
+      mirrors: mirrors.map((value) => ({
+        value,
+        from: path,
+        ...(value.startsWith("http://") ? { insecure: true } : {}),
+      })),
+    });
   for (const entry of strings(daemon["insecure-registries"])) {
     const host = entry.replace(/^[a-z]+:\/\//, "").replace(/\/+$/, "");
-    facts.push(/\/\d+$/.test(host)
-      ? { host, ignored: [{ value: `insecure-registries "${entry}": CIDR ranges are not applied; name the host`, from: path }] }
-      : { host, insecure: { value: true, from: path } });
+    facts.push(
+      /\/\d+$/.test(host)
+        ? {
+            host,
+            ignored: [
+              { value: `insecure-registries "${entry}": CIDR ranges are not applied; name the host`, from: path },
+            ],
+          }
+        : { host, insecure: { value: true, from: path } },
+    );
   }
   return facts;
 }

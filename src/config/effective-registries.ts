@@ -40,7 +40,10 @@ export interface EffectiveSettings {
  * ```
  */
 export async function effectiveRegistrySettings(options: {
-  config: Config; configPath?: string; env?: NodeJS.ProcessEnv; paths?: SystemPaths;
+  config: Config;
+  configPath?: string;
+  env?: NodeJS.ProcessEnv;
+  paths?: SystemPaths;
 }): Promise<EffectiveSettings> {
   const paths = options.paths ?? systemPaths(options.env);
   const layers: RegistryFacts[][] = [
@@ -54,8 +57,16 @@ export async function effectiveRegistrySettings(options: {
   for (const facts of layers.flat()) mergeInto(merged, facts);
   return {
     registries: [...merged.values()].sort((a, b) => a.host.localeCompare(b.host)),
-    everyHost: { caFiles: paths.sslCertFile !== undefined ? [{ value: paths.sslCertFile, from: "SSL_CERT_FILE" }] : [] },
-    consulted: [paths.dockerDaemonJson, paths.containerdCertsDir, ...paths.certsDirs, paths.registriesConf, ...paths.registriesConfDirs],
+    everyHost: {
+      caFiles: paths.sslCertFile !== undefined ? [{ value: paths.sslCertFile, from: "SSL_CERT_FILE" }] : [],
+    },
+    consulted: [
+      paths.dockerDaemonJson,
+      paths.containerdCertsDir,
+      ...paths.certsDirs,
+      paths.registriesConf,
+      ...paths.registriesConfDirs,
+    ],
   };
 }
 
@@ -66,17 +77,22 @@ function mergeInto(merged: Map<string, EffectiveRegistry>, facts: RegistryFacts)
   if (facts.insecure !== undefined) current.insecure = facts.insecure;
   if (facts.blocked !== undefined) current.blocked = facts.blocked;
   if (facts.clientCert !== undefined) current.clientCert = facts.clientCert;
-  for (const ca of facts.caFiles ?? []) if (!current.caFiles.some((c) => c.value === ca.value)) current.caFiles.push(ca);
+  for (const ca of facts.caFiles ?? [])
+    if (!current.caFiles.some((c) => c.value === ca.value)) current.caFiles.push(ca);
   current.ignored.push(...(facts.ignored ?? []));
   merged.set(host, current);
 }
 
 function yamlFacts(config: Config, from: string): RegistryFacts[] {
-  return Object.entries(config.registries ?? {}).map(([host, s]): RegistryFacts => ({
-    host,
-    ...(s.mirrors !== undefined ? { mirrors: s.mirrors.map((value) => ({ value, from })) } : {}),
-    ...(s.insecure !== undefined ? { insecure: { value: s.insecure, from } } : {}),
-    ...(s.ca !== undefined ? { caFiles: [s.ca].flat().map((value) => ({ value, from })) } : {}),
-    ...(s.clientCert !== undefined ? { clientCert: { value: { certFile: s.clientCert.cert, keyFile: s.clientCert.key }, from } } : {}),
-  }));
+  return Object.entries(config.registries ?? {}).map(
+    ([host, s]): RegistryFacts => ({
+      host,
+      ...(s.mirrors !== undefined ? { mirrors: s.mirrors.map((value) => ({ value, from })) } : {}),
+      ...(s.insecure !== undefined ? { insecure: { value: s.insecure, from } } : {}),
+      ...(s.ca !== undefined ? { caFiles: [s.ca].flat().map((value) => ({ value, from })) } : {}),
+      ...(s.clientCert !== undefined
+        ? { clientCert: { value: { certFile: s.clientCert.cert, keyFile: s.clientCert.key }, from } }
+        : {}),
+    }),
+  );
 }

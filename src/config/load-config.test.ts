@@ -24,8 +24,14 @@ describe("loadConfig finds the project's digestguard.yaml", () => {
   });
 
   it("--config and DIGESTGUARD_CONFIG still win", async () => {
-    assert.equal((await loadConfig({ cwd: join(repo, "svc"), path: "../other.yaml", env: {} })).path, join(repo, "other.yaml"));
-    assert.equal((await loadConfig({ cwd: join(repo, "svc"), env: { DIGESTGUARD_CONFIG: join(repo, "other.yaml") } })).path, join(repo, "other.yaml"));
+    assert.equal(
+      (await loadConfig({ cwd: join(repo, "svc"), path: "../other.yaml", env: {} })).path,
+      join(repo, "other.yaml"),
+    );
+    assert.equal(
+      (await loadConfig({ cwd: join(repo, "svc"), env: { DIGESTGUARD_CONFIG: join(repo, "other.yaml") } })).path,
+      join(repo, "other.yaml"),
+    );
   });
 
   it("does not look above the repository root", async () => {

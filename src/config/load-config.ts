@@ -25,7 +25,9 @@ export interface LoadedConfig {
  * const { config } = await loadConfig({ path: "digestguard.yaml" });
  * ```
  */
-export async function loadConfig(options: { path?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<LoadedConfig> {
+export async function loadConfig(
+  options: { path?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<LoadedConfig> {
   const env = options.env ?? process.env;
   const explicit = options.path ?? env["DIGESTGUARD_CONFIG"];
   const cwd = options.cwd ?? process.cwd();
@@ -35,7 +37,8 @@ export async function loadConfig(options: { path?: string; env?: NodeJS.ProcessE
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT" && explicit === undefined) return { path: undefined, config: { version: 1 } };
+    if ((error as NodeJS.ErrnoException).code === "ENOENT" && explicit === undefined)
+      return { path: undefined, config: { version: 1 } };
     throw new DigestguardError("CONFIG_INVALID", `Cannot read config ${path}: ${(error as Error).message}.`);
   }
   return { path, config: await parseConfig(text, path) };
@@ -55,15 +58,24 @@ export async function parseConfig(text: string, path: string): Promise<Config> {
   try {
     raw = parse(text) ?? {};
   } catch (error) {
-    throw new DigestguardError("CONFIG_INVALID", `Cannot parse config ${path}: ${(error as Error).message.split("\n")[0]}`);
+    throw new DigestguardError(
+      "CONFIG_INVALID",
+      `Cannot parse config ${path}: ${(error as Error).message.split("\n")[0]}`,
+    );
   }
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue?.path.length ? issue.path.join(".") : "(top level)";
     const version = (raw as { version?: unknown }).version;
-    const hint = version !== undefined && version !== 1 ? ` (this digestguard understands config version 1, not ${JSON.stringify(version)})` : "";
-    throw new DigestguardError("CONFIG_INVALID", `Cannot use config ${path}: ${where}: ${issue?.message ?? "invalid"}${hint}.`);
+    const hint =
+      version !== undefined && version !== 1
+        ? ` (this digestguard understands config version 1, not ${JSON.stringify(version)})`
+        : "";
+    throw new DigestguardError(
+      "CONFIG_INVALID",
+      `Cannot use config ${path}: ${where}: ${issue?.message ?? "invalid"}${hint}.`,
+    );
   }
   return resolveCaPaths(result.data, dirname(path));
 }
@@ -73,8 +85,19 @@ function resolveCaPaths(config: Config, base: string): Config {
     Object.entries(config.registries ?? {}).map(([host, settings]) => {
       const ca = settings.ca === undefined ? undefined : [settings.ca].flat().map((file) => resolve(base, file));
       const layout = settings.layout === undefined ? undefined : resolve(base, settings.layout);
-      const clientCert = settings.clientCert === undefined ? undefined : { cert: resolve(base, settings.clientCert.cert), key: resolve(base, settings.clientCert.key) };
-      return [host, { ...settings, ...(ca !== undefined ? { ca } : {}), ...(layout !== undefined ? { layout } : {}), ...(clientCert !== undefined ? { clientCert } : {}) }];
+      const clientCert =
+        settings.clientCert === undefined
+          ? undefined
+          : { cert: resolve(base, settings.clientCert.cert), key: resolve(base, settings.clientCert.key) };
+      return [
+        host,
+        {
+          ...settings,
+          ...(ca !== undefined ? { ca } : {}),
+          ...(layout !== undefined ? { layout } : {}),
+          ...(clientCert !== undefined ? { clientCert } : {}),
+        },
+      ];
     }),
   );
   return { ...config, registries };

@@ -49,7 +49,10 @@ export async function parseRegistriesConf(text: string, path: string): Promise<R
   try {
     document = parse(text) as typeof document;
   } catch (error) {
-    throw new DigestguardError("CONFIG_INVALID", `Cannot parse ${path}: ${(error as Error).message.split("\n")[0]}; fix the TOML or point CONTAINERS_REGISTRIES_CONF elsewhere.`);
+    throw new DigestguardError(
+      "CONFIG_INVALID",
+      `Cannot parse ${path}: ${(error as Error).message.split("\n")[0]}; fix the TOML or point CONTAINERS_REGISTRIES_CONF elsewhere.`,
+    );
   }
   return (document.registry ?? []).flatMap((entry) => registryFacts(entry, path));
 }
@@ -58,26 +61,37 @@ function registryFacts(entry: ConfRegistry, from: string): RegistryFacts[] {
   const prefix = entry.prefix ?? entry.location;
   if (prefix === undefined || prefix === "") return [];
   if (prefix.includes("/") || prefix.includes("*")) {
-    return [{ host: prefix, ignored: [{ value: `prefix "${prefix}": only whole-registry prefixes are applied`, from }] }];
+    return [
+      { host: prefix, ignored: [{ value: `prefix "${prefix}": only whole-registry prefixes are applied`, from }] },
+    ];
   }
-  const mirrors = (entry.mirror ?? []).flatMap((m) => (m.location ? [{ value: m.location, from, ...(m.insecure === true ? { insecure: true } : {}) }] : []));
+  const mirrors = (entry.mirror ?? []).flatMap((m) =>
+    m.location ? [{ value: m.location, from, ...(m.insecure === true ? { insecure: true } : {}) }] : [],
+  );
   // A location other than the prefix rewrites the registry: containers/image pulls from it after the mirrors.
   if (entry.location !== undefined && entry.location !== "" && entry.location !== prefix) {
     mirrors.push({ value: entry.location, from, ...(entry.insecure === true ? { insecure: true } : {}) });
   }
-  return [{
-    host: prefix,
-    ...(mirrors.length > 0 ? { mirrors } : {}),
-    ...(entry.insecure !== undefined ? { insecure: { value: entry.insecure, from } } : {}),
-    ...(entry.blocked !== undefined ? { blocked: { value: entry.blocked, from } } : {}),
-  }];
+  return [
+    {
+      host: prefix,
+      ...(mirrors.length > 0 ? { mirrors } : {}),
+      ...(entry.insecure !== undefined ? { insecure: { value: entry.insecure, from } } : {}),
+      ...(entry.blocked !== undefined ? { blocked: { value: entry.blocked, from } } : {}),
+    },
+  ];
 }
 
 async function dropIns(dirs: string[]): Promise<string[]> {
   const found: string[] = [];
   for (const dir of dirs) {
     const names = await readdir(dir).catch(() => [] as string[]);
-    found.push(...names.filter((name) => name.endsWith(".conf")).sort().map((name) => join(dir, name)));
+    found.push(
+      ...names
+        .filter((name) => name.endsWith(".conf"))
+        .sort()
+        .map((name) => join(dir, name)),
+    );
   }
   return found;
 }

@@ -38,12 +38,18 @@ export function systemPaths(env: NodeJS.ProcessEnv = process.env): SystemPaths {
   const userContainers = join(env["XDG_CONFIG_HOME"] || join(home, ".config"), "containers");
   const userConf = join(userContainers, "registries.conf");
   return {
-    registriesConf: env["CONTAINERS_REGISTRIES_CONF"] || env["REGISTRIES_CONFIG_PATH"] ||
+    registriesConf:
+      env["CONTAINERS_REGISTRIES_CONF"] ||
+      env["REGISTRIES_CONFIG_PATH"] ||
       (existsSync(userConf) ? userConf : join(root, "etc/containers/registries.conf")),
     registriesConfDirs: [join(root, "etc/containers/registries.conf.d"), join(userContainers, "registries.conf.d")],
     dockerDaemonJson: env["DIGESTGUARD_DOCKER_DAEMON_JSON"] || join(root, "etc/docker/daemon.json"),
     containerdCertsDir: env["DIGESTGUARD_CONTAINERD_CERTS_D"] || join(root, "etc/containerd/certs.d"),
-    certsDirs: [join(root, "etc/docker/certs.d"), join(root, "etc/containers/certs.d"), join(userContainers, "certs.d")],
+    certsDirs: [
+      join(root, "etc/docker/certs.d"),
+      join(root, "etc/containers/certs.d"),
+      join(userContainers, "certs.d"),
+    ],
     sslCertFile: env["SSL_CERT_FILE"] || undefined,
   };
 }

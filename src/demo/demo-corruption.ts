@@ -14,7 +14,12 @@ import { indent } from "./indent.js";
  * names platform, layer, expected and actual digest, and `diagnose`, given
  * the error BuildKit would print, says which cause fits and what to do.
  */
-export async function corruptAndDiagnose(world: DemoWorld, cli: string, write: (text: string) => void, signal?: AbortSignal): Promise<void> {
+export async function corruptAndDiagnose(
+  world: DemoWorld,
+  cli: string,
+  write: (text: string) => void,
+  signal?: AbortSignal,
+): Promise<void> {
   const lock = await readLockfile(world.lockfilePath);
   const pinned = lock?.images.find((image) => image.reference === "demo.local/demo/base:1.0");
   const layer = pinned?.platforms.find((p) => p.platform === "linux/amd64")?.layers[0];
@@ -25,15 +30,22 @@ export async function corruptAndDiagnose(world: DemoWorld, cli: string, write: (
   bytes[middle] = (bytes[middle] ?? 0) ^ 0xff;
   await writeFile(blob, bytes);
   const reference = `demo.local/demo/base@${pinned.digest}`;
-  write(`\n== 6. One byte of the pinned amd64 layer goes bad in the registry's storage\n   $ ${cli} verify ${reference}\n`);
+  write(
+    `\n== 6. One byte of the pinned amd64 layer goes bad in the registry's storage\n   $ ${cli} verify ${reference}\n`,
+  );
   const { store, target, display } = await world.open(reference);
   const report = await verifyImage(store, target, { display, signal });
   write(indent(renderVerify(report, { quiet: true })));
   const actual = digestOf(bytes);
   const text = `ERROR: failed to solve: failed commit on ref "layer-${layer.digest}": unexpected commit digest ${actual}, expected ${layer.digest}: failed precondition`;
-  write(`\n== 7. The build fails; paste its error into diagnose\n   ${text}\n   $ ${cli} diagnose --image ${reference}\n`);
+  write(
+    `\n== 7. The build fails; paste its error into diagnose\n   ${text}\n   $ ${cli} diagnose --image ${reference}\n`,
+  );
   const diagnosis = await diagnose({
-    text, images: [reference], ...(lock ? { lock } : {}), signal,
+    text,
+    images: [reference],
+    ...(lock ? { lock } : {}),
+    signal,
     openOrigin: async (ref) => ({ name: "demo.local", ...(await world.open(ref)) }),
     mirrorsFor: async () => [],
   });

@@ -1,6 +1,7 @@
 import type { ImageSpec } from "../imagebuild/image.js";
 
-const osRelease = (arch: string, version: string): string => `NAME="digestguard demo"\nID=demo\nVERSION_ID=${version}\nARCH=${arch}\n`;
+const osRelease = (arch: string, version: string): string =>
+  `NAME="digestguard demo"\nID=demo\nVERSION_ID=${version}\nARCH=${arch}\n`;
 
 /**
  * The demo's base image: two platforms, two layers each — an "os" layer and

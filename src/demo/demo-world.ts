@@ -39,13 +39,21 @@ export async function createDemoWorld(dir?: string): Promise<DemoWorld> {
   const configPath = join(root, "digestguard.yaml");
   await mkdir(projectDir, { recursive: true });
   await mkdir(registryDir, { recursive: true });
-  await writeFile(configPath, "version: 1\nregistries:\n  demo.local:\n    layout: registry   # served from local OCI layouts: no network\n");
+  await writeFile(
+    configPath,
+    "version: 1\nregistries:\n  demo.local:\n    layout: registry   # served from local OCI layouts: no network\n",
+  );
   await writeFile(join(projectDir, "Dockerfile"), DEMO_DOCKERFILE);
   await writeFile(join(projectDir, "compose.yaml"), DEMO_COMPOSE);
   const layouts = { "demo.local": registryDir };
   const open = (reference: string) => openLocation(reference, { client: offlineOnly, layouts, create: true });
   return {
-    dir: root, registryDir, projectDir, configPath, lockfilePath: join(projectDir, "digestguard.lock"), open,
+    dir: root,
+    registryDir,
+    projectDir,
+    configPath,
+    lockfilePath: join(projectDir, "digestguard.lock"),
+    open,
     async publishBase(version, signal) {
       const store = await OciLayoutStore.open(join(registryDir, "demo", "base"), { create: true, signal });
       return (await writeImage(store, await buildImage(demoImageSpec(version)), { tags: ["1.0"], signal })).digest;

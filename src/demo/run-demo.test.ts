@@ -12,7 +12,10 @@ test("the demo tells the whole story offline: inspect, pin, drift, corruption ca
     const world = await runDemo({ dir: join(dir, "demo"), write: (text) => (out += text) });
     assert.match(out, /index \(multi-platform\)/);
     assert.match(out, /linux\/amd64 manifest \(from index sha256:/);
-    assert.match(await readFile(join(world.projectDir, "Dockerfile"), "utf8"), /^FROM demo\.local\/demo\/base:1\.0@sha256:[0-9a-f]{64} AS build$/m);
+    assert.match(
+      await readFile(join(world.projectDir, "Dockerfile"), "utf8"),
+      /^FROM demo\.local\/demo\/base:1\.0@sha256:[0-9a-f]{64} AS build$/m,
+    );
     assert.match(out, /warning \[drift\].*changed: linux\/amd64/);
     assert.match(out, /FAILED {2}linux\/amd64 layer 0/);
     assert.match(out, /Cause: +registry-serves-bad-bytes/);

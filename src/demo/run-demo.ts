@@ -29,7 +29,11 @@ const BASE = "demo.local/demo/base:1.0";
  * await runDemo({ write: (text) => process.stdout.write(text) });
  * ```
  */
-export async function runDemo(options: { dir?: string; write: (text: string) => void; signal?: AbortSignal }): Promise<DemoWorld> {
+export async function runDemo(options: {
+  dir?: string;
+  write: (text: string) => void;
+  signal?: AbortSignal;
+}): Promise<DemoWorld> {
   const { write, signal } = options;
   const world = await createDemoWorld(options.dir);
   const cli = `digestguard --config ${world.configPath}`;
@@ -42,19 +46,33 @@ export async function runDemo(options: { dir?: string; write: (text: string) => 
   write(`\n== 5. Upstream moves the tag: linux/amd64 gets a new os layer\n`);
   write(`   demo.local/demo/base:1.0 -> ${await world.publishBase("1.1", signal)}\n`);
   write(`   $ ${cli} check --strict --lockfile ${world.lockfilePath} ${world.projectDir}\n`);
-  const drift = await runCheck({ lockfilePath: world.lockfilePath, paths: [world.projectDir], open: world.open, signal });
+  const drift = await runCheck({
+    lockfilePath: world.lockfilePath,
+    paths: [world.projectDir],
+    open: world.open,
+    signal,
+  });
   write(indent(renderCheck(drift, "text", { version: "demo" })));
-  write(`   exit ${checkExitCode(drift, { strict: true })}: the pin still holds the reviewed digest; "pin --update" would move it after review.\n`);
+  write(
+    `   exit ${checkExitCode(drift, { strict: true })}: the pin still holds the reviewed digest; "pin --update" would move it after review.\n`,
+  );
   await corruptAndDiagnose(world, cli, write, signal);
   return world;
 }
 
-async function inspectAct(world: DemoWorld, cli: string, write: (text: string) => void, signal?: AbortSignal): Promise<void> {
+async function inspectAct(
+  world: DemoWorld,
+  cli: string,
+  write: (text: string) => void,
+  signal?: AbortSignal,
+): Promise<void> {
   const { store, target, display } = await world.open(BASE);
   write(`== 2. ${cli} inspect ${BASE}\n`);
   const { report, bytes } = await inspectImage(store, target, { display, signal });
   write(indent(renderInspect(report)));
-  write(`   inspect --raw | sha256sum -> ${digestOf(bytes).slice("sha256:".length)}  (the digest above: computed over the exact bytes)\n`);
+  write(
+    `   inspect --raw | sha256sum -> ${digestOf(bytes).slice("sha256:".length)}  (the digest above: computed over the exact bytes)\n`,
+  );
   write(`\n== 3. ${cli} digest ${BASE}   and   --platform linux/amd64\n`);
   const index = await resolveDigests([BASE], { open: world.open, signal });
   const amd = await resolveDigests([BASE], { open: world.open, platform: parsePlatform("linux/amd64"), signal });
@@ -62,13 +80,28 @@ async function inspectAct(world: DemoWorld, cli: string, write: (text: string) =
   write(`   Pin the index digest for a multi-platform FROM; a platform digest pins one architecture only.\n`);
 }
 
-async function pinAct(world: DemoWorld, cli: string, write: (text: string) => void, signal?: AbortSignal): Promise<void> {
+async function pinAct(
+  world: DemoWorld,
+  cli: string,
+  write: (text: string) => void,
+  signal?: AbortSignal,
+): Promise<void> {
   write(`\n== 4. ${cli} pin --lockfile ${world.lockfilePath} ${world.projectDir}\n`);
-  const report = await pinFiles({ paths: [world.projectDir], lockfilePath: world.lockfilePath, open: world.open, signal });
+  const report = await pinFiles({
+    paths: [world.projectDir],
+    lockfilePath: world.lockfilePath,
+    open: world.open,
+    signal,
+  });
   write(indent(renderPin(report)));
   const dockerfile = await readFile(join(world.projectDir, "Dockerfile"), "utf8");
   write(`   Dockerfile now:\n${indent(indent(dockerfile))}`);
   write(`   $ ${cli} check --lockfile ${world.lockfilePath} ${world.projectDir}\n`);
-  const clean = await runCheck({ lockfilePath: world.lockfilePath, paths: [world.projectDir], open: world.open, signal });
+  const clean = await runCheck({
+    lockfilePath: world.lockfilePath,
+    paths: [world.projectDir],
+    open: world.open,
+    signal,
+  });
   write(indent(renderCheck(clean, "text", { version: "demo" })));
 }

@@ -7,11 +7,14 @@ import type { DiagnoseReport } from "./diagnose.js";
 const nowhere = { openOrigin: () => Promise.reject(new Error("not reached")), mirrorsFor: async () => [] };
 
 test("diagnoseText refuses empty text as a usage mistake, before reading anything", async () => {
-  await assert.rejects(diagnoseText({ text: "  \n", lockfilePath: "/nonexistent/dir/x.lock", ...nowhere }), (error: unknown) => {
-    assert.ok(error instanceof DigestguardError);
-    assert.equal(error.code, "USAGE");
-    return true;
-  });
+  await assert.rejects(
+    diagnoseText({ text: "  \n", lockfilePath: "/nonexistent/dir/x.lock", ...nowhere }),
+    (error: unknown) => {
+      assert.ok(error instanceof DigestguardError);
+      assert.equal(error.code, "USAGE");
+      return true;
+    },
+  );
 });
 
 test("diagnoseExitCode: 0 for a cause, 5 when every registry was unreachable, else 1", () => {

@@ -37,13 +37,20 @@ export interface DiagnoseTextOptions extends Pick<DiagnoseOptions, "openOrigin" 
  */
 export async function diagnoseText(options: DiagnoseTextOptions): Promise<DiagnoseReport> {
   const { text, signal } = options;
-  if (text.trim() === "") throw new DigestguardError("USAGE", "Cannot diagnose nothing: paste the error text as an argument or pipe it on stdin.");
+  if (text.trim() === "")
+    throw new DigestguardError(
+      "USAGE",
+      "Cannot diagnose nothing: paste the error text as an argument or pipe it on stdin.",
+    );
   const lockfilePath = options.lockfilePath ?? (await locateLockfile());
   const lock = await readLockfile(lockfilePath);
   const given = options.images ?? [];
   const images = [...given, ...(lock || options.images ? [] : await imagesInThisFolder(signal))];
   return diagnose({
-    text, signal, images, ...(lock ? { lock } : {}),
+    text,
+    signal,
+    images,
+    ...(lock ? { lock } : {}),
     ...(options.cacheDir === false ? {} : { cache: await ContentCache.open(options.cacheDir) }),
     engines: engineStores(options.engines),
     openOrigin: options.openOrigin,
@@ -69,7 +76,10 @@ export function diagnoseExitCode(report: DiagnoseReport): number {
 // Read only, and only when present: a missing or unreadable store is simply not evidence.
 function engineStores(engines: DiagnoseTextOptions["engines"] = {}): EngineStore[] {
   if (engines === false) return [];
-  return [containerdStore(engines.containerdRoot, engines.containerdNamespace ?? "k8s.io"), buildkitStore(engines.buildkitRoot)];
+  return [
+    containerdStore(engines.containerdRoot, engines.containerdNamespace ?? "k8s.io"),
+    buildkitStore(engines.buildkitRoot),
+  ];
 }
 
 // Without a lockfile or --image, the Dockerfiles and compose files here name the candidates.

@@ -63,7 +63,8 @@ export interface DiagnoseReport {
 export async function diagnose(options: DiagnoseOptions): Promise<DiagnoseReport> {
   const parsed = parseErrorText(options.text);
   // Parsing is synchronous; a signal that came while it ran is honoured before any I/O.
-  if (options.signal?.aborted) throw new DigestguardError("ABORTED", "Cannot diagnose: interrupted; nothing was checked.");
+  if (options.signal?.aborted)
+    throw new DigestguardError("ABORTED", "Cannot diagnose: interrupted; nothing was checked.");
   const { allMatches, ...primary } = parsed;
   const searched: DiagnoseReport["searched"] = [];
   const hosts = new HostMemo();
@@ -75,18 +76,50 @@ export async function diagnose(options: DiagnoseOptions): Promise<DiagnoseReport
       hosts.isDown(location.reference) ? undefined : options.openOrigin(location.reference).catch(rethrowAbort),
       options.mirrorsFor(location.reference).catch(() => []),
     ]);
-    evidence = await gatherEvidence(location, { ...(origin ? { origin } : {}), mirrors, ...(options.cache ? { cache: options.cache } : {}), engines: options.engines ?? [] }, { deep: parsed.shape === "diff-id-mismatch", signal: options.signal });
+    evidence = await gatherEvidence(
+      location,
+      {
+        ...(origin ? { origin } : {}),
+        mirrors,
+        ...(options.cache ? { cache: options.cache } : {}),
+        engines: options.engines ?? [],
+      },
+      { deep: parsed.shape === "diff-id-mismatch", signal: options.signal },
+    );
   }
-  const namedImageMissing = parsed.shape === "manifest-unknown" ? await isNamedImageMissing(parsed, options, hosts, searched) : undefined;
-  const verdict = classifyCause(parsed, location, evidence, { ...(namedImageMissing === undefined ? {} : { namedImageMissing }), allLookupsUnreachable: hosts.everyLookupUnreachable() });
+  const namedImageMissing =
+    parsed.shape === "manifest-unknown" ? await isNamedImageMissing(parsed, options, hosts, searched) : undefined;
+  const verdict = classifyCause(parsed, location, evidence, {
+    ...(namedImageMissing === undefined ? {} : { namedImageMissing }),
+    allLookupsUnreachable: hosts.everyLookupUnreachable(),
+  });
   const ways = options.alternatives === undefined ? {} : await waysForward(location, evidence, options, hosts);
-  return { schemaVersion: 1, parsed: { ...primary, otherErrors: Math.max(0, allMatches.length - 1) }, ...(location ? { location } : {}), searched, evidence, verdict, ...ways };
+  return {
+    schemaVersion: 1,
+    parsed: { ...primary, otherErrors: Math.max(0, allMatches.length - 1) },
+    ...(location ? { location } : {}),
+    searched,
+    evidence,
+    verdict,
+    ...ways,
+  };
 }
 
-async function waysForward(location: DigestLocation | undefined, evidence: SourceEvidence[], options: DiagnoseOptions, hosts: HostMemo): Promise<Pick<DiagnoseReport, "alternatives" | "alternativesNotes">> {
-  if (location === undefined) return { alternatives: [], alternativesNotes: ["the failing content was not located, so there is nothing to find a way around"] };
+async function waysForward(
+  location: DigestLocation | undefined,
+  evidence: SourceEvidence[],
+  options: DiagnoseOptions,
+  hosts: HostMemo,
+): Promise<Pick<DiagnoseReport, "alternatives" | "alternativesNotes">> {
+  if (location === undefined)
+    return {
+      alternatives: [],
+      alternativesNotes: ["the failing content was not located, so there is nothing to find a way around"],
+    };
   const found = await findAlternatives(location, {
-    openOrigin: options.openOrigin, evidence, originDown: hosts.isDown(location.reference),
+    openOrigin: options.openOrigin,
+    evidence,
+    originDown: hosts.isDown(location.reference),
     currentDigest: options.lock?.images.find((i) => i.reference === location.reference)?.digest,
     ...(options.alternatives?.lockfilePath ? { lockfilePath: options.alternatives.lockfilePath } : {}),
     ...(options.alternatives?.maxTags ? { maxTags: options.alternatives.maxTags } : {}),
@@ -95,11 +128,20 @@ async function waysForward(location: DigestLocation | undefined, evidence: Sourc
   return { alternatives: found.alternatives, alternativesNotes: found.notes };
 }
 
-async function locate(digest: Digest, parsed: ParsedErrorText, options: DiagnoseOptions, hosts: HostMemo, searched: DiagnoseReport["searched"]): Promise<DigestLocation | undefined> {
+async function locate(
+  digest: Digest,
+  parsed: ParsedErrorText,
+  options: DiagnoseOptions,
+  hosts: HostMemo,
+  searched: DiagnoseReport["searched"],
+): Promise<DigestLocation | undefined> {
   const fromLock = options.lock !== undefined ? locateInLockfile(options.lock, digest) : undefined;
-  const pinned = fromLock !== undefined ? options.lock?.images.find((i) => i.reference === fromLock.reference) : undefined;
+  const pinned =
+    fromLock !== undefined ? options.lock?.images.find((i) => i.reference === fromLock.reference) : undefined;
   const candidates = [
-    ...(pinned !== undefined ? [formatReference({ ...parseReference(pinned.reference), tag: undefined, digest: pinned.digest as Digest })] : []),
+    ...(pinned !== undefined
+      ? [formatReference({ ...parseReference(pinned.reference), tag: undefined, digest: pinned.digest as Digest })]
+      : []),
     ...(options.images ?? []),
     ...(parsed.imageReference !== undefined ? [parsed.imageReference] : []),
   ];
@@ -107,20 +149,31 @@ async function locate(digest: Digest, parsed: ParsedErrorText, options: Diagnose
     try {
       const found = await hosts.guard(candidate, async () => {
         const { store, target } = await options.openOrigin(candidate);
-        return locateInImage(store, target, candidate, digest, { diffIds: parsed.shape === "diff-id-mismatch", signal: options.signal });
+        return locateInImage(store, target, candidate, digest, {
+          diffIds: parsed.shape === "diff-id-mismatch",
+          signal: options.signal,
+        });
       });
       if (found !== undefined) return fromLock !== undefined ? { ...found, reference: fromLock.reference } : found;
       searched.push({ reference: candidate, result: "digest not in this image" });
     } catch (error) {
       rethrowAbort(error);
-      searched.push({ reference: candidate, result: error instanceof DigestguardError ? `${error.code}: ${error.message}` : String(error) });
+      searched.push({
+        reference: candidate,
+        result: error instanceof DigestguardError ? `${error.code}: ${error.message}` : String(error),
+      });
     }
   }
   return fromLock;
 }
 
 /** `manifest unknown` naming an image: ask the registry whether that reference resolves now. */
-async function isNamedImageMissing(parsed: ParsedErrorText, options: DiagnoseOptions, hosts: HostMemo, searched: DiagnoseReport["searched"]): Promise<boolean | undefined> {
+async function isNamedImageMissing(
+  parsed: ParsedErrorText,
+  options: DiagnoseOptions,
+  hosts: HostMemo,
+  searched: DiagnoseReport["searched"],
+): Promise<boolean | undefined> {
   const reference = parsed.imageReference;
   if (reference === undefined) return undefined;
   try {
@@ -133,7 +186,12 @@ async function isNamedImageMissing(parsed: ParsedErrorText, options: DiagnoseOpt
   } catch (error) {
     rethrowAbort(error);
     const missing = isNotFound(error);
-    searched.push({ reference, result: missing ? "not found in the registry (checked now)" : `${error instanceof DigestguardError ? error.code : "ERROR"}: ${error instanceof Error ? error.message : String(error)}` });
+    searched.push({
+      reference,
+      result: missing
+        ? "not found in the registry (checked now)"
+        : `${error instanceof DigestguardError ? error.code : "ERROR"}: ${error instanceof Error ? error.message : String(error)}`,
+    });
     return missing ? true : undefined;
   }
 }

@@ -17,7 +17,11 @@ export interface EngineStore {
 }
 
 /** What one engine store holds for a digest. */
-export type EngineCopy = { outcome: "absent" } | { outcome: "ok" } | { outcome: "mismatch"; error: unknown } | { outcome: "unreadable"; error: unknown };
+export type EngineCopy =
+  | { outcome: "absent" }
+  | { outcome: "ok" }
+  | { outcome: "mismatch"; error: unknown }
+  | { outcome: "unreadable"; error: unknown };
 
 /**
  * containerd's content store under its root (`--root`, default
@@ -33,7 +37,8 @@ export function containerdStore(root = "/var/lib/containerd", namespace = "k8s.i
   return {
     name: `containerd (${root})`,
     blobsRoot: join(root, "io.containerd.content.v1.content"),
-    remedy: (digest) => `Your local containerd holds a corrupt copy: remove it with \`${ctr} content rm ${digest}\` (and \`crictl rmi IMAGE\` for the image that uses it), then pull again.`,
+    remedy: (digest) =>
+      `Your local containerd holds a corrupt copy: remove it with \`${ctr} content rm ${digest}\` (and \`crictl rmi IMAGE\` for the image that uses it), then pull again.`,
   };
 }
 
@@ -50,7 +55,8 @@ export function buildkitStore(root = "/var/lib/buildkit/runc-overlayfs"): Engine
   return {
     name: `BuildKit (${root})`,
     blobsRoot: join(root, "content"),
-    remedy: () => "Your local BuildKit holds a corrupt copy: remove it with `buildctl prune --all` (or `docker builder prune --all`), then build again.",
+    remedy: () =>
+      "Your local BuildKit holds a corrupt copy: remove it with `buildctl prune --all` (or `docker builder prune --all`), then build again.",
   };
 }
 
@@ -63,17 +69,28 @@ export function buildkitStore(root = "/var/lib/buildkit/runc-overlayfs"): Engine
  * (await readEngineCopy(containerdStore(), { digest, size })).outcome; // "mismatch"
  * ```
  */
-export async function readEngineCopy(store: EngineStore, blob: { digest: Digest; size: number }, signal?: AbortSignal): Promise<EngineCopy> {
+export async function readEngineCopy(
+  store: EngineStore,
+  blob: { digest: Digest; size: number },
+  signal?: AbortSignal,
+): Promise<EngineCopy> {
   const path = join(store.blobsRoot, "blobs", digestAlgorithm(blob.digest), digestHex(blob.digest));
   const info = await stat(path).catch(() => undefined);
   if (info === undefined || !info.isFile()) return { outcome: "absent" };
   const size = blob.size > 0 ? blob.size : info.size;
   try {
-    await pipeline(createReadStream(path), verifyingStream({ digest: blob.digest, size }, { what: `${store.name} copy of ${blob.digest}` }), new Writable({ write: (_c, _e, cb) => cb() }), { signal });
+    await pipeline(
+      createReadStream(path),
+      verifyingStream({ digest: blob.digest, size }, { what: `${store.name} copy of ${blob.digest}` }),
+      new Writable({ write: (_c, _e, cb) => cb() }),
+      { signal },
+    );
     return { outcome: "ok" };
   } catch (error) {
     if (signal?.aborted) throw error;
     const code = (error as { code?: string }).code;
-    return code === "EACCES" || code === "EPERM" || code === "EISDIR" ? { outcome: "unreadable", error } : { outcome: "mismatch", error };
+    return code === "EACCES" || code === "EPERM" || code === "EISDIR"
+      ? { outcome: "unreadable", error }
+      : { outcome: "mismatch", error };
   }
 }

@@ -23,7 +23,8 @@ describe("the error corpus: texts users pasted in public issue threads (test/fix
 
   it("holds at least 120 texts, each with its source thread", () => {
     assert.ok(corpus.length >= 120, `only ${corpus.length} texts`);
-    for (const { name, expect } of corpus) assert.match(expect.source, /^https:\/\/github\.com\/[^/]+\/[^/]+\/(issues|pull)\/\d+$/, name);
+    for (const { name, expect } of corpus)
+      assert.match(expect.source, /^https:\/\/github\.com\/[^/]+\/[^/]+\/(issues|pull)\/\d+$/, name);
   });
 
   for (const f of figures) {

@@ -41,16 +41,33 @@ export interface EvidenceSources {
  * const evidence = await gatherEvidence(location, { origin, mirrors: [], cache }, { signal });
  * ```
  */
-export async function gatherEvidence(location: DigestLocation, sources: EvidenceSources, options: { deep?: boolean; signal?: AbortSignal } = {}): Promise<SourceEvidence[]> {
+export async function gatherEvidence(
+  location: DigestLocation,
+  sources: EvidenceSources,
+  options: { deep?: boolean; signal?: AbortSignal } = {},
+): Promise<SourceEvidence[]> {
   const evidence: SourceEvidence[] = [];
-  const remote = [...(sources.origin ? [{ ...sources.origin, kind: "registry" as const }] : []), ...sources.mirrors.map((m) => ({ ...m, kind: "mirror" as const }))];
-  for (const { name, store, kind } of remote) evidence.push({ source: name, kind, ...(await checkCopy(store, location, options)) });
-  if (sources.cache !== undefined) evidence.push({ source: sources.cache.root, kind: "cache", ...(await checkCached(sources.cache, location, options.signal)) });
+  const remote = [
+    ...(sources.origin ? [{ ...sources.origin, kind: "registry" as const }] : []),
+    ...sources.mirrors.map((m) => ({ ...m, kind: "mirror" as const })),
+  ];
+  for (const { name, store, kind } of remote)
+    evidence.push({ source: name, kind, ...(await checkCopy(store, location, options)) });
+  if (sources.cache !== undefined)
+    evidence.push({
+      source: sources.cache.root,
+      kind: "cache",
+      ...(await checkCached(sources.cache, location, options.signal)),
+    });
   for (const engine of sources.engines ?? []) evidence.push(await checkEngine(engine, location, options.signal));
   return evidence;
 }
 
-async function checkCopy(store: ContentStore, location: DigestLocation, options: { deep?: boolean; signal?: AbortSignal }): Promise<Omit<SourceEvidence, "source" | "kind">> {
+async function checkCopy(
+  store: ContentStore,
+  location: DigestLocation,
+  options: { deep?: boolean; signal?: AbortSignal },
+): Promise<Omit<SourceEvidence, "source" | "kind">> {
   try {
     if (location.role === "index" || location.role === "manifest") {
       await store.fetchManifest({ digest: location.descriptor.digest }, options);
@@ -64,7 +81,11 @@ async function checkCopy(store: ContentStore, location: DigestLocation, options:
   }
 }
 
-async function checkCached(cache: ContentCache, location: DigestLocation, signal?: AbortSignal): Promise<Omit<SourceEvidence, "source" | "kind">> {
+async function checkCached(
+  cache: ContentCache,
+  location: DigestLocation,
+  signal?: AbortSignal,
+): Promise<Omit<SourceEvidence, "source" | "kind">> {
   if (location.descriptor.size <= 0 || !(await cache.has(location.descriptor))) return { outcome: "absent" };
   try {
     await pipeline(await cache.read(location.descriptor, { signal }), new Writable({ write: (_c, _e, cb) => cb() }));
@@ -74,12 +95,21 @@ async function checkCached(cache: ContentCache, location: DigestLocation, signal
   }
 }
 
-async function checkEngine(engine: EngineStore, location: DigestLocation, signal?: AbortSignal): Promise<SourceEvidence> {
+async function checkEngine(
+  engine: EngineStore,
+  location: DigestLocation,
+  signal?: AbortSignal,
+): Promise<SourceEvidence> {
   const copy = await readEngineCopy(engine, location.descriptor, signal);
   const base = { source: engine.name, kind: "engine" as const };
   if (copy.outcome === "ok" || copy.outcome === "absent") return { ...base, outcome: copy.outcome };
   if (copy.outcome === "unreadable") return { ...base, outcome: "unreachable", failure: checkFailure(copy.error) };
-  return { ...base, outcome: "mismatch", failure: checkFailure(copy.error), remedy: engine.remedy(location.descriptor.digest) };
+  return {
+    ...base,
+    outcome: "mismatch",
+    failure: checkFailure(copy.error),
+    remedy: engine.remedy(location.descriptor.digest),
+  };
 }
 
 function outcomeOf(error: unknown): Omit<SourceEvidence, "source" | "kind"> {

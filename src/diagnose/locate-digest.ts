@@ -35,16 +35,35 @@ export interface DigestLocation {
 export function locateInLockfile(lock: Lockfile, digest: Digest): DigestLocation | undefined {
   for (const image of lock.images) {
     if (image.digest === digest) {
-      return { reference: image.reference, role: image.platforms.length > 1 && image.platform === undefined ? "index" : "manifest", descriptor: { mediaType: image.mediaType, digest, size: 0 }, viaDiffId: false, matchedDigest: digest, foundIn: "lockfile" };
+      return {
+        reference: image.reference,
+        role: image.platforms.length > 1 && image.platform === undefined ? "index" : "manifest",
+        descriptor: { mediaType: image.mediaType, digest, size: 0 },
+        viaDiffId: false,
+        matchedDigest: digest,
+        foundIn: "lockfile",
+      };
     }
     for (const p of image.platforms) {
-      const base = { reference: image.reference, platform: p.platform, viaDiffId: false, matchedDigest: digest, foundIn: "lockfile" as const };
+      const base = {
+        reference: image.reference,
+        platform: p.platform,
+        viaDiffId: false,
+        matchedDigest: digest,
+        foundIn: "lockfile" as const,
+      };
       if (p.manifest === digest) return { ...base, role: "manifest", descriptor: { mediaType: "", digest, size: 0 } };
       if (p.config === digest) return { ...base, role: "config", descriptor: { mediaType: "", digest, size: 0 } };
       const index = p.layers.findIndex((l) => l.digest === digest || l.diffId === digest);
       const layer = p.layers[index];
       if (layer !== undefined) {
-        return { ...base, role: "layer", layerIndex: index, descriptor: { mediaType: layer.mediaType, digest: layer.digest as Digest, size: layer.size }, viaDiffId: layer.digest !== digest };
+        return {
+          ...base,
+          role: "layer",
+          layerIndex: index,
+          descriptor: { mediaType: layer.mediaType, digest: layer.digest as Digest, size: layer.size },
+          viaDiffId: layer.digest !== digest,
+        };
       }
     }
   }
@@ -71,11 +90,20 @@ export async function locateInImage(
   const tree = await walkImage(store, target, { signal: options.signal, what: reference });
   const base = { reference, viaDiffId: false, matchedDigest: digest, foundIn: "registry" as const };
   if (tree.root.digest === digest) {
-    return { ...base, role: tree.root.manifest.kind === "index" ? "index" : "manifest", descriptor: { mediaType: tree.root.mediaType, digest, size: tree.root.size } };
+    return {
+      ...base,
+      role: tree.root.manifest.kind === "index" ? "index" : "manifest",
+      descriptor: { mediaType: tree.root.mediaType, digest, size: tree.root.size },
+    };
   }
   for (const image of tree.images) {
     const at = { ...base, ...(image.platform ? { platform: image.platform } : {}) };
-    if (image.manifest.digest === digest) return { ...at, role: "manifest", descriptor: { mediaType: image.manifest.mediaType, digest, size: image.manifest.size } };
+    if (image.manifest.digest === digest)
+      return {
+        ...at,
+        role: "manifest",
+        descriptor: { mediaType: image.manifest.mediaType, digest, size: image.manifest.size },
+      };
     if (image.config.digest === digest) return { ...at, role: "config", descriptor: image.config };
     const index = image.layers.findIndex((l) => l.digest === digest);
     if (index >= 0) return { ...at, role: "layer", layerIndex: index, descriptor: image.layers[index] as Descriptor };
@@ -86,7 +114,8 @@ export async function locateInImage(
       });
       const diffIndex = config?.rootfs.diff_ids.indexOf(digest) ?? -1;
       const layer = image.layers[diffIndex];
-      if (layer !== undefined) return { ...at, role: "layer", layerIndex: diffIndex, descriptor: layer, viaDiffId: true };
+      if (layer !== undefined)
+        return { ...at, role: "layer", layerIndex: diffIndex, descriptor: layer, viaDiffId: true };
     }
   }
   return undefined;

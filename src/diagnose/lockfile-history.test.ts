@@ -17,12 +17,18 @@ const folders: string[] = [];
 async function repo(): Promise<{ dir: string; commit(message: string, files: Record<string, string>): void }> {
   const dir = await mkdtemp(join(tmpdir(), "dg-lock-history-"));
   folders.push(dir);
-  const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false", ...args], { cwd: dir, stdio: "pipe" });
+  const git = (...args: string[]) =>
+    execFileSync(
+      "git",
+      ["-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false", ...args],
+      { cwd: dir, stdio: "pipe" },
+    );
   git("init", "-q");
   return {
     dir,
     commit(message, files) {
-      for (const [name, text] of Object.entries(files)) execFileSync("sh", ["-c", 'mkdir -p "$(dirname "$1")" && printf %s "$2" > "$1"', "sh", join(dir, name), text]);
+      for (const [name, text] of Object.entries(files))
+        execFileSync("sh", ["-c", 'mkdir -p "$(dirname "$1")" && printf %s "$2" > "$1"', "sh", join(dir, name), text]);
       git("add", "-A");
       git("commit", "-q", "-m", message);
     },
@@ -40,9 +46,15 @@ describe("readLockfileHistory", () => {
     const history = await readLockfileHistory(join(r.dir, "digestguard.lock"));
     assert.equal(history.unavailable, undefined);
     assert.equal(history.versions.length, 3);
-    assert.deepEqual(history.versions.map((v) => v.lock.images[0]?.digest), [digestOf("v3"), digestOf("v2"), digestOf("v1")]);
+    assert.deepEqual(
+      history.versions.map((v) => v.lock.images[0]?.digest),
+      [digestOf("v3"), digestOf("v2"), digestOf("v1")],
+    );
     const pins = previousPins(history, "127.0.0.1:5000/team/app:1", digestOf("v3"), { max: 5 });
-    assert.deepEqual(pins.map((p) => p.digest), [digestOf("v2"), digestOf("v1")]);
+    assert.deepEqual(
+      pins.map((p) => p.digest),
+      [digestOf("v2"), digestOf("v1")],
+    );
     assert.deepEqual(previousPins(history, "127.0.0.1:5000/team/app:2", undefined), [], "another tag is another pin");
   });
 
@@ -50,7 +62,10 @@ describe("readLockfileHistory", () => {
     const r = await repo();
     for (let i = 0; i < 6; i++) r.commit(`v${i}`, { "digestguard.lock": version(`v${i}`) });
     const history = await readLockfileHistory(join(r.dir, "digestguard.lock"), { maxCommits: 2 });
-    assert.deepEqual(history.versions.map((v) => v.lock.images[0]?.digest), [digestOf("v5"), digestOf("v4")]);
+    assert.deepEqual(
+      history.versions.map((v) => v.lock.images[0]?.digest),
+      [digestOf("v5"), digestOf("v4")],
+    );
   });
 
   it("follows a lockfile in a subfolder across a rename, and skips versions it cannot parse", async () => {
@@ -62,7 +77,10 @@ describe("readLockfileHistory", () => {
     r.commit("v2", { "ci/digestguard.lock": version("v2") });
     const history = await readLockfileHistory(join(r.dir, "ci", "digestguard.lock"));
     assert.equal(history.skipped, 2, "the broken version, before and after the rename");
-    assert.deepEqual(history.versions.map((v) => v.lock.images[0]?.digest), [digestOf("v2"), digestOf("v1")]);
+    assert.deepEqual(
+      history.versions.map((v) => v.lock.images[0]?.digest),
+      [digestOf("v2"), digestOf("v1")],
+    );
   });
 
   it("says plainly when the lockfile is not in a git repository", async () => {
@@ -76,7 +94,7 @@ describe("readLockfileHistory", () => {
 
   it("has no versions, and no complaint, for a lockfile git never saw", async () => {
     const r = await repo();
-    r.commit("other", { "README": "x" });
+    r.commit("other", { README: "x" });
     await mkdir(join(r.dir, "sub"));
     await writeFile(join(r.dir, "sub", "digestguard.lock"), version("v1"));
     const history = await readLockfileHistory(join(r.dir, "sub", "digestguard.lock"));

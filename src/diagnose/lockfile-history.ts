@@ -47,9 +47,26 @@ export interface LockfileHistoryOptions {
  * for (const v of history.versions) console.log(v.commit, v.lock.images.length);
  * ```
  */
-export async function readLockfileHistory(path: string, options: LockfileHistoryOptions = {}): Promise<LockfileHistory> {
+export async function readLockfileHistory(
+  path: string,
+  options: LockfileHistoryOptions = {},
+): Promise<LockfileHistory> {
   const cwd = dirname(resolve(path));
-  const log = await git(["log", "-z", `-n${options.maxCommits ?? 20}`, "--format=%H%x09%cI", "--name-only", "--follow", "--", basename(path)], cwd, 1 << 20, options);
+  const log = await git(
+    [
+      "log",
+      "-z",
+      `-n${options.maxCommits ?? 20}`,
+      "--format=%H%x09%cI",
+      "--name-only",
+      "--follow",
+      "--",
+      basename(path),
+    ],
+    cwd,
+    1 << 20,
+    options,
+  );
   if ("failure" in log) return { versions: [], unavailable: log.failure, skipped: 0 };
   const history: LockfileHistory = { versions: [], skipped: 0 };
   for (const entry of parseLogEntries(log.stdout)) {
@@ -57,7 +74,11 @@ export async function readLockfileHistory(path: string, options: LockfileHistory
     const shown = await git(["show", `${entry.commit}:${entry.path}`], cwd, options.maxBytes ?? 8 << 20, options);
     try {
       if ("failure" in shown) throw new Error(shown.failure);
-      history.versions.push({ commit: entry.commit, date: entry.date, lock: parseLockfile(shown.stdout, `${entry.path} at ${entry.commit.slice(0, 12)}`) });
+      history.versions.push({
+        commit: entry.commit,
+        date: entry.date,
+        lock: parseLockfile(shown.stdout, `${entry.path} at ${entry.commit.slice(0, 12)}`),
+      });
     } catch {
       history.skipped += 1;
     }
@@ -72,26 +93,45 @@ function parseLogEntries(stdout: string): { commit: string; date: string; path: 
   for (let i = 0; i + 1 < tokens.length; i += 2) {
     const [commit, date] = (tokens[i] as string).trim().split("\t");
     const path = (tokens[i + 1] as string).trim();
-    if (commit !== undefined && /^[0-9a-f]{40,64}$/.test(commit) && date !== undefined && path !== "") entries.push({ commit, date, path });
+    if (commit !== undefined && /^[0-9a-f]{40,64}$/.test(commit) && date !== undefined && path !== "")
+      entries.push({ commit, date, path });
   }
   return entries;
 }
 
-function git(args: string[], cwd: string, maxBuffer: number, options: LockfileHistoryOptions): Promise<{ stdout: string } | { failure: string }> {
+function git(
+  args: string[],
+  cwd: string,
+  maxBuffer: number,
+  options: LockfileHistoryOptions,
+): Promise<{ stdout: string } | { failure: string }> {
   return new Promise((resolvePromise, reject) => {
-    execFile("git", ["-c", "core.quotePath=false", ...args], {
-      cwd, maxBuffer, timeout: options.timeoutMs ?? 10_000, signal: options.signal, encoding: "utf8",
-      // Never a pager, a credential prompt or the user's own git hooks into the answer.
-      env: { ...process.env, GIT_PAGER: "cat", GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0", LC_ALL: "C" },
-    }, (error, stdout, stderr) => {
-      if (error === null) return resolvePromise({ stdout });
-      if (options.signal?.aborted) return reject(new DigestguardError("ABORTED", "Cannot read the lockfile's git history: interrupted."));
-      resolvePromise({ failure: gitFailure(error, stderr) });
-    });
+    execFile(
+      "git",
+      ["-c", "core.quotePath=false", ...args],
+      {
+        cwd,
+        maxBuffer,
+        timeout: options.timeoutMs ?? 10_000,
+        signal: options.signal,
+        encoding: "utf8",
+        // Never a pager, a credential prompt or the user's own git hooks into the answer.
+        env: { ...process.env, GIT_PAGER: "cat", GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0", LC_ALL: "C" },
+      },
+      (error, stdout, stderr) => {
+        if (error === null) return resolvePromise({ stdout });
+        if (options.signal?.aborted)
+          return reject(new DigestguardError("ABORTED", "Cannot read the lockfile's git history: interrupted."));
+        resolvePromise({ failure: gitFailure(error, stderr) });
+      },
+    );
   });
 }
 
-function gitFailure(error: { code?: string | number | null; killed?: boolean; message: string }, stderr: string): string {
+function gitFailure(
+  error: { code?: string | number | null; killed?: boolean; message: string },
+  stderr: string,
+): string {
   if (error.code === "ENOENT") return "git is not installed or not on PATH";
   if (error.code === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER") return "git's answer was larger than the bound";
   if (error.killed === true) return "git did not answer in time";

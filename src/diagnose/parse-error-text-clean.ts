@@ -91,12 +91,19 @@ export function lineIndexAt(clean: CleanText, at: number): number {
  * spannedLine(clean, { start: 0, end: 40 }, []);
  * ```
  */
-export function spannedLine(clean: CleanText, span: { start: number; end: number }, digestSpans: ReadonlyArray<readonly [number, number]>): string {
+export function spannedLine(
+  clean: CleanText,
+  span: { start: number; end: number },
+  digestSpans: ReadonlyArray<readonly [number, number]>,
+): string {
   const first = lineIndexAt(clean, span.start);
   const last = lineIndexAt(clean, Math.max(span.start, span.end - 1));
   const widths = clean.raw.slice(first, last).map((line) => line.length);
   if (widths.length > 0 && (widths[0] as number) >= 40 && widths.every((width) => width === widths[0])) {
-    return clean.raw.slice(first, last + 1).join("").trim();
+    return clean.raw
+      .slice(first, last + 1)
+      .join("")
+      .trim();
   }
   let line = clean.lines[first] ?? "";
   for (let i = first + 1; i <= last; i += 1) {

@@ -15,10 +15,19 @@ export interface TextContext {
 // because its output quotes containerd's messages; containerd last, because others embed it.
 const TOOL_MARKERS: ReadonlyArray<readonly [ErrorTool, RegExp]> = [
   ["buildkit", /^#\d+ |failed to solve|\[internal\] load |^> \[[^\]]+\] FROM /m],
-  ["dockerd", /Pulling fs layer|Error response from daemon|: Pulling from |Verifying Checksum|image config verification failed|GetImageBlob|Pull complete|failed to register layer|error pulling image configuration/],
-  ["containers-image", /Getting image source signatures|Trying to pull |Copying (?:blob|config) |Writing manifest to image destination|initializing source docker:\/\/|^STEP \d+\/\d+: /m],
+  [
+    "dockerd",
+    /Pulling fs layer|Error response from daemon|: Pulling from |Verifying Checksum|image config verification failed|GetImageBlob|Pull complete|failed to register layer|error pulling image configuration/,
+  ],
+  [
+    "containers-image",
+    /Getting image source signatures|Trying to pull |Copying (?:blob|config) |Writing manifest to image destination|initializing source docker:\/\/|^STEP \d+\/\d+: /m,
+  ],
   ["crane", /\bcrane\b|go-containerregistry|error verifying (?:sha256|sha512|size)/],
-  ["containerd", /^ctr: |commit failed:|^unpacking \S+ sha256:|\bnerdctl\b|\bcontainerd\b|rpc error: code = |\bcrictl\b|failed to pull and unpack/m],
+  [
+    "containerd",
+    /^ctr: |commit failed:|^unpacking \S+ sha256:|\bnerdctl\b|\bcontainerd\b|rpc error: code = |\bcrictl\b|failed to pull and unpack/m,
+  ],
 ];
 
 /**
@@ -36,7 +45,10 @@ export function readContext(clean: CleanText): TextContext {
   const copyKinds = new Map<string, RefKind>();
   for (const match of text.matchAll(/Copying (blob|config) (?:(sha256|sha512):)?([a-f0-9]{10,128})\b/g)) {
     const kind: RefKind = match[1] === "config" ? "config" : "layer";
-    copyKinds.set(match[2] === undefined ? `short:${(match[3] as string).slice(0, 10)}` : `${match[2]}:${match[3]}`, kind);
+    copyKinds.set(
+      match[2] === undefined ? `short:${(match[3] as string).slice(0, 10)}` : `${match[2]}:${match[3]}`,
+      kind,
+    );
     copyKinds.set(`short:${(match[3] as string).slice(0, 10)}`, kind);
   }
   return { tool, copyKinds };
@@ -98,7 +110,8 @@ function mentionsOf(clean: CleanText): Mentions {
     if (step !== undefined && !stepHeaders.has(step)) stepHeaders.set(step, line);
   });
   for (const line of clean.lines) framed.push(...[SUMMARY.exec(line)?.[1]].map(trim).filter(isImageReference));
-  for (const line of clean.lines) framed.push(...[FROM.exec(line)?.[1], METADATA.exec(line)?.[1]].map(trim).filter(isImageReference));
+  for (const line of clean.lines)
+    framed.push(...[FROM.exec(line)?.[1], METADATA.exec(line)?.[1]].map(trim).filter(isImageReference));
   const text = clean.lines.join("\n");
   const lineStarts = [0];
   for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
@@ -127,7 +140,10 @@ function lineOf(starts: number[], at: number): number {
 }
 
 function trim(text: string | undefined): string | undefined {
-  return text?.replace(/\.\.\.$/, "").replace(/[:,.;"'`)\\*]+$/, "").replace(/^["'`\\]+/, "");
+  return text
+    ?.replace(/\.\.\.$/, "")
+    .replace(/[:,.;"'`)\\*]+$/, "")
+    .replace(/^["'`\\]+/, "");
 }
 
 // Names users put where they masked the real one: "xxxxxx", "<IMAGE_PATH>", "[registry/name/tag omitted]".

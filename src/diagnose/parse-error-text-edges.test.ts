@@ -36,14 +36,18 @@ describe("parseErrorText edge cases", () => {
   }
 
   it("strips ANSI colours, also ones whose escape byte was lost", () => {
-    const parsed = parseErrorText(`\x1b[31mERROR\x1b[0m: failed to solve: [1m${COMMIT.replace(A, `\x1b[33m${A}\x1b[0m`)}[0m`);
+    const parsed = parseErrorText(
+      `\x1b[31mERROR\x1b[0m: failed to solve: [1m${COMMIT.replace(A, `\x1b[33m${A}\x1b[0m`)}[0m`,
+    );
     assert.equal(parsed.actual, A);
     assert.equal(parsed.tool, "buildkit");
     assert.ok(!parsed.matchedLine.includes("\x1b") && !parsed.matchedLine.includes("[0m"));
   });
 
   it("handles Windows line ends and progress carriage returns", () => {
-    const parsed = parseErrorText(`Copying blob ${E}\r 10%\r 100%\r\nError: reading blob ${E}: Digest did not match, expected ${E}, got ${EMPTY_SHA256}\r\n`);
+    const parsed = parseErrorText(
+      `Copying blob ${E}\r 10%\r 100%\r\nError: reading blob ${E}: Digest did not match, expected ${E}, got ${EMPTY_SHA256}\r\n`,
+    );
     assert.equal(parsed.shape, "digest-did-not-match");
     assert.equal(parsed.actualIsEmpty, true);
     assert.equal(parsed.refKind, "layer");
@@ -62,31 +66,43 @@ describe("parseErrorText edge cases", () => {
   });
 
   it("sees through gRPC and commit-failed wrappers", () => {
-    const parsed = parseErrorText(`failed commit on ref "config-${E}": rpc error: code = FailedPrecondition desc = commit failed: unexpected commit digest ${A}, expected ${E}`);
+    const parsed = parseErrorText(
+      `failed commit on ref "config-${E}": rpc error: code = FailedPrecondition desc = commit failed: unexpected commit digest ${A}, expected ${E}`,
+    );
     assert.equal(parsed.shape, "commit-digest-mismatch");
     assert.equal(parsed.refKind, "config");
   });
 
   it("reads a size mismatch and takes the expected digest from the ref", () => {
-    const parsed = parseErrorText(`failed commit on ref "layer-${E}": "layer-${E}" failed size validation: 10 != 12: failed precondition`);
-    assert.deepEqual([parsed.shape, parsed.expected, parsed.actualSize, parsed.expectedSize], ["commit-size-mismatch", E, 10, 12]);
+    const parsed = parseErrorText(
+      `failed commit on ref "layer-${E}": "layer-${E}" failed size validation: 10 != 12: failed precondition`,
+    );
+    assert.deepEqual(
+      [parsed.shape, parsed.expected, parsed.actualSize, parsed.expectedSize],
+      ["commit-size-mismatch", E, 10, 12],
+    );
   });
 
   it("lists several errors in text order and puts the most telling first", () => {
     const text = [
-      "time=x level=warning msg=\"retrying\" error=\"unexpected EOF\"",
+      'time=x level=warning msg="retrying" error="unexpected EOF"',
       `time=y level=fatal msg="writing blob: Digest did not match, expected ${E}, got ${A}"`,
       `time=z level=fatal msg="reading blob ${A}: Digest did not match, expected ${A}, got ${EMPTY_SHA256}"`,
     ].join("\n");
     const parsed = parseErrorText(text);
-    assert.deepEqual(parsed.allMatches.map((m) => m.shape), ["unexpected-eof", "digest-did-not-match", "digest-did-not-match"]);
+    assert.deepEqual(
+      parsed.allMatches.map((m) => m.shape),
+      ["unexpected-eof", "digest-did-not-match", "digest-did-not-match"],
+    );
     assert.equal(parsed.shape, "digest-did-not-match");
     assert.equal(parsed.expected, E);
     assert.equal(parsed.allMatches[2]?.actualIsEmpty, true);
   });
 
   it("counts an error BuildKit repeats in its summary once", () => {
-    const parsed = parseErrorText(`#5 ERROR: ${COMMIT}\n------\n > [1/2] FROM example.com/app:1:\n------\nERROR: failed to solve: ${COMMIT}`);
+    const parsed = parseErrorText(
+      `#5 ERROR: ${COMMIT}\n------\n > [1/2] FROM example.com/app:1:\n------\nERROR: failed to solve: ${COMMIT}`,
+    );
     assert.equal(parsed.allMatches.length, 1);
     assert.equal(parsed.imageReference, "example.com/app:1");
   });
@@ -125,10 +141,25 @@ describe("parseErrorText edge cases", () => {
   });
 
   it("recognises registry statuses", () => {
-    assert.equal(parseErrorText("Error response from daemon: toomanyrequests: You have reached your pull rate limit.").shape, "toomanyrequests");
+    assert.equal(
+      parseErrorText("Error response from daemon: toomanyrequests: You have reached your pull rate limit.").shape,
+      "toomanyrequests",
+    );
     assert.equal(parseErrorText("denied: requested access to the resource is denied").shape, "unauthorized");
-    assert.equal(parseErrorText("failed to copy: httpReadSeeker: failed open: unexpected status code https://r.example/v2/a/blobs/" + E + ": 404 Not Found - Server message: blob unknown: blob unknown to registry").shape, "blob-unknown");
-    assert.equal(parseErrorText("Error response from daemon: manifest for example.com/app:9 not found: manifest unknown: manifest unknown").imageReference, "example.com/app:9");
+    assert.equal(
+      parseErrorText(
+        "failed to copy: httpReadSeeker: failed open: unexpected status code https://r.example/v2/a/blobs/" +
+          E +
+          ": 404 Not Found - Server message: blob unknown: blob unknown to registry",
+      ).shape,
+      "blob-unknown",
+    );
+    assert.equal(
+      parseErrorText(
+        "Error response from daemon: manifest for example.com/app:9 not found: manifest unknown: manifest unknown",
+      ).imageReference,
+      "example.com/app:9",
+    );
   });
 });
 

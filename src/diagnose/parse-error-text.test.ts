@@ -9,7 +9,18 @@ import { parseErrorText, type ParsedErrorText } from "./parse-error-text.js";
 const FIXTURES = fileURLToPath(new URL("../../../test/fixtures/error-texts/", import.meta.url));
 
 /** Every field a sidecar may state; one it leaves out must be absent from the result, so no fixture lets the parser invent a value. */
-const FIELDS = ["shape", "tool", "expected", "actual", "actualIsEmpty", "refKind", "expectedSize", "actualSize", "namedDiffId", "imageReference"] as const;
+const FIELDS = [
+  "shape",
+  "tool",
+  "expected",
+  "actual",
+  "actualIsEmpty",
+  "refKind",
+  "expectedSize",
+  "actualSize",
+  "namedDiffId",
+  "imageReference",
+] as const;
 
 interface Sidecar extends Partial<Record<(typeof FIELDS)[number], unknown>> {
   source: string;
@@ -17,7 +28,9 @@ interface Sidecar extends Partial<Record<(typeof FIELDS)[number], unknown>> {
   matches?: number;
 }
 
-const texts = readdirSync(FIXTURES).filter((name) => name.endsWith(".txt")).sort();
+const texts = readdirSync(FIXTURES)
+  .filter((name) => name.endsWith(".txt"))
+  .sort();
 
 describe("parseErrorText on real and hand-written tool output (test/fixtures/error-texts)", () => {
   it("has recorded fixtures from several real tools", () => {
@@ -31,10 +44,15 @@ describe("parseErrorText on real and hand-written tool output (test/fixtures/err
     it(name, () => {
       const sidecar = sidecarOf(name);
       assert.match(sidecar.source, /^(recorded with |hand-written from )/, "source must say recorded or hand-written");
-      assert.notEqual(sidecar.shape, "unreviewed", "review this recording and add it to the expectations in test/support/record-error-texts-cases.ts");
+      assert.notEqual(
+        sidecar.shape,
+        "unreviewed",
+        "review this recording and add it to the expectations in test/support/record-error-texts-cases.ts",
+      );
       const parsed = parseErrorText(readFileSync(join(FIXTURES, name), "utf8"));
       for (const field of FIELDS) assert.deepEqual(parsed[field], sidecar[field], `${field} of ${name}`);
-      if (sidecar.matches !== undefined) assert.equal(parsed.allMatches.length, sidecar.matches, "number of distinct errors");
+      if (sidecar.matches !== undefined)
+        assert.equal(parsed.allMatches.length, sidecar.matches, "number of distinct errors");
       checkMatchedLine(parsed);
     });
   }
@@ -52,6 +70,8 @@ function checkMatchedLine(parsed: ParsedErrorText): void {
     if (digest !== undefined) assert.ok(parsed.matchedLine.includes(digest.slice(-64)), `matchedLine names ${digest}`);
   }
   if (parsed.shape !== "unknown") {
-    assert.ok(parsed.allMatches.some((match) => match.matchedLine === parsed.matchedLine && match.shape === parsed.shape));
+    assert.ok(
+      parsed.allMatches.some((match) => match.matchedLine === parsed.matchedLine && match.shape === parsed.shape),
+    );
   }
 }

@@ -1,5 +1,12 @@
 import { EMPTY_SHA256, isDigest, type Digest } from "../oci/digest.js";
-import { SHAPE_PRIORITY, type ErrorTool, type ParsedErrorMatch, type ParsedErrorText, type RefKind, type ShapePattern } from "./error-shapes.js";
+import {
+  SHAPE_PRIORITY,
+  type ErrorTool,
+  type ParsedErrorMatch,
+  type ParsedErrorText,
+  type RefKind,
+  type ShapePattern,
+} from "./error-shapes.js";
 import { SHAPE_PATTERNS } from "./error-shapes-patterns.js";
 import { cleanErrorText, lineIndexAt, spannedLine, type CleanText } from "./parse-error-text-clean.js";
 import { imageReferenceNear, readContext, type TextContext } from "./parse-error-text-context.js";
@@ -32,7 +39,11 @@ export function parseErrorText(text: string): ParsedErrorText {
   const context = readContext(clean);
   const matches = findMatches(clean, context);
   // The most telling shape; within it, a match that names the digest beats one that does not.
-  const primary = [...matches].sort((a, b) => SHAPE_PRIORITY.indexOf(a.shape) - SHAPE_PRIORITY.indexOf(b.shape) || Number(b.expected !== undefined) - Number(a.expected !== undefined))[0];
+  const primary = [...matches].sort(
+    (a, b) =>
+      SHAPE_PRIORITY.indexOf(a.shape) - SHAPE_PRIORITY.indexOf(b.shape) ||
+      Number(b.expected !== undefined) - Number(a.expected !== undefined),
+  )[0];
   if (primary !== undefined) return { ...primary, allMatches: matches };
   const imageReference = imageReferenceNear(clean, -1);
   return {
@@ -65,11 +76,16 @@ function findMatches(clean: CleanText, context: TextContext): ParsedErrorMatch[]
       const end = start + match[0].length;
       // A wording that overlaps an earlier (more specific) one of the same shape says nothing new.
       if (match[0] === "" || overlaps(fromEarlierPatterns, start, end)) continue;
-      const spans = Object.values(match.indices?.groups ?? {}).filter((span): span is [number, number] => span !== undefined);
+      const spans = Object.values(match.indices?.groups ?? {}).filter(
+        (span): span is [number, number] => span !== undefined,
+      );
       intervals.push([start, end]);
       found.push({ start, end, pattern, groups: { ...match.groups }, digestSpans: spans });
     }
-    taken.set(pattern.shape, intervals.sort((a, b) => a[0] - b[0]));
+    taken.set(
+      pattern.shape,
+      intervals.sort((a, b) => a[0] - b[0]),
+    );
   }
   found.sort((a, b) => a.start - b.start);
   const seen = new Set<string>();
@@ -103,7 +119,8 @@ function overlaps(sorted: ReadonlyArray<readonly [number, number]>, start: numbe
     else high = middle;
   }
   // Intervals of one pattern do not overlap each other, so only the nearest few can reach [start, end).
-  for (let i = low - 1; i >= 0 && i >= low - 8; i -= 1) if ((sorted[i] as readonly [number, number])[1] > start) return true;
+  for (let i = low - 1; i >= 0 && i >= low - 8; i -= 1)
+    if ((sorted[i] as readonly [number, number])[1] > start) return true;
   return false;
 }
 
@@ -115,16 +132,25 @@ function toMatch(f: Found, clean: CleanText, context: TextContext): ParsedErrorM
   const matchedLine = spannedLine(clean, f, f.digestSpans);
   const inUrl = digestInUrl(matchedLine);
   const imageReference = groups.reference ?? imageReferenceNear(clean, lineIndex);
-  const expected = digestOr(groups.expected) ?? refDigest ?? inUrl?.digest ?? manifestDigestOf(pattern, groups, imageReference);
+  const expected =
+    digestOr(groups.expected) ?? refDigest ?? inUrl?.digest ?? manifestDigestOf(pattern, groups, imageReference);
   const namedDiffId = digestOr(groups.calculated);
   const actual = bareHexAsDigest(groups.actual, expected);
   const refKind: RefKind | undefined =
-    groups.ref !== undefined ? ((ingest?.[1] as RefKind | undefined) ?? "unknown")
-    : groups.kind !== undefined ? kindOfWords(groups.kind)
-    : groups.media !== undefined ? kindOfMediaType(groups.media)
-    : pattern.shape === "diff-id-mismatch" ? "layer"
-    : (expected !== undefined ? context.copyKinds.get(expected) ?? context.copyKinds.get(`short:${expected.split(":")[1]?.slice(0, 10)}`) : undefined)
-      ?? (inUrl?.manifest ? "manifest" : undefined) ?? kindFromWords(matchedLine);
+    groups.ref !== undefined
+      ? ((ingest?.[1] as RefKind | undefined) ?? "unknown")
+      : groups.kind !== undefined
+        ? kindOfWords(groups.kind)
+        : groups.media !== undefined
+          ? kindOfMediaType(groups.media)
+          : pattern.shape === "diff-id-mismatch"
+            ? "layer"
+            : ((expected !== undefined
+                ? (context.copyKinds.get(expected) ??
+                  context.copyKinds.get(`short:${expected.split(":")[1]?.slice(0, 10)}`))
+                : undefined) ??
+              (inUrl?.manifest ? "manifest" : undefined) ??
+              kindFromWords(matchedLine));
   const tool = toolOf(pattern, context);
   return {
     shape: pattern.shape,
@@ -141,7 +167,11 @@ function toMatch(f: Found, clean: CleanText, context: TextContext): ParsedErrorM
 }
 
 /** "Digest of source image's manifest would not match": the digest the pulled reference pins is the one expected. */
-function manifestDigestOf(pattern: ShapePattern, groups: Record<string, string | undefined>, imageReference: string | undefined): Digest | undefined {
+function manifestDigestOf(
+  pattern: ShapePattern,
+  groups: Record<string, string | undefined>,
+  imageReference: string | undefined,
+): Digest | undefined {
   if (pattern.shape !== "digest-did-not-match" || groups.kind !== "manifest") return undefined;
   return digestOr(/@(sha256:[a-f0-9]{64})$/.exec(imageReference ?? "")?.[1]);
 }
@@ -181,5 +211,7 @@ function kindOfMediaType(mediaType: string): RefKind {
 /** For an unrecognised text, the line a person would point at: the last that says it failed. */
 function lastErrorLine(clean: CleanText): string {
   const lines = clean.lines.filter((line) => line !== "");
-  return [...lines].reverse().find((line) => /error|failed|fatal|denied|cannot|unable/i.test(line)) ?? lines.at(-1) ?? "";
+  return (
+    [...lines].reverse().find((line) => /error|failed|fatal|denied|cannot|unable/i.test(line)) ?? lines.at(-1) ?? ""
+  );
 }

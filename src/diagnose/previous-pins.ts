@@ -23,7 +23,12 @@ export interface PreviousPin {
  * previousPins(history, "127.0.0.1:5000/team/app:1", current, { layer, max: 3 });
  * ```
  */
-export function previousPins(history: LockfileHistory, reference: string, currentDigest: string | undefined, options: { layer?: string; max?: number } = {}): PreviousPin[] {
+export function previousPins(
+  history: LockfileHistory,
+  reference: string,
+  currentDigest: string | undefined,
+  options: { layer?: string; max?: number } = {},
+): PreviousPin[] {
   const wanted = nameOf(reference);
   const seen = new Set<string>(currentDigest === undefined ? [] : [currentDigest]);
   const pins: PreviousPin[] = [];
@@ -31,8 +36,15 @@ export function previousPins(history: LockfileHistory, reference: string, curren
     for (const image of version.lock.images) {
       if (seen.has(image.digest) || nameOf(image.reference) !== wanted) continue;
       seen.add(image.digest);
-      const listsLayer = options.layer !== undefined && image.platforms.some((p) => p.layers.some((l) => l.digest === options.layer));
-      pins.push({ reference: image.reference, digest: image.digest as Digest, commit: version.commit, date: version.date, listsLayer });
+      const listsLayer =
+        options.layer !== undefined && image.platforms.some((p) => p.layers.some((l) => l.digest === options.layer));
+      pins.push({
+        reference: image.reference,
+        digest: image.digest as Digest,
+        commit: version.commit,
+        date: version.date,
+        listsLayer,
+      });
       if (pins.length >= (options.max ?? 3)) return pins;
     }
   }

@@ -4,8 +4,10 @@ import { rankTags } from "./rank-tags.js";
 
 describe("rankTags", () => {
   it("puts the failing tag's variant first, newest-looking first, numbers as numbers", () => {
-    assert.deepEqual(rankTags(["3.9-slim", "3.10", "latest", "3.10-slim", "3.2-slim", "3.11-slim"], { exclude: "3.11-slim", max: 10 }),
-      ["3.10-slim", "3.9-slim", "3.2-slim", "latest", "3.10"]);
+    assert.deepEqual(
+      rankTags(["3.9-slim", "3.10", "latest", "3.10-slim", "3.2-slim", "3.11-slim"], { exclude: "3.11-slim", max: 10 }),
+      ["3.10-slim", "3.9-slim", "3.2-slim", "latest", "3.10"],
+    );
   });
 
   it("examines at most max tags and never the failing one", () => {

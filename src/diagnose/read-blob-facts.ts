@@ -24,7 +24,8 @@ export function kindFromWords(line: string): RefKind | undefined {
 
 // A registry API URL (`/blobs/sha256:…`, `/manifests/sha256:…`) or a storage-backend
 // path (`/blobs/sha256/ab/<hex>/data`, what a CDN redirect points at).
-const URL_DIGEST = /(?:reading |reuse )(blob) (sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})(?![a-f0-9])|\/(blobs|manifests)\/(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})(?![a-f0-9])|\/blobs\/sha256\/[a-f0-9]{2}\/([a-f0-9]{64})\/data/;
+const URL_DIGEST =
+  /(?:reading |reuse )(blob) (sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})(?![a-f0-9])|\/(blobs|manifests)\/(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})(?![a-f0-9])|\/blobs\/sha256\/[a-f0-9]{2}\/([a-f0-9]{64})\/data/;
 
 /**
  * The digest a request URL in the line names, and whether it is a manifest:

@@ -1,7 +1,12 @@
 import type { Alternative } from "./alternative.js";
 import type { DiagnoseReport } from "./diagnose.js";
 
-const KIND: Record<Alternative["kind"], string> = { "previous-digest": "earlier pin", "other-tag": "other tag", mirror: "mirror", cache: "cache" };
+const KIND: Record<Alternative["kind"], string> = {
+  "previous-digest": "earlier pin",
+  "other-tag": "other tag",
+  mirror: "mirror",
+  cache: "cache",
+};
 
 /**
  * The "Ways forward" lines of the text diagnosis: what verified and helps,
@@ -19,9 +24,12 @@ export function waysForwardLines(report: DiagnoseReport): string[] {
   const not = report.alternatives.filter((a) => !a.helps);
   const lines = ["", "Ways forward (each verified now; keep the pin and build from one of these):"];
   if (helps.length === 0) lines.push("  none verified: no other copy or earlier pin was proven intact");
-  helps.forEach((a, i) => lines.push(`  ${i + 1}. ${KIND[a.kind]}: ${a.reference}`, `     ${a.detail}${a.from ? ` [${a.from}]` : ""}`));
+  helps.forEach((a, i) =>
+    lines.push(`  ${i + 1}. ${KIND[a.kind]}: ${a.reference}`, `     ${a.detail}${a.from ? ` [${a.from}]` : ""}`),
+  );
   if (not.length > 0) lines.push("  Checked, not offered:");
-  for (const a of not) lines.push(`  - ${KIND[a.kind]}: ${a.reference}`, `     ${a.detail}${a.from ? ` [${a.from}]` : ""}`);
+  for (const a of not)
+    lines.push(`  - ${KIND[a.kind]}: ${a.reference}`, `     ${a.detail}${a.from ? ` [${a.from}]` : ""}`);
   for (const note of report.alternativesNotes ?? []) lines.push(`  (${note})`);
   return lines;
 }
@@ -38,7 +46,10 @@ export function waysForwardLines(report: DiagnoseReport): string[] {
  */
 export function waysForwardMarkdown(report: DiagnoseReport): string[] {
   if (report.alternatives === undefined) return [];
-  const rows = report.alternatives.map((a) => `| ${a.helps ? "yes" : "no"} | ${KIND[a.kind]} | \`${a.reference}\` | ${a.detail}${a.from ? `; ${a.from}` : ""} |`);
+  const rows = report.alternatives.map(
+    (a) =>
+      `| ${a.helps ? "yes" : "no"} | ${KIND[a.kind]} | \`${a.reference}\` | ${a.detail}${a.from ? `; ${a.from}` : ""} |`,
+  );
   return [
     "## Ways forward",
     "",

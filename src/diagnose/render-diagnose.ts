@@ -15,14 +15,28 @@ export function renderDiagnosis(report: DiagnoseReport): string {
   const p = report.parsed;
   const lines = [`Error:     ${p.shape}${p.tool ? ` (${p.tool})` : ""}${p.refKind ? `, ${p.refKind}` : ""}`];
   if (p.expected) lines.push(`Expected:  ${p.expected}`);
-  if (p.actual) lines.push(`Actual:    ${p.actual}${p.actualIsEmpty ? "  (sha256 of zero bytes: the body was empty)" : ""}`);
-  if (p.expectedSize !== undefined) lines.push(`Size:      expected ${p.expectedSize}${p.actualSize !== undefined ? `, got ${p.actualSize}` : ""}`);
+  if (p.actual)
+    lines.push(`Actual:    ${p.actual}${p.actualIsEmpty ? "  (sha256 of zero bytes: the body was empty)" : ""}`);
+  if (p.expectedSize !== undefined)
+    lines.push(`Size:      expected ${p.expectedSize}${p.actualSize !== undefined ? `, got ${p.actualSize}` : ""}`);
   lines.push(`Location:  ${where(report)}`);
   for (const s of report.searched) lines.push(`           searched ${s.reference}: ${s.result}`);
   if (report.evidence.length > 0) lines.push("Evidence:");
   for (const e of report.evidence) lines.push(`  ${e.kind.padEnd(8)} ${e.source}: ${describeEvidence(e)}`);
-  if (report.evidence.length === 0 && report.location === undefined && report.verdict.undetermined === undefined && !report.verdict.integrity) lines.push("Evidence:  none needed: the error is not about content");
-  lines.push("", `Cause:     ${report.verdict.cause}${report.verdict.undetermined ? ` (${report.verdict.undetermined})` : ""}${report.verdict.integrity ? "" : "  — not a content-integrity error"}`, `           ${report.verdict.explanation}`, "", "Next steps:");
+  if (
+    report.evidence.length === 0 &&
+    report.location === undefined &&
+    report.verdict.undetermined === undefined &&
+    !report.verdict.integrity
+  )
+    lines.push("Evidence:  none needed: the error is not about content");
+  lines.push(
+    "",
+    `Cause:     ${report.verdict.cause}${report.verdict.undetermined ? ` (${report.verdict.undetermined})` : ""}${report.verdict.integrity ? "" : "  — not a content-integrity error"}`,
+    `           ${report.verdict.explanation}`,
+    "",
+    "Next steps:",
+  );
   report.verdict.nextSteps.forEach((step, i) => lines.push(`  ${i + 1}. ${step}`));
   lines.push(...waysForwardLines(report));
   return `${lines.join("\n")}\n`;
@@ -32,7 +46,10 @@ export function renderDiagnosis(report: DiagnoseReport): string {
  * A Markdown evidence report fit to attach to an upstream issue: the error,
  * the location, every source's answer with digests and sizes, the verdict.
  */
-export function renderDiagnosisMarkdown(report: DiagnoseReport, options: { text: string; version: string; now?: Date }): string {
+export function renderDiagnosisMarkdown(
+  report: DiagnoseReport,
+  options: { text: string; version: string; now?: Date },
+): string {
   const p = report.parsed;
   const rows = report.evidence.map((e) => `| ${e.kind} | \`${e.source}\` | ${describeEvidence(e)} |`);
   return [
@@ -48,7 +65,9 @@ export function renderDiagnosisMarkdown(report: DiagnoseReport, options: { text:
     "",
     `- shape: \`${p.shape}\`${p.tool ? ` (${p.tool})` : ""}`,
     ...(p.expected ? [`- expected digest: \`${p.expected}\``] : []),
-    ...(p.actual ? [`- actual digest: \`${p.actual}\`${p.actualIsEmpty ? " (sha256 of zero bytes: empty body)" : ""}`] : []),
+    ...(p.actual
+      ? [`- actual digest: \`${p.actual}\`${p.actualIsEmpty ? " (sha256 of zero bytes: empty body)" : ""}`]
+      : []),
     "",
     "## Where the digest belongs",
     "",

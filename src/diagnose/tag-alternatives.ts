@@ -37,8 +37,12 @@ export interface TagSearchOptions {
  * const { alternatives, note } = await findTagsWithContent(location, { openOrigin, signal });
  * ```
  */
-export async function findTagsWithContent(location: DigestLocation, options: TagSearchOptions): Promise<{ alternatives: Alternative[]; note: string }> {
-  if (location.role !== "layer" && location.role !== "config") return { alternatives: [], note: "other tags: not searched, the failing content is a manifest, not a layer" };
+export async function findTagsWithContent(
+  location: DigestLocation,
+  options: TagSearchOptions,
+): Promise<{ alternatives: Alternative[]; note: string }> {
+  if (location.role !== "layer" && location.role !== "config")
+    return { alternatives: [], note: "other tags: not searched, the failing content is a manifest, not a layer" };
   let ref: Reference;
   try {
     ref = parseReference(location.reference);
@@ -47,7 +51,10 @@ export async function findTagsWithContent(location: DigestLocation, options: Tag
   }
   const { store } = await options.openOrigin(formatReference({ ...ref, digest: undefined, tag: ref.tag ?? "latest" }));
   const tags = await store.listTags({ signal: options.signal });
-  const ranked = rankTags(tags, { ...(ref.tag ? { exclude: ref.tag } : {}), max: options.maxTags ?? MAX_TAGS_EXAMINED });
+  const ranked = rankTags(tags, {
+    ...(ref.tag ? { exclude: ref.tag } : {}),
+    max: options.maxTags ?? MAX_TAGS_EXAMINED,
+  });
   const byDigest = await tagsByDigest(store, ranked, options);
   const carrying: { digest: string; tags: string[]; blob: Descriptor }[] = [];
   for (const [digest, named] of byDigest) {
@@ -59,19 +66,27 @@ export async function findTagsWithContent(location: DigestLocation, options: Tag
   const first = carrying[0];
   if (first === undefined) return { alternatives: [], note };
   const served = await serveOnce(store, first.blob, options.signal);
-  const alternatives = carrying.map(({ digest, tags: named }): Alternative => ({
-    kind: "other-tag",
-    reference: formatReference({ ...ref, tag: named[0], digest: digest as Digest }),
-    helps: served.intact,
-    carriesFailingContent: true,
-    detail: served.intact ? `verified: the failing ${location.role} is served intact` : `does not help: it carries the same ${location.role}, which the repository serves broken (${served.meaning})`,
-    ...(named.length > 1 ? { from: `also tagged ${named.slice(1).join(", ")}` } : {}),
-  }));
+  const alternatives = carrying.map(
+    ({ digest, tags: named }): Alternative => ({
+      kind: "other-tag",
+      reference: formatReference({ ...ref, tag: named[0], digest: digest as Digest }),
+      helps: served.intact,
+      carriesFailingContent: true,
+      detail: served.intact
+        ? `verified: the failing ${location.role} is served intact`
+        : `does not help: it carries the same ${location.role}, which the repository serves broken (${served.meaning})`,
+      ...(named.length > 1 ? { from: `also tagged ${named.slice(1).join(", ")}` } : {}),
+    }),
+  );
   return { alternatives, note };
 }
 
 // HEAD per tag: cheap, and many tags name one digest, which is then walked once.
-async function tagsByDigest(store: ContentStore, tags: string[], options: TagSearchOptions): Promise<Map<string, string[]>> {
+async function tagsByDigest(
+  store: ContentStore,
+  tags: string[],
+  options: TagSearchOptions,
+): Promise<Map<string, string[]>> {
   const resolved = await mapConcurrent(tags, 4, (tag) => store.resolve({ tag }, { signal: options.signal }));
   const byDigest = new Map<string, string[]>();
   resolved.forEach((result, i) => {
@@ -81,7 +96,12 @@ async function tagsByDigest(store: ContentStore, tags: string[], options: TagSea
   return byDigest;
 }
 
-async function findBlob(store: ContentStore, digest: Digest, location: DigestLocation, signal?: AbortSignal): Promise<Descriptor | undefined> {
+async function findBlob(
+  store: ContentStore,
+  digest: Digest,
+  location: DigestLocation,
+  signal?: AbortSignal,
+): Promise<Descriptor | undefined> {
   const wanted = location.descriptor.digest;
   try {
     const platform = location.platform === undefined ? undefined : parsePlatform(location.platform);
@@ -98,7 +118,11 @@ async function findBlob(store: ContentStore, digest: Digest, location: DigestLoc
 }
 
 // Blobs live per repository, not per tag: one verified read answers for every tag that lists it.
-async function serveOnce(store: ContentStore, blob: Descriptor, signal?: AbortSignal): Promise<{ intact: boolean; meaning?: string }> {
+async function serveOnce(
+  store: ContentStore,
+  blob: Descriptor,
+  signal?: AbortSignal,
+): Promise<{ intact: boolean; meaning?: string }> {
   try {
     await verifyBlob(store, blob, { signal });
     return { intact: true };

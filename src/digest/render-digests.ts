@@ -13,17 +13,22 @@ import type { DigestResult } from "./resolve-digests.js";
  * ```
  */
 export function renderDigests(results: DigestResult[], options: { quiet?: boolean } = {}): string {
-  return lines(results
-    .filter((r) => !(options.quiet && r.error !== undefined))
-    .map((r) => {
-      if (r.error !== undefined) return errorLine(r);
-      if (options.quiet) return r.digest as string;
-      const what = r.kind === "platform-image"
-        ? `${r.platform} manifest (from index ${r.indexDigest})`
-        : r.kind === "index" ? "index (multi-platform)" : "image manifest";
-      const from = r.source === undefined ? "" : `  from ${r.mirror ? "mirror " : ""}${r.source}`;
-      return `${r.digest}  ${r.reference}  ${what}${from}${r.note ? ` — ${r.note}` : ""}`;
-    }));
+  return lines(
+    results
+      .filter((r) => !(options.quiet && r.error !== undefined))
+      .map((r) => {
+        if (r.error !== undefined) return errorLine(r);
+        if (options.quiet) return r.digest as string;
+        const what =
+          r.kind === "platform-image"
+            ? `${r.platform} manifest (from index ${r.indexDigest})`
+            : r.kind === "index"
+              ? "index (multi-platform)"
+              : "image manifest";
+        const from = r.source === undefined ? "" : `  from ${r.mirror ? "mirror " : ""}${r.source}`;
+        return `${r.digest}  ${r.reference}  ${what}${from}${r.note ? ` — ${r.note}` : ""}`;
+      }),
+  );
 }
 
 /**

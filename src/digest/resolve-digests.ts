@@ -51,14 +51,21 @@ export interface ResolveDigestsOptions {
  * const results = await resolveDigests(["127.0.0.1:5000/app:1"], { open: (t) => openLocation(t, { client }) });
  * ```
  */
-export async function resolveDigests(inputs: readonly string[], options: ResolveDigestsOptions): Promise<DigestResult[]> {
+export async function resolveDigests(
+  inputs: readonly string[],
+  options: ResolveDigestsOptions,
+): Promise<DigestResult[]> {
   const settled = await mapConcurrent(inputs, options.concurrency ?? 8, (input) => resolveOne(input, options));
   return settled.map((result, i) => {
     if (result.status === "fulfilled") return result.value;
-    const error = result.reason instanceof DigestguardError
-      ? result.reason
-      : new DigestguardError("IO", `Cannot resolve ${inputs[i]}: ${String(result.reason)}`);
-    return { input: inputs[i] as string, error: { code: error.code, message: error.message, exitCode: error.exitCode } };
+    const error =
+      result.reason instanceof DigestguardError
+        ? result.reason
+        : new DigestguardError("IO", `Cannot resolve ${inputs[i]}: ${String(result.reason)}`);
+    return {
+      input: inputs[i] as string,
+      error: { code: error.code, message: error.message, exitCode: error.exitCode },
+    };
   });
 }
 
@@ -68,11 +75,15 @@ async function resolveOne(input: string, options: ResolveDigestsOptions): Promis
   const isIndex = INDEX_MEDIA_TYPES.includes(descriptor.mediaType);
   const base = { input, reference: display, ...answered(descriptor) };
   if (options.platform === undefined || !isIndex) {
-    const note = options.platform !== undefined ? "not an index: this is the image's own digest; its platform was not checked" : undefined;
+    const note =
+      options.platform !== undefined
+        ? "not an index: this is the image's own digest; its platform was not checked"
+        : undefined;
     return { ...base, ...pick(descriptor), kind: isIndex ? "index" : "image", ...(note ? { note } : {}) };
   }
   const index = await store.fetchManifest({ digest: descriptor.digest }, { signal: options.signal });
-  if (index.manifest.kind !== "index") throw new DigestguardError("MANIFEST_INVALID", `Cannot select a platform in ${display}: it is not an index.`);
+  if (index.manifest.kind !== "index")
+    throw new DigestguardError("MANIFEST_INVALID", `Cannot select a platform in ${display}: it is not an index.`);
   const child = selectPlatform(index.manifest, options.platform, display);
   return {
     ...base,
@@ -87,6 +98,10 @@ function answered(d: { source?: string; mirror?: boolean }): Pick<DigestResult, 
   return d.source === undefined ? {} : { source: d.source, mirror: d.mirror === true };
 }
 
-function pick(d: { digest: string; mediaType: string; size: number }): Pick<DigestResult, "digest" | "mediaType" | "size"> {
+function pick(d: {
+  digest: string;
+  mediaType: string;
+  size: number;
+}): Pick<DigestResult, "digest" | "mediaType" | "size"> {
   return { digest: d.digest, mediaType: d.mediaType, size: d.size };
 }

@@ -18,10 +18,14 @@ export class DigestguardError extends Error {
   readonly temporary: boolean;
   readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(code: ErrorCode, message: string, options: ErrorOptions & {
-    temporary?: boolean;
-    details?: Record<string, unknown>;
-  } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: ErrorOptions & {
+      temporary?: boolean;
+      details?: Record<string, unknown>;
+    } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "DigestguardError";
     this.code = code;

@@ -72,9 +72,12 @@ describe("writeStreamAtomic", () => {
     const path = join(folder, "blob");
     await writeFile(path, "old");
     const refuse = new Transform({
-      transform: (_chunk, _encoding, callback) => callback(new DigestguardError("DIGEST_MISMATCH", "Cannot accept: bad bytes.")),
+      transform: (_chunk, _encoding, callback) =>
+        callback(new DigestguardError("DIGEST_MISMATCH", "Cannot accept: bad bytes.")),
     });
-    await assert.rejects(writeStreamAtomic(path, Readable.from([Buffer.from("bad")]), refuse), { code: "DIGEST_MISMATCH" });
+    await assert.rejects(writeStreamAtomic(path, Readable.from([Buffer.from("bad")]), refuse), {
+      code: "DIGEST_MISMATCH",
+    });
     assert.equal(await readFile(path, "utf8"), "old");
     assert.deepEqual(await readdir(folder), ["blob"]);
   });
@@ -91,7 +94,11 @@ describe("writeStreamAtomic", () => {
 
   it("removes the temp file when the source fails", async () => {
     const folder = await tempFolder();
-    const source = new Readable({ read() { this.destroy(new Error("connection reset")); } });
+    const source = new Readable({
+      read() {
+        this.destroy(new Error("connection reset"));
+      },
+    });
     await assert.rejects(writeStreamAtomic(join(folder, "blob"), source, undefined), { code: "IO" });
     assert.deepEqual(await readdir(folder), []);
   });

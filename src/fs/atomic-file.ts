@@ -31,7 +31,8 @@ export async function writeFileAtomic(
 ): Promise<void> {
   if (content instanceof Readable) return writeStreamAtomic(path, content, undefined, options);
   await commitThroughTempFile(path, options, (temp, mode) =>
-    writeFile(temp, content, { flag: "wx", mode, flush: true, signal: options.signal }));
+    writeFile(temp, content, { flag: "wx", mode, flush: true, signal: options.signal }),
+  );
 }
 
 /**
@@ -90,7 +91,11 @@ export interface StagedFile {
  * await commitStagedFiles(staged);
  * ```
  */
-export async function stageFile(path: string, content: Uint8Array | string, options: AtomicWriteOptions = {}): Promise<StagedFile> {
+export async function stageFile(
+  path: string,
+  content: Uint8Array | string,
+  options: AtomicWriteOptions = {},
+): Promise<StagedFile> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(6).toString("hex")}.tmp`);
   try {
     options.signal?.throwIfAborted();
@@ -168,7 +173,8 @@ export async function syncDirectory(directory: string): Promise<void> {
     await handle.sync();
   } catch (error) {
     // Some file systems refuse fsync on a directory; the rename has happened either way.
-    if (!isErrnoCode(error, "EINVAL") && !isErrnoCode(error, "EISDIR")) throw fileSystemError("sync folder", directory, error);
+    if (!isErrnoCode(error, "EINVAL") && !isErrnoCode(error, "EISDIR"))
+      throw fileSystemError("sync folder", directory, error);
   } finally {
     await handle?.close().catch(() => undefined);
   }
@@ -193,13 +199,18 @@ export function fileSystemError(action: string, path: string, error: unknown, si
     return new DigestguardError("ABORTED", `Cannot ${action} ${path}: the operation was aborted.`, { cause: error });
   }
   const code = errnoCode(error);
-  const reason = code === undefined ? String((error as Error | null)?.message ?? error) : `${code} (${(error as Error).message})`;
-  const hint = code === "EACCES" || code === "EPERM"
-    ? "check the permissions of the folder"
-    : code === "ENOSPC" || code === "EDQUOT"
-      ? "free some disk space and retry"
-      : "check that the path exists and is writable";
-  return new DigestguardError("IO", `Cannot ${action} ${path}: ${reason}; ${hint}.`, { cause: error, details: { path, errno: code } });
+  const reason =
+    code === undefined ? String((error as Error | null)?.message ?? error) : `${code} (${(error as Error).message})`;
+  const hint =
+    code === "EACCES" || code === "EPERM"
+      ? "check the permissions of the folder"
+      : code === "ENOSPC" || code === "EDQUOT"
+        ? "free some disk space and retry"
+        : "check that the path exists and is writable";
+  return new DigestguardError("IO", `Cannot ${action} ${path}: ${reason}; ${hint}.`, {
+    cause: error,
+    details: { path, errno: code },
+  });
 }
 
 /**

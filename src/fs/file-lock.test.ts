@@ -15,21 +15,32 @@ async function lockPath(): Promise<string> {
   return join(await tempFolder(), "file.lock");
 }
 
-const exists = (path: string): Promise<boolean> => stat(path).then(() => true, () => false);
+const exists = (path: string): Promise<boolean> =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 const deadPid = (): number => spawnSync(process.execPath, ["-e", ""]).pid as number;
 const writeOwner = (path: string, owner: Partial<LockOwner>): Promise<void> =>
-  writeFile(path, JSON.stringify({ pid: process.pid, hostname: hostname(), acquiredAt: Date.now(), token: "held", ...owner }));
+  writeFile(
+    path,
+    JSON.stringify({ pid: process.pid, hostname: hostname(), acquiredAt: Date.now(), token: "held", ...owner }),
+  );
 
 describe("withFileLock", () => {
   it("lets one holder in at a time, so read-modify-write loses nothing", async () => {
     const path = await lockPath();
     const counter = join(path, "..", "counter");
     await writeFile(counter, "0");
-    await Promise.all(Array.from({ length: 12 }, () => withFileLock(path, async () => {
-      const value = Number(await readFile(counter, "utf8"));
-      await sleep(2);
-      await writeFile(counter, String(value + 1));
-    })));
+    await Promise.all(
+      Array.from({ length: 12 }, () =>
+        withFileLock(path, async () => {
+          const value = Number(await readFile(counter, "utf8"));
+          await sleep(2);
+          await writeFile(counter, String(value + 1));
+        }),
+      ),
+    );
     assert.equal(await readFile(counter, "utf8"), "12");
     assert.equal(await exists(path), false, "released");
   });
@@ -66,11 +77,14 @@ describe("withFileLock", () => {
   it("gives up on a live owner after maxWaitMs with an IO error naming it, and leaves its lock", async () => {
     const path = await lockPath();
     await writeOwner(path, {});
-    await assert.rejects(withFileLock(path, async () => "never", { maxWaitMs: 150 }), (error: DigestguardError) => {
-      assert.equal(error.code, "IO");
-      assert.match(error.message, new RegExp(`^Cannot lock .*held by process ${process.pid} on `));
-      return true;
-    });
+    await assert.rejects(
+      withFileLock(path, async () => "never", { maxWaitMs: 150 }),
+      (error: DigestguardError) => {
+        assert.equal(error.code, "IO");
+        assert.match(error.message, new RegExp(`^Cannot lock .*held by process ${process.pid} on `));
+        return true;
+      },
+    );
     assert.equal(JSON.parse(await readFile(path, "utf8")).token, "held");
   });
 
@@ -83,6 +97,9 @@ describe("withFileLock", () => {
   it("stops waiting when the signal fires, with ABORTED", async () => {
     const path = await lockPath();
     await writeOwner(path, {});
-    await assert.rejects(withFileLock(path, async () => "never", { signal: AbortSignal.timeout(100), maxWaitMs: 60_000 }), { code: "ABORTED" });
+    await assert.rejects(
+      withFileLock(path, async () => "never", { signal: AbortSignal.timeout(100), maxWaitMs: 60_000 }),
+      { code: "ABORTED" },
+    );
   });
 });

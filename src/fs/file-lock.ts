@@ -38,7 +38,11 @@ export interface LockOwner {
  * }, { signal });
  * ```
  */
-export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, options: FileLockOptions = {}): Promise<T> {
+export async function withFileLock<T>(
+  lockPath: string,
+  fn: () => Promise<T>,
+  options: FileLockOptions = {},
+): Promise<T> {
   const owner = await acquireLock(lockPath, options);
   try {
     return await fn();
@@ -67,7 +71,12 @@ export function isProcessAlive(pid: number): boolean {
 }
 
 async function acquireLock(lockPath: string, options: FileLockOptions): Promise<LockOwner> {
-  const owner: LockOwner = { pid: process.pid, hostname: hostname(), acquiredAt: Date.now(), token: randomBytes(8).toString("hex") };
+  const owner: LockOwner = {
+    pid: process.pid,
+    hostname: hostname(),
+    acquiredAt: Date.now(),
+    token: randomBytes(8).toString("hex"),
+  };
   const deadline = Date.now() + (options.maxWaitMs ?? 30_000);
   for (let attempt = 0; ; attempt++) {
     if (options.signal?.aborted) throw fileSystemError("lock", lockPath, options.signal.reason, options.signal);
@@ -80,8 +89,11 @@ async function acquireLock(lockPath: string, options: FileLockOptions): Promise<
     }
     if (Date.now() >= deadline) throw lockTimeout(lockPath, holder);
     // Small random steps: waiters that woke together do not collide again.
-    await sleep(Math.min(200, 5 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random()), undefined, { signal: options.signal })
-      .catch((error: unknown) => { throw fileSystemError("lock", lockPath, error, options.signal); });
+    await sleep(Math.min(200, 5 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random()), undefined, {
+      signal: options.signal,
+    }).catch((error: unknown) => {
+      throw fileSystemError("lock", lockPath, error, options.signal);
+    });
   }
 }
 
@@ -122,7 +134,12 @@ async function createExclusive(lockPath: string, owner: LockOwner): Promise<bool
 async function readOwner(lockPath: string): Promise<LockOwner | undefined> {
   try {
     const parsed = JSON.parse(await readFile(lockPath, "utf8")) as Partial<LockOwner>;
-    if (typeof parsed.pid === "number" && typeof parsed.hostname === "string" && typeof parsed.acquiredAt === "number" && typeof parsed.token === "string") {
+    if (
+      typeof parsed.pid === "number" &&
+      typeof parsed.hostname === "string" &&
+      typeof parsed.acquiredAt === "number" &&
+      typeof parsed.token === "string"
+    ) {
       return parsed as LockOwner;
     }
   } catch {
@@ -153,7 +170,8 @@ async function breakStaleLock(lockPath: string, stale: LockOwner): Promise<void>
   if (handle === undefined) return;
   try {
     const current = await readOwner(lockPath);
-    if (current !== undefined && current.token === stale.token && current.acquiredAt === stale.acquiredAt) await unlink(lockPath).catch(() => undefined);
+    if (current !== undefined && current.token === stale.token && current.acquiredAt === stale.acquiredAt)
+      await unlink(lockPath).catch(() => undefined);
   } finally {
     await handle.close();
     await unlink(breaker).catch(() => undefined);
@@ -168,8 +186,15 @@ async function releaseLock(lockPath: string, owner: LockOwner): Promise<void> {
 }
 
 function lockTimeout(lockPath: string, holder: LockOwner | undefined): DigestguardError {
-  const who = holder === undefined || holder.pid === 0 ? "another process" : `process ${holder.pid} on ${holder.hostname} (since ${new Date(holder.acquiredAt).toISOString()})`;
-  return new DigestguardError("IO", `Cannot lock ${lockPath}: it is held by ${who}; wait for it to finish, or delete the file if that process is gone.`, {
-    details: { path: lockPath, ...(holder?.pid ? { pid: holder.pid, hostname: holder.hostname } : {}) },
-  });
+  const who =
+    holder === undefined || holder.pid === 0
+      ? "another process"
+      : `process ${holder.pid} on ${holder.hostname} (since ${new Date(holder.acquiredAt).toISOString()})`;
+  return new DigestguardError(
+    "IO",
+    `Cannot lock ${lockPath}: it is held by ${who}; wait for it to finish, or delete the file if that process is gone.`,
+    {
+      details: { path: lockPath, ...(holder?.pid ? { pid: holder.pid, hostname: holder.hostname } : {}) },
+    },
+  );
 }

@@ -18,14 +18,23 @@ describe("findUpward", () => {
   after(() => rm(dir, { recursive: true, force: true }));
 
   it("finds the nearest file above the working folder", async () => {
-    assert.deepEqual(await findUpward("nested", { cwd: join(dir, "outer/repo/svc/api") }), { found: join(dir, "outer/repo/svc/nested") });
-    assert.deepEqual(await findUpward("marker", { cwd: join(dir, "outer/repo/svc/api") }), { found: join(dir, "outer/repo/marker"), repositoryRoot: join(dir, "outer/repo") });
+    assert.deepEqual(await findUpward("nested", { cwd: join(dir, "outer/repo/svc/api") }), {
+      found: join(dir, "outer/repo/svc/nested"),
+    });
+    assert.deepEqual(await findUpward("marker", { cwd: join(dir, "outer/repo/svc/api") }), {
+      found: join(dir, "outer/repo/marker"),
+      repositoryRoot: join(dir, "outer/repo"),
+    });
   });
 
   it("stops at the repository root: a file outside the repository is not taken", async () => {
-    assert.deepEqual(await findUpward("absent", { cwd: join(dir, "outer/repo/svc") }), { repositoryRoot: join(dir, "outer/repo") });
+    assert.deepEqual(await findUpward("absent", { cwd: join(dir, "outer/repo/svc") }), {
+      repositoryRoot: join(dir, "outer/repo"),
+    });
     await rm(join(dir, "outer/repo/marker"));
-    assert.deepEqual(await findUpward("marker", { cwd: join(dir, "outer/repo/svc") }), { repositoryRoot: join(dir, "outer/repo") });
+    assert.deepEqual(await findUpward("marker", { cwd: join(dir, "outer/repo/svc") }), {
+      repositoryRoot: join(dir, "outer/repo"),
+    });
   });
 
   it("outside any repository, walks to the filesystem root", async () => {

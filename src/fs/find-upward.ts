@@ -24,7 +24,8 @@ export interface UpwardSearch {
 export async function findUpward(name: string, options: { cwd?: string } = {}): Promise<UpwardSearch> {
   let folder = resolve(options.cwd ?? process.cwd());
   for (;;) {
-    if (await exists(join(folder, name))) return { found: join(folder, name), ...((await exists(join(folder, ".git"))) ? { repositoryRoot: folder } : {}) };
+    if (await exists(join(folder, name)))
+      return { found: join(folder, name), ...((await exists(join(folder, ".git"))) ? { repositoryRoot: folder } : {}) };
     if (await exists(join(folder, ".git"))) return { repositoryRoot: folder };
     const parent = dirname(folder);
     if (parent === folder) return {};

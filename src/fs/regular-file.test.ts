@@ -21,15 +21,23 @@ async function layoutWithImage(): Promise<{ store: OciLayoutStore; image: BuiltI
   const folder = await mkdtemp(join(tmpdir(), "dg-regular-"));
   folders.push(folder);
   const store = await OciLayoutStore.open(join(folder, "layout"), { create: true });
-  const image = await buildImage({ flavour: "oci", platforms: [{ os: "linux", architecture: "amd64", layers: [[{ path: "f", content: "layer\n" }]] }] });
+  const image = await buildImage({
+    flavour: "oci",
+    platforms: [{ os: "linux", architecture: "amd64", layers: [[{ path: "f", content: "layer\n" }]] }],
+  });
   await writeImage(store, image, { tags: ["1"] });
   return { store, image };
 }
 
 // Runs the real CLI with a hard deadline: the finding was a hang, so a hang must fail the test, not stall it.
-function verifyWithDeadline(ref: string, ms: number): Promise<{ code: number | null; stderr: string; stdout: string; killed: boolean }> {
+function verifyWithDeadline(
+  ref: string,
+  ms: number,
+): Promise<{ code: number | null; stderr: string; stdout: string; killed: boolean }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, "verify", "--json", ref], { env: { ...process.env, REGISTRY_AUTH_FILE: "/nonexistent" } });
+    const child = spawn(process.execPath, [BIN, "verify", "--json", ref], {
+      env: { ...process.env, REGISTRY_AUTH_FILE: "/nonexistent" },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -76,7 +84,9 @@ describe("layout blobs must be regular files inside the layout", () => {
     await unlink(path);
     spawnSync("mkfifo", [path]);
     // A FIFO has size 0 to stat, so the store calls it missing or damaged before reading: no hang either way.
-    await assert.rejects(store.fetchManifest({ tag: "1" }), (e: Error & { code?: string }) => ["LAYOUT_INVALID", "MANIFEST_UNKNOWN"].includes(e.code ?? ""));
+    await assert.rejects(store.fetchManifest({ tag: "1" }), (e: Error & { code?: string }) =>
+      ["LAYOUT_INVALID", "MANIFEST_UNKNOWN"].includes(e.code ?? ""),
+    );
   });
 
   it("a blob folder that is a symlink out of the layout is refused", async () => {
@@ -89,7 +99,10 @@ describe("layout blobs must be regular files inside the layout", () => {
     spawnSync("cp", ["-a", `${sha}/.`, outside]);
     await rm(sha, { recursive: true });
     await symlink(outside, sha);
-    await assert.rejects(store.openBlobAt(layer, 0), (e: Error & { code?: string }) => e.code === "LAYOUT_INVALID" && /outside/.test(e.message));
+    await assert.rejects(
+      store.openBlobAt(layer, 0),
+      (e: Error & { code?: string }) => e.code === "LAYOUT_INVALID" && /outside/.test(e.message),
+    );
     assert.equal(store.localBlobPath(layer), undefined);
   });
 

@@ -20,7 +20,11 @@ const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBL
  * const handle = await openRegularFile(blobPath, layoutRoot, { signal });
  * ```
  */
-export async function openRegularFile(path: string, root: string, options: { signal?: AbortSignal } = {}): Promise<FileHandle> {
+export async function openRegularFile(
+  path: string,
+  root: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<FileHandle> {
   options.signal?.throwIfAborted();
   let handle: FileHandle;
   try {
@@ -32,7 +36,11 @@ export async function openRegularFile(path: string, root: string, options: { sig
   }
   try {
     const info = await handle.stat();
-    if (!info.isFile()) throw notRegular(path, info.isFIFO() ? "a FIFO" : info.isDirectory() ? "a folder" : "a device or other special file");
+    if (!info.isFile())
+      throw notRegular(
+        path,
+        info.isFIFO() ? "a FIFO" : info.isDirectory() ? "a folder" : "a device or other special file",
+      );
     await checkInside(path, root);
     return handle;
   } catch (error) {
@@ -52,7 +60,10 @@ export async function openRegularFile(path: string, root: string, options: { sig
  * ```
  */
 export function isInsideRoot(resolvedDir: string, resolvedRoot: string): boolean {
-  return resolvedDir === resolvedRoot || resolvedDir.startsWith(resolvedRoot.endsWith(sep) ? resolvedRoot : resolvedRoot + sep);
+  return (
+    resolvedDir === resolvedRoot ||
+    resolvedDir.startsWith(resolvedRoot.endsWith(sep) ? resolvedRoot : resolvedRoot + sep)
+  );
 }
 
 async function checkInside(path: string, root: string): Promise<void> {

@@ -15,10 +15,18 @@ export function historyError(error: unknown, doing: string, path: string): Error
   const code = (error as { code?: unknown }).code;
   const message = (error as Error).message;
   if (typeof code === "string" && /^SQLITE_(BUSY|LOCKED)/.test(code)) {
-    return new DigestguardError("HISTORY_BUSY", `Cannot ${doing} in history ${path}: the database is locked by another process (${message}); stop the other digestguard watch or use another --db.`, { temporary: true, cause: error });
+    return new DigestguardError(
+      "HISTORY_BUSY",
+      `Cannot ${doing} in history ${path}: the database is locked by another process (${message}); stop the other digestguard watch or use another --db.`,
+      { temporary: true, cause: error },
+    );
   }
   if (typeof code === "string" && /^SQLITE_(NOTADB|CORRUPT)/.test(code)) {
-    return new DigestguardError("HISTORY_INVALID", `Cannot ${doing} in history ${path}: the file is not a readable SQLite database (${message}); move it aside to keep it, then start again to create a new one.`, { cause: error });
+    return new DigestguardError(
+      "HISTORY_INVALID",
+      `Cannot ${doing} in history ${path}: the file is not a readable SQLite database (${message}); move it aside to keep it, then start again to create a new one.`,
+      { cause: error },
+    );
   }
   if (typeof code === "string" && code.startsWith("SQLITE_")) {
     return new DigestguardError("IO", `Cannot ${doing} in history ${path}: ${message}.`, { cause: error });

@@ -15,15 +15,19 @@ const ref = "127.0.0.1:5000/app:1";
 describe("SqliteHistoryStore", () => {
   it("extends an observation while the tag stays, starts one when it moves, and answers --at", async () => {
     const history = SqliteHistoryStore.open(join(await tempFolder(), "h.sqlite"));
-    const record = (digest: string, at: string) => history.recordCheck({ reference: ref, at, sighting: { digest, platforms: [] }, events: [], notifyTo: () => [] });
+    const record = (digest: string, at: string) =>
+      history.recordCheck({ reference: ref, at, sighting: { digest, platforms: [] }, events: [], notifyTo: () => [] });
     await record(d("a"), "2026-01-01T00:00:00.000Z");
     await record(d("a"), "2026-01-02T00:00:00.000Z");
     await record(d("b"), "2026-01-03T00:00:00.000Z");
     const timeline = await history.timeline(ref);
-    assert.deepEqual(timeline.map((o) => [o.digest, o.firstSeen, o.lastSeen]), [
-      [d("a"), "2026-01-01T00:00:00.000Z", "2026-01-02T00:00:00.000Z"],
-      [d("b"), "2026-01-03T00:00:00.000Z", "2026-01-03T00:00:00.000Z"],
-    ]);
+    assert.deepEqual(
+      timeline.map((o) => [o.digest, o.firstSeen, o.lastSeen]),
+      [
+        [d("a"), "2026-01-01T00:00:00.000Z", "2026-01-02T00:00:00.000Z"],
+        [d("b"), "2026-01-03T00:00:00.000Z", "2026-01-03T00:00:00.000Z"],
+      ],
+    );
     assert.equal((await history.observationAt(ref, "2026-01-02T12:00:00.000Z"))?.digest, d("a"));
     assert.equal(await history.observationAt(ref, "2025-12-31T00:00:00.000Z"), undefined);
     assert.equal(await history.hasSeen(ref, d("a")), true);
@@ -32,9 +36,17 @@ describe("SqliteHistoryStore", () => {
 
   it("keeps an event's deliveries until each is marked delivered", async () => {
     const history = SqliteHistoryStore.open(join(await tempFolder(), "h.sqlite"));
-    const [event] = await history.recordCheck({ reference: ref, at: "2026-01-01T00:00:00.000Z", events: [{ kind: "moved", reference: ref, at: "2026-01-01T00:00:00.000Z", to: d("b") }], notifyTo: () => ["ops", "chat"] });
+    const [event] = await history.recordCheck({
+      reference: ref,
+      at: "2026-01-01T00:00:00.000Z",
+      events: [{ kind: "moved", reference: ref, at: "2026-01-01T00:00:00.000Z", to: d("b") }],
+      notifyTo: () => ["ops", "chat"],
+    });
     const pending = await history.pendingDeliveries();
-    assert.deepEqual(pending.map((p) => [p.eventId, p.notifier]).sort(), [[event?.id, "chat"], [event?.id, "ops"]]);
+    assert.deepEqual(pending.map((p) => [p.eventId, p.notifier]).sort(), [
+      [event?.id, "chat"],
+      [event?.id, "ops"],
+    ]);
     await history.markAttemptFailed(pending[0]?.id as string, "HTTP 500", "2999-01-01T00:00:00.000Z");
     await history.markDelivered(pending[1]?.id as string, "2026-01-01T00:00:01.000Z");
     assert.equal((await history.pendingDeliveries({ dueAt: "2026-01-02T00:00:00.000Z" })).length, 0);
@@ -50,13 +62,19 @@ describe("SqliteHistoryStore", () => {
     const db = new Database(path);
     db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
     db.close();
-    assert.throws(() => SqliteHistoryStore.open(path), (e) => isCode(e, "HISTORY_TOO_NEW") && /newer than this digestguard knows/.test(e.message));
+    assert.throws(
+      () => SqliteHistoryStore.open(path),
+      (e) => isCode(e, "HISTORY_TOO_NEW") && /newer than this digestguard knows/.test(e.message),
+    );
   });
 
   it("refuses a file that is not a SQLite database, and leaves it as it was", async () => {
     const path = join(await tempFolder(), "h.sqlite");
     await writeFile(path, "not a database at all, but somebody's notes ".repeat(200));
-    assert.throws(() => SqliteHistoryStore.open(path), (e) => isCode(e, "HISTORY_INVALID") && /move it aside/.test(e.message));
+    assert.throws(
+      () => SqliteHistoryStore.open(path),
+      (e) => isCode(e, "HISTORY_INVALID") && /move it aside/.test(e.message),
+    );
     const { readFile } = await import("node:fs/promises");
     assert.match(await readFile(path, "utf8"), /^not a database/);
   });
@@ -67,7 +85,16 @@ describe("SqliteHistoryStore", () => {
     const other = new Database(path);
     other.exec("BEGIN IMMEDIATE");
     const second = SqliteHistoryStore.open(path, { busyTimeoutMs: 50 });
-    await assert.rejects(second.recordCheck({ reference: ref, at: "2026-01-01T00:00:00.000Z", sighting: { digest: d("a"), platforms: [] }, events: [], notifyTo: () => [] }), (e) => isCode(e, "HISTORY_BUSY"));
+    await assert.rejects(
+      second.recordCheck({
+        reference: ref,
+        at: "2026-01-01T00:00:00.000Z",
+        sighting: { digest: d("a"), platforms: [] },
+        events: [],
+        notifyTo: () => [],
+      }),
+      (e) => isCode(e, "HISTORY_BUSY"),
+    );
     other.exec("ROLLBACK");
     other.close();
     await second.close();

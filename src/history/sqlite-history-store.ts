@@ -2,10 +2,25 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import type { CheckRecord, Delivery, HistoryStore, Observation, Sighting, StoredEvent, WatchEvent } from "./history-store.js";
+import type {
+  CheckRecord,
+  Delivery,
+  HistoryStore,
+  Observation,
+  Sighting,
+  StoredEvent,
+  WatchEvent,
+} from "./history-store.js";
 import { historyError } from "./sqlite-errors.js";
 import { migrate } from "./sqlite-migrations.js";
-import { toDelivery, toEvent, toObservation, type DeliveryRow, type EventRow, type ObservationRow } from "./sqlite-rows.js";
+import {
+  toDelivery,
+  toEvent,
+  toObservation,
+  type DeliveryRow,
+  type EventRow,
+  type ObservationRow,
+} from "./sqlite-rows.js";
 
 /**
  * The embedded history: one SQLite file in WAL mode, so a reader (`dg
@@ -33,7 +48,11 @@ export class SqliteHistoryStore implements HistoryStore {
     let db: Database.Database | undefined;
     try {
       if (options.readonly !== true) mkdirSync(dirname(path), { recursive: true });
-      db = new Database(path, { readonly: options.readonly === true, fileMustExist: options.readonly === true, timeout: options.busyTimeoutMs ?? 5000 });
+      db = new Database(path, {
+        readonly: options.readonly === true,
+        fileMustExist: options.readonly === true,
+        timeout: options.busyTimeoutMs ?? 5000,
+      });
       if (options.readonly !== true) {
         db.pragma("journal_mode = WAL");
         // WAL + NORMAL survives a killed process (not a power cut) without an fsync per check.
@@ -49,48 +68,80 @@ export class SqliteHistoryStore implements HistoryStore {
 
   async latest(reference: string): Promise<Observation | undefined> {
     return this.#run("read the latest observation", () => {
-      const row = this.#db.prepare("SELECT * FROM observations WHERE reference = ? ORDER BY id DESC LIMIT 1").get(reference) as ObservationRow | undefined;
+      const row = this.#db
+        .prepare("SELECT * FROM observations WHERE reference = ? ORDER BY id DESC LIMIT 1")
+        .get(reference) as ObservationRow | undefined;
       return row === undefined ? undefined : toObservation(row);
     });
   }
 
   async hasSeen(reference: string, digest: string): Promise<boolean> {
-    return this.#run("look up a digest", () => this.#db.prepare("SELECT 1 FROM observations WHERE reference = ? AND digest = ? LIMIT 1").get(reference, digest) !== undefined);
+    return this.#run(
+      "look up a digest",
+      () =>
+        this.#db
+          .prepare("SELECT 1 FROM observations WHERE reference = ? AND digest = ? LIMIT 1")
+          .get(reference, digest) !== undefined,
+    );
   }
 
   async recordCheck(record: CheckRecord): Promise<StoredEvent[]> {
-    return this.#run("record a check", () => this.#db.transaction(() => {
-      if (record.sighting !== undefined) this.#observe(record.reference, record.sighting, record.at);
-      return record.events.map((event) => this.#insertEvent(event, record.notifyTo(event), record.at));
-    }).immediate());
+    return this.#run("record a check", () =>
+      this.#db
+        .transaction(() => {
+          if (record.sighting !== undefined) this.#observe(record.reference, record.sighting, record.at);
+          return record.events.map((event) => this.#insertEvent(event, record.notifyTo(event), record.at));
+        })
+        .immediate(),
+    );
   }
 
   async timeline(reference: string): Promise<Observation[]> {
     return this.#run("read the timeline", () =>
-      (this.#db.prepare("SELECT * FROM observations WHERE reference = ? ORDER BY id").all(reference) as ObservationRow[]).map(toObservation));
+      (
+        this.#db
+          .prepare("SELECT * FROM observations WHERE reference = ? ORDER BY id")
+          .all(reference) as ObservationRow[]
+      ).map(toObservation),
+    );
   }
 
   async observationAt(reference: string, time: string): Promise<Observation | undefined> {
     return this.#run("read the timeline", () => {
-      const row = this.#db.prepare("SELECT * FROM observations WHERE reference = ? AND first_seen <= ? ORDER BY first_seen DESC, id DESC LIMIT 1").get(reference, time) as ObservationRow | undefined;
+      const row = this.#db
+        .prepare(
+          "SELECT * FROM observations WHERE reference = ? AND first_seen <= ? ORDER BY first_seen DESC, id DESC LIMIT 1",
+        )
+        .get(reference, time) as ObservationRow | undefined;
       return row === undefined ? undefined : toObservation(row);
     });
   }
 
   async references(): Promise<string[]> {
-    return this.#run("list references", () => (this.#db.prepare("SELECT DISTINCT reference FROM observations ORDER BY reference").all() as { reference: string }[]).map((r) => r.reference));
+    return this.#run("list references", () =>
+      (
+        this.#db.prepare("SELECT DISTINCT reference FROM observations ORDER BY reference").all() as {
+          reference: string;
+        }[]
+      ).map((r) => r.reference),
+    );
   }
 
   async events(options: { limit?: number; reference?: string } = {}): Promise<StoredEvent[]> {
     return this.#run("read events", () => {
       const where = options.reference === undefined ? "" : "WHERE reference = @reference";
-      const rows = this.#db.prepare(`SELECT * FROM events ${where} ORDER BY id DESC LIMIT @limit`).all({ limit: options.limit ?? 100, ...(options.reference === undefined ? {} : { reference: options.reference }) }) as EventRow[];
+      const rows = this.#db.prepare(`SELECT * FROM events ${where} ORDER BY id DESC LIMIT @limit`).all({
+        limit: options.limit ?? 100,
+        ...(options.reference === undefined ? {} : { reference: options.reference }),
+      }) as EventRow[];
       return rows.map(toEvent);
     });
   }
 
   async addEvent(event: WatchEvent, notifiers: string[]): Promise<StoredEvent> {
-    return this.#run("add an event", () => this.#db.transaction(() => this.#insertEvent(event, notifiers, event.at)).immediate());
+    return this.#run("add an event", () =>
+      this.#db.transaction(() => this.#insertEvent(event, notifiers, event.at)).immediate(),
+    );
   }
 
   async event(id: number): Promise<StoredEvent | undefined> {
@@ -103,17 +154,26 @@ export class SqliteHistoryStore implements HistoryStore {
   async pendingDeliveries(options: { dueAt?: string } = {}): Promise<Delivery[]> {
     return this.#run("read the outbox", () => {
       const due = options.dueAt === undefined ? "" : "AND next_attempt_at <= @dueAt";
-      return (this.#db.prepare(`SELECT * FROM deliveries WHERE delivered_at IS NULL ${due} ORDER BY next_attempt_at, rowid`).all(options.dueAt === undefined ? {} : { dueAt: options.dueAt }) as DeliveryRow[]).map(toDelivery);
+      return (
+        this.#db
+          .prepare(`SELECT * FROM deliveries WHERE delivered_at IS NULL ${due} ORDER BY next_attempt_at, rowid`)
+          .all(options.dueAt === undefined ? {} : { dueAt: options.dueAt }) as DeliveryRow[]
+      ).map(toDelivery);
     });
   }
 
   async markDelivered(id: string, at: string): Promise<void> {
-    this.#run("mark a delivery done", () => this.#db.prepare("UPDATE deliveries SET delivered_at = ?, attempts = attempts + 1 WHERE id = ?").run(at, id));
+    this.#run("mark a delivery done", () =>
+      this.#db.prepare("UPDATE deliveries SET delivered_at = ?, attempts = attempts + 1 WHERE id = ?").run(at, id),
+    );
   }
 
   async markAttemptFailed(id: string, error: string, nextAttemptAt: string): Promise<void> {
     this.#run("record a failed delivery", () =>
-      this.#db.prepare("UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?").run(error.slice(0, 1000), nextAttemptAt, id));
+      this.#db
+        .prepare("UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?")
+        .run(error.slice(0, 1000), nextAttemptAt, id),
+    );
   }
 
   async close(): Promise<void> {
@@ -121,21 +181,36 @@ export class SqliteHistoryStore implements HistoryStore {
   }
 
   #observe(reference: string, sighting: Sighting, at: string): void {
-    const last = this.#db.prepare("SELECT id, digest, platforms FROM observations WHERE reference = ? ORDER BY id DESC LIMIT 1").get(reference) as Pick<ObservationRow, "id" | "digest" | "platforms"> | undefined;
+    const last = this.#db
+      .prepare("SELECT id, digest, platforms FROM observations WHERE reference = ? ORDER BY id DESC LIMIT 1")
+      .get(reference) as Pick<ObservationRow, "id" | "digest" | "platforms"> | undefined;
     const platforms = JSON.stringify(sighting.platforms);
     if (last !== undefined && last.digest === (sighting.digest ?? null) && last.platforms === platforms) {
       this.#db.prepare("UPDATE observations SET last_seen = ? WHERE id = ?").run(at, last.id);
       return;
     }
-    this.#db.prepare("INSERT INTO observations (reference, digest, media_type, platforms, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)")
+    this.#db
+      .prepare(
+        "INSERT INTO observations (reference, digest, media_type, platforms, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)",
+      )
       .run(reference, sighting.digest ?? null, sighting.mediaType ?? null, platforms, at, at);
   }
 
   #insertEvent(event: WatchEvent, notifiers: string[], now: string): StoredEvent {
-    const { lastInsertRowid } = this.#db.prepare("INSERT INTO events (kind, reference, at, from_digest, to_digest, detail) VALUES (?, ?, ?, ?, ?, ?)")
-      .run(event.kind, event.reference, event.at, event.from ?? null, event.to ?? null, event.detail === undefined ? null : JSON.stringify(event.detail));
+    const { lastInsertRowid } = this.#db
+      .prepare("INSERT INTO events (kind, reference, at, from_digest, to_digest, detail) VALUES (?, ?, ?, ?, ?, ?)")
+      .run(
+        event.kind,
+        event.reference,
+        event.at,
+        event.from ?? null,
+        event.to ?? null,
+        event.detail === undefined ? null : JSON.stringify(event.detail),
+      );
     const id = Number(lastInsertRowid);
-    const add = this.#db.prepare("INSERT INTO deliveries (id, event_id, notifier, next_attempt_at) VALUES (?, ?, ?, ?)");
+    const add = this.#db.prepare(
+      "INSERT INTO deliveries (id, event_id, notifier, next_attempt_at) VALUES (?, ?, ?, ?)",
+    );
     for (const notifier of notifiers) add.run(randomUUID(), id, notifier, now);
     return { ...event, id };
   }

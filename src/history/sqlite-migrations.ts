@@ -52,7 +52,11 @@ export const MIGRATIONS: readonly string[] = [
 export function migrate(db: Database.Database, path: string, options: { readonly?: boolean } = {}): void {
   const current = db.pragma("user_version", { simple: true }) as number;
   if (current > MIGRATIONS.length) {
-    throw new DigestguardError("HISTORY_TOO_NEW", `Cannot open history ${path}: its schema is version ${current}, newer than this digestguard knows (${MIGRATIONS.length}); upgrade digestguard or use another --db.`, { details: { version: current, known: MIGRATIONS.length } });
+    throw new DigestguardError(
+      "HISTORY_TOO_NEW",
+      `Cannot open history ${path}: its schema is version ${current}, newer than this digestguard knows (${MIGRATIONS.length}); upgrade digestguard or use another --db.`,
+      { details: { version: current, known: MIGRATIONS.length } },
+    );
   }
   const step = db.transaction((from: number) => {
     for (let version = from; version < MIGRATIONS.length; version++) db.exec(MIGRATIONS[version] as string);

@@ -43,18 +43,23 @@ export interface DeliveryRow {
  */
 export function toObservation(row: ObservationRow): Observation {
   return {
-    id: row.id, reference: row.reference,
+    id: row.id,
+    reference: row.reference,
     ...(row.digest !== null ? { digest: row.digest } : {}),
     ...(row.media_type !== null ? { mediaType: row.media_type } : {}),
     platforms: JSON.parse(row.platforms) as PlatformDigest[],
-    firstSeen: row.first_seen, lastSeen: row.last_seen,
+    firstSeen: row.first_seen,
+    lastSeen: row.last_seen,
   };
 }
 
 /** An `events` row as a {@link StoredEvent}. */
 export function toEvent(row: EventRow): StoredEvent {
   return {
-    id: row.id, kind: row.kind as EventKind, reference: row.reference, at: row.at,
+    id: row.id,
+    kind: row.kind as EventKind,
+    reference: row.reference,
+    at: row.at,
     ...(row.from_digest !== null ? { from: row.from_digest } : {}),
     ...(row.to_digest !== null ? { to: row.to_digest } : {}),
     ...(row.detail !== null ? { detail: JSON.parse(row.detail) as Record<string, unknown> } : {}),
@@ -64,7 +69,11 @@ export function toEvent(row: EventRow): StoredEvent {
 /** A `deliveries` row as a {@link Delivery}. */
 export function toDelivery(row: DeliveryRow): Delivery {
   return {
-    id: row.id, eventId: row.event_id, notifier: row.notifier, attempts: row.attempts, nextAttemptAt: row.next_attempt_at,
+    id: row.id,
+    eventId: row.event_id,
+    notifier: row.notifier,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
     ...(row.delivered_at !== null ? { deliveredAt: row.delivered_at } : {}),
     ...(row.last_error !== null ? { lastError: row.last_error } : {}),
   };

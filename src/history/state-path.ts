@@ -11,6 +11,9 @@ import { join } from "node:path";
  * ```
  */
 export function defaultHistoryPath(env: NodeJS.ProcessEnv = process.env): string {
-  const state = env["XDG_STATE_HOME"] !== undefined && env["XDG_STATE_HOME"] !== "" ? env["XDG_STATE_HOME"] : join(homedir(), ".local", "state");
+  const state =
+    env["XDG_STATE_HOME"] !== undefined && env["XDG_STATE_HOME"] !== ""
+      ? env["XDG_STATE_HOME"]
+      : join(homedir(), ".local", "state");
   return join(state, "digestguard", "history.sqlite");
 }

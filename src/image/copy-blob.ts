@@ -30,7 +30,12 @@ export interface CopyBlobOptions extends CallOptions {
  * const outcome = await copyBlob(source, destination, layer, { signal }); // "uploaded"
  * ```
  */
-export async function copyBlob(source: ContentStore, destination: ContentStore, blob: Descriptor, options: CopyBlobOptions = {}): Promise<BlobOutcome> {
+export async function copyBlob(
+  source: ContentStore,
+  destination: ContentStore,
+  blob: Descriptor,
+  options: CopyBlobOptions = {},
+): Promise<BlobOutcome> {
   const { signal } = options;
   if (await destination.exists(blob, { signal })) return "present";
   for (const from of options.mountFrom ?? []) {
@@ -41,7 +46,10 @@ export async function copyBlob(source: ContentStore, destination: ContentStore, 
     let stream: Readable | undefined;
     let sourceError: unknown;
     try {
-      stream = await source.fetchBlob(blob, { signal, ...(options.onBytes === undefined ? {} : { onBytes: options.onBytes }) });
+      stream = await source.fetchBlob(blob, {
+        signal,
+        ...(options.onBytes === undefined ? {} : { onBytes: options.onBytes }),
+      });
       stream.once("error", (error) => {
         sourceError = error;
       });
@@ -51,13 +59,19 @@ export async function copyBlob(source: ContentStore, destination: ContentStore, 
       stream?.destroy();
       // The upload only saw its body break; the source's verified read says why (bad bytes, a truncated blob).
       const error = sourceError ?? caught;
-      if (attempt >= attempts || isAborted(error) || !(error instanceof DigestguardError) || !error.temporary) throw error;
+      if (attempt >= attempts || isAborted(error) || !(error instanceof DigestguardError) || !error.temporary)
+        throw error;
     }
   }
 }
 
 // A refused mount is no failure: the bytes are simply uploaded instead.
-async function tryMount(destination: ContentStore, blob: Descriptor, from: ContentStore, signal?: AbortSignal): Promise<boolean> {
+async function tryMount(
+  destination: ContentStore,
+  blob: Descriptor,
+  from: ContentStore,
+  signal?: AbortSignal,
+): Promise<boolean> {
   if (destination.mountBlob === undefined) return false;
   try {
     return await destination.mountBlob(blob, from, { signal });

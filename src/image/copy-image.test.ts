@@ -17,7 +17,12 @@ function threePlatforms(seed: string): Promise<BuiltImage> {
   return buildImage({
     flavour: "oci",
     platforms: ["amd64", "arm64", "s390x"].map((architecture) => ({
-      os: "linux", architecture, layers: [[{ path: "etc/base", content: `${seed} shared\n` }], [{ path: "etc/arch", content: `${seed} ${architecture}\n` }]],
+      os: "linux",
+      architecture,
+      layers: [
+        [{ path: "etc/base", content: `${seed} shared\n` }],
+        [{ path: "etc/arch", content: `${seed} ${architecture}\n` }],
+      ],
     })),
   });
 }
@@ -62,7 +67,9 @@ describe("copyImage between OCI layouts", () => {
     const source = await layoutWith(image, "1.0");
     const destination = await OciLayoutStore.open(await tempFolder(), { create: true });
     const platforms = [parsePlatform("linux/amd64"), parsePlatform("linux/s390x")];
-    await assert.rejects(copyImage(source, { tag: "1.0" }, destination, { digest: image.root.digest, platforms }), { code: "USAGE" });
+    await assert.rejects(copyImage(source, { tag: "1.0" }, destination, { digest: image.root.digest, platforms }), {
+      code: "USAGE",
+    });
     const result = await copyImage(source, { tag: "1.0" }, destination, { tag: "two", platforms });
     assert.equal(result.subset, true);
     assert.notEqual(result.written.digest, image.root.digest);
@@ -75,7 +82,10 @@ describe("copyImage between OCI layouts", () => {
     const image = await threePlatforms("resume");
     const source = await layoutWith(image, "1.0");
     const destination = await OciLayoutStore.open(await tempFolder(), { create: true });
-    await assert.rejects(copyImage(source, { tag: "1.0" }, failingPushes(destination, new Set([2])), { tag: "1.0", concurrency: 1 }), { code: "DENIED" });
+    await assert.rejects(
+      copyImage(source, { tag: "1.0" }, failingPushes(destination, new Set([2])), { tag: "1.0", concurrency: 1 }),
+      { code: "DENIED" },
+    );
     assert.deepEqual(await destination.listTags(), [], "no tag names incomplete content");
     const resumed = await copyImage(source, { tag: "1.0" }, destination, { tag: "1.0" });
     assert.equal(resumed.status, "copied");

@@ -67,19 +67,31 @@ export interface CopyResult {
  * console.log(result.status, result.bytesUploaded);
  * ```
  */
-export async function copyImage(source: ContentStore, target: Target, destination: ContentStore, options: CopyImageOptions = {}): Promise<CopyResult> {
+export async function copyImage(
+  source: ContentStore,
+  target: Target,
+  destination: ContentStore,
+  options: CopyImageOptions = {},
+): Promise<CopyResult> {
   const { signal } = options;
   const original = await source.fetchManifest(target, { signal });
-  const root = options.platforms === undefined || options.platforms.length === 0 ? original : platformSubset(original, options.platforms, options.what ?? source.location);
+  const root =
+    options.platforms === undefined || options.platforms.length === 0
+      ? original
+      : platformSubset(original, options.platforms, options.what ?? source.location);
   const result = emptyResult(original, root);
   checkDigestTarget(root, original, options.digest);
   if (await isUpToDate(destination, root, options.tag, signal)) return { ...result, status: "up-to-date" };
   const plan = await planCopy(source, destination, root, { signal, includeForeign: options.includeForeign === true });
   result.foreign = plan.foreign;
-  options.progress?.start(plan.blobs.reduce((sum, blob) => sum + blob.size, 0), plan.blobs.length);
+  options.progress?.start(
+    plan.blobs.reduce((sum, blob) => sum + blob.size, 0),
+    plan.blobs.length,
+  );
   const outcomes = await mapConcurrent(plan.blobs, options.concurrency ?? 4, async (blob) => {
     const outcome = await copyBlob(source, destination, blob, {
-      signal, ...(options.mountFrom === undefined ? {} : { mountFrom: options.mountFrom }),
+      signal,
+      ...(options.mountFrom === undefined ? {} : { mountFrom: options.mountFrom }),
       ...(options.progress === undefined ? {} : { onBytes: (count: number) => options.progress?.advance(count) }),
     });
     result.blobs[outcome]++;
@@ -92,7 +104,10 @@ export async function copyImage(source: ContentStore, target: Target, destinatio
   if (failed !== undefined) throw failed.reason;
   for (const manifest of plan.manifests) {
     const isRoot = manifest === root;
-    await destination.pushManifest(manifest.bytes, manifest.mediaType, { signal, ...(isRoot && options.tag !== undefined ? { tag: options.tag } : {}) });
+    await destination.pushManifest(manifest.bytes, manifest.mediaType, {
+      signal,
+      ...(isRoot && options.tag !== undefined ? { tag: options.tag } : {}),
+    });
     result.manifestsPushed++;
   }
   return result;
@@ -113,15 +128,25 @@ function emptyResult(original: FetchedManifest, root: FetchedManifest): CopyResu
 
 function checkDigestTarget(root: FetchedManifest, original: FetchedManifest, digest: Digest | undefined): void {
   if (digest === undefined || digest === root.digest) return;
-  const why = root.digest !== original.digest
-    ? `copying a subset of the platforms makes a new index, ${root.digest}, and it must not be stored under the original's digest`
-    : `the source's manifest is ${root.digest}`;
-  throw new DigestguardError("USAGE", `Cannot write the copy under ${digest}: ${why}; name the destination by tag instead.`, {
-    details: { requested: digest, written: root.digest },
-  });
+  const why =
+    root.digest !== original.digest
+      ? `copying a subset of the platforms makes a new index, ${root.digest}, and it must not be stored under the original's digest`
+      : `the source's manifest is ${root.digest}`;
+  throw new DigestguardError(
+    "USAGE",
+    `Cannot write the copy under ${digest}: ${why}; name the destination by tag instead.`,
+    {
+      details: { requested: digest, written: root.digest },
+    },
+  );
 }
 
-async function isUpToDate(destination: ContentStore, root: FetchedManifest, tag: string | undefined, signal?: AbortSignal): Promise<boolean> {
+async function isUpToDate(
+  destination: ContentStore,
+  root: FetchedManifest,
+  tag: string | undefined,
+  signal?: AbortSignal,
+): Promise<boolean> {
   try {
     const found = await destination.resolve(tag === undefined ? { digest: root.digest } : { tag }, { signal });
     return found.digest === root.digest;

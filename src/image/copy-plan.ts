@@ -57,7 +57,11 @@ async function planInto(
       else plan.blobs.push(blob);
     }
   } else {
-    if (depth > 4) throw new DigestguardError("MANIFEST_INVALID", `Cannot copy manifest ${fetched.digest}: indexes are nested more than 4 deep.`);
+    if (depth > 4)
+      throw new DigestguardError(
+        "MANIFEST_INVALID",
+        `Cannot copy manifest ${fetched.digest}: indexes are nested more than 4 deep.`,
+      );
     for (const child of m.manifests) {
       if (seen.has(child.digest)) continue;
       seen.add(child.digest);
@@ -67,9 +71,13 @@ async function planInto(
       }
       const childManifest = await source.fetchManifest({ digest: child.digest }, options);
       if (childManifest.size !== child.size) {
-        throw new DigestguardError("SIZE_MISMATCH", `Cannot copy manifest ${child.digest}: the index says ${child.size} bytes, the source served ${childManifest.size}.`, {
-          details: { expectedDigest: child.digest, expectedSize: child.size, received: childManifest.size },
-        });
+        throw new DigestguardError(
+          "SIZE_MISMATCH",
+          `Cannot copy manifest ${child.digest}: the index says ${child.size} bytes, the source served ${childManifest.size}.`,
+          {
+            details: { expectedDigest: child.digest, expectedSize: child.size, received: childManifest.size },
+          },
+        );
       }
       await planInto(source, destination, childManifest, plan, seen, options, depth + 1);
     }
@@ -79,5 +87,9 @@ async function planInto(
 
 /** Whether a layer is non-distributable: it names URLs to fetch it from, or has a foreign media type. */
 export function isForeign(blob: Descriptor): boolean {
-  return (blob.urls?.length ?? 0) > 0 || blob.mediaType === MediaType.dockerForeignLayerGzip || blob.mediaType.includes(".nondistributable.");
+  return (
+    (blob.urls?.length ?? 0) > 0 ||
+    blob.mediaType === MediaType.dockerForeignLayerGzip ||
+    blob.mediaType.includes(".nondistributable.")
+  );
 }

@@ -22,7 +22,9 @@ export function platformSubset(root: FetchedManifest, platforms: readonly Platfo
   const index = root.manifest;
   if (index.kind !== "index") return root;
   const chosen = new Set(platforms.map((platform) => selectPlatform(index, platform, what).digest as string));
-  const keep = index.manifests.map((entry) => chosen.has(entry.digest) || chosen.has(entry.annotations?.[ATTESTS] ?? ""));
+  const keep = index.manifests.map(
+    (entry) => chosen.has(entry.digest) || chosen.has(entry.annotations?.[ATTESTS] ?? ""),
+  );
   if (keep.every(Boolean)) return root;
   const document = JSON.parse(new TextDecoder().decode(root.bytes)) as { manifests: unknown[] };
   // The raw entries are kept (not re-serialised descriptors), so unknown fields survive.

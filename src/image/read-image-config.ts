@@ -19,10 +19,14 @@ export async function readImageConfig(
   options: { signal?: AbortSignal } = {},
 ): Promise<ImageConfig> {
   if (descriptor.size > MAX_IMAGE_CONFIG_BYTES) {
-    throw new DigestguardError("MANIFEST_TOO_LARGE", `Cannot read config ${descriptor.digest}: it declares ${descriptor.size} bytes, over the ${MAX_IMAGE_CONFIG_BYTES}-byte limit.`);
+    throw new DigestguardError(
+      "MANIFEST_TOO_LARGE",
+      `Cannot read config ${descriptor.digest}: it declares ${descriptor.size} bytes, over the ${MAX_IMAGE_CONFIG_BYTES}-byte limit.`,
+    );
   }
   const chunks: Buffer[] = [];
-  for await (const chunk of (await store.fetchBlob(descriptor, { signal: options.signal })) as AsyncIterable<Buffer>) chunks.push(chunk);
+  for await (const chunk of (await store.fetchBlob(descriptor, { signal: options.signal })) as AsyncIterable<Buffer>)
+    chunks.push(chunk);
   const bytes = new Uint8Array(Buffer.concat(chunks));
   return parseImageConfig(bytes);
 }

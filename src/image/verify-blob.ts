@@ -36,35 +36,57 @@ export interface BlobVerifyResult {
  * const { uncompressedDigest } = await verifyBlob(store, layer, { deep: true });
  * ```
  */
-export async function verifyBlob(store: ContentStore, descriptor: Descriptor, options: BlobVerifyOptions = {}): Promise<BlobVerifyResult> {
+export async function verifyBlob(
+  store: ContentStore,
+  descriptor: Descriptor,
+  options: BlobVerifyOptions = {},
+): Promise<BlobVerifyResult> {
   try {
     return await checkBlob(store, descriptor, options);
   } catch (error) {
     // Stream pipelines fail with a plain AbortError when the signal fires;
     // callers tell cancelling from a bad blob by the ABORTED code.
     if (options.signal?.aborted && !(error instanceof DigestguardError)) {
-      throw new DigestguardError("ABORTED", `Cannot verify blob ${descriptor.digest}: the operation was cancelled.`, { cause: error });
+      throw new DigestguardError("ABORTED", `Cannot verify blob ${descriptor.digest}: the operation was cancelled.`, {
+        cause: error,
+      });
     }
     throw error;
   }
 }
 
-async function checkBlob(store: ContentStore, descriptor: Descriptor, options: BlobVerifyOptions): Promise<BlobVerifyResult> {
+async function checkBlob(
+  store: ContentStore,
+  descriptor: Descriptor,
+  options: BlobVerifyOptions,
+): Promise<BlobVerifyResult> {
   const localPath = store.localBlobPath?.(descriptor);
   if (localPath !== undefined) return proveLocalFile(store, localPath, descriptor, options);
   let resumes = 0;
-  const stream = await store.fetchBlob(descriptor, { signal: options.signal, onBytes: options.onBytes, onResume: () => resumes++ });
+  const stream = await store.fetchBlob(descriptor, {
+    signal: options.signal,
+    onBytes: options.onBytes,
+    onResume: () => resumes++,
+  });
   if (options.deep) return { uncompressedDigest: (await uncompressedDigest(stream, options.signal)).digest, resumes };
   await pipeline(stream, discard(), { signal: options.signal });
   return { resumes };
 }
 
 // A blob proven bad outside the stream is the store's to hear about (the cache quarantines it).
-async function proveLocalFile(store: ContentStore, path: string, descriptor: Descriptor, options: BlobVerifyOptions): Promise<BlobVerifyResult> {
+async function proveLocalFile(
+  store: ContentStore,
+  path: string,
+  descriptor: Descriptor,
+  options: BlobVerifyOptions,
+): Promise<BlobVerifyResult> {
   try {
     const proof = await proveLocalBlob(path, descriptor, options);
     options.onBytes?.(proof.size);
-    return { ...(proof.uncompressedDigest !== undefined ? { uncompressedDigest: proof.uncompressedDigest } : {}), resumes: 0 };
+    return {
+      ...(proof.uncompressedDigest !== undefined ? { uncompressedDigest: proof.uncompressedDigest } : {}),
+      resumes: 0,
+    };
   } catch (error) {
     const bad = isContentMismatch(error);
     if (bad && store.blobProvenBad !== undefined) throw await store.blobProvenBad(descriptor, error);

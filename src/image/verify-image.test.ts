@@ -32,7 +32,11 @@ describe("verifyImage over an OCI layout", () => {
     store = await OciLayoutStore.open(join(dir, "layout"), { create: true });
     image = await buildImage({
       flavour: "docker",
-      platforms: ["amd64", "arm64"].map((architecture) => ({ os: "linux", architecture, layers: [shared, [{ path: "etc/arch", content: architecture }]] })),
+      platforms: ["amd64", "arm64"].map((architecture) => ({
+        os: "linux",
+        architecture,
+        layers: [shared, [{ path: "etc/arch", content: architecture }]],
+      })),
     });
     await writeImage(store, image, { tags: ["1.0"] });
   });
@@ -41,7 +45,8 @@ describe("verifyImage over an OCI layout", () => {
     await caches.cleanup();
   });
 
-  const isConfig = (mediaType: string): boolean => mediaType.includes("config") || mediaType.includes("container.image");
+  const isConfig = (mediaType: string): boolean =>
+    mediaType.includes("config") || mediaType.includes("container.image");
   const layers = () => image.blobs.filter((b) => !isConfig(b.descriptor.mediaType));
   const sizeOf = (blobs: BuiltImage["blobs"]): number => blobs.reduce((sum, b) => sum + b.bytes.length, 0);
   const layerBytes = () => sizeOf(layers());
@@ -52,7 +57,12 @@ describe("verifyImage over an OCI layout", () => {
     assert.equal(report.ok, true);
     assert.equal(report.kind, "index");
     assert.deepEqual(report.blobs.map((b) => `${b.platform} ${b.role} ${b.layerIndex ?? "-"}`).sort(), [
-      "linux/amd64 config -", "linux/amd64 layer 0", "linux/amd64 layer 1", "linux/arm64 config -", "linux/arm64 layer 0", "linux/arm64 layer 1",
+      "linux/amd64 config -",
+      "linux/amd64 layer 0",
+      "linux/amd64 layer 1",
+      "linux/arm64 config -",
+      "linux/arm64 layer 0",
+      "linux/arm64 layer 1",
     ]);
     assert.equal(layers().length, 3, "the fixture shares one of four layers");
     assert.equal(counted.served.bytes, sizeOf(image.blobs), "each config and unique layer read exactly once");
@@ -69,7 +79,12 @@ describe("verifyImage over an OCI layout", () => {
     await verifyImage(store, { tag: "1.0" }, { display: "app:1.0", progress });
     assert.deepEqual([seen.total, seen.blobs, seen.advanced], [layerBytes(), 3, layerBytes()]);
     // The counter must end at blobs/blobs (3/3), never beyond: a layer shared by two platforms counts once.
-    assert.deepEqual(seen.done.sort(), layers().map((b) => b.descriptor.digest).sort());
+    assert.deepEqual(
+      seen.done.sort(),
+      layers()
+        .map((b) => b.descriptor.digest)
+        .sort(),
+    );
   });
 
   test("progress counts a blob as soon as it finishes, not when every blob has", async () => {
@@ -89,7 +104,8 @@ describe("verifyImage over an OCI layout", () => {
     const [top] = report.manifests;
     assert.equal(top?.status, "failed");
     assert.equal(top?.failure?.code, "MANIFEST_UNKNOWN");
-    for (const field of ["mediaType", "digest", "size"] as const) assert.equal(field in (top as object), false, `${field} is absent, not a placeholder`);
+    for (const field of ["mediaType", "digest", "size"] as const)
+      assert.equal(field in (top as object), false, `${field} is absent, not a placeholder`);
     assert.match(top?.unknown ?? "", /could not be read/);
   });
 
@@ -97,14 +113,25 @@ describe("verifyImage over an OCI layout", () => {
     const counted = countingStore(store);
     const report = await verifyImage(counted, { tag: "1.0" }, { display: "app:1.0", mode: "manifests-only" });
     assert.equal(report.ok, true);
-    assert.deepEqual(report.blobs.filter((b) => b.role === "layer").map((b) => b.status), ["skipped", "skipped", "skipped", "skipped"]);
+    assert.deepEqual(
+      report.blobs.filter((b) => b.role === "layer").map((b) => b.status),
+      ["skipped", "skipped", "skipped", "skipped"],
+    );
     assert.equal(report.totals.blobs, 2, "only the configs count as checked");
-    assert.equal(counted.served.bytes, sizeOf(image.blobs.filter((b) => isConfig(b.descriptor.mediaType))), "configs only");
+    assert.equal(
+      counted.served.bytes,
+      sizeOf(image.blobs.filter((b) => isConfig(b.descriptor.mediaType))),
+      "configs only",
+    );
   });
 
   test("--deep with a cache: diff_ids checked from the cached copy, everything committed", async () => {
     const cache = await caches.open();
-    const report = await verifyImage(new CachingStore(store, cache), { tag: "1.0" }, { display: "app:1.0", mode: "deep" });
+    const report = await verifyImage(
+      new CachingStore(store, cache),
+      { tag: "1.0" },
+      { display: "app:1.0", mode: "deep" },
+    );
     assert.equal(report.ok, true);
     assert.ok(report.blobs.filter((b) => b.role === "layer").every((b) => b.diffId?.status === "ok"));
     for (const blob of image.blobs) assert.equal(await cache.has(blob.descriptor), true, blob.descriptor.digest);
@@ -138,10 +165,18 @@ describe("verifyImage over an OCI layout", () => {
   test("cancelling mid-layer ends the call with ABORTED, not a report of failures", async () => {
     for (const withCache of [false, true]) {
       const controller = new AbortController();
-      const progress: VerifyProgress = { start: () => undefined, advance: () => controller.abort(), blobDone: () => undefined };
+      const progress: VerifyProgress = {
+        start: () => undefined,
+        advance: () => controller.abort(),
+        blobDone: () => undefined,
+      };
       const cache = withCache ? await caches.open() : undefined;
       await assert.rejects(
-        verifyImage(cache ? new CachingStore(store, cache) : store, { tag: "1.0" }, { display: "app:1.0", signal: controller.signal, progress }),
+        verifyImage(
+          cache ? new CachingStore(store, cache) : store,
+          { tag: "1.0" },
+          { display: "app:1.0", signal: controller.signal, progress },
+        ),
         { code: "ABORTED" },
         withCache ? "with a cache" : "without a cache",
       );

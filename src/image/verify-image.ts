@@ -43,19 +43,41 @@ export interface VerifyImageOptions {
  * if (!report.ok) process.exitCode = 6;
  * ```
  */
-export async function verifyImage(store: ContentStore, target: Target, options: VerifyImageOptions): Promise<VerifyReport> {
+export async function verifyImage(
+  store: ContentStore,
+  target: Target,
+  options: VerifyImageOptions,
+): Promise<VerifyReport> {
   const started = Date.now();
   const mode = options.mode ?? "full";
   // Local blobs are hashed in worker threads: start them while the manifests are read.
   if (mode !== "manifests-only" && store.localBlobPath !== undefined) warmLocalBlobProofs();
-  const report: VerifyReport = { schemaVersion: 1, reference: options.display, mode, ok: false, manifests: [], blobs: [], problems: [], totals: { blobs: 0, bytes: 0, failed: 0, seconds: 0 } };
+  const report: VerifyReport = {
+    schemaVersion: 1,
+    reference: options.display,
+    mode,
+    ok: false,
+    manifests: [],
+    blobs: [],
+    problems: [],
+    totals: { blobs: 0, bytes: 0, failed: 0, seconds: 0 },
+  };
   let tree: ImageTree;
   try {
-    tree = await walkImage(store, target, { platform: options.platform, what: options.display, signal: options.signal });
+    tree = await walkImage(store, target, {
+      platform: options.platform,
+      what: options.display,
+      signal: options.signal,
+    });
   } catch (error) {
     if (isAborted(error)) throw error;
     const unknown = `the manifest could not be read, so its media type, size${target.digest === undefined ? " and digest are" : " are"} unknown`;
-    report.manifests.push({ ...(target.digest !== undefined ? { digest: target.digest } : {}), status: "failed", failure: checkFailure(error), unknown });
+    report.manifests.push({
+      ...(target.digest !== undefined ? { digest: target.digest } : {}),
+      status: "failed",
+      failure: checkFailure(error),
+      unknown,
+    });
     return finish(report, started);
   }
   report.digest = tree.root.digest;
@@ -63,22 +85,51 @@ export async function verifyImage(store: ContentStore, target: Target, options: 
   recordManifests(report, tree);
   const configs = await checkConfigs(store, tree.images, report, options);
   if (mode !== "manifests-only") await checkLayers(store, tree.images, configs, report, options);
-  else for (const image of tree.images) image.layers.forEach((layer, i) => report.blobs.push(blobCheck(image, layer, "layer", i, "skipped")));
+  else
+    for (const image of tree.images)
+      image.layers.forEach((layer, i) => report.blobs.push(blobCheck(image, layer, "layer", i, "skipped")));
   return finish(report, started);
 }
 
 function recordManifests(report: VerifyReport, tree: ImageTree): void {
-  const ok = (platform: string | undefined, d: Descriptor): ManifestCheck => ({ ...(platform ? { platform } : {}), mediaType: d.mediaType, digest: d.digest, size: d.size, status: "ok" });
-  report.manifests.push(ok(undefined, { mediaType: tree.root.mediaType, digest: tree.root.digest, size: tree.root.size }));
+  const ok = (platform: string | undefined, d: Descriptor): ManifestCheck => ({
+    ...(platform ? { platform } : {}),
+    mediaType: d.mediaType,
+    digest: d.digest,
+    size: d.size,
+    status: "ok",
+  });
+  report.manifests.push(
+    ok(undefined, { mediaType: tree.root.mediaType, digest: tree.root.digest, size: tree.root.size }),
+  );
   if (tree.root.manifest.kind === "index") {
-    for (const image of tree.images) report.manifests.push(ok(image.platform, { mediaType: image.manifest.mediaType, digest: image.manifest.digest, size: image.manifest.size }));
+    for (const image of tree.images)
+      report.manifests.push(
+        ok(image.platform, {
+          mediaType: image.manifest.mediaType,
+          digest: image.manifest.digest,
+          size: image.manifest.size,
+        }),
+      );
   }
   for (const f of tree.failures) {
-    report.manifests.push({ ...(f.platform ? { platform: f.platform } : {}), mediaType: f.descriptor.mediaType, digest: f.descriptor.digest, size: f.descriptor.size, status: "failed", failure: checkFailure(f.error) });
+    report.manifests.push({
+      ...(f.platform ? { platform: f.platform } : {}),
+      mediaType: f.descriptor.mediaType,
+      digest: f.descriptor.digest,
+      size: f.descriptor.size,
+      status: "failed",
+      failure: checkFailure(f.error),
+    });
   }
 }
 
-async function checkConfigs(store: ContentStore, images: WalkedImage[], report: VerifyReport, options: VerifyImageOptions): Promise<Map<WalkedImage, ImageConfig>> {
+async function checkConfigs(
+  store: ContentStore,
+  images: WalkedImage[],
+  report: VerifyReport,
+  options: VerifyImageOptions,
+): Promise<Map<WalkedImage, ImageConfig>> {
   const configs = new Map<WalkedImage, ImageConfig>();
   for (const image of images) {
     try {
@@ -86,11 +137,17 @@ async function checkConfigs(store: ContentStore, images: WalkedImage[], report: 
       configs.set(image, config);
       report.blobs.push(blobCheck(image, image.config, "config", undefined, "ok"));
       if (!image.attestation && config.rootfs.diff_ids.length !== image.layers.length) {
-        report.problems.push({ ...(image.platform ? { platform: image.platform } : {}), message: `the manifest lists ${image.layers.length} layers but the config lists ${config.rootfs.diff_ids.length} diff_ids` });
+        report.problems.push({
+          ...(image.platform ? { platform: image.platform } : {}),
+          message: `the manifest lists ${image.layers.length} layers but the config lists ${config.rootfs.diff_ids.length} diff_ids`,
+        });
       }
     } catch (error) {
       if (isAborted(error)) throw error;
-      report.blobs.push({ ...blobCheck(image, image.config, "config", undefined, "failed"), failure: checkFailure(error) });
+      report.blobs.push({
+        ...blobCheck(image, image.config, "config", undefined, "failed"),
+        failure: checkFailure(error),
+      });
     }
   }
   return configs;
@@ -104,12 +161,19 @@ async function checkLayers(
   options: VerifyImageOptions,
 ): Promise<void> {
   const unique = [...new Map(images.flatMap((image) => image.layers.map((l) => [l.digest, l] as const))).values()];
-  options.progress?.start(unique.reduce((sum, l) => sum + l.size, 0), unique.length);
+  options.progress?.start(
+    unique.reduce((sum, l) => sum + l.size, 0),
+    unique.length,
+  );
   const deep = options.mode === "deep";
   // Decompressing is CPU-bound and buffers per stream: two at once keep both cores busy within the memory budget.
   const settled = await mapConcurrent(unique, options.concurrency ?? (deep ? 2 : 3), async (layer) => {
     try {
-      return await verifyBlob(store, layer, { deep, signal: options.signal, onBytes: options.progress?.advance.bind(options.progress) });
+      return await verifyBlob(store, layer, {
+        deep,
+        signal: options.signal,
+        onBytes: options.progress?.advance.bind(options.progress),
+      });
     } finally {
       options.progress?.blobDone(layer.digest);
     }
@@ -119,19 +183,34 @@ async function checkLayers(
     image.layers.forEach((layer, index) => {
       const outcome = results.get(layer.digest);
       if (outcome?.status === "rejected" && isAborted(outcome.reason)) throw outcome.reason;
-      const check = outcome?.status === "fulfilled"
-        ? { ...blobCheck(image, layer, "layer", index, "ok"), ...(outcome.value.resumes > 0 ? { resumes: outcome.value.resumes } : {}) }
-        : { ...blobCheck(image, layer, "layer", index, "failed"), failure: checkFailure(outcome?.reason) };
-      if (deep && outcome?.status === "fulfilled") compareDiffId(check, outcome.value.uncompressedDigest, configs.get(image), index, image.attestation);
+      const check =
+        outcome?.status === "fulfilled"
+          ? {
+              ...blobCheck(image, layer, "layer", index, "ok"),
+              ...(outcome.value.resumes > 0 ? { resumes: outcome.value.resumes } : {}),
+            }
+          : { ...blobCheck(image, layer, "layer", index, "failed"), failure: checkFailure(outcome?.reason) };
+      if (deep && outcome?.status === "fulfilled")
+        compareDiffId(check, outcome.value.uncompressedDigest, configs.get(image), index, image.attestation);
       report.blobs.push(check);
     });
   }
 }
 
-function compareDiffId(check: BlobCheck, actual: string | undefined, config: ImageConfig | undefined, index: number, attestation: boolean): void {
+function compareDiffId(
+  check: BlobCheck,
+  actual: string | undefined,
+  config: ImageConfig | undefined,
+  index: number,
+  attestation: boolean,
+): void {
   const expected = config?.rootfs.diff_ids[index];
   if (attestation || expected === undefined || actual === undefined) {
-    check.diffId = { ...(actual ? { actual } : {}), status: "unchecked", why: attestation ? "attestation layer" : "no diff_id for this layer in the config" };
+    check.diffId = {
+      ...(actual ? { actual } : {}),
+      status: "unchecked",
+      why: attestation ? "attestation layer" : "no diff_id for this layer in the config",
+    };
     return;
   }
   check.diffId = { expected, actual, status: expected === actual ? "ok" : "failed" };
@@ -147,8 +226,22 @@ function compareDiffId(check: BlobCheck, actual: string | undefined, config: Ima
   }
 }
 
-function blobCheck(image: WalkedImage, d: Descriptor, role: BlobCheck["role"], layerIndex: number | undefined, status: BlobCheck["status"]): BlobCheck {
-  return { role, ...(image.platform ? { platform: image.platform } : {}), ...(layerIndex !== undefined ? { layerIndex } : {}), mediaType: d.mediaType, digest: d.digest, size: d.size, status };
+function blobCheck(
+  image: WalkedImage,
+  d: Descriptor,
+  role: BlobCheck["role"],
+  layerIndex: number | undefined,
+  status: BlobCheck["status"],
+): BlobCheck {
+  return {
+    role,
+    ...(image.platform ? { platform: image.platform } : {}),
+    ...(layerIndex !== undefined ? { layerIndex } : {}),
+    mediaType: d.mediaType,
+    digest: d.digest,
+    size: d.size,
+    status,
+  };
 }
 
 function finish(report: VerifyReport, started: number): VerifyReport {

@@ -77,8 +77,14 @@ export interface VerifyReport {
  * ```
  */
 export function checkFailure(error: unknown): CheckFailure {
-  if (!(error instanceof DigestguardError)) return { code: "INTERNAL", meaning: "unexpected failure", message: String(error) };
-  const d = error.details as { expectedDigest?: string; actualDigest?: string; expectedSize?: number; received?: number };
+  if (!(error instanceof DigestguardError))
+    return { code: "INTERNAL", meaning: "unexpected failure", message: String(error) };
+  const d = error.details as {
+    expectedDigest?: string;
+    actualDigest?: string;
+    expectedSize?: number;
+    received?: number;
+  };
   const { expectedDigest, actualDigest } = d;
   return {
     code: error.code,
@@ -91,13 +97,21 @@ export function checkFailure(error: unknown): CheckFailure {
   };
 }
 
-function meaningOf(code: string, actual: string | undefined, expectedSize: number | undefined, received: number | undefined): string {
+function meaningOf(
+  code: string,
+  actual: string | undefined,
+  expectedSize: number | undefined,
+  received: number | undefined,
+): string {
   switch (code) {
     case "DIGEST_MISMATCH":
-      return actual === EMPTY_SHA256 ? "body empty (the sha256 of zero bytes)" : "content differs although the size is equal";
+      return actual === EMPTY_SHA256
+        ? "body empty (the sha256 of zero bytes)"
+        : "content differs although the size is equal";
     case "SIZE_MISMATCH":
       if (received === 0) return "body empty";
-      if (received !== undefined && expectedSize !== undefined && received > expectedSize) return "body longer than declared";
+      if (received !== undefined && expectedSize !== undefined && received > expectedSize)
+        return "body longer than declared";
       return `body truncated${received !== undefined && expectedSize !== undefined ? ` (${received} of ${expectedSize} bytes)` : ""}`;
     case "DIFF_ID_MISMATCH":
       return "the compressed blob is intact, but it does not decompress";

@@ -57,24 +57,50 @@ async function walkInto(
 ): Promise<void> {
   const m = fetched.manifest;
   if (m.kind === "image") {
-    tree.images.push({ platform, attestation: platform === "unknown/unknown", manifest: fetched as WalkedImage["manifest"], config: m.config, layers: m.layers });
+    tree.images.push({
+      platform,
+      attestation: platform === "unknown/unknown",
+      manifest: fetched as WalkedImage["manifest"],
+      config: m.config,
+      layers: m.layers,
+    });
     return;
   }
-  if (depth > 4) throw new DigestguardError("MANIFEST_INVALID", `Cannot walk ${options.what ?? "the image"}: indexes are nested more than 4 deep.`);
-  const children = options.platform !== undefined ? [selectPlatform(m, options.platform, options.what ?? "the index")] : m.manifests;
+  if (depth > 4)
+    throw new DigestguardError(
+      "MANIFEST_INVALID",
+      `Cannot walk ${options.what ?? "the image"}: indexes are nested more than 4 deep.`,
+    );
+  const children =
+    options.platform !== undefined ? [selectPlatform(m, options.platform, options.what ?? "the index")] : m.manifests;
   for (const child of children) {
     const childPlatform = child.platform !== undefined ? formatPlatform(child.platform) : undefined;
     try {
       const childManifest = await store.fetchManifest({ digest: child.digest }, options);
       if (childManifest.size !== child.size) {
-        throw new DigestguardError("SIZE_MISMATCH", `Cannot accept manifest ${child.digest}: the index says ${child.size} bytes, the store served ${childManifest.size}.`, {
-          details: { expectedDigest: child.digest, expectedSize: child.size, received: childManifest.size },
-        });
+        throw new DigestguardError(
+          "SIZE_MISMATCH",
+          `Cannot accept manifest ${child.digest}: the index says ${child.size} bytes, the store served ${childManifest.size}.`,
+          {
+            details: { expectedDigest: child.digest, expectedSize: child.size, received: childManifest.size },
+          },
+        );
       }
-      await walkInto(store, childManifest, childPlatform ?? (isAttestationPlatform(child.platform) ? "unknown/unknown" : undefined), tree, options, depth + 1);
+      await walkInto(
+        store,
+        childManifest,
+        childPlatform ?? (isAttestationPlatform(child.platform) ? "unknown/unknown" : undefined),
+        tree,
+        options,
+        depth + 1,
+      );
     } catch (error) {
       if (!(error instanceof DigestguardError) || error.code === "ABORTED") throw error;
-      tree.failures.push({ descriptor: child, ...(childPlatform !== undefined ? { platform: childPlatform } : {}), error });
+      tree.failures.push({
+        descriptor: child,
+        ...(childPlatform !== undefined ? { platform: childPlatform } : {}),
+        error,
+      });
     }
   }
 }

@@ -9,13 +9,19 @@ import { buildImage, type BuiltImage, type ImageSpec, type PlatformSpec } from "
 const AMD64: PlatformSpec = {
   os: "linux",
   architecture: "amd64",
-  layers: [[{ path: "etc/os-release", content: "ID=fixture\n" }], [{ path: "app/run", content: "amd64\n", mode: 0o755 }]],
+  layers: [
+    [{ path: "etc/os-release", content: "ID=fixture\n" }],
+    [{ path: "app/run", content: "amd64\n", mode: 0o755 }],
+  ],
 };
 const ARM64: PlatformSpec = {
   os: "linux",
   architecture: "arm64",
   variant: "v8",
-  layers: [[{ path: "etc/os-release", content: "ID=fixture\n" }], [{ path: "app/run", content: "arm64\n", mode: 0o755 }]],
+  layers: [
+    [{ path: "etc/os-release", content: "ID=fixture\n" }],
+    [{ path: "app/run", content: "arm64\n", mode: 0o755 }],
+  ],
 };
 
 function blobBytes(image: BuiltImage, digest: string): Uint8Array {
@@ -28,27 +34,40 @@ const CASES: { name: string; spec: ImageSpec; index?: string; manifest: string; 
   {
     name: "one OCI platform",
     spec: { flavour: "oci", platforms: [AMD64] },
-    manifest: MediaType.ociManifest, config: MediaType.ociConfig, layer: MediaType.ociLayerGzip,
+    manifest: MediaType.ociManifest,
+    config: MediaType.ociConfig,
+    layer: MediaType.ociLayerGzip,
   },
   {
     name: "one OCI platform in a forced index",
     spec: { flavour: "oci", platforms: [AMD64], index: true },
-    index: MediaType.ociIndex, manifest: MediaType.ociManifest, config: MediaType.ociConfig, layer: MediaType.ociLayerGzip,
+    index: MediaType.ociIndex,
+    manifest: MediaType.ociManifest,
+    config: MediaType.ociConfig,
+    layer: MediaType.ociLayerGzip,
   },
   {
     name: "two OCI platforms",
     spec: { flavour: "oci", platforms: [AMD64, ARM64] },
-    index: MediaType.ociIndex, manifest: MediaType.ociManifest, config: MediaType.ociConfig, layer: MediaType.ociLayerGzip,
+    index: MediaType.ociIndex,
+    manifest: MediaType.ociManifest,
+    config: MediaType.ociConfig,
+    layer: MediaType.ociLayerGzip,
   },
   {
     name: "one Docker platform",
     spec: { flavour: "docker", platforms: [AMD64] },
-    manifest: MediaType.dockerManifest, config: MediaType.dockerConfig, layer: MediaType.dockerLayerGzip,
+    manifest: MediaType.dockerManifest,
+    config: MediaType.dockerConfig,
+    layer: MediaType.dockerLayerGzip,
   },
   {
     name: "two Docker platforms",
     spec: { flavour: "docker", platforms: [AMD64, ARM64] },
-    index: MediaType.dockerManifestList, manifest: MediaType.dockerManifest, config: MediaType.dockerConfig, layer: MediaType.dockerLayerGzip,
+    index: MediaType.dockerManifestList,
+    manifest: MediaType.dockerManifest,
+    config: MediaType.dockerConfig,
+    layer: MediaType.dockerLayerGzip,
   },
 ];
 
@@ -62,12 +81,20 @@ describe("buildImage", () => {
       for (const built of image.manifests) {
         const parsed = parseManifest(built.bytes, { expectedDigest: built.descriptor.digest });
         assert.equal(parsed.size, built.descriptor.size);
-        assert.equal(new TextDecoder().decode(built.bytes), JSON.stringify(JSON.parse(new TextDecoder().decode(built.bytes))));
+        assert.equal(
+          new TextDecoder().decode(built.bytes),
+          JSON.stringify(JSON.parse(new TextDecoder().decode(built.bytes))),
+        );
         if (parsed.manifest.kind === "index") {
           assert.equal(parsed.mediaType, index);
-          assert.deepEqual(parsed.manifest.manifests.map((entry) => entry.platform), spec.platforms.map((p) => ({
-            architecture: p.architecture, os: p.os, ...(p.variant === undefined ? {} : { variant: p.variant }),
-          })));
+          assert.deepEqual(
+            parsed.manifest.manifests.map((entry) => entry.platform),
+            spec.platforms.map((p) => ({
+              architecture: p.architecture,
+              os: p.os,
+              ...(p.variant === undefined ? {} : { variant: p.variant }),
+            })),
+          );
         } else {
           assert.equal(parsed.mediaType, manifest);
           checkImageManifest(image, parsed.manifest, config, layer);
@@ -102,7 +129,9 @@ function checkImageManifest(image: BuiltImage, manifest: ImageManifest, configTy
   const configBytes = blobBytes(image, manifest.config.digest);
   assert.equal(digestOf(configBytes), manifest.config.digest);
   const config = JSON.parse(new TextDecoder().decode(configBytes)) as {
-    created: string; rootfs: { type: string; diff_ids: string[] }; history: unknown[];
+    created: string;
+    rootfs: { type: string; diff_ids: string[] };
+    history: unknown[];
   };
   assert.equal(config.created, "1970-01-01T00:00:00Z");
   assert.equal(config.rootfs.type, "layers");

@@ -43,7 +43,12 @@ const CREATED = "1970-01-01T00:00:00Z";
 const ENV = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"];
 
 const MEDIA_TYPES = {
-  oci: { index: MediaType.ociIndex, manifest: MediaType.ociManifest, config: MediaType.ociConfig, layer: MediaType.ociLayerGzip },
+  oci: {
+    index: MediaType.ociIndex,
+    manifest: MediaType.ociManifest,
+    config: MediaType.ociConfig,
+    layer: MediaType.ociLayerGzip,
+  },
   docker: {
     index: MediaType.dockerManifestList,
     manifest: MediaType.dockerManifest,
@@ -96,7 +101,8 @@ async function buildPlatformManifest(
 ): Promise<BuiltManifest> {
   const types = MEDIA_TYPES[flavour];
   const layers = [];
-  for (const files of platform.layers) layers.push(await buildLayer(files, { compression: "gzip", mediaType: types.layer }));
+  for (const files of platform.layers)
+    layers.push(await buildLayer(files, { compression: "gzip", mediaType: types.layer }));
   const config = jsonBlob(types.config, {
     created: CREATED,
     architecture: platform.architecture,
@@ -106,7 +112,8 @@ async function buildPlatformManifest(
     rootfs: { type: "layers", diff_ids: layers.map((layer) => layer.diffId) },
     history: layers.map(() => ({ created: CREATED, created_by: "digestguard imagebuild" })),
   });
-  for (const blob of [config, ...layers]) blobs.set(blob.descriptor.digest, { bytes: blob.bytes, descriptor: blob.descriptor });
+  for (const blob of [config, ...layers])
+    blobs.set(blob.descriptor.digest, { bytes: blob.bytes, descriptor: blob.descriptor });
   const manifest = jsonBlob(types.manifest, {
     schemaVersion: 2,
     mediaType: types.manifest,

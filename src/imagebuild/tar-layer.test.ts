@@ -33,7 +33,10 @@ describe("buildLayer", () => {
 
   it("is deterministic", async () => {
     const first = await buildLayer(FILES, { compression: "gzip" });
-    const second = await buildLayer(FILES.map((file) => ({ ...file })), { compression: "gzip" });
+    const second = await buildLayer(
+      FILES.map((file) => ({ ...file })),
+      { compression: "gzip" },
+    );
     assert.equal(first.descriptor.digest, second.descriptor.digest);
     assert.equal(first.diffId, second.diffId);
     assert.notEqual(first.diffId, (await buildLayer([...FILES].reverse(), { compression: "gzip" })).diffId);
@@ -53,7 +56,10 @@ describe("buildLayer", () => {
     await writeFile(file, (await buildLayer(FILES, { compression: "gzip" })).bytes);
     await run("gzip", ["-t", file]);
     const { stdout } = await run("tar", ["--numeric-owner", "-tvzf", file], { env: { ...process.env, TZ: "UTC" } });
-    const lines = stdout.trim().split("\n").map((line) => line.replace(/\s+/g, " "));
+    const lines = stdout
+      .trim()
+      .split("\n")
+      .map((line) => line.replace(/\s+/g, " "));
     const summary = lines.map((line) => {
       const [mode, owner, , , , name] = line.split(" ");
       return `${mode} ${owner} ${name}`;
@@ -67,7 +73,10 @@ describe("buildLayer", () => {
       "-rwxr-xr-x 0/0 usr/local/bin/tool",
       "-rw-r--r-- 0/0 etc/motd",
     ]);
-    assert.ok(lines.every((line) => line.includes("1970-01-01")), stdout);
+    assert.ok(
+      lines.every((line) => line.includes("1970-01-01")),
+      stdout,
+    );
   });
 
   it("refuses paths that leave the image", async () => {

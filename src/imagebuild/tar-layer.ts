@@ -45,10 +45,14 @@ const EPOCH = new Date(0);
  * layer.descriptor.digest; layer.diffId;
  * ```
  */
-export async function buildLayer(files: LayerFile[], options: BuildLayerOptions): Promise<BuiltBlob & { diffId: Digest }> {
+export async function buildLayer(
+  files: LayerFile[],
+  options: BuildLayerOptions,
+): Promise<BuiltBlob & { diffId: Digest }> {
   const tar = await packTar(files);
   const bytes = options.compression === "gzip" ? new Uint8Array(await gzipAsync(tar, { level: 6 })) : tar;
-  const mediaType = options.mediaType ?? (options.compression === "gzip" ? MediaType.ociLayerGzip : MediaType.ociLayerTar);
+  const mediaType =
+    options.mediaType ?? (options.compression === "gzip" ? MediaType.ociLayerGzip : MediaType.ociLayerTar);
   return { bytes, descriptor: { mediaType, digest: digestOf(bytes), size: bytes.length }, diffId: digestOf(tar) };
 }
 
@@ -71,14 +75,22 @@ async function packTar(files: LayerFile[]): Promise<Uint8Array> {
   return new Uint8Array(Buffer.concat(chunks));
 }
 
-function header(name: string, type: "file" | "directory", mode: number, size: number): Partial<Header> & { name: string } {
+function header(
+  name: string,
+  type: "file" | "directory",
+  mode: number,
+  size: number,
+): Partial<Header> & { name: string } {
   return { name, type, mode, size, mtime: EPOCH, uid: 0, gid: 0, uname: "", gname: "" };
 }
 
 function normalizeLayerPath(path: string): string {
   const parts = path.split("/").filter((part) => part !== "" && part !== ".");
   if (parts.length === 0 || parts.includes("..")) {
-    throw new DigestguardError("USAGE", `Cannot add "${path}" to a layer: a file path must name a file inside the image, without "..".`);
+    throw new DigestguardError(
+      "USAGE",
+      `Cannot add "${path}" to a layer: a file path must name a file inside the image, without "..".`,
+    );
   }
   return parts.join("/");
 }

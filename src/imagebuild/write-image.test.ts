@@ -17,7 +17,11 @@ const run = promisify(execFile);
 const SKOPEO = "/usr/bin/skopeo";
 const tempFolder = tempFolders("write-image");
 
-const AMD64: PlatformSpec = { os: "linux", architecture: "amd64", layers: [[{ path: "etc/motd", content: "amd64\n" }]] };
+const AMD64: PlatformSpec = {
+  os: "linux",
+  architecture: "amd64",
+  layers: [[{ path: "etc/motd", content: "amd64\n" }]],
+};
 const ARM64: PlatformSpec = {
   os: "linux",
   architecture: "arm64",
@@ -67,7 +71,10 @@ describe("writeImage into an OCI layout", () => {
       assert.equal(fetched.digest, image.root.digest);
       assert.deepEqual(fetched.bytes, image.manifests.at(-1)!.bytes);
       for (const manifest of image.manifests) {
-        assert.equal((await store.fetchManifest({ digest: manifest.descriptor.digest })).digest, manifest.descriptor.digest);
+        assert.equal(
+          (await store.fetchManifest({ digest: manifest.descriptor.digest })).digest,
+          manifest.descriptor.digest,
+        );
       }
       for (const blob of image.blobs) {
         assert.equal(await drain(await store.fetchBlob(blob.descriptor)), blob.descriptor.size);
@@ -83,7 +90,10 @@ describe("writeImage into an OCI layout", () => {
     const [child1, child2, root] = image.manifests.map((m) => `manifest ${m.descriptor.digest}`);
     assert.deepEqual(pushed, [
       ...image.blobs.map((blob) => `blob ${blob.descriptor.digest}`),
-      child1, child2, `${root} a`, `${root} b`,
+      child1,
+      child2,
+      `${root} a`,
+      `${root} b`,
     ]);
     pushed.length = 0;
     await writeImage(recordingStore(store, pushed), image, { tags: ["c"] });
@@ -100,7 +110,9 @@ describe("writeImage into an OCI layout", () => {
 
 // skopeo 1.9 only finds OCI-typed entries in a layout's index.json, so the
 // Docker-flavoured images are checked by digest above, not here.
-describe("an independent tool reads what writeImage wrote", { skip: !existsSync(SKOPEO) && "skopeo is not installed" }, () => {
+describe("an independent tool reads what writeImage wrote", {
+  skip: !existsSync(SKOPEO) && "skopeo is not installed",
+}, () => {
   for (const name of ["single-platform OCI", "multi-platform OCI"]) {
     it(`skopeo inspects and copies the ${name} image`, async () => {
       const folder = await tempFolder();

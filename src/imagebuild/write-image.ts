@@ -23,14 +23,22 @@ export interface WriteImageOptions {
  * await writeImage(store, await buildImage(spec), { tags: ["base"], signal });
  * ```
  */
-export async function writeImage(store: ContentStore, image: BuiltImage, options: WriteImageOptions = {}): Promise<Descriptor> {
+export async function writeImage(
+  store: ContentStore,
+  image: BuiltImage,
+  options: WriteImageOptions = {},
+): Promise<Descriptor> {
   const { signal } = options;
   for (const blob of image.blobs) {
-    if (!(await store.exists(blob.descriptor, { signal }))) await store.pushBlob(blob.descriptor, blob.bytes, { signal });
+    if (!(await store.exists(blob.descriptor, { signal })))
+      await store.pushBlob(blob.descriptor, blob.bytes, { signal });
   }
   const root = image.manifests.at(-1);
   if (root === undefined || root.descriptor.digest !== image.root.digest) {
-    throw new DigestguardError("USAGE", "Cannot write the image: its last manifest must be its root; build it with buildImage.");
+    throw new DigestguardError(
+      "USAGE",
+      "Cannot write the image: its last manifest must be its root; build it with buildImage.",
+    );
   }
   for (const child of image.manifests.slice(0, -1)) {
     if (!(await store.exists(child.descriptor, { signal }))) {

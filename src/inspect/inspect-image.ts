@@ -115,5 +115,10 @@ function toIndexEntry(entry: Descriptor): ReportIndexEntry {
 }
 
 function toReportDescriptor(d: Pick<Descriptor, "mediaType" | "digest" | "size" | "annotations">): ReportDescriptor {
-  return { mediaType: d.mediaType, digest: d.digest, size: d.size, ...(d.annotations !== undefined ? { annotations: d.annotations } : {}) };
+  return {
+    mediaType: d.mediaType,
+    digest: d.digest,
+    size: d.size,
+    ...(d.annotations !== undefined ? { annotations: d.annotations } : {}),
+  };
 }

@@ -18,7 +18,8 @@ export function renderInspect(report: InspectReport): string {
     `Size:        ${report.size}`,
   ];
   if (report.source !== undefined) lines.push(`Source:      ${report.source}${report.mirror ? " (mirror)" : ""}`);
-  if (report.index !== undefined) lines.push(`Index:       ${report.index.digest} (platform ${report.platform ?? "?"} selected)`);
+  if (report.index !== undefined)
+    lines.push(`Index:       ${report.index.digest} (platform ${report.platform ?? "?"} selected)`);
   if (report.artifactType !== undefined) lines.push(`Artifact:    ${report.artifactType}`);
   if (report.subject !== undefined) lines.push(`Subject:     ${report.subject.digest}`);
   if (report.manifests !== undefined) {
@@ -32,7 +33,9 @@ export function renderInspect(report: InspectReport): string {
   if (report.config !== undefined) lines.push("", `Config:      ${describe(report.config)}`);
   if (report.layers !== undefined) {
     lines.push("", `Layers (${report.layers.length}):`);
-    report.layers.forEach((layer, i) => lines.push(`  ${String(i).padStart(2)}  ${layer.digest}  ${String(layer.size).padStart(10)}  ${layer.mediaType}`));
+    report.layers.forEach((layer, i) =>
+      lines.push(`  ${String(i).padStart(2)}  ${layer.digest}  ${String(layer.size).padStart(10)}  ${layer.mediaType}`),
+    );
   }
   return `${lines.join("\n")}\n`;
 }

@@ -33,23 +33,34 @@ export function parseLockfile(text: string, path: string): Lockfile {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new DigestguardError("LOCKFILE_INVALID", `Cannot read lockfile ${path}: it is not valid JSON (${(error as Error).message}); restore it from version control or run "digestguard pin" to regenerate it.`);
+    throw new DigestguardError(
+      "LOCKFILE_INVALID",
+      `Cannot read lockfile ${path}: it is not valid JSON (${(error as Error).message}); restore it from version control or run "digestguard pin" to regenerate it.`,
+    );
   }
   const result = lockfileSchema.safeParse(raw);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const where = describePath(raw, issue?.path ?? []);
-  throw new DigestguardError("LOCKFILE_INVALID", `Cannot read lockfile ${path}: ${where}: ${issue?.message ?? "invalid"}; fix that entry or run "digestguard pin" to regenerate it.`, {
-    details: { path: issue?.path },
-  });
+  throw new DigestguardError(
+    "LOCKFILE_INVALID",
+    `Cannot read lockfile ${path}: ${where}: ${issue?.message ?? "invalid"}; fix that entry or run "digestguard pin" to regenerate it.`,
+    {
+      details: { path: issue?.path },
+    },
+  );
 }
 
 function describePath(raw: unknown, path: PropertyKey[]): string {
   if (path.length === 0) return "(top level)";
-  const parts = path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
+  const parts = path
+    .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
+    .join("")
+    .replace(/^\./, "");
   if (path[0] === "images" && typeof path[1] === "number") {
     const image = (raw as { images?: { reference?: unknown }[] }).images?.[path[1]];
-    if (typeof image?.reference === "string") return parts.replace(/^images\[\d+\]/, (m) => `${m} (${image.reference})`);
+    if (typeof image?.reference === "string")
+      return parts.replace(/^images\[\d+\]/, (m) => `${m} (${image.reference})`);
   }
   return parts;
 }
@@ -65,7 +76,9 @@ function describePath(raw: unknown, path: PropertyKey[]): string {
  * ```
  */
 export function serializeLockfile(lock: Lockfile): string {
-  const images = [...lock.images].map(normalizeImage).sort((a, b) => byCodeUnits(a.reference, b.reference) || byCodeUnits(a.platform ?? "", b.platform ?? ""));
+  const images = [...lock.images]
+    .map(normalizeImage)
+    .sort((a, b) => byCodeUnits(a.reference, b.reference) || byCodeUnits(a.platform ?? "", b.platform ?? ""));
   const kinds = lock.kinds === undefined ? {} : { kinds: [...new Set(lock.kinds)].sort(byCodeUnits) };
   return `${JSON.stringify({ lockfileVersion: 1, ...kinds, images }, null, 2)}\n`;
 }
@@ -79,13 +92,22 @@ function normalizeImage(image: LockedImage): LockedImage {
     ...(image.platform !== undefined ? { platform: image.platform } : {}),
     resolvedAt: image.resolvedAt,
     resolvedFrom: image.resolvedFrom,
-    sources: [...image.sources].sort((a, b) => byCodeUnits(a.file, b.file) || a.line - b.line).map((s) => ({ file: s.file, line: s.line, written: s.written })),
-    platforms: [...image.platforms].sort((a, b) => byCodeUnits(a.platform, b.platform)).map((p) => ({
-      platform: p.platform,
-      manifest: p.manifest,
-      config: p.config,
-      layers: p.layers.map((l) => ({ digest: l.digest, size: l.size, mediaType: l.mediaType, ...(l.diffId !== undefined ? { diffId: l.diffId } : {}) })),
-    })),
+    sources: [...image.sources]
+      .sort((a, b) => byCodeUnits(a.file, b.file) || a.line - b.line)
+      .map((s) => ({ file: s.file, line: s.line, written: s.written })),
+    platforms: [...image.platforms]
+      .sort((a, b) => byCodeUnits(a.platform, b.platform))
+      .map((p) => ({
+        platform: p.platform,
+        manifest: p.manifest,
+        config: p.config,
+        layers: p.layers.map((l) => ({
+          digest: l.digest,
+          size: l.size,
+          mediaType: l.mediaType,
+          ...(l.diffId !== undefined ? { diffId: l.diffId } : {}),
+        })),
+      })),
   };
 }
 
@@ -104,7 +126,11 @@ function byCodeUnits(a: string, b: string): number {
  * await writeLockfile("digestguard.lock", { lockfileVersion: 1, images });
  * ```
  */
-export async function writeLockfile(path: string, lock: Lockfile, options: { signal?: AbortSignal } = {}): Promise<void> {
+export async function writeLockfile(
+  path: string,
+  lock: Lockfile,
+  options: { signal?: AbortSignal } = {},
+): Promise<void> {
   const target = await realpath(path).catch(() => path);
   await writeFileAtomic(target, serializeLockfile(lock), options);
 }

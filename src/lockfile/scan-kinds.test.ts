@@ -5,8 +5,15 @@ import { lockedKinds, scanKindsFor } from "./scan-kinds.js";
 
 describe("scan kinds in the lockfile", () => {
   it("remembers the kinds chosen, sorted, and reads them back", () => {
-    const text = serializeLockfile({ lockfileVersion: 1, kinds: lockedKinds({ workflows: true, kubernetes: true }), images: [] });
-    assert.match(text, /^\{\n {2}"lockfileVersion": 1,\n {2}"kinds": \[\n {4}"compose",\n {4}"dockerfile",\n {4}"kubernetes",\n {4}"workflow"\n {2}\],\n/);
+    const text = serializeLockfile({
+      lockfileVersion: 1,
+      kinds: lockedKinds({ workflows: true, kubernetes: true }),
+      images: [],
+    });
+    assert.match(
+      text,
+      /^\{\n {2}"lockfileVersion": 1,\n {2}"kinds": \[\n {4}"compose",\n {4}"dockerfile",\n {4}"kubernetes",\n {4}"workflow"\n {2}\],\n/,
+    );
     assert.deepEqual(scanKindsFor(parseLockfile(text, "digestguard.lock")), { kubernetes: true, workflows: true });
   });
 

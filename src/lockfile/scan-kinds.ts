@@ -38,5 +38,10 @@ export function scanKindsFor(lock: Lockfile | undefined, chosen: ScanKinds = {})
  * ```
  */
 export function lockedKinds(kinds: ScanKinds): LockedKind[] {
-  return ["compose", "dockerfile", ...(kinds.kubernetes === true ? ["kubernetes" as const] : []), ...(kinds.workflows === true ? ["workflow" as const] : [])];
+  return [
+    "compose",
+    "dockerfile",
+    ...(kinds.kubernetes === true ? ["kubernetes" as const] : []),
+    ...(kinds.workflows === true ? ["workflow" as const] : []),
+  ];
 }

@@ -20,7 +20,10 @@ export function destinationTarget(text: string, sourceTarget: Target): Target {
   if (named.tag !== undefined || named.digest !== undefined) return named;
   if (sourceTarget.tag !== undefined) return { tag: sourceTarget.tag };
   if (text.startsWith("oci:") || text.startsWith("ocidir://")) {
-    throw new DigestguardError("USAGE", `Cannot mirror into ${text}: the source is named by digest, and an OCI layout names images by tag; add one, e.g. ${text}:backup.`);
+    throw new DigestguardError(
+      "USAGE",
+      `Cannot mirror into ${text}: the source is named by digest, and an OCI layout names images by tag; add one, e.g. ${text}:backup.`,
+    );
   }
   return { ...(sourceTarget.digest === undefined ? {} : { digest: sourceTarget.digest }) };
 }

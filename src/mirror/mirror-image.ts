@@ -42,7 +42,11 @@ interface Side {
  * report.totals.bytesUploaded;
  * ```
  */
-export async function mirrorImage(sourceText: string, destinationText: string, options: MirrorOptions): Promise<MirrorReport> {
+export async function mirrorImage(
+  sourceText: string,
+  destinationText: string,
+  options: MirrorOptions,
+): Promise<MirrorReport> {
   const source = side(await options.open(sourceText, { create: false }));
   const destination = side(await options.open(destinationText, { create: true }));
   const items: MirrorItem[] = [];
@@ -51,13 +55,27 @@ export async function mirrorImage(sourceText: string, destinationText: string, o
   if (options.allTags === true) {
     const named = namedTarget(destinationText);
     if (named.tag !== undefined || named.digest !== undefined) {
-      throw new DigestguardError("USAGE", `Cannot mirror every tag into ${destinationText}: it names one tag or digest; name the repository or layout only.`);
+      throw new DigestguardError(
+        "USAGE",
+        `Cannot mirror every tag into ${destinationText}: it names one tag or digest; name the repository or layout only.`,
+      );
     }
     for (const tag of await tagsOfSource()) items.push(await copyOne(source, { tag }, destination, { tag }, options));
   } else {
     const target = destinationTarget(destinationText, source.opened.target);
-    const layoutTag = destination.opened.location.kind === "oci-layout" && target.tag === undefined ? source.opened.target.tag : undefined;
-    items.push(await copyOne(source, source.opened.target, destination, layoutTag === undefined ? target : { ...target, tag: layoutTag }, options));
+    const layoutTag =
+      destination.opened.location.kind === "oci-layout" && target.tag === undefined
+        ? source.opened.target.tag
+        : undefined;
+    items.push(
+      await copyOne(
+        source,
+        source.opened.target,
+        destination,
+        layoutTag === undefined ? target : { ...target, tag: layoutTag },
+        options,
+      ),
+    );
   }
   if (options.referrers === true && options.allTags !== true) {
     for (const item of [...items]) {
@@ -70,7 +88,13 @@ export async function mirrorImage(sourceText: string, destinationText: string, o
   return mirrorReport(source.opened.display, destination.opened.display, items);
 }
 
-async function copyOne(source: Side, sourceTarget: Target, destination: Side, target: Target, options: MirrorOptions): Promise<MirrorItem> {
+async function copyOne(
+  source: Side,
+  sourceTarget: Target,
+  destination: Side,
+  target: Target,
+  options: MirrorOptions,
+): Promise<MirrorItem> {
   const from = source.at(sourceTarget);
   const to = destination.at(target);
   const progress = await options.progress?.(from);
@@ -99,8 +123,9 @@ function side(opened: OpenedLocation): Side {
   const { location } = opened;
   return {
     opened,
-    at: (target) => location.kind === "oci-layout"
-      ? `oci:${location.path}${target.digest !== undefined ? `@${target.digest}` : `:${target.tag ?? ""}`}`
-      : locationDisplay(location.reference.registry, location.reference.repository, target),
+    at: (target) =>
+      location.kind === "oci-layout"
+        ? `oci:${location.path}${target.digest !== undefined ? `@${target.digest}` : `:${target.tag ?? ""}`}`
+        : locationDisplay(location.reference.registry, location.reference.repository, target),
   };
 }

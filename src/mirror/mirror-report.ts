@@ -20,7 +20,15 @@ export interface MirrorReport {
   destination: string;
   ok: boolean;
   items: MirrorItem[];
-  totals: { copied: number; upToDate: number; failed: number; bytesUploaded: number; blobsUploaded: number; blobsMounted: number; blobsPresent: number };
+  totals: {
+    copied: number;
+    upToDate: number;
+    failed: number;
+    bytesUploaded: number;
+    blobsUploaded: number;
+    blobsMounted: number;
+    blobsPresent: number;
+  };
 }
 
 /**
@@ -32,7 +40,8 @@ export interface MirrorReport {
  * ```
  */
 export function mirrorReport(source: string, destination: string, items: MirrorItem[]): MirrorReport {
-  const sum = (pick: (result: CopyResult) => number) => items.reduce((total, item) => total + (item.result === undefined ? 0 : pick(item.result)), 0);
+  const sum = (pick: (result: CopyResult) => number) =>
+    items.reduce((total, item) => total + (item.result === undefined ? 0 : pick(item.result)), 0);
   const count = (status: MirrorItem["status"]) => items.filter((item) => item.status === status).length;
   return {
     source,

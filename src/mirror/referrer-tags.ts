@@ -13,5 +13,7 @@ import type { Digest } from "../oci/digest.js";
  */
 export function referrerTags(tags: readonly string[], digest: Digest): string[] {
   const prefix = digest.replace(":", "-");
-  return tags.filter((tag) => tag === prefix || (tag.startsWith(`${prefix}.`) && /^[a-z]+$/.test(tag.slice(prefix.length + 1))));
+  return tags.filter(
+    (tag) => tag === prefix || (tag.startsWith(`${prefix}.`) && /^[a-z]+$/.test(tag.slice(prefix.length + 1))),
+  );
 }

@@ -27,12 +27,18 @@ function itemLines(item: MirrorItem): string[] {
   if (item.status === "failed") return [`  ${label.padEnd(10)}  ${what}`, `              ${item.error?.message ?? ""}`];
   const r = item.result;
   if (r === undefined) return [`  ${label.padEnd(10)}  ${what}`];
-  const lines = [`  ${label.padEnd(10)}  ${what}  ${r.written.digest}${item.status === "copied" ? `  (${formatBytes(r.bytesUploaded)} moved)` : ""}`];
+  const lines = [
+    `  ${label.padEnd(10)}  ${what}  ${r.written.digest}${item.status === "copied" ? `  (${formatBytes(r.bytesUploaded)} moved)` : ""}`,
+  ];
   if (r.subset) {
-    lines.push(`              note: only some platforms were copied, so the index written is ${r.written.digest}, not the source's ${r.source.digest}; pins to the source digest will not find it.`);
+    lines.push(
+      `              note: only some platforms were copied, so the index written is ${r.written.digest}, not the source's ${r.source.digest}; pins to the source digest will not find it.`,
+    );
   }
   if (r.foreign.length > 0) {
-    lines.push(`              note: ${r.foreign.length} non-distributable (foreign) layer${r.foreign.length === 1 ? " was" : "s were"} not copied; use --include-foreign to copy ${r.foreign.length === 1 ? "it" : "them"}.`);
+    lines.push(
+      `              note: ${r.foreign.length} non-distributable (foreign) layer${r.foreign.length === 1 ? " was" : "s were"} not copied; use --include-foreign to copy ${r.foreign.length === 1 ? "it" : "them"}.`,
+    );
   }
   return lines;
 }

@@ -15,23 +15,47 @@ const config = (extra: JsonObject = {}): JsonObject => ({
 });
 
 const validCases: { name: string; doc: JsonObject; expect: (parsed: ReturnType<typeof parseImageConfig>) => void }[] = [
-  { name: "OCI config", doc: config(), expect: (c) => {
-    assert.deepEqual(c.rootfs.diff_ids, [fakeDigest("1"), fakeDigest("2")]);
-    assert.deepEqual(c.config?.Cmd, ["sh"]);
-    assert.equal(c.history?.[1]?.empty_layer, true);
-  } },
-  { name: "Docker config with null fields", doc: config({
-    config: { Cmd: null, Entrypoint: null, Labels: null, Volumes: null, Env: ["A=1"] }, history: null }),
-  expect: (c) => {
-    assert.deepEqual(c.config, { Env: ["A=1"] });
-    assert.equal("history" in c, false);
-  } },
-  { name: "minimal config with no layers", doc: { architecture: "arm64", os: "linux", variant: "v8", rootfs: { type: "layers", diff_ids: [] } },
-    expect: (c) => assert.deepEqual(c, { architecture: "arm64", os: "linux", variant: "v8", rootfs: { type: "layers", diff_ids: [] } }) },
-  { name: "unknown fields are ignored", doc: config({ container_config: { Hostname: "x" }, docker_version: "24.0" }),
-    expect: (c) => assert.equal("docker_version" in c, false) },
-  { name: "windows os.version", doc: config({ os: "windows", "os.version": "10.0.17763.5458" }),
-    expect: (c) => assert.equal(c["os.version"], "10.0.17763.5458") },
+  {
+    name: "OCI config",
+    doc: config(),
+    expect: (c) => {
+      assert.deepEqual(c.rootfs.diff_ids, [fakeDigest("1"), fakeDigest("2")]);
+      assert.deepEqual(c.config?.Cmd, ["sh"]);
+      assert.equal(c.history?.[1]?.empty_layer, true);
+    },
+  },
+  {
+    name: "Docker config with null fields",
+    doc: config({
+      config: { Cmd: null, Entrypoint: null, Labels: null, Volumes: null, Env: ["A=1"] },
+      history: null,
+    }),
+    expect: (c) => {
+      assert.deepEqual(c.config, { Env: ["A=1"] });
+      assert.equal("history" in c, false);
+    },
+  },
+  {
+    name: "minimal config with no layers",
+    doc: { architecture: "arm64", os: "linux", variant: "v8", rootfs: { type: "layers", diff_ids: [] } },
+    expect: (c) =>
+      assert.deepEqual(c, {
+        architecture: "arm64",
+        os: "linux",
+        variant: "v8",
+        rootfs: { type: "layers", diff_ids: [] },
+      }),
+  },
+  {
+    name: "unknown fields are ignored",
+    doc: config({ container_config: { Hostname: "x" }, docker_version: "24.0" }),
+    expect: (c) => assert.equal("docker_version" in c, false),
+  },
+  {
+    name: "windows os.version",
+    doc: config({ os: "windows", "os.version": "10.0.17763.5458" }),
+    expect: (c) => assert.equal(c["os.version"], "10.0.17763.5458"),
+  },
 ];
 
 for (const c of validCases) {
@@ -40,28 +64,61 @@ for (const c of validCases) {
 
 const invalidCases: { name: string; doc: unknown; message: RegExp }[] = [
   { name: "not JSON", doc: "nope", message: /^Cannot parse image config: it is not valid JSON/ },
-  { name: "JSON array", doc: [], message: /^Cannot parse image config: the document must be a JSON object, got an array\.$/ },
-  { name: "architecture missing", doc: { ...config(), architecture: undefined }, message: /^Cannot parse image config: architecture is required\.$/ },
+  {
+    name: "JSON array",
+    doc: [],
+    message: /^Cannot parse image config: the document must be a JSON object, got an array\.$/,
+  },
+  {
+    name: "architecture missing",
+    doc: { ...config(), architecture: undefined },
+    message: /^Cannot parse image config: architecture is required\.$/,
+  },
   { name: "os not a string", doc: config({ os: 1 }), message: /: os must be a string, got 1\.$/ },
   { name: "rootfs missing", doc: { ...config(), rootfs: undefined }, message: /: rootfs is required\.$/ },
-  { name: "rootfs.type not layers", doc: config({ rootfs: { type: "tar", diff_ids: [] } }), message: /: rootfs\.type must be "layers", got "tar"\.$/ },
-  { name: "bad diff_id", doc: config({ rootfs: { type: "layers", diff_ids: [fakeDigest("1"), "sha256:zz"] } }),
-    message: /: rootfs\.diff_ids\[1\] "sha256:zz" is not a valid digest/ },
-  { name: "diff_ids missing", doc: config({ rootfs: { type: "layers" } }), message: /: rootfs\.diff_ids must be an array of digests\.$/ },
-  { name: "Env not strings", doc: config({ config: { Env: [1] } }), message: /: config\.Env\[0\] must be a string, got 1\.$/ },
-  { name: "history entry empty_layer not boolean", doc: config({ history: [{ empty_layer: "yes" }] }),
-    message: /: history\[0\]\.empty_layer must be a boolean\.$/ },
-  { name: "label value not a string", doc: config({ config: { Labels: { a: 1 } } }), message: /: config\.Labels\.a must be a string, got 1\.$/ },
+  {
+    name: "rootfs.type not layers",
+    doc: config({ rootfs: { type: "tar", diff_ids: [] } }),
+    message: /: rootfs\.type must be "layers", got "tar"\.$/,
+  },
+  {
+    name: "bad diff_id",
+    doc: config({ rootfs: { type: "layers", diff_ids: [fakeDigest("1"), "sha256:zz"] } }),
+    message: /: rootfs\.diff_ids\[1\] "sha256:zz" is not a valid digest/,
+  },
+  {
+    name: "diff_ids missing",
+    doc: config({ rootfs: { type: "layers" } }),
+    message: /: rootfs\.diff_ids must be an array of digests\.$/,
+  },
+  {
+    name: "Env not strings",
+    doc: config({ config: { Env: [1] } }),
+    message: /: config\.Env\[0\] must be a string, got 1\.$/,
+  },
+  {
+    name: "history entry empty_layer not boolean",
+    doc: config({ history: [{ empty_layer: "yes" }] }),
+    message: /: history\[0\]\.empty_layer must be a boolean\.$/,
+  },
+  {
+    name: "label value not a string",
+    doc: config({ config: { Labels: { a: 1 } } }),
+    message: /: config\.Labels\.a must be a string, got 1\.$/,
+  },
 ];
 
 for (const c of invalidCases) {
   test(`parseImageConfig refuses: ${c.name}`, () => {
-    assert.throws(() => parseImageConfig(encodeJson(c.doc)), (error: unknown) => {
-      assert.ok(error instanceof DigestguardError, String(error));
-      assert.equal(error.code, "MANIFEST_INVALID");
-      assert.match(error.message, c.message);
-      return true;
-    });
+    assert.throws(
+      () => parseImageConfig(encodeJson(c.doc)),
+      (error: unknown) => {
+        assert.ok(error instanceof DigestguardError, String(error));
+        assert.equal(error.code, "MANIFEST_INVALID");
+        assert.match(error.message, c.message);
+        return true;
+      },
+    );
   });
 }
 

@@ -57,7 +57,8 @@ function dropNullFields(keys: readonly string[]) {
   };
 }
 
-const objectMap = () => z.record(z.string(), z.object({}, { error: "must be an object" }), { error: "must be an object of objects" });
+const objectMap = () =>
+  z.record(z.string(), z.object({}, { error: "must be an object" }), { error: "must be an object of objects" });
 
 const runtimeFields = {
   User: jsonString().optional(),
@@ -75,29 +76,41 @@ const runtimeConfigSchema = z.preprocess(
   z.object(runtimeFields, { error: "must be an object" }),
 );
 
-const historySchema = z.object({
-  created: jsonString().optional(),
-  created_by: jsonString().optional(),
-  author: jsonString().optional(),
-  comment: jsonString().optional(),
-  empty_layer: z.boolean({ error: "must be a boolean" }).optional(),
-}, { error: "must be an object" });
+const historySchema = z.object(
+  {
+    created: jsonString().optional(),
+    created_by: jsonString().optional(),
+    author: jsonString().optional(),
+    comment: jsonString().optional(),
+    empty_layer: z.boolean({ error: "must be a boolean" }).optional(),
+  },
+  { error: "must be an object" },
+);
 
-const imageConfigSchema = z.preprocess(dropNullFields(["config", "history"]), z.object({
-  architecture: jsonString(),
-  os: jsonString(),
-  "os.version": jsonString().optional(),
-  "os.features": stringArray().optional(),
-  variant: jsonString().optional(),
-  created: jsonString().optional(),
-  author: jsonString().optional(),
-  config: runtimeConfigSchema.optional(),
-  rootfs: z.object({
-    type: z.literal("layers", { error: (issue) => issue.input === undefined ? "is required" : `must be "layers", got ${JSON.stringify(issue.input)}` }),
-    diff_ids: z.array(digestSchema, { error: "must be an array of digests" }),
-  }, { error: (issue) => issue.input === undefined ? "is required" : "must be an object" }),
-  history: z.array(historySchema, { error: "must be an array" }).optional(),
-}));
+const imageConfigSchema = z.preprocess(
+  dropNullFields(["config", "history"]),
+  z.object({
+    architecture: jsonString(),
+    os: jsonString(),
+    "os.version": jsonString().optional(),
+    "os.features": stringArray().optional(),
+    variant: jsonString().optional(),
+    created: jsonString().optional(),
+    author: jsonString().optional(),
+    config: runtimeConfigSchema.optional(),
+    rootfs: z.object(
+      {
+        type: z.literal("layers", {
+          error: (issue) =>
+            issue.input === undefined ? "is required" : `must be "layers", got ${JSON.stringify(issue.input)}`,
+        }),
+        diff_ids: z.array(digestSchema, { error: "must be an array of digests" }),
+      },
+      { error: (issue) => (issue.input === undefined ? "is required" : "must be an object") },
+    ),
+    history: z.array(historySchema, { error: "must be an array" }).optional(),
+  }),
+);
 
 /**
  * Parse and validate image config bytes: `architecture` and `os` are
@@ -117,8 +130,8 @@ export function parseImageConfig(bytes: Uint8Array): ImageConfig {
   if (bytes.length > MAX_IMAGE_CONFIG_BYTES) {
     throw new DigestguardError(
       "MANIFEST_TOO_LARGE",
-      `Cannot parse image config: it is ${bytes.length} bytes, over the ${MAX_IMAGE_CONFIG_BYTES}-byte (8 MiB) limit; `
-        + "check that the manifest's config descriptor points at an image config.",
+      `Cannot parse image config: it is ${bytes.length} bytes, over the ${MAX_IMAGE_CONFIG_BYTES}-byte (8 MiB) limit; ` +
+        "check that the manifest's config descriptor points at an image config.",
       { details: { size: bytes.length, limit: MAX_IMAGE_CONFIG_BYTES } },
     );
   }

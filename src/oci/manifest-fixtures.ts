@@ -67,7 +67,9 @@ export function ociIndexJson(extra: JsonObject = {}): JsonObject {
     mediaType: MediaType.ociIndex,
     manifests: [
       descriptorJson(MediaType.ociManifest, "e", 1024, { platform: { os: "linux", architecture: "amd64" } }),
-      descriptorJson(MediaType.ociManifest, "f", 1025, { platform: { os: "linux", architecture: "arm64", variant: "v8" } }),
+      descriptorJson(MediaType.ociManifest, "f", 1025, {
+        platform: { os: "linux", architecture: "arm64", variant: "v8" },
+      }),
     ],
     ...extra,
   };
@@ -103,7 +105,9 @@ export function dockerListJson(extra: JsonObject = {}): JsonObject {
   return {
     schemaVersion: 2,
     mediaType: MediaType.dockerManifestList,
-    manifests: [descriptorJson(MediaType.dockerManifest, "e", 528, { platform: { os: "linux", architecture: "amd64" } })],
+    manifests: [
+      descriptorJson(MediaType.dockerManifest, "e", 528, { platform: { os: "linux", architecture: "amd64" } }),
+    ],
     ...extra,
   };
 }

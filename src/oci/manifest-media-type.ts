@@ -33,15 +33,16 @@ export function manifestContentType(contentType: string | undefined): string | u
  * ```
  */
 export function rejectSchema1(contentType: string | undefined, body?: Record<string, unknown>): void {
-  const isSchema1 = (contentType !== undefined && SCHEMA1_MEDIA_TYPES.includes(contentType))
-    || body?.["schemaVersion"] === 1
-    || (typeof body?.["mediaType"] === "string" && SCHEMA1_MEDIA_TYPES.includes(body["mediaType"]));
+  const isSchema1 =
+    (contentType !== undefined && SCHEMA1_MEDIA_TYPES.includes(contentType)) ||
+    body?.["schemaVersion"] === 1 ||
+    (typeof body?.["mediaType"] === "string" && SCHEMA1_MEDIA_TYPES.includes(body["mediaType"]));
   if (!isSchema1) return;
   throw new DigestguardError(
     "MANIFEST_UNSUPPORTED",
-    "Cannot parse manifest: it is a Docker image manifest schema 1, which is deprecated and unsupported; "
-      + "re-push the image with a current client (Docker 1.10+, buildah, skopeo or crane) to store it as "
-      + "Docker v2 schema 2 or OCI.",
+    "Cannot parse manifest: it is a Docker image manifest schema 1, which is deprecated and unsupported; " +
+      "re-push the image with a current client (Docker 1.10+, buildah, skopeo or crane) to store it as " +
+      "Docker v2 schema 2 or OCI.",
   );
 }
 
@@ -62,15 +63,16 @@ export function resolveManifestMediaType(body: Record<string, unknown>, contentT
   const declared = body["mediaType"];
   let mediaType: string;
   if (declared !== undefined) {
-    if (typeof declared !== "string") throw invalid("manifest", `mediaType must be a string, got ${describeJson(declared)}`);
+    if (typeof declared !== "string")
+      throw invalid("manifest", `mediaType must be a string, got ${describeJson(declared)}`);
     if (contentType !== undefined && contentType !== declared) {
       throw invalid("manifest", `mediaType ${declared} disagrees with Content-Type ${contentType}`);
     }
     if (!isManifestMediaType(declared)) {
       throw new DigestguardError(
         "MANIFEST_UNSUPPORTED",
-        `Cannot parse manifest: mediaType ${describeJson(declared)} is not an image index or image manifest type `
-          + "digestguard reads (OCI index or manifest, Docker manifest list or v2 schema 2).",
+        `Cannot parse manifest: mediaType ${describeJson(declared)} is not an image index or image manifest type ` +
+          "digestguard reads (OCI index or manifest, Docker manifest list or v2 schema 2).",
       );
     }
     mediaType = declared;

@@ -39,10 +39,11 @@ export const digestSchema = jsonString().transform((text, ctx) => {
   }
 });
 
-const sizeSchema = z.number({ error: typeError("a non-negative integer") }).refine(
-  (n) => Number.isSafeInteger(n) && n >= 0,
-  { error: (issue) => `must be a non-negative integer, got ${describeJson(issue.input)}` },
-);
+const sizeSchema = z
+  .number({ error: typeError("a non-negative integer") })
+  .refine((n) => Number.isSafeInteger(n) && n >= 0, {
+    error: (issue) => `must be a non-negative integer, got ${describeJson(issue.input)}`,
+  });
 
 /** The `platform` object of an index entry. */
 export const platformSchema = z.object(
@@ -72,20 +73,19 @@ export const descriptorSchema = z
       annotations: stringMap().optional(),
       platform: platformSchema.optional(),
       artifactType: mediaTypeSchema.optional(),
-      data: jsonString()
-        .regex(BASE64_PATTERN, { error: "must be base64 (RFC 4648, padded)" })
-        .optional(),
+      data: jsonString().regex(BASE64_PATTERN, { error: "must be base64 (RFC 4648, padded)" }).optional(),
     },
     { error: typeError("a descriptor object") },
   )
   .superRefine((descriptor, ctx) => {
     if (descriptor.data === undefined) return;
     const content = Buffer.from(descriptor.data, "base64");
-    const why = content.length !== descriptor.size
-      ? `decodes to ${content.length} bytes but size is ${descriptor.size}`
-      : digestOf(content, digestAlgorithm(descriptor.digest)) !== descriptor.digest
-        ? `does not match digest ${descriptor.digest}`
-        : undefined;
+    const why =
+      content.length !== descriptor.size
+        ? `decodes to ${content.length} bytes but size is ${descriptor.size}`
+        : digestOf(content, digestAlgorithm(descriptor.digest)) !== descriptor.digest
+          ? `does not match digest ${descriptor.digest}`
+          : undefined;
     if (why !== undefined) ctx.addIssue({ code: "custom", path: ["data"], input: descriptor.data, message: why });
   });
 

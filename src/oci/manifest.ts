@@ -66,8 +66,8 @@ export function parseManifest(
   if (bytes.length > MAX_MANIFEST_BYTES) {
     throw new DigestguardError(
       "MANIFEST_TOO_LARGE",
-      `Cannot parse manifest: it is ${bytes.length} bytes, over the ${MAX_MANIFEST_BYTES}-byte (4 MiB) limit; `
-        + "a manifest this large is almost certainly not one, so check the reference points at a manifest.",
+      `Cannot parse manifest: it is ${bytes.length} bytes, over the ${MAX_MANIFEST_BYTES}-byte (4 MiB) limit; ` +
+        "a manifest this large is almost certainly not one, so check the reference points at a manifest.",
       { details: { size: bytes.length, limit: MAX_MANIFEST_BYTES } },
     );
   }
@@ -80,9 +80,13 @@ export function parseManifest(
   rejectSchema1(contentType, body);
   if (body["schemaVersion"] !== 2) {
     const found = body["schemaVersion"];
-    throw invalid("manifest", found === undefined
-      ? "schemaVersion is required and must be 2"
-      : `schemaVersion must be 2, got ${describeJson(found)}`, { details: { path: "schemaVersion" } });
+    throw invalid(
+      "manifest",
+      found === undefined
+        ? "schemaVersion is required and must be 2"
+        : `schemaVersion must be 2, got ${describeJson(found)}`,
+      { details: { path: "schemaVersion" } },
+    );
   }
   const mediaType = resolveManifestMediaType(body, contentType);
   const manifest = validateManifest(body, mediaType);
@@ -108,8 +112,8 @@ function verifiedDigest(bytes: Uint8Array, expectedDigest: Digest | undefined): 
   if (expected !== undefined && actual !== expected) {
     throw new DigestguardError(
       "DIGEST_MISMATCH",
-      `Cannot verify manifest: expected digest ${expected} but the ${bytes.length} bytes received have digest ${actual}; `
-        + "the content changed or was corrupted in transit, so it was not used.",
+      `Cannot verify manifest: expected digest ${expected} but the ${bytes.length} bytes received have digest ${actual}; ` +
+        "the content changed or was corrupted in transit, so it was not used.",
       { details: { expectedDigest: expected, actualDigest: actual } },
     );
   }

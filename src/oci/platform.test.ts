@@ -23,8 +23,16 @@ const PARSED: [string, Platform, string][] = [
   ["linux/arm64/v8", platform("linux", "arm64", "v8"), "linux/arm64/v8"],
   ["linux/arm/v7", platform("linux", "arm", "v7"), "linux/arm/v7"],
   ["linux/arm/v6", platform("linux", "arm", "v6"), "linux/arm/v6"],
-  ["windows/amd64:10.0.17763.1234", platform("windows", "amd64", undefined, "10.0.17763.1234"), "windows/amd64:10.0.17763.1234"],
-  ["windows/arm64/v8:10.0.26100.1", platform("windows", "arm64", "v8", "10.0.26100.1"), "windows/arm64/v8:10.0.26100.1"],
+  [
+    "windows/amd64:10.0.17763.1234",
+    platform("windows", "amd64", undefined, "10.0.17763.1234"),
+    "windows/amd64:10.0.17763.1234",
+  ],
+  [
+    "windows/arm64/v8:10.0.26100.1",
+    platform("windows", "arm64", "v8", "10.0.26100.1"),
+    "windows/arm64/v8:10.0.26100.1",
+  ],
   ["LINUX/AMD64", platform("linux", "amd64"), "linux/amd64"],
   ["Linux/ARM64/V8", platform("linux", "arm64", "v8"), "linux/arm64/v8"],
   ["linux/x86_64", platform("linux", "x86_64"), "linux/x86_64"],
@@ -68,13 +76,16 @@ const INVALID: [string, string][] = [
 
 for (const [input, fragment] of INVALID) {
   test(`parsePlatform refuses ${JSON.stringify(input)}`, () => {
-    assert.throws(() => parsePlatform(input), (error: unknown) => {
-      assert.ok(error instanceof DigestguardError);
-      assert.equal(error.code, "PLATFORM_INVALID");
-      assert.ok(error.message.startsWith(`Cannot parse platform ${JSON.stringify(input)}: `), error.message);
-      assert.ok(error.message.includes(fragment), `${error.message} should include ${fragment}`);
-      return true;
-    });
+    assert.throws(
+      () => parsePlatform(input),
+      (error: unknown) => {
+        assert.ok(error instanceof DigestguardError);
+        assert.equal(error.code, "PLATFORM_INVALID");
+        assert.ok(error.message.startsWith(`Cannot parse platform ${JSON.stringify(input)}: `), error.message);
+        assert.ok(error.message.includes(fragment), `${error.message} should include ${fragment}`);
+        return true;
+      },
+    );
   });
 }
 
@@ -105,7 +116,10 @@ const NORMALIZED: [Platform, Platform][] = [
   [platform("Linux", "AMD64"), platform("linux", "amd64")],
   [platform("macos", "arm64"), platform("darwin", "arm64", "v8")],
   [platform("linux", "ppc64le"), platform("linux", "ppc64le")],
-  [platform("windows", "amd64", undefined, "10.0.17763.1234"), platform("windows", "amd64", undefined, "10.0.17763.1234")],
+  [
+    platform("windows", "amd64", undefined, "10.0.17763.1234"),
+    platform("windows", "amd64", undefined, "10.0.17763.1234"),
+  ],
   [
     { os: "windows", architecture: "x86_64", "os.features": ["win32k"], features: ["sse4"] },
     { os: "windows", architecture: "amd64", "os.features": ["win32k"], features: ["sse4"] },

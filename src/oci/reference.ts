@@ -150,7 +150,8 @@ function parseParts(text: string, kind: "reference" | "repository", fail: Fail):
   if (text.trim() !== text) fail("it has leading or trailing whitespace");
   const scheme = SCHEME.exec(text);
   if (scheme !== null) fail(`drop the scheme "${scheme[0]}"; a reference starts with the registry host`);
-  if (text.startsWith("[") && !text.includes("/")) fail('a bracketed IPv6 registry must be followed by "/" and a repository');
+  if (text.startsWith("[") && !text.includes("/"))
+    fail('a bracketed IPv6 registry must be followed by "/" and a repository');
   const at = text.indexOf("@");
   const digestText = at === -1 ? undefined : text.slice(at + 1);
   const nameAndTag = at === -1 ? text : text.slice(0, at);
@@ -160,7 +161,8 @@ function parseParts(text: string, kind: "reference" | "repository", fail: Fail):
   if (kind === "repository" && digestText !== undefined) fail(`a repository takes no digest; drop "@${digestText}"`);
   const ref = splitName(tag === undefined ? nameAndTag : nameAndTag.slice(0, colon), fail);
   const length = ref.registry.length + 1 + ref.repository.length;
-  if (length > NAME_MAX) fail(`the full name is ${length} characters long (registry included); at most ${NAME_MAX} are allowed`);
+  if (length > NAME_MAX)
+    fail(`the full name is ${length} characters long (registry included); at most ${NAME_MAX} are allowed`);
   if (tag !== undefined) ref.tag = checkTag(tag, fail);
   if (digestText !== undefined) ref.digest = checkDigest(digestText, fail);
   return ref;
@@ -183,7 +185,8 @@ function checkRegistry(domain: string, fail: Fail): string {
   if (!DOMAIN.test(domain)) fail(`registry "${domain}" is not a valid host[:port]`);
   // The grammar allows any digits; a port no socket can have would only fail later, deep in URL handling.
   const port = /:(\d+)$/.exec(domain)?.[1];
-  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) fail(`registry "${domain}" has port ${Number(port)}, outside 1-65535`);
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535))
+    fail(`registry "${domain}" has port ${Number(port)}, outside 1-65535`);
   const lower = domain.toLowerCase();
   return HUB_ALIASES.has(lower) ? HUB : lower;
 }
@@ -200,11 +203,14 @@ function checkPath(path: string, fail: Fail): string {
   for (const component of path.split("/")) {
     if (component === "") fail('the repository path has an empty component (a doubled, leading or trailing "/")');
     if (PATH_COMPONENT.test(component)) continue;
-    if (/[^a-z0-9._-]/.test(component)) fail(`path component "${component}" may only contain a-z, 0-9, ".", "_" and "-"`);
+    if (/[^a-z0-9._-]/.test(component))
+      fail(`path component "${component}" may only contain a-z, 0-9, ".", "_" and "-"`);
     if (!/^[a-z0-9].*[a-z0-9]$|^[a-z0-9]$/.test(component)) {
       fail(`path component "${component}" must start and end with a letter or digit`);
     }
-    fail(`path component "${component}" has a bad separator; use ".", "_", "__" or a run of "-" between letters and digits`);
+    fail(
+      `path component "${component}" has a bad separator; use ".", "_", "__" or a run of "-" between letters and digits`,
+    );
   }
   return path;
 }
@@ -212,7 +218,8 @@ function checkPath(path: string, fail: Fail): string {
 function checkTag(tag: string, fail: Fail): string {
   if (tag === "") fail('the tag after ":" is empty');
   if (tag.length > TAG_MAX) fail(`the tag is ${tag.length} characters long; at most ${TAG_MAX} are allowed`);
-  if (!TAG.test(tag)) fail(`tag "${tag}" may only contain letters, digits, "_", "." and "-", and must not start with "." or "-"`);
+  if (!TAG.test(tag))
+    fail(`tag "${tag}" may only contain letters, digits, "_", "." and "-", and must not start with "." or "-"`);
   return tag;
 }
 

@@ -14,7 +14,10 @@ import { formatPlatform, isAttestationPlatform, platformMatches } from "./platfo
  * ```
  */
 export function selectPlatform(index: ImageIndex, wanted: Platform, what: string): Descriptor {
-  const found = index.manifests.find((entry) => entry.platform !== undefined && !isAttestationPlatform(entry.platform) && platformMatches(wanted, entry.platform));
+  const found = index.manifests.find(
+    (entry) =>
+      entry.platform !== undefined && !isAttestationPlatform(entry.platform) && platformMatches(wanted, entry.platform),
+  );
   if (found !== undefined) return found;
   const available = imagePlatforms(index).map(formatPlatform);
   throw new DigestguardError(
@@ -26,5 +29,7 @@ export function selectPlatform(index: ImageIndex, wanted: Platform, what: string
 
 /** The platforms an index offers images for, attestations left out. */
 export function imagePlatforms(index: ImageIndex): Platform[] {
-  return index.manifests.flatMap((entry) => (entry.platform !== undefined && !isAttestationPlatform(entry.platform) ? [entry.platform] : []));
+  return index.manifests.flatMap((entry) =>
+    entry.platform !== undefined && !isAttestationPlatform(entry.platform) ? [entry.platform] : [],
+  );
 }

@@ -56,7 +56,8 @@ export function verifyingStream(expected: ExpectedContent, options: { what?: str
  * other small documents that are read whole).
  */
 export function verifyBytes(bytes: Uint8Array, expected: ExpectedContent, what: string, actual: Digest): void {
-  if (bytes.length !== expected.size) throw contentMismatchError("SIZE_MISMATCH", what, expected, bytes.length, undefined);
+  if (bytes.length !== expected.size)
+    throw contentMismatchError("SIZE_MISMATCH", what, expected, bytes.length, undefined);
   if (actual !== expected.digest) throw contentMismatchError("DIGEST_MISMATCH", what, expected, bytes.length, actual);
 }
 
@@ -81,10 +82,11 @@ export function contentMismatchError(
       { details },
     );
   }
-  const how = received > expected.size
-    ? `more bytes than declared (${received}+ of ${expected.size})`
-    : received === 0
-      ? `an empty body (0 of ${expected.size} bytes)`
-      : `a truncated body (${received} of ${expected.size} bytes)`;
+  const how =
+    received > expected.size
+      ? `more bytes than declared (${received}+ of ${expected.size})`
+      : received === 0
+        ? `an empty body (0 of ${expected.size} bytes)`
+        : `a truncated body (${received} of ${expected.size} bytes)`;
   return new DigestguardError(code, `Cannot accept ${what}: ${how}.`, { details, temporary: received < expected.size });
 }

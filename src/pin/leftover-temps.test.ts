@@ -9,11 +9,20 @@ test("removeLeftoverTemps removes a dead writer's temps beside the files, and no
   const dir = await mkdtemp(join(tmpdir(), "dg-leftover-"));
   try {
     const dead = 2 ** 22 + 7;
-    const names = ["Dockerfile", `.Dockerfile.${dead}-0123456789ab.tmp`, `.Dockerfile.${process.pid}-0123456789ab.tmp`, `.other.${dead}-0123456789ab.tmp`, ".Dockerfile.0123456789ab.tmp"];
+    const names = [
+      "Dockerfile",
+      `.Dockerfile.${dead}-0123456789ab.tmp`,
+      `.Dockerfile.${process.pid}-0123456789ab.tmp`,
+      `.other.${dead}-0123456789ab.tmp`,
+      ".Dockerfile.0123456789ab.tmp",
+    ];
     for (const name of names) await writeFile(join(dir, name), "x");
     const removed = await removeLeftoverTemps([join(dir, "Dockerfile")]);
     assert.deepEqual(removed, [join(dir, `.Dockerfile.${dead}-0123456789ab.tmp`)]);
-    assert.deepEqual((await readdir(dir)).sort(), names.filter((n) => !n.includes(String(dead)) || n.startsWith(".other")).sort());
+    assert.deepEqual(
+      (await readdir(dir)).sort(),
+      names.filter((n) => !n.includes(String(dead)) || n.startsWith(".other")).sort(),
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -32,19 +32,34 @@ export interface LockRequest {
  * ```
  */
 export async function lockImage(request: LockRequest): Promise<LockedImage> {
-  const tree = await walkImage(request.store, request.target, { platform: request.platform, what: request.reference, signal: request.signal });
+  const tree = await walkImage(request.store, request.target, {
+    platform: request.platform,
+    what: request.reference,
+    signal: request.signal,
+  });
   const failure = tree.failures[0];
   if (failure !== undefined) throw failure.error;
   const platforms: LockedPlatform[] = [];
   for (const image of tree.images) {
     if (image.attestation) continue;
     const config = await readImageConfig(request.store, image.config, { signal: request.signal });
-    const platform = image.platform ?? formatPlatform({ os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) });
+    const platform =
+      image.platform ??
+      formatPlatform({
+        os: config.os,
+        architecture: config.architecture,
+        ...(config.variant ? { variant: config.variant } : {}),
+      });
     platforms.push({
       platform,
       manifest: image.manifest.digest,
       config: image.config.digest,
-      layers: image.layers.map((layer, i) => ({ digest: layer.digest, size: layer.size, mediaType: layer.mediaType, ...(config.rootfs.diff_ids[i] ? { diffId: config.rootfs.diff_ids[i] } : {}) })),
+      layers: image.layers.map((layer, i) => ({
+        digest: layer.digest,
+        size: layer.size,
+        mediaType: layer.mediaType,
+        ...(config.rootfs.diff_ids[i] ? { diffId: config.rootfs.diff_ids[i] } : {}),
+      })),
     });
   }
   const pinned = pinnedManifest(tree, request);
@@ -53,7 +68,9 @@ export async function lockImage(request: LockRequest): Promise<LockedImage> {
     ...(request.target.tag !== undefined ? { tag: request.target.tag } : {}),
     digest: pinned.digest,
     mediaType: pinned.mediaType,
-    ...(request.platform !== undefined && tree.root.manifest.kind === "index" ? { platform: platforms[0]?.platform ?? formatPlatform(request.platform) } : {}),
+    ...(request.platform !== undefined && tree.root.manifest.kind === "index"
+      ? { platform: platforms[0]?.platform ?? formatPlatform(request.platform) }
+      : {}),
     resolvedAt: new Date().toISOString(),
     resolvedFrom: (tree.root as { source?: string }).source ?? request.store.location,
     sources: request.sources,
@@ -61,9 +78,17 @@ export async function lockImage(request: LockRequest): Promise<LockedImage> {
   };
 }
 
-function pinnedManifest(tree: Awaited<ReturnType<typeof walkImage>>, request: LockRequest): { digest: Digest; mediaType: string } {
-  if (request.platform === undefined || tree.root.manifest.kind === "image") return { digest: tree.root.digest, mediaType: tree.root.mediaType };
+function pinnedManifest(
+  tree: Awaited<ReturnType<typeof walkImage>>,
+  request: LockRequest,
+): { digest: Digest; mediaType: string } {
+  if (request.platform === undefined || tree.root.manifest.kind === "image")
+    return { digest: tree.root.digest, mediaType: tree.root.mediaType };
   const image = tree.images[0];
-  if (image === undefined) throw new DigestguardError("PLATFORM_NOT_FOUND", `Cannot pin ${request.reference} for ${formatPlatform(request.platform)}: the index has no such image.`);
+  if (image === undefined)
+    throw new DigestguardError(
+      "PLATFORM_NOT_FOUND",
+      `Cannot pin ${request.reference} for ${formatPlatform(request.platform)}: the index has no such image.`,
+    );
   return { digest: image.manifest.digest, mediaType: image.manifest.mediaType };
 }

@@ -35,11 +35,18 @@ export async function pinFiles(options: PinFilesOptions): Promise<PinReport> {
   if (options.dryRun) return (await planPin(options, lockfilePath)).report;
   try {
     // A pin holds the lock across its registry lookups, which can take minutes: neither waiters nor takeovers may be quick.
-    return await withFileLock(`${lockfilePath}.lock`, () => pinUnderLock(options, lockfilePath), { signal: options.signal, ...PIN_LOCK_TIMES });
+    return await withFileLock(`${lockfilePath}.lock`, () => pinUnderLock(options, lockfilePath), {
+      signal: options.signal,
+      ...PIN_LOCK_TIMES,
+    });
   } catch (error) {
     if (error instanceof DigestguardError && error.details.outcome !== undefined) throw error;
     if (options.signal?.aborted !== true) throw error;
-    throw new DigestguardError("ABORTED", "Cannot finish pin: interrupted before the commit point; nothing was written.", { cause: error, details: { outcome: "nothing was written" } });
+    throw new DigestguardError(
+      "ABORTED",
+      "Cannot finish pin: interrupted before the commit point; nothing was written.",
+      { cause: error, details: { outcome: "nothing was written" } },
+    );
   }
 }
 

@@ -60,8 +60,14 @@ describe("resolveReferences", () => {
       stores.set(repo, store);
     }
     stores.set("team/missing", await OciLayoutStore.open(join(dir, "team-missing"), { create: true }));
-    await writeFile(join(dir, "Dockerfile"), `FROM ${H}/team/a:1\nFROM ${H}/team/b:1\nFROM ${H}/team/a:1\nFROM ${H}/team/missing:1\n`);
-    await writeFile(join(dir, "compose.yaml"), `services:\n  a:\n    image: ${H}/team/a:1\n  b:\n    image: \${B:-${H}/team/b:1}\n`);
+    await writeFile(
+      join(dir, "Dockerfile"),
+      `FROM ${H}/team/a:1\nFROM ${H}/team/b:1\nFROM ${H}/team/a:1\nFROM ${H}/team/missing:1\n`,
+    );
+    await writeFile(
+      join(dir, "compose.yaml"),
+      `services:\n  a:\n    image: ${H}/team/a:1\n  b:\n    image: \${B:-${H}/team/b:1}\n`,
+    );
     files = await scanReferences([dir]);
   });
   after(async () => {
@@ -76,40 +82,64 @@ describe("resolveReferences", () => {
     assert.deepEqual([...result.entries.keys()].sort(), [`${H}/team/a:1`, `${H}/team/b:1`]);
     assert.deepEqual([...result.failures.keys()], [`${H}/team/missing:1`]);
     assert.equal(result.entries.get(`${H}/team/a:1`)?.digest, (await baseImage("team/a")).root.digest);
-    assert.deepEqual(result.entries.get(`${H}/team/a:1`)?.sources.map((s) => s.line), [1, 3, 3]);
+    assert.deepEqual(
+      result.entries.get(`${H}/team/a:1`)?.sources.map((s) => s.line),
+      [1, 3, 3],
+    );
   });
 
   it("reuses the lockfile: nothing is opened when every entry already answers", async () => {
     const first = await resolveReferences(files, undefined, { open });
     const lock: Lockfile = { lockfileVersion: 1, images: [...first.entries.values()] };
     opened = [];
-    const again = await resolveReferences(files.map((f) => ({ ...f, pinnable: f.pinnable.filter((r) => !r.key.includes("missing")) })), lock, { open });
+    const again = await resolveReferences(
+      files.map((f) => ({ ...f, pinnable: f.pinnable.filter((r) => !r.key.includes("missing")) })),
+      lock,
+      { open },
+    );
     assert.deepEqual(opened, []);
     assert.equal(again.resolutions, 0);
-    assert.deepEqual([...again.entries.values()].map((e) => e.resolvedAt), [...first.entries.values()].map((e) => e.resolvedAt));
+    assert.deepEqual(
+      [...again.entries.values()].map((e) => e.resolvedAt),
+      [...first.entries.values()].map((e) => e.resolvedAt),
+    );
   });
 
   it("--update re-resolves only what the pattern matches and explains the move", async () => {
     const known = files.map((f) => ({ ...f, pinnable: f.pinnable.filter((r) => !r.key.includes("missing")) }));
-    const lock: Lockfile = { lockfileVersion: 1, images: [...(await resolveReferences(known, undefined, { open })).entries.values()] };
+    const lock: Lockfile = {
+      lockfileVersion: 1,
+      images: [...(await resolveReferences(known, undefined, { open })).entries.values()],
+    };
     const v2 = await baseImage("team/a", { arm64: "v2" });
     await writeImage(stores.get("team/a") as OciLayoutStore, v2, { tags: ["1"] });
     opened = [];
     const result = await resolveReferences(known, lock, { open, update: true, imagePattern: "team/a:*" });
     assert.deepEqual(opened, [`${H}/team/a:1`]);
     assert.equal(result.entries.get(`${H}/team/a:1`)?.digest, v2.root.digest);
-    assert.deepEqual(result.changes.map((c) => [c.reference, c.to, c.summary]), [[`${H}/team/a:1`, v2.root.digest, ["linux/arm64/v8: config and 1 of 2 layers changed"]]]);
+    assert.deepEqual(
+      result.changes.map((c) => [c.reference, c.to, c.summary]),
+      [[`${H}/team/a:1`, v2.root.digest, ["linux/arm64/v8: config and 1 of 2 layers changed"]]],
+    );
     const b = lock.images.find((e) => e.reference === `${H}/team/b:1`);
-    assert.deepEqual([result.entries.get(`${H}/team/b:1`)?.digest, result.entries.get(`${H}/team/b:1`)?.resolvedAt], [b?.digest, b?.resolvedAt]);
+    assert.deepEqual(
+      [result.entries.get(`${H}/team/b:1`)?.digest, result.entries.get(`${H}/team/b:1`)?.resolvedAt],
+      [b?.digest, b?.resolvedAt],
+    );
   });
 
   it("a reference already pinned is locked from its own digest, not from the tag", async () => {
     const old = await baseImage("team/b");
     const pinnedDir = await mkdtemp(join(tmpdir(), "dg-resolve-pinned-"));
     try {
-      await writeImage(stores.get("team/b") as OciLayoutStore, await baseImage("team/b", { arm64: "moved" }), { tags: ["1"] });
+      await writeImage(stores.get("team/b") as OciLayoutStore, await baseImage("team/b", { arm64: "moved" }), {
+        tags: ["1"],
+      });
       await writeFile(join(pinnedDir, "Dockerfile"), `FROM ${H}/team/b:1@${old.root.digest}\n`);
-      const result = await resolveReferences(await scanReferences([pinnedDir]), undefined, { open, platform: { os: "linux", architecture: "arm64" } });
+      const result = await resolveReferences(await scanReferences([pinnedDir]), undefined, {
+        open,
+        platform: { os: "linux", architecture: "arm64" },
+      });
       assert.equal(result.resolutions, 0);
       const entry = result.entries.get(`${H}/team/b:1`);
       assert.equal(entry?.digest, platformDigest(old, "linux/arm64/v8"));

@@ -48,28 +48,41 @@ export interface Resolution {
  * const { entries } = await resolveReferences(files, lock, { open });
  * ```
  */
-export async function resolveReferences(files: ScannedFile[], lock: Lockfile | undefined, options: ResolveOptions): Promise<Resolution> {
+export async function resolveReferences(
+  files: ScannedFile[],
+  lock: Lockfile | undefined,
+  options: ResolveOptions,
+): Promise<Resolution> {
   const groups = new Map<string, PinnableReference[]>();
   for (const ref of files.flatMap((f) => f.pinnable)) groups.set(ref.key, [...(groups.get(ref.key) ?? []), ref]);
   const result: Resolution = { entries: new Map(), failures: new Map(), changes: [], held: new Map(), resolutions: 0 };
   const keys = [...groups.keys()].sort();
-  const settled = await mapConcurrent(keys, options.concurrency ?? 4, (key) => resolveGroup(key, groups.get(key) ?? [], lock, options, result));
+  const settled = await mapConcurrent(keys, options.concurrency ?? 4, (key) =>
+    resolveGroup(key, groups.get(key) ?? [], lock, options, result),
+  );
   settled.forEach((outcome, i) => {
     const key = keys[i] as string;
     if (outcome.status === "fulfilled") {
       if (outcome.value !== undefined) result.entries.set(key, outcome.value);
-    }
-    else if (isDigestguardError(outcome.reason) && !isAborted(outcome.reason)) result.failures.set(key, outcome.reason);
+    } else if (isDigestguardError(outcome.reason) && !isAborted(outcome.reason))
+      result.failures.set(key, outcome.reason);
     else throw outcome.reason;
   });
   return result;
 }
 
-async function resolveGroup(key: string, refs: PinnableReference[], lock: Lockfile | undefined, options: ResolveOptions, result: Resolution): Promise<LockedImage | undefined> {
+async function resolveGroup(
+  key: string,
+  refs: PinnableReference[],
+  lock: Lockfile | undefined,
+  options: ResolveOptions,
+  result: Resolution,
+): Promise<LockedImage | undefined> {
   const existing = lock?.images.find((entry) => entry.reference === key && samePlatformChoice(entry, options.platform));
   const written = new Set(refs.flatMap((r) => (r.reference.digest !== undefined ? [r.reference.digest] : [])));
   const update = options.update === true && matchesPattern(key, options.imagePattern);
-  if (existing !== undefined && !update && [...written].every((d) => d === existing.digest)) return { ...existing, sources: sourcesAfterPin(refs, existing.digest) };
+  if (existing !== undefined && !update && [...written].every((d) => d === existing.digest))
+    return { ...existing, sources: sourcesAfterPin(refs, existing.digest) };
   const first = refs[0] as PinnableReference;
   const { store } = await options.open(key);
   if (!update && written.size > 1 && first.reference.tag !== undefined) {
@@ -81,10 +94,21 @@ async function resolveGroup(key: string, refs: PinnableReference[], lock: Lockfi
   const pinnedDigest = !update && written.size === 1 ? [...written][0] : undefined;
   const target = {
     ...(first.reference.tag !== undefined ? { tag: first.reference.tag } : {}),
-    ...(pinnedDigest !== undefined ? { digest: pinnedDigest } : first.reference.tag === undefined && first.reference.digest !== undefined ? { digest: first.reference.digest } : {}),
+    ...(pinnedDigest !== undefined
+      ? { digest: pinnedDigest }
+      : first.reference.tag === undefined && first.reference.digest !== undefined
+        ? { digest: first.reference.digest }
+        : {}),
   };
   if (target.digest === undefined) result.resolutions++;
-  const locked = await lockImage({ store, reference: key, target, platform: options.platform, sources: [], signal: options.signal });
+  const locked = await lockImage({
+    store,
+    reference: key,
+    target,
+    platform: options.platform,
+    sources: [],
+    signal: options.signal,
+  });
   const entry = { ...locked, sources: sourcesAfterPin(refs, locked.digest) };
   if (existing !== undefined && existing.digest === entry.digest) return { ...entry, resolvedAt: existing.resolvedAt };
   if (existing !== undefined) result.changes.push(diffLockedTrees(existing, entry));
@@ -97,13 +121,18 @@ function sourcesAfterPin(refs: PinnableReference[], digest: string): LockedSourc
   return refs.map(({ found }) => {
     const edit = found.resolved !== undefined ? pinEdit(found, digest) : undefined;
     const inside = edit !== undefined && edit.start >= found.start && edit.end <= found.end;
-    const written = inside ? found.written.slice(0, edit.start - found.start) + edit.replacement + found.written.slice(edit.end - found.start) : found.written;
+    const written = inside
+      ? found.written.slice(0, edit.start - found.start) +
+        edit.replacement +
+        found.written.slice(edit.end - found.start)
+      : found.written;
     return { file: found.file, line: found.line, written };
   });
 }
 
 function samePlatformChoice(entry: LockedImage, platform: Platform | undefined): boolean {
-  if (platform === undefined || entry.platform === undefined) return platform === undefined && entry.platform === undefined;
+  if (platform === undefined || entry.platform === undefined)
+    return platform === undefined && entry.platform === undefined;
   return platformMatches(platform, parsePlatform(entry.platform));
 }
 
@@ -119,7 +148,11 @@ function samePlatformChoice(entry: LockedImage, platform: Platform | undefined):
 export function matchesPattern(reference: string, pattern: string | undefined): boolean {
   if (pattern === undefined) return true;
   if (!pattern.includes("*")) return reference.includes(pattern);
-  const regex = new RegExp(`(^|/)${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  const regex = new RegExp(
+    `(^|/)${pattern
+      .split("*")
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  );
   return regex.test(reference);
 }
-

@@ -48,11 +48,19 @@ export function journalPath(lockfilePath: string): string {
  * const { interruptedAfterCommit } = await commitTransaction(writes, { journal: journalPath(lock), signal });
  * ```
  */
-export async function commitTransaction(writes: PlannedWrite[], options: { journal: string; signal?: AbortSignal }): Promise<TransactionOutcome> {
+export async function commitTransaction(
+  writes: PlannedWrite[],
+  options: { journal: string; signal?: AbortSignal },
+): Promise<TransactionOutcome> {
   const staged: StagedFile[] = [];
   try {
     for (const write of writes) {
-      staged.push(await stageFile(write.path, write.content, { ...(write.mode !== undefined ? { mode: write.mode } : {}), signal: options.signal }));
+      staged.push(
+        await stageFile(write.path, write.content, {
+          ...(write.mode !== undefined ? { mode: write.mode } : {}),
+          signal: options.signal,
+        }),
+      );
     }
     options.signal?.throwIfAborted();
     const journal: Journal = { pid: process.pid, renames: staged };
@@ -83,7 +91,10 @@ export async function recoverInterruptedPin(journal: string): Promise<number> {
   } catch (error) {
     if (isErrnoCode(error, "ENOENT")) return 0;
     // Only ever written whole by an atomic rename, so unreadable means hand-edited.
-    throw new DigestguardError("IO", `Cannot finish the interrupted pin recorded in ${journal}: ${(error as Error).message}; remove it and run pin again.`);
+    throw new DigestguardError(
+      "IO",
+      `Cannot finish the interrupted pin recorded in ${journal}: ${(error as Error).message}; remove it and run pin again.`,
+    );
   }
   const pending: StagedFile[] = [];
   for (const entry of parsed.renames) {
@@ -108,9 +119,16 @@ export async function hasPendingJournal(lockfilePath: string): Promise<boolean> 
 
 function nothingWritten(error: unknown, signal: AbortSignal | undefined): DigestguardError {
   const outcome = "nothing was written";
-  if (signal?.aborted === true || (isAborted(error))) {
-    return new DigestguardError("ABORTED", `Cannot finish pin: interrupted before the commit point; ${outcome}.`, { cause: error, details: { outcome } });
+  if (signal?.aborted === true || isAborted(error)) {
+    return new DigestguardError("ABORTED", `Cannot finish pin: interrupted before the commit point; ${outcome}.`, {
+      cause: error,
+      details: { outcome },
+    });
   }
   const reason = error instanceof Error ? error.message : String(error);
-  return new DigestguardError(error instanceof DigestguardError ? error.code : "IO", `Cannot write the pinned files: ${reason}; ${outcome}.`, { cause: error, details: { outcome } });
+  return new DigestguardError(
+    error instanceof DigestguardError ? error.code : "IO",
+    `Cannot write the pinned files: ${reason}; ${outcome}.`,
+    { cause: error, details: { outcome } },
+  );
 }

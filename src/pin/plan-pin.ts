@@ -33,11 +33,27 @@ export async function planPin(options: PinFilesOptions, lockfilePath: string): P
   const kinds = scanKindsFor(old, options);
   const files = await scanReferences(options.paths, { ...options, ...kinds });
   const resolution = await resolveReferences(files, old, options);
-  const report: PinReport = { schemaVersion: 1, lockfile: options.lockfilePath, dryRun: options.dryRun === true, pins: [], problems: [], changes: resolution.changes, filesChanged: [], resolutions: resolution.resolutions };
+  const report: PinReport = {
+    schemaVersion: 1,
+    lockfile: options.lockfilePath,
+    dryRun: options.dryRun === true,
+    pins: [],
+    problems: [],
+    changes: resolution.changes,
+    filesChanged: [],
+    resolutions: resolution.resolutions,
+  };
   const rewrites: FileRewrite[] = [];
   const leftAlone = new Set<string>();
   for (const file of files) {
-    for (const p of file.problems) report.problems.push({ file: file.path, line: p.found.line, written: p.found.written, reason: p.reason, kind: "unpinnable" });
+    for (const p of file.problems)
+      report.problems.push({
+        file: file.path,
+        line: p.found.line,
+        written: p.found.written,
+        reason: p.reason,
+        kind: "unpinnable",
+      });
     const blocked = blockingProblems(file, resolution);
     report.problems.push(...blocked);
     if (blocked.length > 0) {
@@ -48,7 +64,16 @@ export async function planPin(options: PinFilesOptions, lockfilePath: string): P
     if (rewrite !== undefined) rewrites.push(rewrite);
   }
   report.filesChanged = rewrites.map((r) => r.path);
-  return { files, report, rewrites, lock: { lockfileVersion: 1, kinds: lockedKinds(kinds), images: lockedImages(old, resolution, files, leftAlone, options.lockfilePath) } };
+  return {
+    files,
+    report,
+    rewrites,
+    lock: {
+      lockfileVersion: 1,
+      kinds: lockedKinds(kinds),
+      images: lockedImages(old, resolution, files, leftAlone, options.lockfilePath),
+    },
+  };
 }
 
 function blockingProblems(file: ScannedFile, resolution: Resolution): PinProblem[] {
@@ -58,11 +83,22 @@ function blockingProblems(file: ScannedFile, resolution: Resolution): PinProblem
     const failure = resolution.failures.get(ref.key);
     const tagNow = resolution.held.get(ref.key);
     if (failure !== undefined) {
-      problems.push({ ...at, kind: "unresolved", reason: `cannot resolve: ${failure.message}; the file was left unchanged`, error: { code: failure.code, exitCode: failure.exitCode } });
-    }
-    else if (tagNow !== undefined) {
-      const pinned = ref.reference.digest === undefined ? "not pinned while other references to this tag are pinned to different digests" : `pinned to ${ref.reference.digest}`;
-      problems.push({ ...at, kind: "held", reason: `${pinned}, tag now at ${tagNow}; run pin --update to move every reference to ${ref.key} there; the file was left unchanged` });
+      problems.push({
+        ...at,
+        kind: "unresolved",
+        reason: `cannot resolve: ${failure.message}; the file was left unchanged`,
+        error: { code: failure.code, exitCode: failure.exitCode },
+      });
+    } else if (tagNow !== undefined) {
+      const pinned =
+        ref.reference.digest === undefined
+          ? "not pinned while other references to this tag are pinned to different digests"
+          : `pinned to ${ref.reference.digest}`;
+      problems.push({
+        ...at,
+        kind: "held",
+        reason: `${pinned}, tag now at ${tagNow}; run pin --update to move every reference to ${ref.key} there; the file was left unchanged`,
+      });
     }
   }
   return problems;
@@ -73,14 +109,22 @@ function blockingProblems(file: ScannedFile, resolution: Resolution): PinProblem
 // or did not scan ("pin docker/" must not forget every other folder's images).
 // Scanned paths are relative to the working folder, the lockfile's sources
 // to the lockfile's folder (see lockSourcePath).
-function lockedImages(lock: Lockfile | undefined, resolution: Resolution, files: ScannedFile[], leftAlone: Set<string>, lockfilePath: string): LockedImage[] {
+function lockedImages(
+  lock: Lockfile | undefined,
+  resolution: Resolution,
+  files: ScannedFile[],
+  leftAlone: Set<string>,
+  lockfilePath: string,
+): LockedImage[] {
   const lockDir = dirname(resolve(lockfilePath));
   const owned = new Set(files.map((file) => resolve(file.path)).filter((path) => !leftAlone.has(path)));
   const elsewhere = (entry: LockedImage) => entry.sources.filter((source) => !owned.has(resolve(lockDir, source.file)));
   const old = lock?.images ?? [];
   const fresh = new Map<string, LockedImage>();
   for (const [key, entry] of resolution.entries) {
-    const sources = entry.sources.filter((source) => owned.has(resolve(source.file))).map((source) => ({ ...source, file: lockSourcePath(lockDir, source.file) }));
+    const sources = entry.sources
+      .filter((source) => owned.has(resolve(source.file)))
+      .map((source) => ({ ...source, file: lockSourcePath(lockDir, source.file) }));
     if (sources.length === 0) continue;
     const same = old.find((o) => o.reference === entry.reference && o.digest === entry.digest);
     fresh.set(key, { ...entry, sources: same === undefined ? sources : [...sources, ...elsewhere(same)] });
@@ -99,7 +143,14 @@ function pinFile(file: ScannedFile, entries: Map<string, LockedImage>, report: P
     const entry = entries.get(ref.key);
     if (entry === undefined) continue;
     const changed = ref.reference.digest !== entry.digest;
-    report.pins.push({ file: file.path, line: ref.found.line, written: ref.found.written, reference: ref.key, digest: entry.digest, changed });
+    report.pins.push({
+      file: file.path,
+      line: ref.found.line,
+      written: ref.found.written,
+      reference: ref.key,
+      digest: entry.digest,
+      changed,
+    });
     if (changed) edits.push(pinEdit(ref.found, entry.digest));
   }
   if (edits.length === 0) return undefined;

@@ -12,7 +12,8 @@ import type { PinReport } from "./pin-report.js";
  * ```
  */
 export function renderPin(report: PinReport, options: { quiet?: boolean } = {}): string {
-  if (options.quiet) return report.problems.map((p) => `${p.file}:${p.line}  ${p.written}  NOT PINNED: ${p.reason}\n`).join("");
+  if (options.quiet)
+    return report.problems.map((p) => `${p.file}:${p.line}  ${p.written}  NOT PINNED: ${p.reason}\n`).join("");
   const lines: string[] = [];
   for (const pin of report.pins) {
     const state = pin.changed ? (report.dryRun ? "would pin" : "pinned") : "already pinned";
@@ -24,6 +25,8 @@ export function renderPin(report: PinReport, options: { quiet?: boolean } = {}):
     for (const line of change.summary) lines.push(`    ${line}`);
   }
   const changed = report.pins.filter((p) => p.changed).length;
-  lines.push(`${report.dryRun ? "Would pin" : "Pinned"} ${changed} reference${changed === 1 ? "" : "s"} in ${report.filesChanged.length} file${report.filesChanged.length === 1 ? "" : "s"} (${report.pins.length - changed} already pinned, ${report.problems.length} not pinnable); ${report.resolutions} tag resolution${report.resolutions === 1 ? "" : "s"}; ${report.dryRun ? "lockfile not written (dry run)" : `${report.lockfile} written`}.`);
+  lines.push(
+    `${report.dryRun ? "Would pin" : "Pinned"} ${changed} reference${changed === 1 ? "" : "s"} in ${report.filesChanged.length} file${report.filesChanged.length === 1 ? "" : "s"} (${report.pins.length - changed} already pinned, ${report.problems.length} not pinnable); ${report.resolutions} tag resolution${report.resolutions === 1 ? "" : "s"}; ${report.dryRun ? "lockfile not written (dry run)" : `${report.lockfile} written`}.`,
+  );
   return `${lines.join("\n")}\n`;
 }

@@ -38,12 +38,17 @@ export function diffLockedTrees(before: LockedImage, after: LockedImage): TreeCh
     if (prev.config !== next.config) parts.push("config");
     const changedLayers = next.layers.filter((layer, i) => prev.layers[i]?.digest !== layer.digest).length;
     if (changedLayers > 0 || prev.layers.length !== next.layers.length) {
-      parts.push(`${changedLayers} of ${next.layers.length} layers${prev.layers.length !== next.layers.length ? ` (was ${prev.layers.length})` : ""}`);
+      parts.push(
+        `${changedLayers} of ${next.layers.length} layers${prev.layers.length !== next.layers.length ? ` (was ${prev.layers.length})` : ""}`,
+      );
     }
-    summary.push(`${platform}: ${parts.length > 0 ? `${parts.join(" and ")} changed` : "manifest changed (same config and layers)"}`);
+    summary.push(
+      `${platform}: ${parts.length > 0 ? `${parts.join(" and ")} changed` : "manifest changed (same config and layers)"}`,
+    );
   }
   const removed = [...old.keys()].some((platform) => !now.has(platform));
   const sameContent = changedManifests === 0 && !removed;
-  if (sameContent && before.digest !== after.digest) summary.push("same content for every platform already pinned, only the index changed");
+  if (sameContent && before.digest !== after.digest)
+    summary.push("same content for every platform already pinned, only the index changed");
   return { reference: after.reference, from: before.digest, to: after.digest, summary, sameContent };
 }

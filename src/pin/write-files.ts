@@ -23,12 +23,17 @@ export interface FileRewrite {
  * ```
  */
 export async function planFileWrites(rewrites: FileRewrite[], options: { roots: string[] }): Promise<PlannedWrite[]> {
-  const roots = await Promise.all(options.roots.map(async (root) => realpath(resolve(root)).catch(() => resolve(root))));
+  const roots = await Promise.all(
+    options.roots.map(async (root) => realpath(resolve(root)).catch(() => resolve(root))),
+  );
   const writes: PlannedWrite[] = [];
   for (const rewrite of rewrites) {
     const target = await realpath(rewrite.path);
     if (!roots.some((root) => isInside(root, target))) {
-      throw new DigestguardError("USAGE", `Cannot rewrite ${rewrite.path}: it resolves to ${target}, outside the paths given (${options.roots.join(", ")}).`);
+      throw new DigestguardError(
+        "USAGE",
+        `Cannot rewrite ${rewrite.path}: it resolves to ${target}, outside the paths given (${options.roots.join(", ")}).`,
+      );
     }
     const mode = (await stat(target)).mode & 0o7777;
     writes.push({ path: target, content: Buffer.from(rewrite.text, rewrite.encoding), mode });

@@ -26,14 +26,18 @@ export async function bufferedDocument(response: HttpResponse, path: string, doi
   const declared = Number(firstHeader(response.headers, "content-length"));
   if (Number.isSafeInteger(declared) && declared > limit) {
     response.body.destroy();
-    throw new DigestguardError(code, `Cannot ${doing}: the answer declares ${declared} bytes, over the ${limit}-byte limit.`);
+    throw new DigestguardError(
+      code,
+      `Cannot ${doing}: the answer declares ${declared} bytes, over the ${limit}-byte limit.`,
+    );
   }
   const bytes = await readLimited(response.body, limit, `the answer to "${doing}"`, code);
   return { ...response, body: replayable(bytes) };
 }
 
 function replayable(bytes: Uint8Array): HttpResponse["body"] {
-  const body = Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]) as Readable & Record<string, unknown>;
+  const body = Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]) as Readable &
+    Record<string, unknown>;
   body["dump"] = async () => void body.destroy();
   body["text"] = async () => Buffer.from(bytes).toString("utf8");
   return body as unknown as HttpResponse["body"];

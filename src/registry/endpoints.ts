@@ -21,7 +21,9 @@ export interface Endpoint {
  * ```
  */
 export function readEndpoints(registry: string, mirrors: Record<string, string[]> = {}): Endpoint[] {
-  const configured = (mirrors[registry] ?? []).map((location): Endpoint => ({ ...parseMirrorLocation(location), mirror: true }));
+  const configured = (mirrors[registry] ?? []).map(
+    (location): Endpoint => ({ ...parseMirrorLocation(location), mirror: true }),
+  );
   return [...configured, originEndpoint(registry)];
 }
 
@@ -37,7 +39,9 @@ export function readEndpoints(registry: string, mirrors: Record<string, string[]
 export function parseMirrorLocation(location: string): { host: string; prefix: string } {
   const trimmed = location.replace(/^[a-z]+:\/\//, "").replace(/\/+$/, "");
   const slash = trimmed.indexOf("/");
-  return slash < 0 ? { host: trimmed, prefix: "" } : { host: trimmed.slice(0, slash), prefix: `${trimmed.slice(slash + 1)}/` };
+  return slash < 0
+    ? { host: trimmed, prefix: "" }
+    : { host: trimmed.slice(0, slash), prefix: `${trimmed.slice(slash + 1)}/` };
 }
 
 /** The registry's own endpoint (Docker Hub's API lives at registry-1.docker.io). */

@@ -85,15 +85,18 @@ export class HostSessions {
   async #ping(host: string, baseUrl: URL, tls: TlsSettings, signal?: AbortSignal): Promise<HostSession> {
     const url = new URL("/v2/", baseUrl);
     const response = await this.http.send({ method: "GET", url, tls, signal });
-    if (response.status !== 200 && response.status !== 401) throw await registryError(response, `reach the registry API at ${url.href}`);
+    if (response.status !== 200 && response.status !== 401)
+      throw await registryError(response, `reach the registry API at ${url.href}`);
     await response.body.dump();
     // Only the registry's own origin may name where its credentials go; a
     // challenge from wherever a redirect led is not learned.
     if (response.url.origin !== baseUrl.origin) return { host, baseUrl, tls, challenge: undefined };
     const challenges = parseChallenges(firstHeader(response.headers, "www-authenticate") ?? "");
-    const challenge = response.status === 401
-      ? (challenges.find((c) => c.scheme === "bearer") ?? challenges.find((c) => c.scheme === "basic") ?? { scheme: "basic", params: {} })
-      : undefined;
+    const challenge =
+      response.status === 401
+        ? (challenges.find((c) => c.scheme === "bearer") ??
+          challenges.find((c) => c.scheme === "basic") ?? { scheme: "basic", params: {} })
+        : undefined;
     return { host, baseUrl, tls, challenge };
   }
 }
@@ -119,7 +122,12 @@ function tlsSettings(settings: HostSettings): TlsSettings {
   return {
     insecureSkipVerify: settings.insecure === true,
     caPem,
-    ...(client !== undefined ? { clientCertPem: readPem(client.certFile, "client certificate"), clientKeyPem: readPem(client.keyFile, "client key") } : {}),
+    ...(client !== undefined
+      ? {
+          clientCertPem: readPem(client.certFile, "client certificate"),
+          clientKeyPem: readPem(client.keyFile, "client key"),
+        }
+      : {}),
   };
 }
 
@@ -127,6 +135,9 @@ function readPem(file: string, what: string): string {
   try {
     return readFileSync(file, "utf8");
   } catch (error) {
-    throw new DigestguardError("CONFIG_INVALID", `Cannot read ${what} ${file}: ${(error as Error).message}; fix the path or remove the setting.`);
+    throw new DigestguardError(
+      "CONFIG_INVALID",
+      `Cannot read ${what} ${file}: ${(error as Error).message}; fix the path or remove the setting.`,
+    );
   }
 }

@@ -2,7 +2,13 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer as createHttpServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -59,9 +65,23 @@ before(async () => {
   const key = join(tlsDir, "key.pem");
   const cert = join(tlsDir, "cert.pem");
   await promisify(execFile)("openssl", [
-    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-    "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1",
-    "-addext", "subjectAltName=IP:127.0.0.1",
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:prime256v1",
+    "-nodes",
+    "-keyout",
+    key,
+    "-out",
+    cert,
+    "-days",
+    "1",
+    "-subj",
+    "/CN=127.0.0.1",
+    "-addext",
+    "subjectAltName=IP:127.0.0.1",
   ]);
   tlsMaterial = { key: await readFile(key, "utf8"), cert: await readFile(cert, "utf8") };
 });
@@ -72,7 +92,10 @@ after(async () => {
   await rm(tlsDir, { recursive: true, force: true });
 });
 
-async function withTransport<T>(use: (http: HttpTransport) => Promise<T>, options?: ConstructorParameters<typeof HttpTransport>[0]): Promise<T> {
+async function withTransport<T>(
+  use: (http: HttpTransport) => Promise<T>,
+  options?: ConstructorParameters<typeof HttpTransport>[0],
+): Promise<T> {
   const http = new HttpTransport(options);
   try {
     return await use(http);
@@ -107,33 +130,62 @@ describe("redirects and Authorization", () => {
   }
 
   test("a same-origin redirect keeps Authorization", async () => {
-    const server = await serve((req, res) => (req.url === "/final" ? ok(req, res) : redirectTo(() => "/final", 302)(req, res)));
+    const server = await serve((req, res) =>
+      req.url === "/final" ? ok(req, res) : redirectTo(() => "/final", 302)(req, res),
+    );
     await withTransport(async (http) => {
-      const res = await http.send({ method: "GET", url: new URL(`${server.origin}/start`), headers: { authorization: "Basic dTpw" } });
+      const res = await http.send({
+        method: "GET",
+        url: new URL(`${server.origin}/start`),
+        headers: { authorization: "Basic dTpw" },
+      });
       await res.body.dump();
       assert.equal(res.status, 200);
     });
-    assert.deepEqual(server.seen.map((s) => [s.path, s.headers.authorization]), [["/start", "Basic dTpw"], ["/final", "Basic dTpw"]]);
+    assert.deepEqual(
+      server.seen.map((s) => [s.path, s.headers.authorization]),
+      [
+        ["/start", "Basic dTpw"],
+        ["/final", "Basic dTpw"],
+      ],
+    );
   });
 
   test("Authorization stays dropped when a later hop comes back to the first origin", async () => {
-    const first = await serve((req, res) => (req.url === "/back" ? ok(req, res) : redirectTo(() => `${other.origin}/bounce`)(req, res)));
+    const first = await serve((req, res) =>
+      req.url === "/back" ? ok(req, res) : redirectTo(() => `${other.origin}/bounce`)(req, res),
+    );
     const other = await serve(redirectTo(() => `${first.origin}/back`));
     await withTransport(async (http) => {
-      const res = await http.send({ method: "GET", url: new URL(`${first.origin}/start`), headers: { authorization: "Bearer t" } });
+      const res = await http.send({
+        method: "GET",
+        url: new URL(`${first.origin}/start`),
+        headers: { authorization: "Bearer t" },
+      });
       await res.body.dump();
       assert.equal(res.status, 200);
     });
-    assert.deepEqual(first.seen.map((s) => s.headers.authorization), ["Bearer t", undefined]);
+    assert.deepEqual(
+      first.seen.map((s) => s.headers.authorization),
+      ["Bearer t", undefined],
+    );
     assert.equal(other.seen[0]?.headers.authorization, undefined);
   });
 
   test("an https to http redirect is refused before the http server is contacted", async () => {
     const plain = await serve(ok);
-    const secure = await serve(redirectTo(() => `${plain.origin}/blob`), tlsMaterial);
+    const secure = await serve(
+      redirectTo(() => `${plain.origin}/blob`),
+      tlsMaterial,
+    );
     await withTransport(async (http) => {
       await assert.rejects(
-        http.send({ method: "GET", url: new URL(`${secure.origin}/v2/`), headers: { authorization: "Bearer t" }, tls: { caPem: [tlsMaterial.cert] } }),
+        http.send({
+          method: "GET",
+          url: new URL(`${secure.origin}/v2/`),
+          headers: { authorization: "Bearer t" },
+          tls: { caPem: [tlsMaterial.cert] },
+        }),
         isError("REDIRECT_REFUSED", (e) => assert.match(e.message, /downgrades https to http/)),
       );
     });
@@ -156,7 +208,10 @@ describe("redirects and Authorization", () => {
       await withTransport(async (http) => {
         const sending = http.send({ method: "GET", url: new URL(`${server.origin}/0`) });
         if (refused) {
-          await assert.rejects(sending, isError("REDIRECT_REFUSED", (e) => assert.match(e.message, /more than 5 hops/)));
+          await assert.rejects(
+            sending,
+            isError("REDIRECT_REFUSED", (e) => assert.match(e.message, /more than 5 hops/)),
+          );
         } else {
           const res = await sending;
           await res.body.dump();
@@ -211,10 +266,17 @@ describe("TLS", () => {
 
   test("skipping verification for the insecure host does not carry over to a redirect target on another host", async () => {
     const elsewhere = await serve(ok, tlsMaterial);
-    const insecure = await serve(redirectTo(() => `${elsewhere.origin}/blob`), tlsMaterial);
+    const insecure = await serve(
+      redirectTo(() => `${elsewhere.origin}/blob`),
+      tlsMaterial,
+    );
     await withTransport(async (http) => {
       await assert.rejects(
-        http.send({ method: "GET", url: new URL(`${insecure.origin}/v2/app/blobs/x`), tls: { insecureSkipVerify: true } }),
+        http.send({
+          method: "GET",
+          url: new URL(`${insecure.origin}/v2/app/blobs/x`),
+          tls: { insecureSkipVerify: true },
+        }),
         isError("TLS", (e) => assert.ok(e.message.includes(elsewhere.origin), e.message)),
       );
     });
@@ -225,7 +287,11 @@ describe("TLS", () => {
   test("trusting one CA for one request does not make another request trust it", async () => {
     const secure = await serve(ok, tlsMaterial);
     await withTransport(async (http) => {
-      const res = await http.send({ method: "GET", url: new URL(`${secure.origin}/v2/`), tls: { caPem: [tlsMaterial.cert] } });
+      const res = await http.send({
+        method: "GET",
+        url: new URL(`${secure.origin}/v2/`),
+        tls: { caPem: [tlsMaterial.cert] },
+      });
       await res.body.dump();
       await assert.rejects(http.send({ method: "GET", url: new URL(`${secure.origin}/v2/`) }), isError("TLS"));
     });
@@ -251,12 +317,15 @@ describe("network failures and timeouts", () => {
 
   test("a server that never sends headers hits the headers timeout as TIMEOUT", async () => {
     const silent = await serve(() => undefined);
-    await withTransport(async (http) => {
-      await assert.rejects(
-        http.send({ method: "GET", url: new URL(`${silent.origin}/v2/`) }),
-        isError("TIMEOUT", (e) => assert.equal(e.temporary, true)),
-      );
-    }, { timeouts: { headersMs: 200, bodyMs: 200 } });
+    await withTransport(
+      async (http) => {
+        await assert.rejects(
+          http.send({ method: "GET", url: new URL(`${silent.origin}/v2/`) }),
+          isError("TIMEOUT", (e) => assert.equal(e.temporary, true)),
+        );
+      },
+      { timeouts: { headersMs: 200, bodyMs: 200 } },
+    );
   });
 
   test("a document trickled a byte at a time is cut off at the total deadline as TIMEOUT", async () => {
@@ -265,10 +334,16 @@ describe("network failures and timeouts", () => {
       const timer = setInterval(() => res.write("x"), 50);
       res.once("close", () => clearInterval(timer));
     });
-    await withTransport(async (http) => {
-      const res = await http.send({ method: "GET", url: new URL(`${trickle.origin}/v2/app/manifests/1`) });
-      await assert.rejects(res.body.text(), isError("TIMEOUT", (e) => assert.equal(e.temporary, true)));
-    }, { timeouts: { headersMs: 5_000, bodyMs: 500, totalMs: 400 } });
+    await withTransport(
+      async (http) => {
+        const res = await http.send({ method: "GET", url: new URL(`${trickle.origin}/v2/app/manifests/1`) });
+        await assert.rejects(
+          res.body.text(),
+          isError("TIMEOUT", (e) => assert.equal(e.temporary, true)),
+        );
+      },
+      { timeouts: { headersMs: 5_000, bodyMs: 500, totalMs: 400 } },
+    );
   });
 
   test("a streamed blob is bounded by the idle timeout only, not by the total deadline", async () => {
@@ -278,10 +353,13 @@ describe("network failures and timeouts", () => {
       const timer = setInterval(() => (++sent >= 12 ? (clearInterval(timer), res.end("x")) : res.write("x")), 50);
       res.once("close", () => clearInterval(timer));
     });
-    await withTransport(async (http) => {
-      const res = await http.send({ method: "GET", url: new URL(`${trickle.origin}/blob`), streaming: true });
-      assert.equal(await res.body.text(), "x".repeat(12));
-    }, { timeouts: { headersMs: 5_000, bodyMs: 500, totalMs: 200 } });
+    await withTransport(
+      async (http) => {
+        const res = await http.send({ method: "GET", url: new URL(`${trickle.origin}/blob`), streaming: true });
+        assert.equal(await res.body.text(), "x".repeat(12));
+      },
+      { timeouts: { headersMs: 5_000, bodyMs: 500, totalMs: 200 } },
+    );
   });
 
   const stalls = [
@@ -295,14 +373,20 @@ describe("network failures and timeouts", () => {
         res.flushHeaders();
         if (firstBytes !== "") res.write(firstBytes);
       });
-      await withTransport(async (http) => {
-        const res = await http.send({ method: "GET", url: new URL(`${stalled.origin}/blob`) });
-        assert.equal(res.status, 200);
-        await assert.rejects(res.body.text(), isError("TIMEOUT", (e) => {
-          assert.equal(e.temporary, true);
-          assert.ok(e.message.includes(stalled.origin), e.message);
-        }));
-      }, { timeouts: { headersMs: 5_000, bodyMs: 200 } });
+      await withTransport(
+        async (http) => {
+          const res = await http.send({ method: "GET", url: new URL(`${stalled.origin}/blob`) });
+          assert.equal(res.status, 200);
+          await assert.rejects(
+            res.body.text(),
+            isError("TIMEOUT", (e) => {
+              assert.equal(e.temporary, true);
+              assert.ok(e.message.includes(stalled.origin), e.message);
+            }),
+          );
+        },
+        { timeouts: { headersMs: 5_000, bodyMs: 200 } },
+      );
     });
   }
 
@@ -313,7 +397,10 @@ describe("network failures and timeouts", () => {
     });
     await withTransport(async (http) => {
       const res = await http.send({ method: "GET", url: new URL(`${resetting.origin}/blob`) });
-      await assert.rejects(res.body.text(), isError("NETWORK", (e) => assert.equal(e.temporary, true)));
+      await assert.rejects(
+        res.body.text(),
+        isError("NETWORK", (e) => assert.equal(e.temporary, true)),
+      );
     });
   });
 
@@ -323,7 +410,10 @@ describe("network failures and timeouts", () => {
     await withTransport(async (http) => {
       const sending = http.send({ method: "GET", url: new URL(`${silent.origin}/v2/`), signal: controller.signal });
       setTimeout(() => controller.abort(), 50);
-      await assert.rejects(sending, isError("ABORTED", (e) => assert.equal(e.temporary, false)));
+      await assert.rejects(
+        sending,
+        isError("ABORTED", (e) => assert.equal(e.temporary, false)),
+      );
     });
   });
 });

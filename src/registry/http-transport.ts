@@ -1,4 +1,3 @@
-
 import { createSecureContext, type SecureContext } from "node:tls";
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from "undici";
 import { DigestguardError } from "../errors/error.js";
@@ -32,7 +31,9 @@ export class HttpTransport {
 
   readonly #env: NodeJS.ProcessEnv;
 
-  constructor(options: { timeouts?: Partial<HttpTimeouts>; connectionsPerOrigin?: number; env?: NodeJS.ProcessEnv } = {}) {
+  constructor(
+    options: { timeouts?: Partial<HttpTimeouts>; connectionsPerOrigin?: number; env?: NodeJS.ProcessEnv } = {},
+  ) {
     this.#timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     this.#env = options.env ?? process.env;
     this.#connectionsPerOrigin = options.connectionsPerOrigin ?? 8;
@@ -49,7 +50,10 @@ export class HttpTransport {
       if (!isRedirect(response.status) || location === undefined) return response;
       await response.body.dump();
       if (hop >= MAX_REDIRECTS) {
-        throw new DigestguardError("REDIRECT_REFUSED", `Cannot follow redirects from ${request.url.origin}: more than ${MAX_REDIRECTS} hops.`);
+        throw new DigestguardError(
+          "REDIRECT_REFUSED",
+          `Cannot follow redirects from ${request.url.origin}: more than ${MAX_REDIRECTS} hops.`,
+        );
       }
       const next = new URL(location, url);
       if (url.protocol === "https:" && next.protocol !== "https:") {
@@ -91,7 +95,12 @@ export class HttpTransport {
         bodyTimeout: this.#timeouts.bodyMs,
       });
       deadline?.until(response.body);
-      return { status: response.statusCode, headers: response.headers, body: withTypedErrors(response.body, typed), url: request.url };
+      return {
+        status: response.statusCode,
+        headers: response.headers,
+        body: withTypedErrors(response.body, typed),
+        url: request.url,
+      };
     } catch (error) {
       deadline?.clear();
       throw typed(error);
@@ -99,7 +108,13 @@ export class HttpTransport {
   }
 
   #agentFor(tls: TlsSettings, proxy: string | undefined): Dispatcher {
-    const key = JSON.stringify([tls.insecureSkipVerify ?? false, tls.caPem ?? [], tls.clientCertPem ?? "", tls.clientKeyPem ?? "", proxy ?? ""]);
+    const key = JSON.stringify([
+      tls.insecureSkipVerify ?? false,
+      tls.caPem ?? [],
+      tls.clientCertPem ?? "",
+      tls.clientKeyPem ?? "",
+      proxy ?? "",
+    ]);
     let agent = this.#agents.get(key);
     if (agent === undefined) {
       const connect = {
@@ -111,9 +126,16 @@ export class HttpTransport {
       // Through a proxy the registry's TLS is spoken inside the CONNECT tunnel:
       // undici's ProxyAgent takes those settings as `requestTls`, not `connect`.
       // EnvHttpProxyAgent is given the one proxy for this scheme and applies NO_PROXY.
-      agent = proxy !== undefined
-        ? new EnvHttpProxyAgent({ ...pool, requestTls: connect, httpProxy: proxy, httpsProxy: proxy, noProxy: firstSet(this.#env, ["no_proxy", "NO_PROXY"]) ?? "" })
-        : new Agent(pool);
+      agent =
+        proxy !== undefined
+          ? new EnvHttpProxyAgent({
+              ...pool,
+              requestTls: connect,
+              httpProxy: proxy,
+              httpsProxy: proxy,
+              noProxy: firstSet(this.#env, ["no_proxy", "NO_PROXY"]) ?? "",
+            })
+          : new Agent(pool);
       this.#agents.set(key, agent);
     }
     return agent;
@@ -137,12 +159,14 @@ function withoutAuthorization(headers: Record<string, string>): Record<string, s
 // undici fails a body that stalls or is cut off by destroying it with its own
 // error; translating that error as it is raised means every consumer (text(),
 // async iteration, pipeline) sees a typed, retryable DigestguardError instead.
-function withTypedErrors(body: HttpResponse["body"], typed: (error: unknown) => DigestguardError): HttpResponse["body"] {
+function withTypedErrors(
+  body: HttpResponse["body"],
+  typed: (error: unknown) => DigestguardError,
+): HttpResponse["body"] {
   const destroy = body.destroy.bind(body);
   body.destroy = (error?: Error) => destroy(error === undefined || error === null ? error : typed(error));
   return body;
 }
-
 
 function verifiedTls(tls: TlsSettings | undefined): TlsSettings {
   // The client certificate was meant for the host the user named; it is not shown to another.
@@ -178,9 +202,10 @@ function firstSet(env: NodeJS.ProcessEnv, names: string[]): string | undefined {
 // A given secureContext makes tls.connect ignore `cert`/`key`, so the client
 // certificate goes into the context itself.
 function contextFor(tls: TlsSettings): SecureContext {
-  const context = createSecureContext(tls.clientCertPem !== undefined ? { cert: tls.clientCertPem, key: tls.clientKeyPem } : {});
+  const context = createSecureContext(
+    tls.clientCertPem !== undefined ? { cert: tls.clientCertPem, key: tls.clientKeyPem } : {},
+  );
   const store = context.context as { addCACert(pem: string): void };
   for (const pem of tls.caPem ?? []) store.addCACert(pem);
   return context;
 }
-

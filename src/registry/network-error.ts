@@ -18,19 +18,31 @@ export function networkError(error: unknown, request: HttpRequest, deadlinePasse
   const err = error as { name?: string; code?: string; message?: string };
   const target = `${request.method} ${request.url.origin}${request.url.pathname}`;
   if (deadlinePassed && request.signal?.aborted !== true) {
-    return new DigestguardError("TIMEOUT", `Cannot finish ${target}: the registry did not send the whole answer in time.`, {
-      cause: error,
-      temporary: true,
-    });
+    return new DigestguardError(
+      "TIMEOUT",
+      `Cannot finish ${target}: the registry did not send the whole answer in time.`,
+      {
+        cause: error,
+        temporary: true,
+      },
+    );
   }
   if (err.name === "AbortError" || err.code === "ABORT_ERR" || request.signal?.aborted) {
     return new DigestguardError("ABORTED", `Cannot finish ${target}: the operation was cancelled.`, { cause: error });
   }
-  if (err.code === "UND_ERR_HEADERS_TIMEOUT" || err.code === "UND_ERR_BODY_TIMEOUT" || err.code === "UND_ERR_CONNECT_TIMEOUT") {
-    return new DigestguardError("TIMEOUT", `Cannot finish ${target}: the registry did not answer in time (${err.code}).`, {
-      cause: error,
-      temporary: true,
-    });
+  if (
+    err.code === "UND_ERR_HEADERS_TIMEOUT" ||
+    err.code === "UND_ERR_BODY_TIMEOUT" ||
+    err.code === "UND_ERR_CONNECT_TIMEOUT"
+  ) {
+    return new DigestguardError(
+      "TIMEOUT",
+      `Cannot finish ${target}: the registry did not answer in time (${err.code}).`,
+      {
+        cause: error,
+        temporary: true,
+      },
+    );
   }
   const message = `${err.code ?? ""} ${err.message ?? ""}`;
   if (TLS_ERROR.test(message)) {
@@ -40,9 +52,13 @@ export function networkError(error: unknown, request: HttpRequest, deadlinePasse
       { cause: error, details: { tlsCode: err.code } },
     );
   }
-  return new DigestguardError("NETWORK", `Cannot reach ${request.url.origin} (${target}): ${err.message ?? err.code}.`, {
-    cause: error,
-    temporary: true,
-    details: { networkCode: err.code },
-  });
+  return new DigestguardError(
+    "NETWORK",
+    `Cannot reach ${request.url.origin} (${target}): ${err.message ?? err.code}.`,
+    {
+      cause: error,
+      temporary: true,
+      details: { networkCode: err.code },
+    },
+  );
 }

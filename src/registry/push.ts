@@ -46,7 +46,11 @@ export async function pushBlob(
 ): Promise<void> {
   const doing = `upload blob ${descriptor.digest} to ${repo.registry}/${repo.repository}`;
   const start = await sender.send(endpoint, repo.repository, {
-    method: "POST", path: "blobs/uploads/", actions: ["pull", "push"], doing, signal: options.signal,
+    method: "POST",
+    path: "blobs/uploads/",
+    actions: ["pull", "push"],
+    doing,
+    signal: options.signal,
     headers: { "content-length": "0" },
   });
   await start.body.dump();
@@ -80,9 +84,19 @@ interface UploadSession {
   signal: AbortSignal | undefined;
 }
 
-async function patchChunk(session: UploadSession, location: URL, body: Readable, offset: number, length: number): Promise<URL> {
+async function patchChunk(
+  session: UploadSession,
+  location: URL,
+  body: Readable,
+  offset: number,
+  length: number,
+): Promise<URL> {
   const res = await session.sender.send(session.endpoint, session.repo.repository, {
-    method: "PATCH", path: location.href, actions: ["pull", "push"], doing: session.doing, signal: session.signal,
+    method: "PATCH",
+    path: location.href,
+    actions: ["pull", "push"],
+    doing: session.doing,
+    signal: session.signal,
     headers: {
       "content-type": "application/octet-stream",
       "content-length": String(length),
@@ -94,17 +108,30 @@ async function patchChunk(session: UploadSession, location: URL, body: Readable,
   return uploadLocation(res, 202, session.doing);
 }
 
-async function finishUpload(session: UploadSession, location: URL, descriptor: Descriptor, body: Uint8Array | Readable, length: number): Promise<void> {
+async function finishUpload(
+  session: UploadSession,
+  location: URL,
+  descriptor: Descriptor,
+  body: Uint8Array | Readable,
+  length: number,
+): Promise<void> {
   const url = new URL(location.href);
   url.searchParams.set("digest", descriptor.digest);
   const put = await session.sender.send(session.endpoint, session.repo.repository, {
-    method: "PUT", path: url.href, actions: ["pull", "push"], doing: session.doing, signal: session.signal,
+    method: "PUT",
+    path: url.href,
+    actions: ["pull", "push"],
+    doing: session.doing,
+    signal: session.signal,
     headers: { "content-type": "application/octet-stream", "content-length": String(length) },
     body: body instanceof Uint8Array ? () => body : once(body, session.doing),
   });
   await put.body.dump();
   if (put.status !== 201) {
-    throw new DigestguardError("REGISTRY_ERROR", `Cannot ${session.doing}: the registry answered ${put.status} instead of 201 Created.`);
+    throw new DigestguardError(
+      "REGISTRY_ERROR",
+      `Cannot ${session.doing}: the registry answered ${put.status} instead of 201 Created.`,
+    );
   }
 }
 
@@ -112,7 +139,11 @@ async function finishUpload(session: UploadSession, location: URL, descriptor: D
 async function cancelUpload(session: UploadSession, location: URL): Promise<void> {
   try {
     const res = await session.sender.send(session.endpoint, session.repo.repository, {
-      method: "DELETE", path: location.href, actions: ["pull", "push"], doing: `cancel ${session.doing}`, accept: [404],
+      method: "DELETE",
+      path: location.href,
+      actions: ["pull", "push"],
+      doing: `cancel ${session.doing}`,
+      accept: [404],
     });
     await res.body.dump();
   } catch {
@@ -123,7 +154,10 @@ async function cancelUpload(session: UploadSession, location: URL): Promise<void
 function uploadLocation(res: HttpResponse, status: number, doing: string): URL {
   const location = firstHeader(res.headers, "location");
   if (res.status !== status || location === undefined) {
-    throw new DigestguardError("REGISTRY_ERROR", `Cannot ${doing}: the registry answered ${res.status} without an upload location.`);
+    throw new DigestguardError(
+      "REGISTRY_ERROR",
+      `Cannot ${doing}: the registry answered ${res.status} without an upload location.`,
+    );
   }
   return new URL(location, res.url);
 }
@@ -132,7 +166,10 @@ function uploadLocation(res: HttpResponse, status: number, doing: string): URL {
 function once(body: Readable, doing: string): () => Readable {
   let used = false;
   return () => {
-    if (used) throw new DigestguardError("NETWORK", `Cannot ${doing}: the upload failed and a stream cannot be sent twice.`, { temporary: true });
+    if (used)
+      throw new DigestguardError("NETWORK", `Cannot ${doing}: the upload failed and a stream cannot be sent twice.`, {
+        temporary: true,
+      });
     used = true;
     return body;
   };
@@ -148,11 +185,23 @@ function once(body: Readable, doing: string): () => Readable {
  * if (!(await mountBlob(sender, endpoint, repo, digest, "library/alpine"))) await pushBlob(...);
  * ```
  */
-export async function mountBlob(sender: RequestSender, endpoint: Endpoint, repo: Repo, digest: string, from: string, signal?: AbortSignal): Promise<boolean> {
+export async function mountBlob(
+  sender: RequestSender,
+  endpoint: Endpoint,
+  repo: Repo,
+  digest: string,
+  from: string,
+  signal?: AbortSignal,
+): Promise<boolean> {
   const doing = `mount blob ${digest} from ${from} into ${repo.registry}/${repo.repository}`;
   const query = new URLSearchParams({ mount: digest, from });
   const res = await sender.send(endpoint, repo.repository, {
-    method: "POST", path: `blobs/uploads/?${query}`, actions: ["pull", "push"], alsoPullFrom: from, doing, signal,
+    method: "POST",
+    path: `blobs/uploads/?${query}`,
+    actions: ["pull", "push"],
+    alsoPullFrom: from,
+    doing,
+    signal,
     headers: { "content-length": "0" },
   });
   await res.body.dump();
@@ -183,14 +232,21 @@ export async function pushManifest(
   const ref = options.tag ?? digest;
   const doing = `upload manifest ${repo.registry}/${repo.repository}:${ref}`;
   const res = await sender.send(endpoint, repo.repository, {
-    method: "PUT", path: `manifests/${ref}`, actions: ["pull", "push"], doing, signal: options.signal,
+    method: "PUT",
+    path: `manifests/${ref}`,
+    actions: ["pull", "push"],
+    doing,
+    signal: options.signal,
     headers: { "content-type": mediaType, "content-length": String(bytes.length) },
     body: () => bytes,
   });
   await res.body.dump();
   const stored = firstHeader(res.headers, "docker-content-digest");
   if (stored !== undefined && stored !== digest) {
-    throw new DigestguardError("DIGEST_MISMATCH", `Cannot trust ${doing}: the registry stored ${stored}, but the bytes sent hash to ${digest}.`);
+    throw new DigestguardError(
+      "DIGEST_MISMATCH",
+      `Cannot trust ${doing}: the registry stored ${stored}, but the bytes sent hash to ${digest}.`,
+    );
   }
   return { mediaType, digest, size: bytes.length };
 }

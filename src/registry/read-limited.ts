@@ -12,7 +12,12 @@ import { DigestguardError, type ErrorCode } from "../errors/error.js";
  * const bytes = await readLimited(res.body, MAX_MANIFEST_BYTES, "manifest app:1");
  * ```
  */
-export async function readLimited(body: Readable, limit: number, what: string, code: ErrorCode = "MANIFEST_TOO_LARGE"): Promise<Uint8Array> {
+export async function readLimited(
+  body: Readable,
+  limit: number,
+  what: string,
+  code: ErrorCode = "MANIFEST_TOO_LARGE",
+): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   let total = 0;
   try {

@@ -41,7 +41,9 @@ after(async () => {
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
 });
 
-async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ host: string; origin: string }> {
+async function listen(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ host: string; origin: string }> {
   const server = createServer(handler);
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -61,12 +63,14 @@ async function closedHost(): Promise<string> {
 /** A registry answering `/v2/` itself (optionally demanding Basic auth) and the rest through `route`. */
 async function fakeRegistry(route: Route, options: { basicAuth?: string } = {}): Promise<FakeRegistry> {
   const seen: Seen[] = [];
-  const expected = options.basicAuth === undefined ? undefined : `Basic ${Buffer.from(options.basicAuth).toString("base64")}`;
+  const expected =
+    options.basicAuth === undefined ? undefined : `Basic ${Buffer.from(options.basicAuth).toString("base64")}`;
   const { host, origin } = await listen((req, res) => {
     const path = new URL(req.url ?? "/", "http://x").pathname;
     seen.push({ method: req.method ?? "", path, authorization: req.headers.authorization });
     if (expected !== undefined && req.headers.authorization !== expected) {
-      return void res.writeHead(401, { "www-authenticate": 'Basic realm="x"', "content-type": "application/json" })
+      return void res
+        .writeHead(401, { "www-authenticate": 'Basic realm="x"', "content-type": "application/json" })
         .end(JSON.stringify({ errors: [{ code: "UNAUTHORIZED", message: "authentication required" }] }));
     }
     if (path === "/v2/") return void res.writeHead(200, { "content-type": "application/json" }).end("{}");
@@ -84,7 +88,12 @@ const MANIFEST = encodeJson(ociManifestJson());
 const MANIFEST_DIGEST = digestOf(MANIFEST);
 const OTHER_MANIFEST = encodeJson(dockerManifestJson());
 
-function sendManifest(req: IncomingMessage, res: ServerResponse, bytes: Uint8Array, headers: Record<string, string> = {}): void {
+function sendManifest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  bytes: Uint8Array,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(200, {
     "content-type": MediaType.ociManifest,
     "content-length": String(bytes.length),
@@ -95,15 +104,23 @@ function sendManifest(req: IncomingMessage, res: ServerResponse, bytes: Uint8Arr
 }
 
 function notFound(res: ServerResponse, code = "MANIFEST_UNKNOWN"): void {
-  res.writeHead(404, { "content-type": "application/json" })
+  res
+    .writeHead(404, { "content-type": "application/json" })
     .end(JSON.stringify({ errors: [{ code, message: code.toLowerCase().replace("_", " ") }] }));
 }
 
 const FAST_RETRY = { attempts: 4, baseDelayMs: 5, maxDelayMs: 2_000 };
 
-async function withClient<T>(use: (client: RegistryClient) => Promise<T>, options: RegistryClientOptions = {}): Promise<T> {
+async function withClient<T>(
+  use: (client: RegistryClient) => Promise<T>,
+  options: RegistryClientOptions = {},
+): Promise<T> {
   // No auth file and no environment: these tests must never pick up the machine's credentials.
-  const credentials = { authFile: join(tmpdir(), "digestguard-no-such-auth-file.json"), env: {}, ...options.credentials };
+  const credentials = {
+    authFile: join(tmpdir(), "digestguard-no-such-auth-file.json"),
+    env: {},
+    ...options.credentials,
+  };
   const client = new RegistryClient({ retry: FAST_RETRY, timeouts: { connectMs: 2_000 }, ...options, credentials });
   try {
     return await use(client);
@@ -121,7 +138,10 @@ function expectError(code: string, check: (error: DigestguardError) => void = ()
   };
 }
 
-const repoAt = (registry: FakeRegistry, repository = "app"): RepositoryName => ({ registry: registry.host, repository });
+const repoAt = (registry: FakeRegistry, repository = "app"): RepositoryName => ({
+  registry: registry.host,
+  repository,
+});
 
 describe("temporary failures are retried", () => {
   test("429 with Retry-After: 1 twice, then 200: resolve succeeds on the third attempt", async () => {
@@ -156,11 +176,14 @@ describe("temporary failures are retried", () => {
         if (succeeds) {
           assert.equal((await resolving).digest, MANIFEST_DIGEST);
         } else {
-          await assert.rejects(resolving, expectError("REGISTRY_UNAVAILABLE", (e) => {
-            assert.equal(e.temporary, true);
-            assert.equal(e.exitCode, 5);
-            assert.match(e.message, new RegExp(`HTTP ${status}`));
-          }));
+          await assert.rejects(
+            resolving,
+            expectError("REGISTRY_UNAVAILABLE", (e) => {
+              assert.equal(e.temporary, true);
+              assert.equal(e.exitCode, 5);
+              assert.match(e.message, new RegExp(`HTTP ${status}`));
+            }),
+          );
         }
       });
       assert.equal(registry.count("GET app/manifests/v1"), succeeds ? failures + 1 : FAST_RETRY.attempts);
@@ -170,24 +193,46 @@ describe("temporary failures are retried", () => {
 
 describe("permanent failures are typed and not retried", () => {
   const cases = [
-    { status: 404, registryCode: "MANIFEST_UNKNOWN", message: "manifest unknown", code: "MANIFEST_UNKNOWN", exitCode: 3 },
-    { status: 404, registryCode: "NAME_UNKNOWN", message: "repository name not known to registry", code: "NAME_UNKNOWN", exitCode: 3 },
-    { status: 403, registryCode: "DENIED", message: "requested access to the resource is denied", code: "DENIED", exitCode: 4 },
+    {
+      status: 404,
+      registryCode: "MANIFEST_UNKNOWN",
+      message: "manifest unknown",
+      code: "MANIFEST_UNKNOWN",
+      exitCode: 3,
+    },
+    {
+      status: 404,
+      registryCode: "NAME_UNKNOWN",
+      message: "repository name not known to registry",
+      code: "NAME_UNKNOWN",
+      exitCode: 3,
+    },
+    {
+      status: 403,
+      registryCode: "DENIED",
+      message: "requested access to the resource is denied",
+      code: "DENIED",
+      exitCode: 4,
+    },
   ];
   for (const { status, registryCode, message, code, exitCode } of cases) {
     test(`GET manifest answered ${status} ${registryCode} is ${code}, exit ${exitCode}, asked once`, async () => {
       const registry = await fakeRegistry((_req, res) => {
-        res.writeHead(status, { "content-type": "application/json" })
+        res
+          .writeHead(status, { "content-type": "application/json" })
           .end(JSON.stringify({ errors: [{ code: registryCode, message, detail: { Tag: "x" } }] }));
       });
       await withClient(async (client) => {
-        await assert.rejects(client.getManifest(repoAt(registry), { tag: "x" }), expectError(code, (e) => {
-          assert.equal(e.exitCode, exitCode);
-          assert.equal(e.temporary, false);
-          assert.ok(e.message.includes(message), e.message);
-          assert.ok(e.message.includes(`${registry.host}/app:x`), e.message);
-          assert.deepEqual(e.details["registryErrors"], [{ code: registryCode, message, detail: { Tag: "x" } }]);
-        }));
+        await assert.rejects(
+          client.getManifest(repoAt(registry), { tag: "x" }),
+          expectError(code, (e) => {
+            assert.equal(e.exitCode, exitCode);
+            assert.equal(e.temporary, false);
+            assert.ok(e.message.includes(message), e.message);
+            assert.ok(e.message.includes(`${registry.host}/app:x`), e.message);
+            assert.deepEqual(e.details["registryErrors"], [{ code: registryCode, message, detail: { Tag: "x" } }]);
+          }),
+        );
       });
       assert.equal(registry.count("GET app/manifests/x"), 1);
     });
@@ -196,10 +241,13 @@ describe("permanent failures are typed and not retried", () => {
   test("resolve of a missing tag (HEAD 404, no body) is MANIFEST_UNKNOWN, asked once", async () => {
     const registry = await fakeRegistry((_req, res) => void res.writeHead(404).end());
     await withClient(async (client) => {
-      await assert.rejects(client.resolve(repoAt(registry), { tag: "nope" }), expectError("MANIFEST_UNKNOWN", (e) => {
-        assert.equal(e.exitCode, 3);
-        assert.ok(e.message.includes(`${registry.host}/app:nope`), e.message);
-      }));
+      await assert.rejects(
+        client.resolve(repoAt(registry), { tag: "nope" }),
+        expectError("MANIFEST_UNKNOWN", (e) => {
+          assert.equal(e.exitCode, 3);
+          assert.ok(e.message.includes(`${registry.host}/app:nope`), e.message);
+        }),
+      );
     });
     assert.equal(registry.count("HEAD app/manifests/nope"), 1);
   });
@@ -215,8 +263,13 @@ describe("manifest size limit", () => {
       const cap = 256 * 1024 * 1024;
       const sent = { bytes: 0, closed: false };
       const registry = await fakeRegistry((_req, res) => {
-        res.writeHead(200, { "content-type": MediaType.ociManifest, ...(declare ? { "content-length": String(cap) } : {}) });
-        res.on("close", () => { sent.closed = true; });
+        res.writeHead(200, {
+          "content-type": MediaType.ociManifest,
+          ...(declare ? { "content-length": String(cap) } : {}),
+        });
+        res.on("close", () => {
+          sent.closed = true;
+        });
         const chunk = Buffer.alloc(64 * 1024, 0x20);
         const pump = (): void => {
           while (!sent.closed && sent.bytes < cap) {
@@ -228,10 +281,13 @@ describe("manifest size limit", () => {
         pump();
       });
       await withClient(async (client) => {
-        await assert.rejects(client.getManifest(repoAt(registry), { tag: "big" }), expectError("MANIFEST_TOO_LARGE", (e) => {
-          assert.equal(e.exitCode, 6);
-          assert.ok(e.message.includes(String(MAX_MANIFEST_BYTES)), e.message);
-        }));
+        await assert.rejects(
+          client.getManifest(repoAt(registry), { tag: "big" }),
+          expectError("MANIFEST_TOO_LARGE", (e) => {
+            assert.equal(e.exitCode, 6);
+            assert.ok(e.message.includes(String(MAX_MANIFEST_BYTES)), e.message);
+          }),
+        );
       });
       // The client hung up early: what was sent is bounded by socket buffers, far below the endless body.
       await waitFor(() => sent.closed);
@@ -242,26 +298,37 @@ describe("manifest size limit", () => {
 
 describe("digest headers are checked against the bytes", () => {
   const lyingCases = [
-    { name: "a lying Docker-Content-Digest", header: digestOf("something else") as string, says: /Docker-Content-Digest sha256:/ },
+    {
+      name: "a lying Docker-Content-Digest",
+      header: digestOf("something else") as string,
+      says: /Docker-Content-Digest sha256:/,
+    },
     { name: "a malformed Docker-Content-Digest", header: "sha256:nothex", says: /malformed Docker-Content-Digest/ },
   ];
   for (const { name, header, says } of lyingCases) {
     test(`GET by tag with ${name}: DIGEST_MISMATCH naming both digests, exit 6`, async () => {
-      const registry = await fakeRegistry((req, res) => sendManifest(req, res, MANIFEST, { "docker-content-digest": header }));
+      const registry = await fakeRegistry((req, res) =>
+        sendManifest(req, res, MANIFEST, { "docker-content-digest": header }),
+      );
       await withClient(async (client) => {
-        await assert.rejects(client.getManifest(repoAt(registry), { tag: "v1" }), expectError("DIGEST_MISMATCH", (e) => {
-          assert.equal(e.exitCode, 6);
-          assert.match(e.message, says);
-          assert.ok(e.message.includes(MANIFEST_DIGEST), e.message);
-          assert.equal(e.details["actualDigest"], MANIFEST_DIGEST);
-          assert.equal(e.details["expectedDigest"], header);
-        }));
+        await assert.rejects(
+          client.getManifest(repoAt(registry), { tag: "v1" }),
+          expectError("DIGEST_MISMATCH", (e) => {
+            assert.equal(e.exitCode, 6);
+            assert.match(e.message, says);
+            assert.ok(e.message.includes(MANIFEST_DIGEST), e.message);
+            assert.equal(e.details["actualDigest"], MANIFEST_DIGEST);
+            assert.equal(e.details["expectedDigest"], header);
+          }),
+        );
       });
     });
   }
 
   test("GET by tag with an honest Docker-Content-Digest: the digest is the bytes' digest", async () => {
-    const registry = await fakeRegistry((req, res) => sendManifest(req, res, MANIFEST, { "docker-content-digest": MANIFEST_DIGEST }));
+    const registry = await fakeRegistry((req, res) =>
+      sendManifest(req, res, MANIFEST, { "docker-content-digest": MANIFEST_DIGEST }),
+    );
     const fetched = await withClient((client) => client.getManifest(repoAt(registry), { tag: "v1" }));
     assert.equal(fetched.digest, MANIFEST_DIGEST);
     assert.equal(fetched.size, MANIFEST.length);
@@ -271,27 +338,39 @@ describe("digest headers are checked against the bytes", () => {
 
   test("GET by tag with a sha512 Docker-Content-Digest is compared with the sha512 of the bytes", async () => {
     const sha512 = digestOf(MANIFEST, "sha512");
-    const registry = await fakeRegistry((req, res) => sendManifest(req, res, MANIFEST, { "docker-content-digest": sha512 }));
+    const registry = await fakeRegistry((req, res) =>
+      sendManifest(req, res, MANIFEST, { "docker-content-digest": sha512 }),
+    );
     const fetched = await withClient((client) => client.getManifest(repoAt(registry), { tag: "v1" }));
     assert.equal(fetched.digest, MANIFEST_DIGEST);
   });
 
   test("GET by digest whose bytes do not match is DIGEST_MISMATCH, even when the header agrees", async () => {
-    const registry = await fakeRegistry((req, res) => sendManifest(req, res, OTHER_MANIFEST, { "docker-content-digest": MANIFEST_DIGEST }));
+    const registry = await fakeRegistry((req, res) =>
+      sendManifest(req, res, OTHER_MANIFEST, { "docker-content-digest": MANIFEST_DIGEST }),
+    );
     await withClient(async (client) => {
-      await assert.rejects(client.getManifest(repoAt(registry), { digest: MANIFEST_DIGEST }), expectError("DIGEST_MISMATCH", (e) => {
-        assert.equal(e.exitCode, 6);
-        assert.ok(e.message.includes(MANIFEST_DIGEST), e.message);
-      }));
+      await assert.rejects(
+        client.getManifest(repoAt(registry), { digest: MANIFEST_DIGEST }),
+        expectError("DIGEST_MISMATCH", (e) => {
+          assert.equal(e.exitCode, 6);
+          assert.ok(e.message.includes(MANIFEST_DIGEST), e.message);
+        }),
+      );
     });
   });
 
   test("resolve by digest when HEAD claims another digest checks the bytes by GET", async () => {
-    const registry = await fakeRegistry((req, res) => sendManifest(req, res, req.method === "HEAD" ? MANIFEST : OTHER_MANIFEST, {
-      "docker-content-digest": digestOf("a lie"),
-    }));
+    const registry = await fakeRegistry((req, res) =>
+      sendManifest(req, res, req.method === "HEAD" ? MANIFEST : OTHER_MANIFEST, {
+        "docker-content-digest": digestOf("a lie"),
+      }),
+    );
     await withClient(async (client) => {
-      await assert.rejects(client.resolve(repoAt(registry), { digest: MANIFEST_DIGEST }), expectError("DIGEST_MISMATCH"));
+      await assert.rejects(
+        client.resolve(repoAt(registry), { digest: MANIFEST_DIGEST }),
+        expectError("DIGEST_MISMATCH"),
+      );
     });
     assert.equal(registry.count(`GET app/manifests/${MANIFEST_DIGEST}`), 1);
   });
@@ -305,11 +384,22 @@ describe("digest headers are checked against the bytes", () => {
     test(`resolve falls back to GET when HEAD gives ${name}, and computes the digest`, async () => {
       const registry = await fakeRegistry((req, res) => {
         if (req.method !== "HEAD") return sendManifest(req, res, MANIFEST);
-        const all: Record<string, string> = { "content-type": MediaType.ociManifest, "content-length": String(MANIFEST.length), "docker-content-digest": MANIFEST_DIGEST, ...headers };
+        const all: Record<string, string> = {
+          "content-type": MediaType.ociManifest,
+          "content-length": String(MANIFEST.length),
+          "docker-content-digest": MANIFEST_DIGEST,
+          ...headers,
+        };
         res.writeHead(200, Object.fromEntries(Object.entries(all).filter(([, v]) => v !== ""))).end();
       });
       const desc = await withClient((client) => client.resolve(repoAt(registry), { tag: "v1" }));
-      assert.deepEqual(desc, { mediaType: MediaType.ociManifest, digest: MANIFEST_DIGEST, size: MANIFEST.length, source: registry.host, mirror: false });
+      assert.deepEqual(desc, {
+        mediaType: MediaType.ociManifest,
+        digest: MANIFEST_DIGEST,
+        size: MANIFEST.length,
+        source: registry.host,
+        mirror: false,
+      });
       assert.equal(registry.count("HEAD app/manifests/v1"), 1);
       assert.equal(registry.count("GET app/manifests/v1"), 1);
     });
@@ -330,8 +420,12 @@ function drain(stream: Readable): Promise<{ bytes: Buffer; ended: boolean; error
     let ended = false;
     let error: unknown;
     stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-    stream.on("end", () => { ended = true; });
-    stream.on("error", (e) => { error = e; });
+    stream.on("end", () => {
+      ended = true;
+    });
+    stream.on("error", (e) => {
+      error = e;
+    });
     stream.on("close", () => resolve({ bytes: Buffer.concat(chunks), ended, error }));
   });
 }
@@ -348,11 +442,26 @@ describe("blobs are verified as they stream", () => {
   flipped[1000] = (flipped[1000] as number) ^ 0xff;
 
   const cases: { name: string; serve: (res: ServerResponse) => void; code?: string }[] = [
-    { name: "the right bytes end normally", serve: (res) => void res.writeHead(200, { "content-length": String(BLOB.length) }).end(BLOB) },
-    { name: "one byte changed is DIGEST_MISMATCH", serve: (res) => void res.writeHead(200).end(flipped), code: "DIGEST_MISMATCH" },
-    { name: "a truncated body is SIZE_MISMATCH", serve: (res) => void res.writeHead(200).end(BLOB.subarray(0, BLOB.length - 100)), code: "SIZE_MISMATCH" },
+    {
+      name: "the right bytes end normally",
+      serve: (res) => void res.writeHead(200, { "content-length": String(BLOB.length) }).end(BLOB),
+    },
+    {
+      name: "one byte changed is DIGEST_MISMATCH",
+      serve: (res) => void res.writeHead(200).end(flipped),
+      code: "DIGEST_MISMATCH",
+    },
+    {
+      name: "a truncated body is SIZE_MISMATCH",
+      serve: (res) => void res.writeHead(200).end(BLOB.subarray(0, BLOB.length - 100)),
+      code: "SIZE_MISMATCH",
+    },
     { name: "an empty body is SIZE_MISMATCH", serve: (res) => void res.writeHead(200).end(), code: "SIZE_MISMATCH" },
-    { name: "extra bytes are SIZE_MISMATCH", serve: (res) => void res.writeHead(200).end(Buffer.concat([BLOB, Buffer.from("x")])), code: "SIZE_MISMATCH" },
+    {
+      name: "extra bytes are SIZE_MISMATCH",
+      serve: (res) => void res.writeHead(200).end(Buffer.concat([BLOB, Buffer.from("x")])),
+      code: "SIZE_MISMATCH",
+    },
     {
       name: "a connection cut mid-body is NETWORK",
       serve: (res) => {
@@ -365,7 +474,9 @@ describe("blobs are verified as they stream", () => {
   for (const { name, serve, code } of cases) {
     test(`one verified read of a blob: ${name}`, async () => {
       const registry = await fakeRegistry((_req, res) => serve(res));
-      const result = await withClient(async (client) => drain(readVerifiedBlob(new RegistryStore(client, repoAt(registry)), descriptor, { attempts: 1 })));
+      const result = await withClient(async (client) =>
+        drain(readVerifiedBlob(new RegistryStore(client, repoAt(registry)), descriptor, { attempts: 1 })),
+      );
       assert.equal(registry.count(`GET app/blobs/${descriptor.digest}`), 1);
       if (code === undefined) {
         assert.equal(result.error, undefined);
@@ -384,45 +495,55 @@ describe("blobs are verified as they stream", () => {
       cdnSeen.push(req.headers.authorization);
       res.writeHead(200, { "content-length": String(BLOB.length) }).end(BLOB);
     });
-    const registry = await fakeRegistry((_req, res) => void res.writeHead(307, { location: `${cdn.origin}/cdn/blob?sig=abc` }).end(), { basicAuth: "u:p" });
+    const registry = await fakeRegistry(
+      (_req, res) => void res.writeHead(307, { location: `${cdn.origin}/cdn/blob?sig=abc` }).end(),
+      { basicAuth: "u:p" },
+    );
     const result = await withClient(
-      async (client) => drain(readVerifiedBlob(new RegistryStore(client, repoAt(registry)), descriptor, { attempts: 1 })),
+      async (client) =>
+        drain(readVerifiedBlob(new RegistryStore(client, repoAt(registry)), descriptor, { attempts: 1 })),
       { credentials: { creds: "u:p" } },
     );
     assert.equal(result.error, undefined);
     assert.ok(result.ended && result.bytes.equals(BLOB));
     const blobRequests = registry.seen.filter((s) => s.path.includes("/blobs/"));
-    assert.deepEqual(blobRequests.map((s) => s.authorization), [`Basic ${Buffer.from("u:p").toString("base64")}`]);
+    assert.deepEqual(
+      blobRequests.map((s) => s.authorization),
+      [`Basic ${Buffer.from("u:p").toString("base64")}`],
+    );
     assert.deepEqual(cdnSeen, [undefined]);
   });
 });
 
 describe("mirrors", () => {
   const alpine = parseReference("docker.io/library/alpine:3.19");
-  const serveAlpine = (prefix: string): Route => (req, res, path) =>
-    path === `${prefix}library/alpine/manifests/3.19` ? sendManifest(req, res, MANIFEST) : notFound(res);
+  const serveAlpine =
+    (prefix: string): Route =>
+    (req, res, path) =>
+      path === `${prefix}library/alpine/manifests/3.19` ? sendManifest(req, res, MANIFEST) : notFound(res);
 
   test("docker.io is read through its mirror, at the mirror's prefix, and nowhere else", async () => {
     assert.equal(alpine.registry, "docker.io");
     const mirror = await fakeRegistry(serveAlpine("hub/"));
     const unused = await fakeRegistry(serveAlpine("hub/"));
-    const desc = await withClient(
-      (client) => client.resolve(alpine, { tag: alpine.tag as string }),
-      { mirrors: { "docker.io": [`${mirror.host}/hub`, `${unused.host}/hub`] } },
-    );
+    const desc = await withClient((client) => client.resolve(alpine, { tag: alpine.tag as string }), {
+      mirrors: { "docker.io": [`${mirror.host}/hub`, `${unused.host}/hub`] },
+    });
     assert.equal(desc.digest, MANIFEST_DIGEST);
     assert.equal(desc.source, mirror.host);
-    assert.deepEqual(mirror.seen.map((s) => `${s.method} ${s.path}`), ["GET /v2/", "HEAD /v2/hub/library/alpine/manifests/3.19"]);
+    assert.deepEqual(
+      mirror.seen.map((s) => `${s.method} ${s.path}`),
+      ["GET /v2/", "HEAD /v2/hub/library/alpine/manifests/3.19"],
+    );
     assert.equal(unused.seen.length, 0);
   });
 
   test("a mirror that answers 404 falls through to the next mirror", async () => {
     const empty = await fakeRegistry((_req, res) => notFound(res));
     const full = await fakeRegistry(serveAlpine("hub/"));
-    const fetched = await withClient(
-      (client) => client.getManifest(alpine, { tag: "3.19" }),
-      { mirrors: { "docker.io": [`${empty.host}/hub`, `${full.host}/hub`] } },
-    );
+    const fetched = await withClient((client) => client.getManifest(alpine, { tag: "3.19" }), {
+      mirrors: { "docker.io": [`${empty.host}/hub`, `${full.host}/hub`] },
+    });
     assert.equal(fetched.digest, MANIFEST_DIGEST);
     assert.equal(fetched.source, full.host);
     assert.equal(empty.count("GET hub/library/alpine/manifests/3.19"), 1);
@@ -432,11 +553,12 @@ describe("mirrors", () => {
   test("when every mirror fails the registry itself answers", async () => {
     const down = await closedHost();
     const empty = await fakeRegistry((_req, res) => notFound(res));
-    const origin = await fakeRegistry((req, res, path) => (path === "app/manifests/v1" ? sendManifest(req, res, MANIFEST) : notFound(res)));
-    const desc = await withClient(
-      (client) => client.resolve(repoAt(origin), { tag: "v1" }),
-      { mirrors: { [origin.host]: [down, empty.host] } },
+    const origin = await fakeRegistry((req, res, path) =>
+      path === "app/manifests/v1" ? sendManifest(req, res, MANIFEST) : notFound(res),
     );
+    const desc = await withClient((client) => client.resolve(repoAt(origin), { tag: "v1" }), {
+      mirrors: { [origin.host]: [down, empty.host] },
+    });
     assert.equal(desc.source, origin.host);
     assert.equal(empty.count("HEAD app/manifests/v1"), 1);
     assert.equal(origin.count("HEAD app/manifests/v1"), 1);
@@ -445,11 +567,14 @@ describe("mirrors", () => {
   test("when the registry fails too, its error is the one reported", async () => {
     const empty = await fakeRegistry((_req, res) => notFound(res));
     const origin = await fakeRegistry((_req, res) => notFound(res, "NAME_UNKNOWN"));
-    await withClient(async (client) => {
-      await assert.rejects(
-        client.getManifest(repoAt(origin), { tag: "v1" }),
-        expectError("NAME_UNKNOWN", (e) => assert.ok(e.message.includes(origin.host), e.message)),
-      );
-    }, { mirrors: { [origin.host]: [empty.host] } });
+    await withClient(
+      async (client) => {
+        await assert.rejects(
+          client.getManifest(repoAt(origin), { tag: "v1" }),
+          expectError("NAME_UNKNOWN", (e) => assert.ok(e.message.includes(origin.host), e.message)),
+        );
+      },
+      { mirrors: { [origin.host]: [empty.host] } },
+    );
   });
 });

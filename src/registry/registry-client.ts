@@ -82,7 +82,12 @@ export class RegistryClient {
     const settingsFor = (host: string): HostSettings => mergeSettings(options.defaults, options.hosts?.[host]);
     const sessions = new HostSessions(this.#http, settingsFor);
     const auth = new Authenticator(this.#http, (host, repository, signal) =>
-      findCredentials(host === "registry-1.docker.io" ? "docker.io" : host, { ...options.credentials, repository, signal }));
+      findCredentials(host === "registry-1.docker.io" ? "docker.io" : host, {
+        ...options.credentials,
+        repository,
+        signal,
+      }),
+    );
     this.#sender = new RequestSender(this.#http, sessions, auth, options.retry, options.onRetry);
     this.#mirrors = options.mirrors ?? {};
   }
@@ -96,20 +101,39 @@ export class RegistryClient {
    * What a tag or digest points to, by HEAD. Falls back to GET only when the
    * registry gives no digest header (then the digest is computed from the bytes).
    */
-  async resolve(repo: RepositoryName, target: ManifestTarget, options: ReadOptions = {}): Promise<Descriptor & { source: string; mirror: boolean }> {
+  async resolve(
+    repo: RepositoryName,
+    target: ManifestTarget,
+    options: ReadOptions = {},
+  ): Promise<Descriptor & { source: string; mirror: boolean }> {
     return this.#read(repo, options, async (endpoint) => {
       const res = await this.#sender.send(endpoint, repo.repository, {
-        method: "HEAD", path: `manifests/${manifestRef(target)}`, headers: { accept: MANIFEST_ACCEPT },
-        actions: ["pull"], doing: `resolve ${describe(repo, target)}`, signal: options.signal,
+        method: "HEAD",
+        path: `manifests/${manifestRef(target)}`,
+        headers: { accept: MANIFEST_ACCEPT },
+        actions: ["pull"],
+        doing: `resolve ${describe(repo, target)}`,
+        signal: options.signal,
       });
       await res.body.dump();
       const digest = firstHeader(res.headers, "docker-content-digest");
       const size = Number(firstHeader(res.headers, "content-length"));
       const mediaType = (firstHeader(res.headers, "content-type") ?? "").split(";")[0]?.trim() ?? "";
-      if (digest === undefined || !isDigest(digest) || !Number.isSafeInteger(size) || mediaType === "" ||
-        (target.digest !== undefined && digest !== target.digest)) {
+      if (
+        digest === undefined ||
+        !isDigest(digest) ||
+        !Number.isSafeInteger(size) ||
+        mediaType === "" ||
+        (target.digest !== undefined && digest !== target.digest)
+      ) {
         const fetched = await this.#getManifest(endpoint, repo, target, options.signal);
-        return { mediaType: fetched.mediaType, digest: fetched.digest, size: fetched.size, source: endpoint.host, mirror: endpoint.mirror };
+        return {
+          mediaType: fetched.mediaType,
+          digest: fetched.digest,
+          size: fetched.size,
+          source: endpoint.host,
+          mirror: endpoint.mirror,
+        };
       }
       return { mediaType, digest, size, source: endpoint.host, mirror: endpoint.mirror };
     });
@@ -134,9 +158,12 @@ export class RegistryClient {
     const offset = options.offset ?? 0;
     return this.#read(repo, options, async (endpoint) => {
       const res = await this.#sender.send(endpoint, repo.repository, {
-        method: "GET", path: `blobs/${descriptor.digest}`, actions: ["pull"],
+        method: "GET",
+        path: `blobs/${descriptor.digest}`,
+        actions: ["pull"],
         headers: offset > 0 ? { range: `bytes=${offset}-` } : {},
-        doing: `fetch blob ${descriptor.digest} of ${repo.registry}/${repo.repository}`, signal: options.signal,
+        doing: `fetch blob ${descriptor.digest} of ${repo.registry}/${repo.repository}`,
+        signal: options.signal,
       });
       const range = /^bytes (\d+)-/.exec(firstHeader(res.headers, "content-range") ?? "");
       const start = res.status === 206 && range !== null ? Number(range[1]) : 0;
@@ -147,15 +174,24 @@ export class RegistryClient {
   /** Whether the blob exists in the repository (HEAD). */
   async blobExists(repo: RepositoryName, digest: Digest, options: { signal?: AbortSignal } = {}): Promise<boolean> {
     const res = await this.#sender.send(originEndpoint(repo.registry), repo.repository, {
-      method: "HEAD", path: `blobs/${digest}`, actions: ["pull"], accept: [404],
-      doing: `check blob ${digest} in ${repo.registry}/${repo.repository}`, signal: options.signal,
+      method: "HEAD",
+      path: `blobs/${digest}`,
+      actions: ["pull"],
+      accept: [404],
+      doing: `check blob ${digest} in ${repo.registry}/${repo.repository}`,
+      signal: options.signal,
     });
     await res.body.dump();
     return res.status === 200;
   }
 
   /** Upload a blob unless it already exists; the registry verifies the digest on commit. */
-  async pushBlob(repo: RepositoryName, descriptor: Descriptor, content: Uint8Array | Readable, options: PushBlobOptions = {}): Promise<void> {
+  async pushBlob(
+    repo: RepositoryName,
+    descriptor: Descriptor,
+    content: Uint8Array | Readable,
+    options: PushBlobOptions = {},
+  ): Promise<void> {
     if (await this.blobExists(repo, descriptor.digest, options)) {
       if (!(content instanceof Uint8Array)) content.destroy();
       return;
@@ -164,12 +200,22 @@ export class RegistryClient {
   }
 
   /** Mount a blob from another repository of the same registry; false when the registry would not. */
-  mountBlob(repo: RepositoryName, digest: Digest, fromRepository: string, options: { signal?: AbortSignal } = {}): Promise<boolean> {
+  mountBlob(
+    repo: RepositoryName,
+    digest: Digest,
+    fromRepository: string,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<boolean> {
     return mountBlob(this.#sender, originEndpoint(repo.registry), repo, digest, fromRepository, options.signal);
   }
 
   /** Upload a manifest's exact bytes under a tag or its digest. */
-  pushManifest(repo: RepositoryName, bytes: Uint8Array, mediaType: string, options: { tag?: string; signal?: AbortSignal } = {}): Promise<Descriptor> {
+  pushManifest(
+    repo: RepositoryName,
+    bytes: Uint8Array,
+    mediaType: string,
+    options: { tag?: string; signal?: AbortSignal } = {},
+  ): Promise<Descriptor> {
     return pushManifest(this.#sender, originEndpoint(repo.registry), repo, bytes, mediaType, options);
   }
 
@@ -188,27 +234,48 @@ export class RegistryClient {
     return this.#http.close();
   }
 
-  async #getManifest(endpoint: Endpoint, repo: RepositoryName, target: ManifestTarget, signal?: AbortSignal): Promise<RegistryManifest> {
+  async #getManifest(
+    endpoint: Endpoint,
+    repo: RepositoryName,
+    target: ManifestTarget,
+    signal?: AbortSignal,
+  ): Promise<RegistryManifest> {
     const what = `manifest ${describe(repo, target)}`;
     const res = await this.#sender.send(endpoint, repo.repository, {
-      method: "GET", path: `manifests/${manifestRef(target)}`, headers: { accept: MANIFEST_ACCEPT },
-      actions: ["pull"], doing: `fetch ${what}`, signal,
+      method: "GET",
+      path: `manifests/${manifestRef(target)}`,
+      headers: { accept: MANIFEST_ACCEPT },
+      actions: ["pull"],
+      doing: `fetch ${what}`,
+      signal,
     });
     const declared = Number(firstHeader(res.headers, "content-length"));
     if (Number.isSafeInteger(declared) && declared > MAX_MANIFEST_BYTES) {
       res.body.destroy();
-      throw new DigestguardError("MANIFEST_TOO_LARGE", `Cannot read ${what}: it declares ${declared} bytes, over the ${MAX_MANIFEST_BYTES}-byte limit.`);
+      throw new DigestguardError(
+        "MANIFEST_TOO_LARGE",
+        `Cannot read ${what}: it declares ${declared} bytes, over the ${MAX_MANIFEST_BYTES}-byte limit.`,
+      );
     }
     const bytes = await readLimited(res.body, MAX_MANIFEST_BYTES, what);
-    const fetched = parseManifest(bytes, { contentType: firstHeader(res.headers, "content-type"), expectedDigest: target.digest });
+    const fetched = parseManifest(bytes, {
+      contentType: firstHeader(res.headers, "content-type"),
+      expectedDigest: target.digest,
+    });
     const header = firstHeader(res.headers, "docker-content-digest");
-    if (header !== undefined && header !== "" && target.digest === undefined) checkDigestHeader(header, fetched, `${what} from ${endpoint.host}`);
+    if (header !== undefined && header !== "" && target.digest === undefined)
+      checkDigestHeader(header, fetched, `${what} from ${endpoint.host}`);
     return { ...fetched, source: endpoint.host, mirror: endpoint.mirror };
   }
 
   // Reads try each mirror, then the registry; a mirror's failure is only reported if the registry fails too.
-  async #read<T>(repo: RepositoryName, options: ReadOptions, operation: (endpoint: Endpoint) => Promise<T>): Promise<T> {
-    const endpoints = options.originOnly === true ? [originEndpoint(repo.registry)] : readEndpoints(repo.registry, this.#mirrors);
+  async #read<T>(
+    repo: RepositoryName,
+    options: ReadOptions,
+    operation: (endpoint: Endpoint) => Promise<T>,
+  ): Promise<T> {
+    const endpoints =
+      options.originOnly === true ? [originEndpoint(repo.registry)] : readEndpoints(repo.registry, this.#mirrors);
     const failures: { endpoint: Endpoint; error: unknown }[] = [];
     for (const endpoint of endpoints) {
       try {
@@ -230,12 +297,22 @@ function checkDigestHeader(header: string, fetched: FetchedManifest, what: strin
   const claimed = isDigest(header) ? header : undefined;
   const actual = claimed === undefined ? fetched.digest : digestOf(fetched.bytes, digestAlgorithm(claimed));
   if (claimed === actual) return;
-  const said = claimed === undefined ? `a malformed Docker-Content-Digest (${JSON.stringify(header.slice(0, 80))})` : `Docker-Content-Digest ${claimed}`;
+  const said =
+    claimed === undefined
+      ? `a malformed Docker-Content-Digest (${JSON.stringify(header.slice(0, 80))})`
+      : `Docker-Content-Digest ${claimed}`;
   throw new DigestguardError(
     "DIGEST_MISMATCH",
     `Cannot trust ${what}: the registry answered with ${said}, but the ${fetched.size} bytes it served hash to ${actual}; ` +
       "the registry (or a proxy in front of it) is inconsistent, so neither digest was used. Retry, or report it to the registry's operators.",
-    { details: { expectedDigest: claimed ?? header, actualDigest: actual, received: fetched.size, digestHeader: header } },
+    {
+      details: {
+        expectedDigest: claimed ?? header,
+        actualDigest: actual,
+        received: fetched.size,
+        digestHeader: header,
+      },
+    },
   );
 }
 
@@ -251,7 +328,11 @@ function mostSpecificFailure(failures: { endpoint: Endpoint; error: unknown }[])
   if (!(chosen.error instanceof DigestguardError)) return chosen.error;
   const others = failures.filter((f) => f !== chosen).map((f) => `${f.endpoint.host}: ${(f.error as Error).message}`);
   const message = `${chosen.error.message.replace(/\.$/, "")} (answer from ${chosen.endpoint.mirror ? "mirror " : ""}${chosen.endpoint.host}; also failed: ${others.join("; ")})`;
-  return new DigestguardError(chosen.error.code, message, { cause: chosen.error, temporary: chosen.error.temporary, details: { ...chosen.error.details, endpoint: chosen.endpoint.host } });
+  return new DigestguardError(chosen.error.code, message, {
+    cause: chosen.error,
+    temporary: chosen.error.temporary,
+    details: { ...chosen.error.details, endpoint: chosen.endpoint.host },
+  });
 }
 
 function manifestRef(target: ManifestTarget): string {
@@ -268,6 +349,8 @@ function mergeSettings(defaults: HostSettings | undefined, host: HostSettings | 
   return {
     insecure: host?.insecure ?? defaults?.insecure ?? false,
     caFiles: [...(defaults?.caFiles ?? []), ...(host?.caFiles ?? [])],
-    ...((host?.clientCert ?? defaults?.clientCert) !== undefined ? { clientCert: host?.clientCert ?? defaults?.clientCert } : {}),
+    ...((host?.clientCert ?? defaults?.clientCert) !== undefined
+      ? { clientCert: host?.clientCert ?? defaults?.clientCert }
+      : {}),
   };
 }

@@ -100,8 +100,15 @@ async function readErrorEntries(response: HttpResponse): Promise<RegistryErrorEn
     const parsed = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { errors?: unknown };
     if (!Array.isArray(parsed.errors)) return [];
     return parsed.errors
-      .filter((e): e is RegistryErrorEntry => typeof e === "object" && e !== null && typeof (e as RegistryErrorEntry).code === "string")
-      .map((e) => ({ code: e.code, ...(typeof e.message === "string" ? { message: e.message } : {}), detail: e.detail }));
+      .filter(
+        (e): e is RegistryErrorEntry =>
+          typeof e === "object" && e !== null && typeof (e as RegistryErrorEntry).code === "string",
+      )
+      .map((e) => ({
+        code: e.code,
+        ...(typeof e.message === "string" ? { message: e.message } : {}),
+        detail: e.detail,
+      }));
   } catch {
     return [];
   }

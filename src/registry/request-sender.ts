@@ -68,7 +68,9 @@ export class RequestSender {
     return withRetry(() => this.#attempt(endpoint, repository, request), {
       signal: request.signal,
       policy: this.retry,
-      ...(watcher === undefined ? {} : { onRetry: (_error, _waitMs, event) => watcher({ ...event, host: endpoint.host, doing: request.doing }) }),
+      ...(watcher === undefined
+        ? {}
+        : { onRetry: (_error, _waitMs, event) => watcher({ ...event, host: endpoint.host, doing: request.doing }) }),
     });
   }
 
@@ -76,8 +78,11 @@ export class RequestSender {
     const session = await this.sessions.get(endpoint.host, request.signal);
     const name = `${endpoint.prefix}${repository}`;
     const scopes = [repositoryScope(name, request.actions)];
-    if (request.alsoPullFrom !== undefined) scopes.push(repositoryScope(`${endpoint.prefix}${request.alsoPullFrom}`, ["pull"]));
-    const url = /^https?:\/\//.test(request.path) ? new URL(request.path) : new URL(`/v2/${name}/${request.path}`, session.baseUrl);
+    if (request.alsoPullFrom !== undefined)
+      scopes.push(repositoryScope(`${endpoint.prefix}${request.alsoPullFrom}`, ["pull"]));
+    const url = /^https?:\/\//.test(request.path)
+      ? new URL(request.path)
+      : new URL(`/v2/${name}/${request.path}`, session.baseUrl);
     if (url.origin !== session.baseUrl.origin) throw foreignLocation(request.doing, url, session.baseUrl);
     const streaming = request.body !== undefined || (request.method === "GET" && request.path.startsWith("blobs/"));
     const sendWith = async (auth: Record<string, string>): Promise<HttpResponse> => {
@@ -107,7 +112,8 @@ export class RequestSender {
     if (response.status >= 400 && !(request.accept ?? []).includes(response.status)) {
       throw await registryError(response, request.doing);
     }
-    if (request.method === "GET" && !streaming && response.status < 300) return bufferedDocument(response, request.path, request.doing);
+    if (request.method === "GET" && !streaming && response.status < 300)
+      return bufferedDocument(response, request.path, request.doing);
     return response;
   }
 

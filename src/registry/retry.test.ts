@@ -41,7 +41,13 @@ describe("withRetry", () => {
     },
     {
       name: "stops at `attempts` and throws the last failure",
-      failures: [temporary({ n: 1 }), temporary({ n: 2 }), temporary({ n: 3 }), temporary({ n: 4 }), temporary({ n: 5 })],
+      failures: [
+        temporary({ n: 1 }),
+        temporary({ n: 2 }),
+        temporary({ n: 3 }),
+        temporary({ n: 4 }),
+        temporary({ n: 5 }),
+      ],
       expectAttempts: 4,
       expectError: "REGISTRY_UNAVAILABLE",
     },
@@ -65,7 +71,10 @@ describe("withRetry", () => {
           return true;
         });
       }
-      assert.deepEqual(attempts, Array.from({ length: expectAttempts }, (_, i) => i + 1));
+      assert.deepEqual(
+        attempts,
+        Array.from({ length: expectAttempts }, (_, i) => i + 1),
+      );
     });
   }
 
@@ -82,10 +91,29 @@ describe("withRetry", () => {
   });
 
   const waits: { name: string; policy: RetryPolicy; retryAfterMs?: number; expect: (waitMs: number) => void }[] = [
-    { name: "waits what the server asked (retryAfterMs)", policy: { attempts: 2, baseDelayMs: 10_000, maxDelayMs: 30_000 }, retryAfterMs: 20, expect: (w) => assert.equal(w, 20) },
-    { name: "a retryAfterMs of 0 retries at once", policy: { attempts: 2, baseDelayMs: 10_000, maxDelayMs: 30_000 }, retryAfterMs: 0, expect: (w) => assert.equal(w, 0) },
-    { name: "caps the server's wish at maxDelayMs", policy: { attempts: 2, baseDelayMs: 1, maxDelayMs: 15 }, retryAfterMs: 3_600_000, expect: (w) => assert.equal(w, 15) },
-    { name: "without retryAfterMs backs off within baseDelayMs", policy: { attempts: 2, baseDelayMs: 8, maxDelayMs: 30_000 }, expect: (w) => assert.ok(w >= 0 && w <= 8, String(w)) },
+    {
+      name: "waits what the server asked (retryAfterMs)",
+      policy: { attempts: 2, baseDelayMs: 10_000, maxDelayMs: 30_000 },
+      retryAfterMs: 20,
+      expect: (w) => assert.equal(w, 20),
+    },
+    {
+      name: "a retryAfterMs of 0 retries at once",
+      policy: { attempts: 2, baseDelayMs: 10_000, maxDelayMs: 30_000 },
+      retryAfterMs: 0,
+      expect: (w) => assert.equal(w, 0),
+    },
+    {
+      name: "caps the server's wish at maxDelayMs",
+      policy: { attempts: 2, baseDelayMs: 1, maxDelayMs: 15 },
+      retryAfterMs: 3_600_000,
+      expect: (w) => assert.equal(w, 15),
+    },
+    {
+      name: "without retryAfterMs backs off within baseDelayMs",
+      policy: { attempts: 2, baseDelayMs: 8, maxDelayMs: 30_000 },
+      expect: (w) => assert.ok(w >= 0 && w <= 8, String(w)),
+    },
   ];
   for (const { name, policy, retryAfterMs, expect } of waits) {
     test(name, async () => {
@@ -101,7 +129,10 @@ describe("withRetry", () => {
     const seen: number[] = [];
     const failures = Array.from({ length: 9 }, () => temporary());
     const { operation } = scripted(failures);
-    await withRetry(operation, { policy: { attempts: 10, baseDelayMs: 1, maxDelayMs: 6 }, onRetry: (_e, w) => seen.push(w) });
+    await withRetry(operation, {
+      policy: { attempts: 10, baseDelayMs: 1, maxDelayMs: 6 },
+      onRetry: (_e, w) => seen.push(w),
+    });
     const ceilings = [1, 2, 4, 6, 6, 6, 6, 6, 6];
     assert.equal(seen.length, ceilings.length);
     seen.forEach((wait, i) => assert.ok(wait >= 0 && wait <= (ceilings[i] as number), `wait ${i}: ${wait}`));

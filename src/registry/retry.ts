@@ -39,7 +39,11 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 4, baseDelayMs: 200
  */
 export async function withRetry<T>(
   operation: (attempt: number) => Promise<T>,
-  options: { policy?: RetryPolicy; signal?: AbortSignal; onRetry?: (error: DigestguardError, waitMs: number, event: RetryEvent) => void } = {},
+  options: {
+    policy?: RetryPolicy;
+    signal?: AbortSignal;
+    onRetry?: (error: DigestguardError, waitMs: number, event: RetryEvent) => void;
+  } = {},
 ): Promise<T> {
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
   for (let attempt = 1; ; attempt++) {
@@ -52,7 +56,13 @@ export async function withRetry<T>(
         throw new DigestguardError("ABORTED", "Cannot retry: the operation was cancelled.", { cause: error });
       }
       const waitMs = retryDelay(error, attempt, policy);
-      options.onRetry?.(error, waitMs, { attempt: attempt + 1, attempts: policy.attempts, waitMs, failedAfterMs: Date.now() - started, error });
+      options.onRetry?.(error, waitMs, {
+        attempt: attempt + 1,
+        attempts: policy.attempts,
+        waitMs,
+        failedAfterMs: Date.now() - started,
+        error,
+      });
       await sleep(waitMs, undefined, { signal: options.signal }).catch(() => {
         throw new DigestguardError("ABORTED", "Cannot retry: the operation was cancelled.", { cause: error });
       });

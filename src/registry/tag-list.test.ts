@@ -35,16 +35,18 @@ test("listTags follows Link headers page by page over plain HTTP on loopback", a
   } finally {
     await client.close();
   }
-  assert.deepEqual(seen.filter((p) => p.includes("tags")), [
-    "/v2/app/tags/list?n=3",
-    "/v2/app/tags/list?n=3&last=v2",
-    "/v2/app/tags/list?n=3&last=v5",
-  ]);
+  assert.deepEqual(
+    seen.filter((p) => p.includes("tags")),
+    ["/v2/app/tags/list?n=3", "/v2/app/tags/list?n=3&last=v2", "/v2/app/tags/list?n=3&last=v5"],
+  );
 });
 
 test("nextLink reads rel=next among several links", () => {
   const base = new URL("https://r.example/v2/app/tags/list");
-  assert.equal(nextLink('</a>; rel="prev", </v2/app/tags/list?last=x>; rel="next"', base)?.href, "https://r.example/v2/app/tags/list?last=x");
+  assert.equal(
+    nextLink('</a>; rel="prev", </v2/app/tags/list?last=x>; rel="next"', base)?.href,
+    "https://r.example/v2/app/tags/list?last=x",
+  );
   assert.equal(nextLink("</a>; rel=next", base)?.href, "https://r.example/a");
   assert.equal(nextLink('</a>; rel="prev"', base), undefined);
   assert.equal(nextLink(undefined, base), undefined);

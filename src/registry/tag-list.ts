@@ -26,14 +26,23 @@ export async function listTags(
   const doing = `list tags of ${repo.registry}/${repo.repository}`;
   let path = options.pageSize === undefined ? "tags/list" : `tags/list?n=${options.pageSize}`;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const res = await sender.send(endpoint, repo.repository, { method: "GET", path, actions: ["pull"], doing, signal: options.signal });
+    const res = await sender.send(endpoint, repo.repository, {
+      method: "GET",
+      path,
+      actions: ["pull"],
+      doing,
+      signal: options.signal,
+    });
     const next = nextLink(firstHeader(res.headers, "link"), res.url);
     const body = await readLimited(res.body, TAG_PAGE_LIMIT, `the tag list of ${repo.repository}`, "REGISTRY_ERROR");
     tags.push(...parseTagPage(body, doing));
     if (next === undefined) return tags;
     path = next.href;
   }
-  throw new DigestguardError("REGISTRY_ERROR", `Cannot ${doing}: more than ${MAX_PAGES} pages; the registry's pagination seems to loop.`);
+  throw new DigestguardError(
+    "REGISTRY_ERROR",
+    `Cannot ${doing}: more than ${MAX_PAGES} pages; the registry's pagination seems to loop.`,
+  );
 }
 
 function parseTagPage(body: Uint8Array, doing: string): string[] {

@@ -37,9 +37,13 @@ export class BodySlicer {
    * only there, so the upload must not be committed before this resolves.
    */
   async end(): Promise<void> {
-    const last = this.#leftover !== undefined && this.#leftover.length > 0 ? { done: false } : await this.#source.next();
+    const last =
+      this.#leftover !== undefined && this.#leftover.length > 0 ? { done: false } : await this.#source.next();
     if (last.done !== true) {
-      throw new DigestguardError("SIZE_MISMATCH", `Cannot upload ${this.what}: the source has more than the ${this.descriptor.size} bytes its descriptor says.`);
+      throw new DigestguardError(
+        "SIZE_MISMATCH",
+        `Cannot upload ${this.what}: the source has more than the ${this.descriptor.size} bytes its descriptor says.`,
+      );
     }
   }
 
@@ -51,7 +55,10 @@ export class BodySlicer {
       if (chunk === undefined) {
         const step = await this.#source.next();
         if (step.done === true) {
-          throw new DigestguardError("SIZE_MISMATCH", `Cannot upload ${this.what}: the source ended ${remaining} bytes short of ${this.descriptor.size}.`);
+          throw new DigestguardError(
+            "SIZE_MISMATCH",
+            `Cannot upload ${this.what}: the source ended ${remaining} bytes short of ${this.descriptor.size}.`,
+          );
         }
         chunk = step.value;
       }

@@ -31,7 +31,11 @@ export function findComposeReferences(text: string, file: string): FoundReferenc
     if (reference === undefined) continue;
     // With `build:` beside it, `image:` names what compose builds, not what it pulls.
     const built = mapValue(doc, service, "build") !== undefined;
-    found.push(built ? foundReference(text, file, reference.start, reference.end, { kind: "compose-image", unpinnable: OUTPUT_NAME }) : reference);
+    found.push(
+      built
+        ? foundReference(text, file, reference.start, reference.end, { kind: "compose-image", unpinnable: OUTPUT_NAME })
+        : reference,
+    );
   }
   return found.sort((a, b) => a.start - b.start);
 }

@@ -22,7 +22,10 @@ function pinEdits(references: FoundReference[]): TextEdit[] {
 }
 
 function unpinAll(text: string, references: FoundReference[]): string {
-  return applyEdits(text, references.map(unpinEdit).filter((edit): edit is TextEdit => edit !== undefined));
+  return applyEdits(
+    text,
+    references.map(unpinEdit).filter((edit): edit is TextEdit => edit !== undefined),
+  );
 }
 
 /**
@@ -36,13 +39,17 @@ function onlyEditedRangesChanged(before: string, after: string, edits: TextEdit[
   let shift = 0;
   for (const edit of unique) {
     if (after.slice(from + shift, edit.start + shift) !== before.slice(from, edit.start)) return false;
-    if (after.slice(edit.start + shift, edit.start + shift + edit.replacement.length) !== edit.replacement) return false;
+    if (after.slice(edit.start + shift, edit.start + shift + edit.replacement.length) !== edit.replacement)
+      return false;
     shift += edit.replacement.length - (edit.end - edit.start);
     from = edit.end;
   }
   const tailMatches = after.slice(from + shift) === before.slice(from);
   const bytes = (text: string) => Buffer.byteLength(text, "utf8");
-  const byteDelta = unique.reduce((sum, edit) => sum + bytes(edit.replacement) - bytes(before.slice(edit.start, edit.end)), 0);
+  const byteDelta = unique.reduce(
+    (sum, edit) => sum + bytes(edit.replacement) - bytes(before.slice(edit.start, edit.end)),
+    0,
+  );
   return tailMatches && bytes(after) === bytes(before) + byteDelta;
 }
 
@@ -77,7 +84,10 @@ describe("pinning the corpus", () => {
 
     it(`${file.name}: the pinned file has the same references, pinned`, () => {
       const { original, repinned } = pinFile();
-      assert.deepEqual(repinned.map((r) => [r.kind, r.line, r.unpinnable]), original.map((r) => [r.kind, r.line, r.unpinnable]));
+      assert.deepEqual(
+        repinned.map((r) => [r.kind, r.line, r.unpinnable]),
+        original.map((r) => [r.kind, r.line, r.unpinnable]),
+      );
       for (const [index, before] of original.entries()) {
         const after = repinned[index] as FoundReference;
         if (!pinnable(before)) continue;
@@ -101,7 +111,14 @@ describe("pinning the corpus", () => {
     for (const file of CORPUS.filter((candidate) => !candidate.text.includes("\r\n"))) {
       const lf = findReferences(file.text, file.name, file.kind);
       const crlf = findReferences(file.text.replaceAll("\n", "\r\n"), file.name, file.kind);
-      const shape = (r: FoundReference) => [r.kind, r.line, r.written.replaceAll("\r\n", "\n"), r.resolved, r.unpinnable, r.pinTarget?.text];
+      const shape = (r: FoundReference) => [
+        r.kind,
+        r.line,
+        r.written.replaceAll("\r\n", "\n"),
+        r.resolved,
+        r.unpinnable,
+        r.pinTarget?.text,
+      ];
       assert.deepEqual(crlf.map(shape), lf.map(shape), file.name);
     }
   });

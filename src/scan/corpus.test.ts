@@ -22,8 +22,14 @@ describe("reference corpus", () => {
     assert.ok(count("dockerfiles") >= 40, `${count("dockerfiles")} Dockerfiles`);
     assert.ok(count("compose") >= 10, `${count("compose")} compose files`);
     assert.ok(count("kubernetes") >= 3 && count("workflows") >= 2);
-    assert.ok(CORPUS.some((file) => file.text.includes("\r\n")), "some files use CRLF");
-    assert.ok(CORPUS.some((file) => file.text.startsWith("\uFEFF")), "one file starts with a byte-order mark");
+    assert.ok(
+      CORPUS.some((file) => file.text.includes("\r\n")),
+      "some files use CRLF",
+    );
+    assert.ok(
+      CORPUS.some((file) => file.text.startsWith("\uFEFF")),
+      "one file starts with a byte-order mark",
+    );
   });
 
   for (const file of CORPUS) {
@@ -32,7 +38,11 @@ describe("reference corpus", () => {
       assert.deepEqual(found.map(project), file.expected);
       for (const reference of found) {
         assert.equal(reference.file, file.name);
-        assert.equal(file.text.slice(reference.start, reference.end), reference.written, "written is the text at start..end");
+        assert.equal(
+          file.text.slice(reference.start, reference.end),
+          reference.written,
+          "written is the text at start..end",
+        );
         const lineStart = file.text.lastIndexOf("\n", reference.start - 1) + 1;
         assert.equal(reference.column, reference.start - lineStart + 1, "column matches start");
         if (reference.pinTarget !== undefined) {

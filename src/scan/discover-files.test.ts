@@ -39,7 +39,13 @@ describe("discoverFiles", () => {
 
   it("adds workflows and Kubernetes candidates when asked", async () => {
     const found = relative(await discoverFiles([root], { kubernetes: true, workflows: true }));
-    assert.deepEqual(found, [".github/workflows/ci.yml", "Dockerfile", "deploy/app.yaml", "svc/api.Dockerfile", "svc/compose.yaml"]);
+    assert.deepEqual(found, [
+      ".github/workflows/ci.yml",
+      "Dockerfile",
+      "deploy/app.yaml",
+      "svc/api.Dockerfile",
+      "svc/compose.yaml",
+    ]);
   });
 
   it("takes files named explicitly whatever their name, each file once", async () => {
@@ -55,14 +61,19 @@ describe("discoverFiles", () => {
   });
 
   it("fails with IO for a path that does not exist", async () => {
-    await assert.rejects(discoverFiles([join(root, "missing")]), (error: unknown) =>
-      error instanceof DigestguardError && error.code === "IO" && /missing: it does not exist/.test(error.message));
+    await assert.rejects(
+      discoverFiles([join(root, "missing")]),
+      (error: unknown) =>
+        error instanceof DigestguardError && error.code === "IO" && /missing: it does not exist/.test(error.message),
+    );
   });
 
   it("stops when aborted", async () => {
     const controller = new AbortController();
     controller.abort();
-    await assert.rejects(discoverFiles([root], { signal: controller.signal }), (error: unknown) =>
-      error instanceof DigestguardError && error.code === "ABORTED");
+    await assert.rejects(
+      discoverFiles([root], { signal: controller.signal }),
+      (error: unknown) => error instanceof DigestguardError && error.code === "ABORTED",
+    );
   });
 });

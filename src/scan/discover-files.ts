@@ -57,18 +57,26 @@ interface Walk extends DiscoverOptions {
 }
 
 async function walk(folder: string, options: Walk, found: Set<string>): Promise<void> {
-  if (options.signal?.aborted) throw new DigestguardError("ABORTED", `Cannot finish looking for files in ${folder}: aborted.`);
+  if (options.signal?.aborted)
+    throw new DigestguardError("ABORTED", `Cannot finish looking for files in ${folder}: aborted.`);
   const entries = await readdir(folder, { withFileTypes: true }).catch((error: unknown) => {
     throw ioError(folder, error);
   });
   for (const entry of entries) {
     const path = join(folder, entry.name);
     if (entry.isDirectory()) {
-      if (!SKIPPED_FOLDERS.has(entry.name) && !(await options.rules.ignores(resolve(path), true, options.top))) await walk(path, options, found);
+      if (!SKIPPED_FOLDERS.has(entry.name) && !(await options.rules.ignores(resolve(path), true, options.top)))
+        await walk(path, options, found);
       continue;
     }
-    const isFile = entry.isFile() || (entry.isSymbolicLink() && (await stat(path).catch(() => undefined))?.isFile() === true);
-    if (isFile && wanted(classifyFile(path), options) && !(await options.rules.ignores(resolve(path), false, options.top))) found.add(path);
+    const isFile =
+      entry.isFile() || (entry.isSymbolicLink() && (await stat(path).catch(() => undefined))?.isFile() === true);
+    if (
+      isFile &&
+      wanted(classifyFile(path), options) &&
+      !(await options.rules.ignores(resolve(path), false, options.top))
+    )
+      found.add(path);
   }
 }
 

@@ -11,7 +11,8 @@ describe("discoverFiles respects the repository's ignore rules", () => {
     await mkdir(join(repo, path, ".."), { recursive: true });
     await writeFile(join(repo, path), text);
   };
-  const found = async (paths: string[], options: { exclude?: string[] } = {}) => (await discoverFiles(paths, options)).map((path) => path.slice(repo.length + 1));
+  const found = async (paths: string[], options: { exclude?: string[] } = {}) =>
+    (await discoverFiles(paths, options)).map((path) => path.slice(repo.length + 1));
 
   before(async () => {
     repo = await mkdtemp(join(tmpdir(), "dg-ignored-"));
@@ -33,19 +34,30 @@ describe("discoverFiles respects the repository's ignore rules", () => {
   after(() => rm(repo, { recursive: true, force: true }));
 
   it("leaves out what .gitignore, nested .gitignores, .git/info/exclude and .digestguardignore ignore, with negation", async () => {
-    assert.deepEqual(await found([repo]), ["Dockerfile", "keep.gen.Dockerfile", "svc/svc-only/Dockerfile", "vendor/lib/Dockerfile"]);
+    assert.deepEqual(await found([repo]), [
+      "Dockerfile",
+      "keep.gen.Dockerfile",
+      "svc/svc-only/Dockerfile",
+      "vendor/lib/Dockerfile",
+    ]);
   });
 
   it("applies the rules of folders above a subfolder walk, and to files named explicitly", async () => {
     assert.deepEqual(await found([join(repo, "svc")]), ["svc/svc-only/Dockerfile"]);
-    assert.deepEqual(await found([join(repo, "build/Dockerfile"), join(repo, "svc/testdata/Dockerfile"), join(repo, "Dockerfile")]), ["Dockerfile"]);
+    assert.deepEqual(
+      await found([join(repo, "build/Dockerfile"), join(repo, "svc/testdata/Dockerfile"), join(repo, "Dockerfile")]),
+      ["Dockerfile"],
+    );
   });
 
   it("takes --exclude patterns relative to the working folder, over every ignore file", async () => {
     const cwd = process.cwd();
     process.chdir(repo);
     try {
-      assert.deepEqual(await discoverFiles(["."], { exclude: ["vendor/**", "keep.*"] }), ["Dockerfile", "svc/svc-only/Dockerfile"]);
+      assert.deepEqual(await discoverFiles(["."], { exclude: ["vendor/**", "keep.*"] }), [
+        "Dockerfile",
+        "svc/svc-only/Dockerfile",
+      ]);
     } finally {
       process.chdir(cwd);
     }

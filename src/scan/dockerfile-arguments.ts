@@ -5,8 +5,14 @@ import { sliceSource, type SourceText } from "./source-text.js";
 
 // Set by BuildKit for every build; their values depend on the platform built.
 const PLATFORM_ARGUMENTS = new Set([
-  "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
-  "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
+  "BUILDPLATFORM",
+  "BUILDOS",
+  "BUILDARCH",
+  "BUILDVARIANT",
+  "TARGETPLATFORM",
+  "TARGETOS",
+  "TARGETARCH",
+  "TARGETVARIANT",
 ]);
 
 function platformBinding(name: string): VariableBinding {
@@ -36,9 +42,11 @@ export class ArgumentScope {
 
   /** The scope before the first FROM. */
   static global(): ArgumentScope {
-    return new ArgumentScope((name) => PLATFORM_ARGUMENTS.has(name)
-      ? platformBinding(name)
-      : { unset: `variable ${name} is not declared by an ARG before the first FROM` });
+    return new ArgumentScope((name) =>
+      PLATFORM_ARGUMENTS.has(name)
+        ? platformBinding(name)
+        : { unset: `variable ${name} is not declared by an ARG before the first FROM` },
+    );
   }
 
   /** A fresh scope for a stage that inherits global defaults through `ARG NAME`. */
@@ -54,9 +62,10 @@ export class ArgumentScope {
     for (const word of splitQuotedWords(args, escape)) {
       const equals = word.text.indexOf("=");
       const name = equals === -1 ? word.text : word.text.slice(0, equals);
-      this.bindings.set(name, equals === -1
-        ? this.withoutDefault(name)
-        : this.withDefault(name, sliceSource(word, equals + 1), escape));
+      this.bindings.set(
+        name,
+        equals === -1 ? this.withoutDefault(name) : this.withDefault(name, sliceSource(word, equals + 1), escape),
+      );
     }
   }
 

@@ -38,8 +38,13 @@ export function findDockerfileReferences(text: string, file: string): FoundRefer
   const scanned = scanDockerfile(text, file);
   const globals = ArgumentScope.global();
   const walk: Walk = {
-    text, file, escape: scanned.escape, globals, scope: globals,
-    allStages: stageNames(scanned.instructions), earlierStages: new Set(),
+    text,
+    file,
+    escape: scanned.escape,
+    globals,
+    scope: globals,
+    allStages: stageNames(scanned.instructions),
+    earlierStages: new Set(),
   };
   const found: FoundReference[] = [];
   const syntax = scanned.directives.find((directive) => directive.name === "syntax");

@@ -32,7 +32,10 @@ describe("scanDockerfile", () => {
   });
 
   it("joins continuations, dropping comment and blank lines inside them", () => {
-    assert.deepEqual(instructions("FROM \\\n  # c\n\n   \n  alpine \\  \n AS a\nRUN x\n"), ["1:from alpine  AS a", "7:run x"]);
+    assert.deepEqual(instructions("FROM \\\n  # c\n\n   \n  alpine \\  \n AS a\nRUN x\n"), [
+      "1:from alpine  AS a",
+      "7:run x",
+    ]);
     assert.deepEqual(instructions("# escape=`\nRUN a \\\nFROM b `\r\n c\n"), ["2:run a \\", "3:from b  c"]);
   });
 
@@ -49,13 +52,17 @@ describe("scanDockerfile", () => {
   });
 
   it("skips heredoc bodies so their lines are never instructions", () => {
-    const text = "RUN <<EOF\nFROM evil\nEOF\nCOPY <<-A <<\"B\" /x\n\tFROM a\n\tA\nFROM b\n  B\nB\nFROM ok\n";
-    assert.deepEqual(instructions(text), ["1:run <<EOF", "4:copy <<-A <<\"B\" /x", "10:from ok"]);
+    const text = 'RUN <<EOF\nFROM evil\nEOF\nCOPY <<-A <<"B" /x\n\tFROM a\n\tA\nFROM b\n  B\nB\nFROM ok\n';
+    assert.deepEqual(instructions(text), ["1:run <<EOF", '4:copy <<-A <<"B" /x', "10:from ok"]);
   });
 
   it("ends a heredoc only at a line that is exactly its name (CRLF allowed)", () => {
     assert.deepEqual(instructions("RUN <<EOF\r\n EOF\r\nEOF \r\nEOF\r\nFROM x\r\n"), ["1:run <<EOF", "5:from x"]);
-    assert.deepEqual(instructions("RUN <<EOF\n\tEOF\nEOF\nFROM x\n"), ["1:run <<EOF", "4:from x"], "tabs count without <<-");
+    assert.deepEqual(
+      instructions("RUN <<EOF\n\tEOF\nEOF\nFROM x\n"),
+      ["1:run <<EOF", "4:from x"],
+      "tabs count without <<-",
+    );
   });
 
   it("opens heredocs only on RUN, COPY, ADD and ONBUILD of those, in shell form", () => {
@@ -67,11 +74,17 @@ describe("scanDockerfile", () => {
   });
 
   it("reads a heredoc opened after a continuation", () => {
-    assert.deepEqual(instructions("RUN --mount=x \\\n  <<EOF\nFROM y\nEOF\nFROM z\n"), ["1:run --mount=x   <<EOF", "5:from z"]);
+    assert.deepEqual(instructions("RUN --mount=x \\\n  <<EOF\nFROM y\nEOF\nFROM z\n"), [
+      "1:run --mount=x   <<EOF",
+      "5:from z",
+    ]);
   });
 
   it("refuses a heredoc that is never closed", () => {
-    assert.throws(() => scanDockerfile("FROM a\nRUN <<EOF\necho\n", "app.Dockerfile"), usageError(/app\.Dockerfile: the heredoc <<EOF opened on line 2/));
+    assert.throws(
+      () => scanDockerfile("FROM a\nRUN <<EOF\necho\n", "app.Dockerfile"),
+      usageError(/app\.Dockerfile: the heredoc <<EOF opened on line 2/),
+    );
   });
 
   it("reads a file without a final newline and an empty file", () => {

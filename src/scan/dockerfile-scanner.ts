@@ -118,7 +118,10 @@ function readDirectives(text: string, lines: PhysicalLine[], file: string): Pars
     }
     const value = match[2] as string;
     if (name === "escape" && value !== "\\" && value !== "`") {
-      throw new DigestguardError("USAGE", `Cannot read ${file}: the escape directive must be \\ or \`, not "${value}".`);
+      throw new DigestguardError(
+        "USAGE",
+        `Cannot read ${file}: the escape directive must be \\ or \`, not "${value}".`,
+      );
     }
     directives.push({ name, value, start: line.start + indent + (match.indices?.[2]?.[0] ?? 0) });
   }

@@ -7,17 +7,33 @@ const source = (text: string) => fileSource(text, 0, text.length);
 
 describe("Dockerfile words", () => {
   it("splits FROM fields on spaces and tabs only", () => {
-    assert.deepEqual(splitFields(source(" a \t\"b c\"  d ")).map((w) => w.text), ["a", '"b', 'c"', "d"]);
+    assert.deepEqual(
+      splitFields(source(' a \t"b c"  d ')).map((w) => w.text),
+      ["a", '"b', 'c"', "d"],
+    );
   });
 
   it("splits quoted words, keeping quotes and escapes in them", () => {
-    assert.deepEqual(splitQuotedWords(source(`A="x y" B='p q' C=\\ z`), "\\").map((w) => w.text), ['A="x y"', "B='p q'", "C=\\ z"]);
-    assert.deepEqual(splitQuotedWords(source("A=`\" b"), "`").map((w) => w.text), ['A=`"', "b"]);
+    assert.deepEqual(
+      splitQuotedWords(source(`A="x y" B='p q' C=\\ z`), "\\").map((w) => w.text),
+      ['A="x y"', "B='p q'", "C=\\ z"],
+    );
+    assert.deepEqual(
+      splitQuotedWords(source('A=`" b'), "`").map((w) => w.text),
+      ['A=`"', "b"],
+    );
   });
 
   it("takes leading flags off, with quotes and a -- terminator", () => {
     const { flags, rest } = extractFlags(source(`--from="a b" --link --chmod=755  /x /y  `));
-    assert.deepEqual(flags.map((f) => [f.name, f.value?.text]), [["from", '"a b"'], ["link", undefined], ["chmod", "755"]]);
+    assert.deepEqual(
+      flags.map((f) => [f.name, f.value?.text]),
+      [
+        ["from", '"a b"'],
+        ["link", undefined],
+        ["chmod", "755"],
+      ],
+    );
     assert.equal(rest.text, "/x /y");
     assert.deepEqual(extractFlags(source("-- --from=x /y")).rest.text, "--from=x /y");
     assert.deepEqual(extractFlags(source("-x --from=a")).flags, []);

@@ -78,9 +78,11 @@ export function extractFlags(source: SourceText): { flags: InstructionFlag[]; re
     const word = source.text.slice(at, end);
     if (word === "--") return { flags, rest: trim(sliceSource(source, end)) };
     const equals = word.indexOf("=");
-    flags.push(equals === -1
-      ? { name: word.slice(2) }
-      : { name: word.slice(2, equals), value: sliceSource(source, at + equals + 1, end) });
+    flags.push(
+      equals === -1
+        ? { name: word.slice(2) }
+        : { name: word.slice(2, equals), value: sliceSource(source, at + equals + 1, end) },
+    );
     at = end;
   }
   return { flags, rest: trim(sliceSource(source, at)) };

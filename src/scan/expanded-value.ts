@@ -57,7 +57,9 @@ export class ExpansionBuilder {
 
   /** Records that `name` produced the characters from `from` to the current end. */
   recordUse(name: string, from: number, problem?: string): void {
-    this.variables.push(problem === undefined ? { name, from, to: this.length } : { name, from, to: this.length, problem });
+    this.variables.push(
+      problem === undefined ? { name, from, to: this.length } : { name, from, to: this.length, problem },
+    );
   }
 
   build(): ExpandedValue {

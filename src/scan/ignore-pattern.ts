@@ -71,7 +71,10 @@ function segmentToRegex(segment: string): string {
       const close = segment.indexOf("]", i + 2);
       if (close === -1) out += "\\[";
       else {
-        const body = segment.slice(i + 1, close).replace(/^!/, "^").replace(/\\/g, "\\\\");
+        const body = segment
+          .slice(i + 1, close)
+          .replace(/^!/, "^")
+          .replace(/\\/g, "\\\\");
         out += `[${body}]`;
         i = close;
       }

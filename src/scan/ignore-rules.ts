@@ -43,7 +43,10 @@ export class IgnoreRules {
     const cwd = resolve(options.cwd ?? process.cwd());
     const git = (await findUpward(".git", { cwd: resolve(at) })).found;
     const root = git === undefined ? undefined : dirname(git);
-    const info = git === undefined ? [] : [{ base: root as string, patterns: parseIgnoreFile(await readText(join(git, "info", "exclude"))) }];
+    const info =
+      git === undefined
+        ? []
+        : [{ base: root as string, patterns: parseIgnoreFile(await readText(join(git, "info", "exclude"))) }];
     return new IgnoreRules(root, info, { base: cwd, patterns: parseIgnoreFile((options.exclude ?? []).join("\n")) });
   }
 
@@ -88,10 +91,16 @@ export class IgnoreRules {
   }
 
   private async load(folder: string, top: string): Promise<PatternsAt[]> {
-    const atTop = this.root !== undefined ? folder === this.root || !folder.startsWith(this.root + sep) : folder === top;
+    const atTop =
+      this.root !== undefined ? folder === this.root || !folder.startsWith(this.root + sep) : folder === top;
     const parent = dirname(folder);
     const above = atTop || parent === folder ? [] : await this.patternsFor(parent, top);
-    const own = await Promise.all(IGNORE_FILES.map(async (name) => ({ base: folder, patterns: parseIgnoreFile(await readText(join(folder, name))) })));
+    const own = await Promise.all(
+      IGNORE_FILES.map(async (name) => ({
+        base: folder,
+        patterns: parseIgnoreFile(await readText(join(folder, name))),
+      })),
+    );
     return [...above, ...own.filter((at) => at.patterns.length > 0)];
   }
 }

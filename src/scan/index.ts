@@ -1,4 +1,11 @@
-export { classifyFile, discoverFiles, findReferences, findReferencesInFile, type DiscoverOptions, type FileKind } from "./discover-files.js";
+export {
+  classifyFile,
+  discoverFiles,
+  findReferences,
+  findReferencesInFile,
+  type DiscoverOptions,
+  type FileKind,
+} from "./discover-files.js";
 export { findComposeReferences } from "./compose-references.js";
 export { findDockerfileReferences } from "./dockerfile-references.js";
 export { findKubernetesReferences } from "./kubernetes-references.js";

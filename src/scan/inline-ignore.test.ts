@@ -4,7 +4,9 @@ import { findReferencesInFile } from "./find-references.js";
 import { ignoredByComment } from "./inline-ignore.js";
 
 function kept(text: string, file: string): string[] {
-  return findReferencesInFile(text, file).filter((found) => !ignoredByComment(text, found)).map((found) => `${found.line} ${found.written}`);
+  return findReferencesInFile(text, file)
+    .filter((found) => !ignoredByComment(text, found))
+    .map((found) => `${found.line} ${found.written}`);
 }
 
 describe("# digestguard: ignore", () => {
@@ -14,7 +16,8 @@ describe("# digestguard: ignore", () => {
   });
 
   it("leaves a YAML image alone when the comment is on its line or the line before", () => {
-    const text = "services:\n  a:\n    image: a:1 # digestguard: ignore\n  b:\n    # digestguard:ignore\n    image: b:1\n  c:\n    image: c:1\n";
+    const text =
+      "services:\n  a:\n    image: a:1 # digestguard: ignore\n  b:\n    # digestguard:ignore\n    image: b:1\n  c:\n    image: c:1\n";
     assert.deepEqual(kept(text, "compose.yaml"), ["8 c:1"]);
   });
 

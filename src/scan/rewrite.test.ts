@@ -9,12 +9,17 @@ const B = `sha256:${"b".repeat(64)}`;
 const C512 = `sha512:${"c".repeat(128)}`;
 
 function hasCode(code: string) {
-  return (error: unknown) => error instanceof DigestguardError && error.code === code && error.message.startsWith("Cannot ");
+  return (error: unknown) =>
+    error instanceof DigestguardError && error.code === code && error.message.startsWith("Cannot ");
 }
 
 describe("applyEdits", () => {
   it("applies edits given in any order", () => {
-    const edits = [{ start: 6, end: 7, replacement: "Z" }, { start: 0, end: 1, replacement: "xy" }, { start: 3, end: 3, replacement: "+" }];
+    const edits = [
+      { start: 6, end: 7, replacement: "Z" },
+      { start: 0, end: 1, replacement: "xy" },
+      { start: 3, end: 3, replacement: "+" },
+    ];
     assert.equal(applyEdits("abcdefgh", edits), "xybc+defZh");
   });
 
@@ -24,14 +29,34 @@ describe("applyEdits", () => {
   });
 
   it("refuses overlapping edits, two inserts at one point, and edits outside the text", () => {
-    assert.throws(() => applyEdits("abcdef", [{ start: 0, end: 3, replacement: "" }, { start: 2, end: 4, replacement: "" }]), hasCode("USAGE"));
-    assert.throws(() => applyEdits("abc", [{ start: 1, end: 1, replacement: "x" }, { start: 1, end: 1, replacement: "y" }]), hasCode("USAGE"));
+    assert.throws(
+      () =>
+        applyEdits("abcdef", [
+          { start: 0, end: 3, replacement: "" },
+          { start: 2, end: 4, replacement: "" },
+        ]),
+      hasCode("USAGE"),
+    );
+    assert.throws(
+      () =>
+        applyEdits("abc", [
+          { start: 1, end: 1, replacement: "x" },
+          { start: 1, end: 1, replacement: "y" },
+        ]),
+      hasCode("USAGE"),
+    );
     assert.throws(() => applyEdits("abc", [{ start: 2, end: 4, replacement: "" }]), hasCode("USAGE"));
     assert.throws(() => applyEdits("abc", [{ start: 2, end: 1, replacement: "" }]), hasCode("USAGE"));
   });
 
   it("allows edits that touch", () => {
-    assert.equal(applyEdits("abcd", [{ start: 0, end: 2, replacement: "X" }, { start: 2, end: 4, replacement: "Y" }]), "XY");
+    assert.equal(
+      applyEdits("abcd", [
+        { start: 0, end: 2, replacement: "X" },
+        { start: 2, end: 4, replacement: "Y" },
+      ]),
+      "XY",
+    );
   });
 });
 
@@ -70,7 +95,10 @@ describe("pinEdit and unpinEdit", () => {
 
   it("refuse to pin what cannot be pinned, naming where it is", () => {
     const [scratch] = findDockerfileReferences("\nFROM scratch\n", "app.Dockerfile");
-    assert.throws(() => pinEdit(scratch!, A), (error: unknown) => error instanceof DigestguardError && /app\.Dockerfile:2: scratch/.test(error.message));
+    assert.throws(
+      () => pinEdit(scratch!, A),
+      (error: unknown) => error instanceof DigestguardError && /app\.Dockerfile:2: scratch/.test(error.message),
+    );
   });
 
   it("unpin only what carries a digest", () => {

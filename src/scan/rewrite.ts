@@ -28,12 +28,18 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   let previous: TextEdit | undefined;
   for (const edit of sorted) {
     if (edit.start < 0 || edit.end < edit.start || edit.end > text.length) {
-      throw new DigestguardError("USAGE", `Cannot apply edit ${edit.start}..${edit.end}: the text is ${text.length} characters long.`);
+      throw new DigestguardError(
+        "USAGE",
+        `Cannot apply edit ${edit.start}..${edit.end}: the text is ${text.length} characters long.`,
+      );
     }
     if (previous !== undefined && sameEdit(previous, edit)) continue;
     // Two inserts at one point overlap too: their order would be a guess.
     if (previous !== undefined && (edit.start < previous.end || edit.start === previous.start)) {
-      throw new DigestguardError("USAGE", `Cannot apply edit ${edit.start}..${edit.end}: it overlaps edit ${previous.start}..${previous.end}.`);
+      throw new DigestguardError(
+        "USAGE",
+        `Cannot apply edit ${edit.start}..${edit.end}: it overlaps edit ${previous.start}..${previous.end}.`,
+      );
     }
     parts.push(text.slice(done, edit.start), edit.replacement);
     done = edit.end;
@@ -57,7 +63,10 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
  */
 export function pinnedText(written: string, digest: string): string {
   if (!isDigest(digest)) {
-    throw new DigestguardError("DIGEST_INVALID", `Cannot pin "${written}": "${digest}" is not a sha256 or sha512 digest.`);
+    throw new DigestguardError(
+      "DIGEST_INVALID",
+      `Cannot pin "${written}": "${digest}" is not a sha256 or sha512 digest.`,
+    );
   }
   const at = written.indexOf("@");
   return `${at === -1 ? written : written.slice(0, at)}@${digest}`;
@@ -89,7 +98,10 @@ export function unpinnedText(written: string): string {
  */
 export function pinEdit(reference: FoundReference, digest: string): TextEdit {
   if (reference.unpinnable !== undefined || reference.resolved === undefined) {
-    throw new DigestguardError("USAGE", `Cannot pin ${reference.file}:${reference.line}: ${reference.unpinnable ?? "nothing to pin"}.`);
+    throw new DigestguardError(
+      "USAGE",
+      `Cannot pin ${reference.file}:${reference.line}: ${reference.unpinnable ?? "nothing to pin"}.`,
+    );
   }
   const target = reference.pinTarget ?? reference;
   const text = reference.pinTarget?.text ?? reference.written;

@@ -37,10 +37,7 @@ export interface ScannedFile {
  * const files = await scanReferences(["."], { kubernetes: false });
  * ```
  */
-export async function scanReferences(
-  paths: string[],
-  options: DiscoverOptions = {},
-): Promise<ScannedFile[]> {
+export async function scanReferences(paths: string[], options: DiscoverOptions = {}): Promise<ScannedFile[]> {
   const files = await discoverFiles(paths, options);
   const scanned: ScannedFile[] = [];
   for (const path of files) {
@@ -48,7 +45,8 @@ export async function scanReferences(
       throw new DigestguardError("IO", `Cannot read ${path}: ${(error as Error).message}.`);
     });
     const file: ScannedFile = { path, ...decodeExactly(bytes), pinnable: [], problems: [] };
-    for (const found of findReferencesInFile(file.text, path)) if (!ignoredByComment(file.text, found)) classify(found, file);
+    for (const found of findReferencesInFile(file.text, path))
+      if (!ignoredByComment(file.text, found)) classify(found, file);
     scanned.push(file);
   }
   return scanned;
@@ -67,7 +65,9 @@ export async function scanReferences(
  */
 export function decodeExactly(bytes: Buffer): { text: string; encoding: "utf8" | "latin1" } {
   const text = bytes.toString("utf8");
-  return Buffer.from(text, "utf8").equals(bytes) ? { text, encoding: "utf8" } : { text: bytes.toString("latin1"), encoding: "latin1" };
+  return Buffer.from(text, "utf8").equals(bytes)
+    ? { text, encoding: "utf8" }
+    : { text: bytes.toString("latin1"), encoding: "latin1" };
 }
 
 function classify(found: FoundReference, file: ScannedFile): void {
@@ -78,7 +78,8 @@ function classify(found: FoundReference, file: ScannedFile): void {
   try {
     const reference = parseReference(found.resolved ?? found.written);
     // A tag is the lockfile key; a reference written with a digest only is keyed by that digest.
-    const key = reference.tag !== undefined ? formatReference({ ...reference, digest: undefined }) : formatReference(reference);
+    const key =
+      reference.tag !== undefined ? formatReference({ ...reference, digest: undefined }) : formatReference(reference);
     file.pinnable.push({ found, reference, key });
   } catch (error) {
     file.problems.push({ found, reason: error instanceof DigestguardError ? error.message : String(error) });

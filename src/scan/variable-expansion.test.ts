@@ -14,7 +14,10 @@ const lookup = (name: string): VariableBinding => BINDINGS[name] ?? { unset: `${
 
 function dockerfile(word: string, escape = "\\") {
   const expanded = expandDockerfileWord(fileSource(word, 0, word.length), lookup, escape);
-  return { text: expanded.text, problems: expanded.variables.flatMap((use) => (use.problem === undefined ? [] : [use.problem])) };
+  return {
+    text: expanded.text,
+    problems: expanded.variables.flatMap((use) => (use.problem === undefined ? [] : [use.problem])),
+  };
 }
 
 describe("expandDockerfileWord", () => {
@@ -57,7 +60,13 @@ describe("expandDockerfileWord", () => {
     const expanded = expandDockerfileWord(fileSource(word, 0, word.length), lookup, "\\");
     assert.equal(expanded.text, "xababc");
     assert.deepEqual(expanded.offsets, [0, 9, 10, 4, 5, 6]);
-    assert.deepEqual(expanded.variables.map((use) => [use.name, use.from, use.to]), [["NOPE", 1, 3], ["SET", 3, 6]]);
+    assert.deepEqual(
+      expanded.variables.map((use) => [use.name, use.from, use.to]),
+      [
+        ["NOPE", 1, 3],
+        ["SET", 3, 6],
+      ],
+    );
   });
 });
 
@@ -77,7 +86,10 @@ describe("expandComposeValue", () => {
   for (const [value, text, problems] of cases) {
     it(`interpolates ${value}`, () => {
       const expanded = expandComposeValue(fileSource(value, 0, value.length));
-      assert.deepEqual({ text: expanded.text, problems: expanded.variables.flatMap((use) => use.problem ?? []) }, { text, problems });
+      assert.deepEqual(
+        { text: expanded.text, problems: expanded.variables.flatMap((use) => use.problem ?? []) },
+        { text, problems },
+      );
     });
   }
 });

@@ -123,7 +123,8 @@ class WordExpander {
     this.at += 1;
     const name = this.readName();
     const operator = this.readOperator();
-    if (operator === "}") return this.substitute(out, name, name === "" ? { unset: "bad substitution ${}" } : this.lookup(name));
+    if (operator === "}")
+      return this.substitute(out, name, name === "" ? { unset: "bad substitution ${}" } : this.lookup(name));
     const word = new ExpansionBuilder();
     this.expand(word, "}");
     if (name === "" || !DEFAULTING_OPERATORS.has(operator)) {
@@ -148,7 +149,8 @@ class WordExpander {
     if (kind === "-" && !set) out.appendExpanded(word);
     else if (kind === "+" && set) out.appendExpanded(word);
     else if (kind !== "+" && "value" in binding) out.appendExpanded(binding.value);
-    const problem = kind === "?" && !set ? ("unset" in binding ? binding.unset : `variable ${name} is empty`) : undefined;
+    const problem =
+      kind === "?" && !set ? ("unset" in binding ? binding.unset : `variable ${name} is empty`) : undefined;
     out.recordUse(name, from, problem);
   }
 

@@ -28,7 +28,13 @@ export function findWorkflowReferences(text: string, file: string): FoundReferen
   return found.sort((a, b) => a.start - b.start);
 }
 
-function imageOf(text: string, file: string, doc: Document, node: Node | undefined, kind: ReferenceKind): FoundReference[] {
+function imageOf(
+  text: string,
+  file: string,
+  doc: Document,
+  node: Node | undefined,
+  kind: ReferenceKind,
+): FoundReference[] {
   const image = isMap(node) ? mapValue(doc, node, "image") : node;
   const reference = yamlReference(text, file, image, {
     kind,

@@ -15,7 +15,8 @@ export function parseYamlDocument(text: string, file: string): Document {
   // Compose files commonly share settings through "<<" merge keys and anchors.
   const doc = parseDocument(text, { merge: false, uniqueKeys: false });
   const error = doc.errors[0];
-  if (error !== undefined) throw new DigestguardError("USAGE", `Cannot read ${file}: it is not valid YAML: ${error.message}`);
+  if (error !== undefined)
+    throw new DigestguardError("USAGE", `Cannot read ${file}: it is not valid YAML: ${error.message}`);
   return doc;
 }
 

@@ -35,7 +35,8 @@ export function yamlReference(
   const [start, end] = node.range;
   const source = verbatimSource(text, start, end, node.value);
   if (source === undefined) {
-    const unpinnable = "written as a YAML block scalar, with escapes or across lines: write it as a one-line value to pin it";
+    const unpinnable =
+      "written as a YAML block scalar, with escapes or across lines: write it as a one-line value to pin it";
     return foundReference(text, file, start, end, { kind: options.kind, unpinnable });
   }
   const value: ExpandedValue = options.interpolation === "compose" ? expandComposeValue(source) : literalValue(source);

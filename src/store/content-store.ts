@@ -66,7 +66,11 @@ export interface ContentStore {
    * start (0 when the store cannot seek). For resumable copies that verify the
    * whole blob themselves.
    */
-  openBlobAt(descriptor: Descriptor, offset: number, options?: CallOptions): Promise<{ stream: Readable; offset: number }>;
+  openBlobAt(
+    descriptor: Descriptor,
+    offset: number,
+    options?: CallOptions,
+  ): Promise<{ stream: Readable; offset: number }>;
   /**
    * Where the blob's bytes sit on this machine, for stores that keep them in
    * plain files (OCI layouts, the cache) — lets verification hash files on

@@ -37,7 +37,12 @@ export async function hashFileDeep(task: HashTask, fd: number): Promise<HashAnsw
     return { id: task.id, digest: `${task.algorithm}:${hash.digest("hex")}`, size, uncompressedDigest: digest };
   } catch (error) {
     if (error instanceof DigestguardError && error.code === "DIFF_ID_MISMATCH") {
-      return { id: task.id, digest: `${task.algorithm}:${hash.digest("hex")}`, size, error: { code: error.code, message: error.message, details: { ...error.details } } };
+      return {
+        id: task.id,
+        digest: `${task.algorithm}:${hash.digest("hex")}`,
+        size,
+        error: { code: error.code, message: error.message, details: { ...error.details } },
+      };
     }
     throw error;
   } finally {

@@ -24,7 +24,10 @@ export class HashWorkerPool {
   readonly #idle: Worker[] = [];
   readonly #all: Worker[] = [];
   readonly #queue: QueuedTask[] = [];
-  readonly #pending = new Map<number, { resolve: (a: HashAnswer) => void; reject: (e: unknown) => void; worker: Worker }>();
+  readonly #pending = new Map<
+    number,
+    { resolve: (a: HashAnswer) => void; reject: (e: unknown) => void; worker: Worker }
+  >();
   #nextId = 1;
 
   constructor(private readonly size: number = Math.min(4, Math.max(1, availableParallelism()))) {}

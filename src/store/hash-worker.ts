@@ -28,7 +28,11 @@ function hashFile(task: HashTask): HashAnswer {
     const hash = createHash(task.algorithm);
     const read = (buffer ??= Buffer.allocUnsafe(BUFFER_BYTES));
     let size = 0;
-    for (let got = readSync(fd, read, 0, BUFFER_BYTES, null); got > 0; got = readSync(fd, read, 0, BUFFER_BYTES, null)) {
+    for (
+      let got = readSync(fd, read, 0, BUFFER_BYTES, null);
+      got > 0;
+      got = readSync(fd, read, 0, BUFFER_BYTES, null)
+    ) {
       hash.update(got === BUFFER_BYTES ? read : read.subarray(0, got));
       size += got;
     }
@@ -45,12 +49,18 @@ async function hashFileDeep(task: HashTask): Promise<HashAnswer> {
 
 function answerError(id: number, error: unknown): void {
   const err = error as NodeJS.ErrnoException;
-  parentPort?.postMessage({ id, error: { code: err.code, message: err.message ?? String(error) } } satisfies HashAnswer);
+  parentPort?.postMessage({
+    id,
+    error: { code: err.code, message: err.message ?? String(error) },
+  } satisfies HashAnswer);
 }
 
 parentPort?.on("message", (task: HashTask) => {
   if (task.deep) {
-    hashFileDeep(task).then((answer) => parentPort?.postMessage(answer), (error: unknown) => answerError(task.id, error));
+    hashFileDeep(task).then(
+      (answer) => parentPort?.postMessage(answer),
+      (error: unknown) => answerError(task.id, error),
+    );
     return;
   }
   try {

@@ -22,7 +22,10 @@ export interface ListTagsOptions {
  * const { repository, tags } = await listRepositoryTags("oci:./demo-layout", { client });
  * ```
  */
-export async function listRepositoryTags(repo: string, options: ListTagsOptions): Promise<{ repository: string; tags: string[] }> {
+export async function listRepositoryTags(
+  repo: string,
+  options: ListTagsOptions,
+): Promise<{ repository: string; tags: string[] }> {
   const { pageSize, signal } = options;
   const layout = /^(?:oci:|ocidir:\/\/)(.+)$/.exec(repo);
   if (layout !== null) {

@@ -32,21 +32,33 @@ describe("proveLocalBlob", () => {
   test("a right file is proven, and with deep its uncompressed digest comes too", async () => {
     const path = await file("right", layer);
     assert.deepEqual(await proveLocalBlob(path, descriptor), { size: layer.length });
-    assert.deepEqual(await proveLocalBlob(path, descriptor, { deep: true }), { size: layer.length, uncompressedDigest: digestOf(content) });
+    assert.deepEqual(await proveLocalBlob(path, descriptor, { deep: true }), {
+      size: layer.length,
+      uncompressedDigest: digestOf(content),
+    });
   });
 
   test("a changed byte is a DIGEST_MISMATCH, a short file a SIZE_MISMATCH", async () => {
     const changed = Buffer.from(layer);
     const at = changed.length - 9;
     changed.writeUInt8(changed.readUInt8(at) ^ 1, at);
-    await assert.rejects(proveLocalBlob(await file("changed", changed), descriptor), (e: DigestguardError) => e.code === "DIGEST_MISMATCH");
-    await assert.rejects(proveLocalBlob(await file("short", layer.subarray(1)), descriptor), (e: DigestguardError) => e.code === "SIZE_MISMATCH");
+    await assert.rejects(
+      proveLocalBlob(await file("changed", changed), descriptor),
+      (e: DigestguardError) => e.code === "DIGEST_MISMATCH",
+    );
+    await assert.rejects(
+      proveLocalBlob(await file("short", layer.subarray(1)), descriptor),
+      (e: DigestguardError) => e.code === "SIZE_MISMATCH",
+    );
   });
 
   test("a layer whose bytes are right but will not decompress is a DIFF_ID_MISMATCH under deep", async () => {
     const broken = Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0]), Buffer.alloc(64, 0xff)]);
     const path = await file("broken", broken);
-    await assert.rejects(proveLocalBlob(path, { digest: digestOf(broken), size: broken.length }, { deep: true }), (e: DigestguardError) => e.code === "DIFF_ID_MISMATCH");
+    await assert.rejects(
+      proveLocalBlob(path, { digest: digestOf(broken), size: broken.length }, { deep: true }),
+      (e: DigestguardError) => e.code === "DIFF_ID_MISMATCH",
+    );
   });
 
   test("a FIFO in the blob's place is refused at once, not hung on", async () => {
@@ -56,7 +68,10 @@ describe("proveLocalBlob", () => {
   });
 
   test("a missing file is BLOB_UNKNOWN", async () => {
-    await assert.rejects(proveLocalBlob(join(dir, "absent"), descriptor), (e: DigestguardError) => e.code === "BLOB_UNKNOWN");
+    await assert.rejects(
+      proveLocalBlob(join(dir, "absent"), descriptor),
+      (e: DigestguardError) => e.code === "BLOB_UNKNOWN",
+    );
   });
 });
 

@@ -23,21 +23,40 @@ export interface LocalBlobProof {
  * const { uncompressedDigest } = await proveLocalBlob(store.blobPath(layer.digest), layer, { deep: true });
  * ```
  */
-export async function proveLocalBlob(path: string, descriptor: Pick<Descriptor, "digest" | "size">, options: { deep?: boolean; signal?: AbortSignal } = {}): Promise<LocalBlobProof> {
+export async function proveLocalBlob(
+  path: string,
+  descriptor: Pick<Descriptor, "digest" | "size">,
+  options: { deep?: boolean; signal?: AbortSignal } = {},
+): Promise<LocalBlobProof> {
   options.signal?.throwIfAborted();
-  const answer = await sharedHashPool().hash({ path, algorithm: digestAlgorithm(descriptor.digest), deep: options.deep === true });
+  const answer = await sharedHashPool().hash({
+    path,
+    algorithm: digestAlgorithm(descriptor.digest),
+    deep: options.deep === true,
+  });
   options.signal?.throwIfAborted(); // a worker cannot be stopped mid-file; a cancel still wins over its answer
   const what = `blob ${descriptor.digest}`;
-  if (answer.error?.code === "ENOENT") throw new DigestguardError("BLOB_UNKNOWN", `Cannot read ${what}: it is not in ${path}.`);
+  if (answer.error?.code === "ENOENT")
+    throw new DigestguardError("BLOB_UNKNOWN", `Cannot read ${what}: it is not in ${path}.`);
   if (answer.error?.code === "ELOOP" || answer.error?.code === "ENOTREGULAR") {
-    throw new DigestguardError("LAYOUT_INVALID", `Cannot read ${what} from ${path}: it is not a regular file; remove it and copy the content in again.`, { details: { path } });
+    throw new DigestguardError(
+      "LAYOUT_INVALID",
+      `Cannot read ${what} from ${path}: it is not a regular file; remove it and copy the content in again.`,
+      { details: { path } },
+    );
   }
-  if (answer.error !== undefined && answer.error.code !== "DIFF_ID_MISMATCH") throw new DigestguardError("IO", `Cannot read ${what} from ${path}: ${answer.error.message}.`);
+  if (answer.error !== undefined && answer.error.code !== "DIFF_ID_MISMATCH")
+    throw new DigestguardError("IO", `Cannot read ${what} from ${path}: ${answer.error.message}.`);
   const size = answer.size ?? 0;
   if (size !== descriptor.size) throw contentMismatchError("SIZE_MISMATCH", what, descriptor, size, undefined);
-  if (answer.digest !== descriptor.digest) throw contentMismatchError("DIGEST_MISMATCH", what, descriptor, size, answer.digest as Digest);
-  if (answer.error !== undefined) throw new DigestguardError("DIFF_ID_MISMATCH", answer.error.message, { details: answer.error.details ?? {} });
-  return { size, ...(answer.uncompressedDigest !== undefined ? { uncompressedDigest: answer.uncompressedDigest } : {}) };
+  if (answer.digest !== descriptor.digest)
+    throw contentMismatchError("DIGEST_MISMATCH", what, descriptor, size, answer.digest as Digest);
+  if (answer.error !== undefined)
+    throw new DigestguardError("DIFF_ID_MISMATCH", answer.error.message, { details: answer.error.details ?? {} });
+  return {
+    size,
+    ...(answer.uncompressedDigest !== undefined ? { uncompressedDigest: answer.uncompressedDigest } : {}),
+  };
 }
 
 /**

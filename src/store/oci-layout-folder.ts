@@ -17,7 +17,10 @@ export const OCI_LAYOUT_FILE_CONTENT = JSON.stringify({ imageLayoutVersion: "1.0
  * await openLayoutFolder("/abs/images", { create: true, signal });
  * ```
  */
-export async function openLayoutFolder(root: string, options: { create: boolean; signal?: AbortSignal | undefined }): Promise<void> {
+export async function openLayoutFolder(
+  root: string,
+  options: { create: boolean; signal?: AbortSignal | undefined },
+): Promise<void> {
   const { create, signal } = options;
   const markerPath = join(root, "oci-layout");
   const indexPath = join(root, "index.json");
@@ -41,7 +44,11 @@ function checkLayoutVersion(marker: Uint8Array, path: string): void {
   try {
     version = (JSON.parse(new TextDecoder().decode(marker)) as { imageLayoutVersion?: unknown }).imageLayoutVersion;
   } catch (cause) {
-    throw new DigestguardError("LAYOUT_INVALID", `Cannot read ${path}: it is not valid JSON; repair or recreate the layout.`, { cause });
+    throw new DigestguardError(
+      "LAYOUT_INVALID",
+      `Cannot read ${path}: it is not valid JSON; repair or recreate the layout.`,
+      { cause },
+    );
   }
   if (typeof version !== "string" || !/^1\.\d+\.\d+$/.test(version)) {
     throw new DigestguardError(

@@ -11,7 +11,8 @@ import { fileSystemError, isErrnoCode, writeFileAtomic } from "../fs/atomic-file
 export const REF_NAME_ANNOTATION = "org.opencontainers.image.ref.name";
 
 // image-spec annotations.md: ref ::= component ("/" component)*; component ::= alphanum (separator alphanum)*.
-const REF_NAME_PATTERN = /^[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*(?:\/[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*)*$/;
+const REF_NAME_PATTERN =
+  /^[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*(?:\/[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*)*$/;
 
 /**
  * An OCI layout's `index.json`: the validated entries, plus the document as
@@ -77,9 +78,13 @@ export async function readLayoutIndex(root: string, signal?: AbortSignal): Promi
     bytes = await readFile(path, { signal });
   } catch (error) {
     if (!isErrnoCode(error, "ENOENT")) throw fileSystemError("read", path, error, signal);
-    throw new DigestguardError("LAYOUT_INVALID", `Cannot read ${path}: the file is gone; the layout is damaged, recreate it.`, {
-      cause: error,
-    });
+    throw new DigestguardError(
+      "LAYOUT_INVALID",
+      `Cannot read ${path}: the file is gone; the layout is damaged, recreate it.`,
+      {
+        cause: error,
+      },
+    );
   }
   return parseLayoutIndex(bytes, path);
 }
@@ -196,14 +201,19 @@ export function withTaggedEntry(index: LayoutIndex, descriptor: Descriptor, tag:
  */
 export function unknownTagError(tag: string, index: LayoutIndex, location: string): DigestguardError {
   const known = layoutIndexTags(index);
-  const which = known.length === 0
-    ? "the layout has no tags"
-    : known.length <= 10
-      ? `known tags: ${known.join(", ")}`
-      : `none of its ${known.length} tags matches`;
-  return new DigestguardError("MANIFEST_UNKNOWN", `Cannot find tag "${tag}" in ${location}: ${which}; check the tag name.`, {
-    details: { tag, knownTags: known.length },
-  });
+  const which =
+    known.length === 0
+      ? "the layout has no tags"
+      : known.length <= 10
+        ? `known tags: ${known.join(", ")}`
+        : `none of its ${known.length} tags matches`;
+  return new DigestguardError(
+    "MANIFEST_UNKNOWN",
+    `Cannot find tag "${tag}" in ${location}: ${which}; check the tag name.`,
+    {
+      details: { tag, knownTags: known.length },
+    },
+  );
 }
 
 /**

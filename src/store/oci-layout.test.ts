@@ -28,18 +28,26 @@ const readAll = async (stream: Readable): Promise<string> => (await streamToBuff
 /** Every file under `folder`, relative, sorted. */
 async function filesUnder(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name).slice(folder.length + 1)).sort();
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name).slice(folder.length + 1))
+    .sort();
 }
 
 function tinyImage(content: string): Promise<BuiltImage> {
-  return buildImage({ flavour: "oci", platforms: [{ os: "linux", architecture: "amd64", layers: [[{ path: "f", content }]] }] });
+  return buildImage({
+    flavour: "oci",
+    platforms: [{ os: "linux", architecture: "amd64", layers: [[{ path: "f", content }]] }],
+  });
 }
 
 describe("OciLayoutStore.open", () => {
   it("creates a layout other tools recognise", async () => {
     const store = await newStore();
     assert.equal(store.location, `oci:${store.path}`);
-    assert.deepEqual(JSON.parse(await readFile(join(store.path, "oci-layout"), "utf8")), { imageLayoutVersion: "1.0.0" });
+    assert.deepEqual(JSON.parse(await readFile(join(store.path, "oci-layout"), "utf8")), {
+      imageLayoutVersion: "1.0.0",
+    });
     assert.deepEqual(JSON.parse(await readFile(join(store.path, "index.json"), "utf8")), {
       schemaVersion: 2,
       mediaType: MediaType.ociIndex,
@@ -107,7 +115,9 @@ describe("OciLayoutStore blobs", () => {
     const store = await newStore();
     const { descriptor } = blobOf("right");
     await assert.rejects(store.pushBlob(descriptor, new TextEncoder().encode("wrong")), { code: "DIGEST_MISMATCH" });
-    await assert.rejects(store.pushBlob(descriptor, Readable.from([Buffer.from("wrong")])), { code: "DIGEST_MISMATCH" });
+    await assert.rejects(store.pushBlob(descriptor, Readable.from([Buffer.from("wrong")])), {
+      code: "DIGEST_MISMATCH",
+    });
     await assert.rejects(store.pushBlob(descriptor, Readable.from([Buffer.from("rig")])), { code: "SIZE_MISMATCH" });
     assert.equal(await store.exists(descriptor), false);
     assert.deepEqual(await filesUnder(store.path), ["index.json", "oci-layout"]);
@@ -211,10 +221,13 @@ describe("OciLayoutStore manifests and tags", () => {
     await writeImage(store, c!, { tags: ["latest"] });
     const index = JSON.parse(await readFile(join(store.path, "index.json"), "utf8")) as { manifests: Descriptor[] };
     assert.deepEqual(index.manifests[0], foreign);
-    assert.deepEqual(index.manifests.slice(1).map((entry) => [entry.annotations?.["org.opencontainers.image.ref.name"], entry.digest]), [
-      ["latest", c!.root.digest],
-      ["stable", b!.root.digest],
-    ]);
+    assert.deepEqual(
+      index.manifests.slice(1).map((entry) => [entry.annotations?.["org.opencontainers.image.ref.name"], entry.digest]),
+      [
+        ["latest", c!.root.digest],
+        ["stable", b!.root.digest],
+      ],
+    );
     assert.deepEqual(await store.listTags(), ["latest", "stable"]);
   });
 
@@ -232,14 +245,19 @@ describe("OciLayoutStore manifests and tags", () => {
     const store = await newStore();
     const image = await tinyImage("e");
     const [manifest] = image.manifests;
-    await assert.rejects(store.pushManifest(manifest!.bytes, MediaType.ociManifest, { tag: "v1" }), (error: Error & { code?: string }) => {
-      assert.equal(error.code, "BLOB_UNKNOWN");
-      assert.match(error.message, /references application\/vnd\.oci\.image\.config\.v1\+json sha256:/);
-      return true;
-    });
+    await assert.rejects(
+      store.pushManifest(manifest!.bytes, MediaType.ociManifest, { tag: "v1" }),
+      (error: Error & { code?: string }) => {
+        assert.equal(error.code, "BLOB_UNKNOWN");
+        assert.match(error.message, /references application\/vnd\.oci\.image\.config\.v1\+json sha256:/);
+        return true;
+      },
+    );
     assert.deepEqual(await filesUnder(store.path), ["index.json", "oci-layout"]);
     await writeImage(store, image);
-    await assert.rejects(store.pushManifest(manifest!.bytes, MediaType.ociManifest, { tag: "-bad" }), { code: "REFERENCE_INVALID" });
+    await assert.rejects(store.pushManifest(manifest!.bytes, MediaType.ociManifest, { tag: "-bad" }), {
+      code: "REFERENCE_INVALID",
+    });
     await assert.rejects(store.pushManifest(manifest!.bytes, MediaType.ociIndex), { code: "MANIFEST_INVALID" });
   });
 

@@ -5,7 +5,13 @@ import { Readable } from "node:stream";
 import { DigestguardError } from "../errors/error.js";
 import type { Descriptor } from "../oci/descriptor.js";
 import { digestAlgorithm, digestHex, digestOf, parseDigest, type Digest } from "../oci/digest.js";
-import { manifestDescriptor, MAX_MANIFEST_BYTES, parseManifest, type FetchedManifest, type Manifest } from "../oci/manifest.js";
+import {
+  manifestDescriptor,
+  MAX_MANIFEST_BYTES,
+  parseManifest,
+  type FetchedManifest,
+  type Manifest,
+} from "../oci/manifest.js";
 import { verifyBytes, verifyingStream } from "../oci/verifying-stream.js";
 import { fileSystemError, isErrnoCode, writeFileAtomic, writeStreamAtomic } from "../fs/atomic-file.js";
 import type { BlobReadOptions, CallOptions, ContentStore, Target } from "./content-store.js";
@@ -14,7 +20,14 @@ import { openLayoutFolder } from "./oci-layout-folder.js";
 import { isInsideRoot, openRegularFile } from "../fs/regular-file.js";
 import { withFileLock } from "../fs/file-lock.js";
 import {
-  checkRefName, findLayoutEntry, layoutIndexTags, readLayoutIndex, unknownTagError, withTaggedEntry, writeLayoutIndex, type LayoutIndex,
+  checkRefName,
+  findLayoutEntry,
+  layoutIndexTags,
+  readLayoutIndex,
+  unknownTagError,
+  withTaggedEntry,
+  writeLayoutIndex,
+  type LayoutIndex,
 } from "./oci-layout-index.js";
 
 /** Options for {@link OciLayoutStore.open}. */
@@ -85,7 +98,11 @@ export class OciLayoutStore implements ContentStore {
   async fetchBlob(descriptor: Descriptor, options: BlobReadOptions = {}): Promise<Readable> {
     const digest = parseDigest(descriptor.digest);
     // A file cannot drop its connection: one read, no resumes.
-    return openVerifiedBlob(this, { ...descriptor, digest }, { ...options, attempts: 1, what: `blob ${digest} in ${this.location}` });
+    return openVerifiedBlob(
+      this,
+      { ...descriptor, digest },
+      { ...options, attempts: 1, what: `blob ${digest} in ${this.location}` },
+    );
   }
 
   /**
@@ -104,7 +121,11 @@ export class OciLayoutStore implements ContentStore {
   }
 
   /** The blob file's bytes from `offset` on, unverified. */
-  async openBlobAt(descriptor: Descriptor, offset: number, options: CallOptions = {}): Promise<{ stream: Readable; offset: number }> {
+  async openBlobAt(
+    descriptor: Descriptor,
+    offset: number,
+    options: CallOptions = {},
+  ): Promise<{ stream: Readable; offset: number }> {
     const digest = parseDigest(descriptor.digest);
     const path = this.blobPath(digest);
     let handle: FileHandle;
@@ -112,9 +133,13 @@ export class OciLayoutStore implements ContentStore {
       handle = await openRegularFile(path, this.path, options);
     } catch (error) {
       if (isErrnoCode(error, "ENOENT")) {
-        throw new DigestguardError("BLOB_UNKNOWN", `Cannot read blob ${digest} from ${this.location}: it is not in the layout; copy the image in again.`, {
-          details: { digest },
-        });
+        throw new DigestguardError(
+          "BLOB_UNKNOWN",
+          `Cannot read blob ${digest} from ${this.location}: it is not in the layout; copy the image in again.`,
+          {
+            details: { digest },
+          },
+        );
       }
       throw error instanceof DigestguardError ? error : fileSystemError("read blob", path, error, options.signal);
     }
@@ -188,7 +213,11 @@ export class OciLayoutStore implements ContentStore {
     return { digest: parseDigest(entry.digest), entry };
   }
 
-  private async readManifest(digest: Digest, contentType: string | undefined, signal?: AbortSignal): Promise<FetchedManifest> {
+  private async readManifest(
+    digest: Digest,
+    contentType: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<FetchedManifest> {
     const path = this.blobPath(digest);
     const size = await this.blobSize(digest, signal);
     if (size === undefined) {
@@ -218,7 +247,11 @@ export class OciLayoutStore implements ContentStore {
       throw error instanceof DigestguardError ? error : fileSystemError("read manifest", path, error, signal);
     }
     // Checked again on the bytes: the file may have grown since it was sized.
-    if (bytes.length > MAX_MANIFEST_BYTES) throw new DigestguardError("MANIFEST_TOO_LARGE", `Cannot read manifest ${digest} in ${this.location}: over the ${MAX_MANIFEST_BYTES}-byte limit.`);
+    if (bytes.length > MAX_MANIFEST_BYTES)
+      throw new DigestguardError(
+        "MANIFEST_TOO_LARGE",
+        `Cannot read manifest ${digest} in ${this.location}: over the ${MAX_MANIFEST_BYTES}-byte limit.`,
+      );
     return parseManifest(bytes, { expectedDigest: digest, ...(contentType === undefined ? {} : { contentType }) });
   }
 
@@ -261,7 +294,6 @@ export class OciLayoutStore implements ContentStore {
     this.#indexUpdates = update.catch(() => undefined);
     return update;
   }
-
 }
 
 function describeTarget(target: Target): string {

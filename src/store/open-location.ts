@@ -35,7 +35,8 @@ export function parseLocation(text: string): Location {
 }
 
 function parseLayoutLocation(rest: string, text: string): Location {
-  if (rest === "") throw new DigestguardError("REFERENCE_INVALID", `Cannot parse location "${text}": the layout path is empty.`);
+  if (rest === "")
+    throw new DigestguardError("REFERENCE_INVALID", `Cannot parse location "${text}": the layout path is empty.`);
   const at = rest.lastIndexOf("@");
   if (at > 0 && /^[a-z0-9]+:/.test(rest.slice(at + 1))) {
     return { kind: "oci-layout", path: rest.slice(0, at), target: { digest: parseDigest(rest.slice(at + 1)) } };
@@ -71,15 +72,26 @@ export interface OpenedLocation {
  */
 export async function openLocation(
   text: string,
-  options: { client: () => RegistryClient | Promise<RegistryClient>; create?: boolean; layouts?: Record<string, string> },
+  options: {
+    client: () => RegistryClient | Promise<RegistryClient>;
+    create?: boolean;
+    layouts?: Record<string, string>;
+  },
 ): Promise<OpenedLocation> {
   const location = parseLocation(text);
   const layoutRoot = location.kind === "registry" ? options.layouts?.[location.reference.registry] : undefined;
   if (location.kind === "registry" && layoutRoot !== undefined) {
     // A registry name served from local OCI layouts, one folder per repository (offline and air-gapped use).
     const { registry, repository } = location.reference;
-    const store = await OciLayoutStore.open(join(layoutRoot, ...repository.split("/")), { create: options.create ?? false });
-    return { store, target: location.target, location, display: locationDisplay(registry, repository, location.target) };
+    const store = await OciLayoutStore.open(join(layoutRoot, ...repository.split("/")), {
+      create: options.create ?? false,
+    });
+    return {
+      store,
+      target: location.target,
+      location,
+      display: locationDisplay(registry, repository, location.target),
+    };
   }
   if (location.kind === "oci-layout") {
     const store = await OciLayoutStore.open(location.path, { create: options.create ?? false });

@@ -57,12 +57,19 @@ export class RegistryStore implements ContentStore {
     return openVerifiedBlob(this, descriptor, options);
   }
 
-  async openBlobAt(descriptor: Descriptor, offset: number, options: CallOptions = {}): Promise<{ stream: Readable; offset: number }> {
-    return this.#note(await this.client.openBlob(this.repo, descriptor, { ...options, offset, originOnly: this.#originOnly }));
+  async openBlobAt(
+    descriptor: Descriptor,
+    offset: number,
+    options: CallOptions = {},
+  ): Promise<{ stream: Readable; offset: number }> {
+    return this.#note(
+      await this.client.openBlob(this.repo, descriptor, { ...options, offset, originOnly: this.#originOnly }),
+    );
   }
 
   async exists(descriptor: Descriptor, options: CallOptions = {}): Promise<boolean> {
-    if (!isManifestMediaType(descriptor.mediaType)) return this.client.blobExists(this.repo, descriptor.digest, options);
+    if (!isManifestMediaType(descriptor.mediaType))
+      return this.client.blobExists(this.repo, descriptor.digest, options);
     // Registries keep manifests apart from blobs: a manifest is only found under /manifests/.
     try {
       await this.client.resolve(this.repo, { digest: descriptor.digest }, options);
@@ -79,11 +86,20 @@ export class RegistryStore implements ContentStore {
 
   /** A cross-repository mount, when `from` is another repository of this store's registry. */
   async mountBlob(descriptor: Descriptor, from: ContentStore, options: CallOptions = {}): Promise<boolean> {
-    if (!(from instanceof RegistryStore) || from.repo.registry !== this.repo.registry || from.repo.repository === this.repo.repository) return false;
+    if (
+      !(from instanceof RegistryStore) ||
+      from.repo.registry !== this.repo.registry ||
+      from.repo.repository === this.repo.repository
+    )
+      return false;
     return this.client.mountBlob(this.repo, descriptor.digest, from.repo.repository, options);
   }
 
-  pushManifest(bytes: Uint8Array, mediaType: string, options: CallOptions & { tag?: string } = {}): Promise<Descriptor> {
+  pushManifest(
+    bytes: Uint8Array,
+    mediaType: string,
+    options: CallOptions & { tag?: string } = {},
+  ): Promise<Descriptor> {
     return this.client.pushManifest(this.repo, bytes, mediaType, options);
   }
 

@@ -34,7 +34,10 @@ describe("detectCompression", () => {
 
 describe("uncompressedDigest", () => {
   test("gzip, zstd (from the zstd program) and plain tar give the tar's digest", async (t) => {
-    const forms: [Uint8Array, string][] = [[gzipSync(tar, { level: 1 }), "gzip"], [tar, "none"]];
+    const forms: [Uint8Array, string][] = [
+      [gzipSync(tar, { level: 1 }), "gzip"],
+      [tar, "none"],
+    ];
     if (zstdAvailable) forms.push([execFileSync("zstd", ["-q", "-c", "-3"], { input: tar }), "zstd"]);
     else t.diagnostic("zstd not installed: the zstd form is not checked");
     for (const [bytes, compression] of forms) {
@@ -67,7 +70,10 @@ describe("uncompressedDigest", () => {
     const gz = Buffer.from(gzipSync(tar));
     gz[100] = (gz[100] as number) ^ 0xff; // breaks the deflate stream early, long before the end
     for (const bytes of [gz, Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.alloc(2_000_000, 0x41)])]) {
-      await assert.rejects(uncompressedDigest(inPieces(bytes, 64 * 1024, mismatch)), (error: unknown) => error === mismatch);
+      await assert.rejects(
+        uncompressedDigest(inPieces(bytes, 64 * 1024, mismatch)),
+        (error: unknown) => error === mismatch,
+      );
     }
   });
 });

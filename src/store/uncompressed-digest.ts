@@ -35,7 +35,10 @@ export function detectCompression(head: Uint8Array): Compression {
  * const { digest, compression } = await uncompressedDigest(layerStream);
  * ```
  */
-export async function uncompressedDigest(source: Readable, signal?: AbortSignal): Promise<{ digest: Digest; compression: Compression }> {
+export async function uncompressedDigest(
+  source: Readable,
+  signal?: AbortSignal,
+): Promise<{ digest: Digest; compression: Compression }> {
   const iterator = (source as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   const first = await iterator.next();
   const compression = first.done ? "none" : detectCompression(first.value);

@@ -13,7 +13,9 @@ const layer: Descriptor = { mediaType: MediaType.ociLayerGzip, digest: digestOf(
 
 describe("readVerifiedBlob", () => {
   test("a dropped connection is resumed from the byte reached, and the whole blob is proven", async () => {
-    const store = scriptedStore((offset, call) => (call === 1 ? { bytes: blob.subarray(0, 1200), error: connectionLost() } : { bytes: blob.subarray(offset) }));
+    const store = scriptedStore((offset, call) =>
+      call === 1 ? { bytes: blob.subarray(0, 1200), error: connectionLost() } : { bytes: blob.subarray(offset) },
+    );
     const resumedAt: number[] = [];
     const got = await streamToBuffer(readVerifiedBlob(store, layer, { onResume: (offset) => resumedAt.push(offset) }));
     assert.deepEqual(got, blob);
@@ -22,13 +24,17 @@ describe("readVerifiedBlob", () => {
   });
 
   test("a store that ignores the range and starts over has the bytes already sent skipped", async () => {
-    const store = scriptedStore((_offset, call) => (call === 1 ? { bytes: blob.subarray(0, 700), error: connectionLost() } : { offset: 0, bytes: blob }));
+    const store = scriptedStore((_offset, call) =>
+      call === 1 ? { bytes: blob.subarray(0, 700), error: connectionLost() } : { offset: 0, bytes: blob },
+    );
     assert.deepEqual(await streamToBuffer(readVerifiedBlob(store, layer)), blob);
     assert.deepEqual(store.offsets, [0, 700]);
   });
 
   test("a body that ends early is asked for again from where it stopped", async () => {
-    const store = scriptedStore((offset, call) => ({ bytes: call === 1 ? blob.subarray(0, 3000) : blob.subarray(offset) }));
+    const store = scriptedStore((offset, call) => ({
+      bytes: call === 1 ? blob.subarray(0, 3000) : blob.subarray(offset),
+    }));
     assert.deepEqual(await streamToBuffer(readVerifiedBlob(store, layer)), blob);
     assert.deepEqual(store.offsets, [0, 3000]);
   });
@@ -72,7 +78,10 @@ describe("readVerifiedBlob", () => {
       if (call === 1) return { bytes: blob.subarray(0, 100) };
       throw refused;
     });
-    await assert.rejects(streamToBuffer(readVerifiedBlob(store, layer)), { code: "SIZE_MISMATCH", message: /received 100 of 5000 bytes/ });
+    await assert.rejects(streamToBuffer(readVerifiedBlob(store, layer)), {
+      code: "SIZE_MISMATCH",
+      message: /received 100 of 5000 bytes/,
+    });
   });
 
   test("after the last attempt, a network failure says how far the blob got", async () => {
@@ -80,7 +89,10 @@ describe("readVerifiedBlob", () => {
     await assert.rejects(streamToBuffer(readVerifiedBlob(store, layer, { attempts: 3 })), (error: DigestguardError) => {
       assert.equal(error.code, "NETWORK");
       assert.equal(error.temporary, true);
-      assert.deepEqual([error.details["received"], error.details["expectedSize"], error.details["expectedDigest"]], [1500, 5000, layer.digest]);
+      assert.deepEqual(
+        [error.details["received"], error.details["expectedSize"], error.details["expectedDigest"]],
+        [1500, 5000, layer.digest],
+      );
       assert.match(error.message, /connection reset\. Gave up after 3 reads, with 1500 of 5000 bytes/);
       return true;
     });
@@ -92,7 +104,10 @@ describe("readVerifiedBlob", () => {
     const store = scriptedStore(() => {
       throw busy;
     });
-    await assert.rejects(streamToBuffer(readVerifiedBlob(store, layer, { attempts: 2 })), (error: unknown) => error === busy);
+    await assert.rejects(
+      streamToBuffer(readVerifiedBlob(store, layer, { attempts: 2 })),
+      (error: unknown) => error === busy,
+    );
     assert.deepEqual(store.offsets, [0]);
   });
 

@@ -45,7 +45,11 @@ export interface VerifiedReadOptions {
  * await pipeline(readVerifiedBlob(store, layer, { signal }), createWriteStream(tmp));
  * ```
  */
-export function readVerifiedBlob(source: BlobSource, descriptor: Descriptor, options: VerifiedReadOptions = {}): Readable {
+export function readVerifiedBlob(
+  source: BlobSource,
+  descriptor: Descriptor,
+  options: VerifiedReadOptions = {},
+): Readable {
   const stream = Readable.from(readBlob(source, descriptor, options), { objectMode: false, highWaterMark: 1 << 20 });
   return options.signal === undefined ? stream : addAbortSignal(options.signal, stream);
 }
@@ -60,7 +64,11 @@ export function readVerifiedBlob(source: BlobSource, descriptor: Descriptor, opt
  * const stream = await openVerifiedBlob(store, layer, { signal }); // BLOB_UNKNOWN rejects here
  * ```
  */
-export async function openVerifiedBlob(source: BlobSource, descriptor: Descriptor, options: VerifiedReadOptions = {}): Promise<Readable> {
+export async function openVerifiedBlob(
+  source: BlobSource,
+  descriptor: Descriptor,
+  options: VerifiedReadOptions = {},
+): Promise<Readable> {
   const first = await source.openBlobAt(descriptor, options.from?.offset ?? 0, { signal: options.signal });
   let handedOver = false;
   const once: BlobSource = {
@@ -73,7 +81,11 @@ export async function openVerifiedBlob(source: BlobSource, descriptor: Descripto
   return readVerifiedBlob(once, descriptor, options);
 }
 
-async function* readBlob(store: BlobSource, descriptor: Descriptor, options: VerifiedReadOptions): AsyncGenerator<Buffer> {
+async function* readBlob(
+  store: BlobSource,
+  descriptor: Descriptor,
+  options: VerifiedReadOptions,
+): AsyncGenerator<Buffer> {
   const hasher = options.from?.hasher ?? createDigestHasher(digestAlgorithm(descriptor.digest));
   const attempts = options.attempts ?? 4;
   const progress = { received: options.from?.offset ?? 0 };
@@ -85,14 +97,16 @@ async function* readBlob(store: BlobSource, descriptor: Descriptor, options: Ver
     try {
       yield* readBody(opened, descriptor, hasher, progress, what, options.onBytes);
       // A body that ended early is worth one more ranged read: a proxy may have cut it.
-      if (progress.received < descriptor.size) throw contentMismatchError("SIZE_MISMATCH", what, descriptor, progress.received, undefined);
+      if (progress.received < descriptor.size)
+        throw contentMismatchError("SIZE_MISMATCH", what, descriptor, progress.received, undefined);
       break;
     } catch (error) {
       if (!(error instanceof DigestguardError) || !error.temporary || options.signal?.aborted) throw error;
       // A body that ends where the last one ended, without a timeout, is no accident of
       // the network: the registry's copy is short, and saying NETWORK would send people
       // chasing their connection.
-      if (attempt > 1 && progress.received === startedAt && error.code !== "TIMEOUT") throw truncatedBlob(descriptor, progress.received, error);
+      if (attempt > 1 && progress.received === startedAt && error.code !== "TIMEOUT")
+        throw truncatedBlob(descriptor, progress.received, error);
       if (attempt >= attempts) throw gaveUp(error, descriptor, progress.received, attempts);
       if (error.code === "SIZE_MISMATCH") shortRead = error;
       options.onResume?.(progress.received, error);
@@ -100,7 +114,8 @@ async function* readBlob(store: BlobSource, descriptor: Descriptor, options: Ver
     }
   }
   const actual = hasher.digest();
-  if (actual !== descriptor.digest) throw contentMismatchError("DIGEST_MISMATCH", what, descriptor, progress.received, actual);
+  if (actual !== descriptor.digest)
+    throw contentMismatchError("DIGEST_MISMATCH", what, descriptor, progress.received, actual);
 }
 
 // Opening is not retried here: the store's own request layer already retried
@@ -117,7 +132,8 @@ async function openOrExplain(
   } catch (error) {
     // After a short body, a refused range read (416) says less than the short read itself.
     const refused = error instanceof DigestguardError && !error.temporary;
-    if (shortRead !== undefined && refused && signal?.aborted !== true) throw truncatedBlob(descriptor, offset, shortRead);
+    if (shortRead !== undefined && refused && signal?.aborted !== true)
+      throw truncatedBlob(descriptor, offset, shortRead);
     throw error;
   }
 }
@@ -140,7 +156,8 @@ async function* readBody(
       if (chunk.length === 0) continue;
     }
     progress.received += chunk.length;
-    if (progress.received > descriptor.size) throw contentMismatchError("SIZE_MISMATCH", what, descriptor, progress.received, undefined);
+    if (progress.received > descriptor.size)
+      throw contentMismatchError("SIZE_MISMATCH", what, descriptor, progress.received, undefined);
     hasher.update(chunk);
     onBytes?.(chunk.length);
     yield chunk;
@@ -159,9 +176,13 @@ function truncatedBlob(descriptor: Descriptor, received: number, cause: Digestgu
 // report also needs how far the blob got, as a short read would say.
 function gaveUp(error: DigestguardError, descriptor: Descriptor, received: number, attempts: number): DigestguardError {
   if (error.code === "SIZE_MISMATCH" || received === 0) return error;
-  return new DigestguardError(error.code, `${error.message} Gave up after ${attempts} reads, with ${received} of ${descriptor.size} bytes of blob ${descriptor.digest}.`, {
-    cause: error,
-    temporary: true,
-    details: { ...error.details, expectedDigest: descriptor.digest, expectedSize: descriptor.size, received },
-  });
+  return new DigestguardError(
+    error.code,
+    `${error.message} Gave up after ${attempts} reads, with ${received} of ${descriptor.size} bytes of blob ${descriptor.digest}.`,
+    {
+      cause: error,
+      temporary: true,
+      details: { ...error.details, expectedDigest: descriptor.digest, expectedSize: descriptor.size, received },
+    },
+  );
 }

@@ -23,7 +23,9 @@ export interface RenderVerifyOptions {
  */
 export function renderVerify(report: VerifyReport, options: RenderVerifyOptions = {}): string {
   const paint: Paint = options.paint ?? ((_style, text) => text);
-  const lines = [`verify ${report.reference}${report.digest ? `  ${report.digest}` : ""}  (${report.kind ?? "?"}, ${report.mode})`];
+  const lines = [
+    `verify ${report.reference}${report.digest ? `  ${report.digest}` : ""}  (${report.kind ?? "?"}, ${report.mode})`,
+  ];
   for (const m of report.manifests) if (!options.quiet || m.status === "failed") lines.push(...manifestLines(m, paint));
   for (const b of report.blobs) if (!options.quiet || b.status === "failed") lines.push(...blobLines(b, paint));
   for (const p of report.problems) lines.push(`  ${paint("bad", "FAILED")}  ${p.platform ?? "image"}: ${p.message}`);
@@ -31,15 +33,20 @@ export function renderVerify(report: VerifyReport, options: RenderVerifyOptions 
     lines.push(`Served by: ${report.sources.map((s) => `${s.source}${s.mirror ? " (mirror)" : ""}`).join(", ")}`);
   }
   const t = report.totals;
-  lines.push(report.ok
-    ? `Result: ${paint("good", "OK")} — ${t.blobs} blobs, ${formatBytes(t.bytes)} verified in ${t.seconds.toFixed(1)} s`
-    : `Result: ${paint("bad", "FAILED")} — ${t.failed} problem${t.failed === 1 ? "" : "s"} (${t.blobs} blobs checked, ${formatBytes(t.bytes)} verified in ${t.seconds.toFixed(1)} s)`);
+  lines.push(
+    report.ok
+      ? `Result: ${paint("good", "OK")} — ${t.blobs} blobs, ${formatBytes(t.bytes)} verified in ${t.seconds.toFixed(1)} s`
+      : `Result: ${paint("bad", "FAILED")} — ${t.failed} problem${t.failed === 1 ? "" : "s"} (${t.blobs} blobs checked, ${formatBytes(t.bytes)} verified in ${t.seconds.toFixed(1)} s)`,
+  );
   return `${lines.join("\n")}\n`;
 }
 
 function manifestLines(m: ManifestCheck, paint: Paint): string[] {
   const what = m.platform ? `${m.platform} manifest` : "manifest";
-  const lines = [`  ${status(m.status, paint)}  ${what.padEnd(26)} ${m.digest ?? "(digest unknown)"}`, ...failureLines(m.failure, m.size)];
+  const lines = [
+    `  ${status(m.status, paint)}  ${what.padEnd(26)} ${m.digest ?? "(digest unknown)"}`,
+    ...failureLines(m.failure, m.size),
+  ];
   if (m.unknown !== undefined) lines.push(`          ${m.unknown}`);
   return lines;
 }
@@ -48,7 +55,10 @@ function blobLines(b: BlobCheck, paint: Paint): string[] {
   const what = `${b.platform ? `${b.platform} ` : ""}${b.role}${b.layerIndex !== undefined ? ` ${b.layerIndex}` : ""}`;
   const diff = b.diffId?.status === "ok" ? "  diff_id ok" : "";
   const resumed = b.resumes ? `  (resumed ${b.resumes}×)` : "";
-  return [`  ${status(b.status, paint)}  ${what.padEnd(26)} ${b.digest}  ${formatBytes(b.size)}${diff}${resumed}`, ...failureLines(b.failure, b.size)];
+  return [
+    `  ${status(b.status, paint)}  ${what.padEnd(26)} ${b.digest}  ${formatBytes(b.size)}${diff}${resumed}`,
+    ...failureLines(b.failure, b.size),
+  ];
 }
 
 function failureLines(f: CheckFailure | undefined, size: number | undefined): string[] {
@@ -58,7 +68,9 @@ function failureLines(f: CheckFailure | undefined, size: number | undefined): st
   if (f.expectedDigest) lines.push(`          expected ${f.expectedDigest}${what}`);
   if (f.actualDigest || f.received !== undefined) {
     const unhashed = f.code === "SIZE_MISMATCH" ? "(not hashed: size differs)" : "(not hashed: transfer incomplete)";
-    lines.push(`          actual   ${f.actualDigest ?? unhashed}${f.received !== undefined ? ` (${f.received} bytes received)` : ""}`);
+    lines.push(
+      `          actual   ${f.actualDigest ?? unhashed}${f.received !== undefined ? ` (${f.received} bytes received)` : ""}`,
+    );
   }
   if (!f.expectedDigest) lines.push(`          ${f.message}`);
   return lines;
@@ -90,7 +102,10 @@ export function verifyExitCode(reports: VerifyReport[]): number {
   for (const report of reports) {
     const failure = [...report.manifests, ...report.blobs].find((c) => c.status === "failed")?.failure;
     // A failure that is no DigestguardError is a bug of ours, not evidence against the image.
-    if (failure !== undefined) return ERROR_CODES[failure.code as ErrorCode] ?? (failure.code === "INTERNAL" ? ExitCode.internal : ExitCode.integrity);
+    if (failure !== undefined)
+      return (
+        ERROR_CODES[failure.code as ErrorCode] ?? (failure.code === "INTERNAL" ? ExitCode.internal : ExitCode.integrity)
+      );
     if (!report.ok) return ExitCode.integrity;
   }
   return ExitCode.ok;

@@ -44,7 +44,12 @@ export async function verifyReference(reference: string, options: VerifyReferenc
   // The reference is what `--offline` trusts: it may only name an image proven whole.
   if (report.ok && cache !== undefined && key !== undefined && report.digest !== undefined) {
     const top = report.manifests[0];
-    await recordRef(cache.root, key, { mediaType: top?.mediaType ?? "", digest: parseDigest(report.digest), size: top?.size ?? 0 }, { signal: options.signal });
+    await recordRef(
+      cache.root,
+      key,
+      { mediaType: top?.mediaType ?? "", digest: parseDigest(report.digest), size: top?.size ?? 0 },
+      { signal: options.signal },
+    );
   }
   return report;
 }
@@ -52,11 +57,16 @@ export async function verifyReference(reference: string, options: VerifyReferenc
 function offlineLocation(reference: string, cache: ContentCache): OpenedLocation {
   const location = parseLocation(reference);
   if (location.kind !== "registry") {
-    throw new DigestguardError("USAGE", `Cannot verify ${reference} --offline: only registry references are cached; an OCI layout is already local.`);
+    throw new DigestguardError(
+      "USAGE",
+      `Cannot verify ${reference} --offline: only registry references are cached; an OCI layout is already local.`,
+    );
   }
   const { registry, repository } = location.reference;
   return {
-    store: new CacheStore(cache, `${registry}/${repository}`), target: location.target, location,
+    store: new CacheStore(cache, `${registry}/${repository}`),
+    target: location.target,
+    location,
     display: `${locationDisplay(registry, repository, location.target)} (cache)`,
   };
 }

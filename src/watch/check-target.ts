@@ -30,14 +30,18 @@ export interface CheckResult {
  * const result = await checkTarget(target, { store, history, at: new Date().toISOString() });
  * ```
  */
-export async function checkTarget(target: WatchTarget, deps: { store: ContentStore; history: HistoryStore; at: string; signal?: AbortSignal }): Promise<CheckResult> {
+export async function checkTarget(
+  target: WatchTarget,
+  deps: { store: ContentStore; history: HistoryStore; at: string; signal?: AbortSignal },
+): Promise<CheckResult> {
   const { store, history, at, signal } = deps;
   const previous = await history.latest(target.reference);
   let sighting: Sighting;
   let fetched = false;
   try {
     const head = await store.resolve({ tag: target.tag }, { signal });
-    if (previous?.digest === head.digest) sighting = { digest: head.digest, mediaType: head.mediaType, platforms: previous.platforms };
+    if (previous?.digest === head.digest)
+      sighting = { digest: head.digest, mediaType: head.mediaType, platforms: previous.platforms };
     else {
       sighting = sightingOf(await store.fetchManifest({ digest: head.digest }, { signal }));
       fetched = true;
@@ -47,7 +51,10 @@ export async function checkTarget(target: WatchTarget, deps: { store: ContentSto
     if (!tagUnknown(error)) return { target, events: [checkError(target.reference, at, error)], fetched };
     sighting = { platforms: [] };
   }
-  const seenBefore = sighting.digest !== undefined && sighting.digest !== previous?.digest && (await history.hasSeen(target.reference, sighting.digest));
+  const seenBefore =
+    sighting.digest !== undefined &&
+    sighting.digest !== previous?.digest &&
+    (await history.hasSeen(target.reference, sighting.digest));
   const events = classifyChange({ reference: target.reference, at, previous, current: sighting, seenBefore });
   events.push(...(await vanishedPins(target, sighting, { store, at, signal })));
   return { target, sighting, events, fetched };
@@ -58,7 +65,11 @@ function tagUnknown(error: unknown): boolean {
   return isCode(error, "MANIFEST_UNKNOWN", "NAME_UNKNOWN", "NOT_FOUND");
 }
 
-async function vanishedPins(target: WatchTarget, sighting: Sighting, deps: { store: ContentStore; at: string; signal?: AbortSignal }): Promise<WatchEvent[]> {
+async function vanishedPins(
+  target: WatchTarget,
+  sighting: Sighting,
+  deps: { store: ContentStore; at: string; signal?: AbortSignal },
+): Promise<WatchEvent[]> {
   const held = new Set([sighting.digest, ...sighting.platforms.map((p) => p.digest)]);
   const events: WatchEvent[] = [];
   for (const pin of target.pins.filter((p) => !held.has(p))) {
@@ -66,7 +77,11 @@ async function vanishedPins(target: WatchTarget, sighting: Sighting, deps: { sto
       await deps.store.resolve({ digest: parseDigest(pin) }, { signal: deps.signal });
     } catch (error) {
       if (isAborted(error)) throw error;
-      events.push(tagUnknown(error) ? { kind: "pin-vanished", reference: target.reference, at: deps.at, from: pin } : checkError(target.reference, deps.at, error));
+      events.push(
+        tagUnknown(error)
+          ? { kind: "pin-vanished", reference: target.reference, at: deps.at, from: pin }
+          : checkError(target.reference, deps.at, error),
+      );
     }
   }
   return events;

@@ -49,7 +49,11 @@ function comparePlatforms(before: PlatformDigest[], after: PlatformDigest[]): Pi
   // A single manifest lists no platforms; a tag turning into an index is a move, not N platforms added.
   if (had.size === 0 || has.size === 0) return [];
   return [
-    ...after.filter((p) => !had.has(p.platform)).map((p) => ({ kind: "platform-added" as const, detail: { platform: p.platform, digest: p.digest } })),
-    ...before.filter((p) => !has.has(p.platform)).map((p) => ({ kind: "platform-removed" as const, detail: { platform: p.platform, digest: p.digest } })),
+    ...after
+      .filter((p) => !had.has(p.platform))
+      .map((p) => ({ kind: "platform-added" as const, detail: { platform: p.platform, digest: p.digest } })),
+    ...before
+      .filter((p) => !has.has(p.platform))
+      .map((p) => ({ kind: "platform-removed" as const, detail: { platform: p.platform, digest: p.digest } })),
   ];
 }

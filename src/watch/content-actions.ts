@@ -34,19 +34,42 @@ export async function contentActions(
   const verify = actions.includes("verify-deep") ? "deep" : actions.includes("verify") ? "full" : undefined;
   if (verify !== undefined) {
     const display = `${event.reference}@${event.to}`;
-    const report = await verifyImage(deps.store, { digest: parseDigest(event.to) }, { display, mode: verify, ...(deps.signal ? { signal: deps.signal } : {}) });
-    deps.log(report.ok ? "info" : "warn", report.ok ? "verified new content" : "verification failed", { reference: event.reference, digest: event.to, mode: verify });
-    if (!report.ok) raised.push({ kind: "verify-failed", reference: event.reference, at: event.at, to: event.to, detail: { mode: verify, failed: report.totals.failed, problems: failures(report) } });
+    const report = await verifyImage(
+      deps.store,
+      { digest: parseDigest(event.to) },
+      { display, mode: verify, ...(deps.signal ? { signal: deps.signal } : {}) },
+    );
+    deps.log(report.ok ? "info" : "warn", report.ok ? "verified new content" : "verification failed", {
+      reference: event.reference,
+      digest: event.to,
+      mode: verify,
+    });
+    if (!report.ok)
+      raised.push({
+        kind: "verify-failed",
+        reference: event.reference,
+        at: event.at,
+        to: event.to,
+        detail: { mode: verify, failed: report.totals.failed, problems: failures(report) },
+      });
   }
   if (actions.includes("mirror")) {
-    if (deps.mirror === undefined) deps.log("warn", "mirror action not available in this build; skipped", { reference: event.reference, digest: event.to });
+    if (deps.mirror === undefined)
+      deps.log("warn", "mirror action not available in this build; skipped", {
+        reference: event.reference,
+        digest: event.to,
+      });
     else await deps.mirror({ ...event, to: event.to }, deps.store, deps.signal);
   }
   return raised;
 }
 
 function failures(report: Awaited<ReturnType<typeof verifyImage>>): string[] {
-  const blobs = report.blobs.filter((b) => b.failure !== undefined).map((b) => `${b.role} ${b.digest}: ${b.failure?.message ?? ""}`);
-  const manifests = report.manifests.filter((m) => m.failure !== undefined).map((m) => `manifest ${m.digest}: ${m.failure?.message ?? ""}`);
+  const blobs = report.blobs
+    .filter((b) => b.failure !== undefined)
+    .map((b) => `${b.role} ${b.digest}: ${b.failure?.message ?? ""}`);
+  const manifests = report.manifests
+    .filter((m) => m.failure !== undefined)
+    .map((m) => `manifest ${m.digest}: ${m.failure?.message ?? ""}`);
   return [...manifests, ...blobs, ...report.problems.map((p) => p.message)].slice(0, 20);
 }

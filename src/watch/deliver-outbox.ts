@@ -46,9 +46,19 @@ export async function deliverDue(
     } catch (error) {
       if (options.signal?.aborted === true) throw error;
       const waitMs = Math.min(options.backoff.maxMs, options.backoff.baseMs * 2 ** delivery.attempts);
-      await history.markAttemptFailed(delivery.id, (error as Error).message, new Date(now().getTime() + waitMs).toISOString());
+      await history.markAttemptFailed(
+        delivery.id,
+        (error as Error).message,
+        new Date(now().getTime() + waitMs).toISOString(),
+      );
       pass.failed++;
-      options.log("warn", "delivery failed; will retry", { delivery: delivery.id, notifier: delivery.notifier, attempt: delivery.attempts + 1, retryInMs: waitMs, error: (error as Error).message });
+      options.log("warn", "delivery failed; will retry", {
+        delivery: delivery.id,
+        notifier: delivery.notifier,
+        attempt: delivery.attempts + 1,
+        retryInMs: waitMs,
+        error: (error as Error).message,
+      });
     }
   }
   return pass;

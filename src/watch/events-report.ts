@@ -16,12 +16,24 @@ export interface EventsReport {
  * const { pending } = await readEvents(history, { pending: true });
  * ```
  */
-export async function readEvents(history: HistoryStore, options: { pending?: boolean; limit?: number; reference?: string } = {}): Promise<EventsReport> {
+export async function readEvents(
+  history: HistoryStore,
+  options: { pending?: boolean; limit?: number; reference?: string } = {},
+): Promise<EventsReport> {
   if (options.pending === true) {
     const pending = await history.pendingDeliveries();
-    return { schemaVersion: 1, pending: await Promise.all(pending.map(async (d) => ({ ...d, event: await history.event(d.eventId) }))) };
+    return {
+      schemaVersion: 1,
+      pending: await Promise.all(pending.map(async (d) => ({ ...d, event: await history.event(d.eventId) }))),
+    };
   }
-  return { schemaVersion: 1, events: await history.events({ limit: options.limit ?? 50, ...(options.reference ? { reference: options.reference } : {}) }) };
+  return {
+    schemaVersion: 1,
+    events: await history.events({
+      limit: options.limit ?? 50,
+      ...(options.reference ? { reference: options.reference } : {}),
+    }),
+  };
 }
 
 /**
@@ -35,9 +47,19 @@ export async function readEvents(history: HistoryStore, options: { pending?: boo
 export function renderEvents(report: EventsReport): string {
   if (report.pending !== undefined) {
     if (report.pending.length === 0) return "outbox empty: every notification was delivered\n";
-    return report.pending.map((d) => `${d.id}  ${d.notifier}  event ${d.eventId} ${d.event?.kind ?? "?"} ${d.event?.reference ?? ""}  attempts ${d.attempts}  next ${d.nextAttemptAt}${d.lastError ? `  last error: ${d.lastError}` : ""}\n`).join("");
+    return report.pending
+      .map(
+        (d) =>
+          `${d.id}  ${d.notifier}  event ${d.eventId} ${d.event?.kind ?? "?"} ${d.event?.reference ?? ""}  attempts ${d.attempts}  next ${d.nextAttemptAt}${d.lastError ? `  last error: ${d.lastError}` : ""}\n`,
+      )
+      .join("");
   }
   const events = report.events ?? [];
   if (events.length === 0) return "no events recorded\n";
-  return events.map((e) => `${e.at}  #${e.id} ${e.kind}  ${e.reference}${e.from ? `  from ${e.from}` : ""}${e.to ? `  to ${e.to}` : ""}${typeof e.detail?.["message"] === "string" ? `  ${e.detail["message"]}` : ""}\n`).join("");
+  return events
+    .map(
+      (e) =>
+        `${e.at}  #${e.id} ${e.kind}  ${e.reference}${e.from ? `  from ${e.from}` : ""}${e.to ? `  to ${e.to}` : ""}${typeof e.detail?.["message"] === "string" ? `  ${e.detail["message"]}` : ""}\n`,
+    )
+    .join("");
 }

@@ -28,22 +28,36 @@ export interface WatchSources {
  * const plan = await loadWatchPlan({ configPath: "digestguard.yaml" });
  * ```
  */
-export async function loadWatchPlan(sources: WatchSources = {}): Promise<WatchPlan & { settings: WatchSettings | undefined }> {
-  const { config, path } = await loadConfig({ ...(sources.configPath ? { path: sources.configPath } : {}), ...(sources.env ? { env: sources.env } : {}), ...(sources.cwd ? { cwd: sources.cwd } : {}) });
+export async function loadWatchPlan(
+  sources: WatchSources = {},
+): Promise<WatchPlan & { settings: WatchSettings | undefined }> {
+  const { config, path } = await loadConfig({
+    ...(sources.configPath ? { path: sources.configPath } : {}),
+    ...(sources.env ? { env: sources.env } : {}),
+    ...(sources.cwd ? { cwd: sources.cwd } : {}),
+  });
   const settings = config.watch;
   const lockPath = await lockfileFor(settings, sources, path);
   const lock = lockPath === undefined ? undefined : await readLockfile(lockPath);
   const targets = watchTargets(settings, lock);
   if (targets.length === 0) {
-    throw new DigestguardError("USAGE", "Cannot watch: no images to watch; list them under watch.images in digestguard.yaml or run where a digestguard.lock pins some.");
+    throw new DigestguardError(
+      "USAGE",
+      "Cannot watch: no images to watch; list them under watch.images in digestguard.yaml or run where a digestguard.lock pins some.",
+    );
   }
   return { ...watchPlan(settings, targets, sources.env), settings };
 }
 
-async function lockfileFor(settings: WatchSettings | undefined, sources: WatchSources, configPath: string | undefined): Promise<string | undefined> {
+async function lockfileFor(
+  settings: WatchSettings | undefined,
+  sources: WatchSources,
+  configPath: string | undefined,
+): Promise<string | undefined> {
   if (sources.lockfilePath !== undefined) return resolve(sources.cwd ?? process.cwd(), sources.lockfilePath);
   if (settings?.lockfile === false) return undefined;
-  if (typeof settings?.lockfile === "string") return resolve(configPath === undefined ? (sources.cwd ?? process.cwd()) : dirname(configPath), settings.lockfile);
+  if (typeof settings?.lockfile === "string")
+    return resolve(configPath === undefined ? (sources.cwd ?? process.cwd()) : dirname(configPath), settings.lockfile);
   return resolve(sources.cwd ?? process.cwd(), await locateLockfile(sources.cwd ? { cwd: sources.cwd } : {}));
 }
 
@@ -56,9 +70,16 @@ async function lockfileFor(settings: WatchSettings | undefined, sources: WatchSo
  * await historyPathFor({ db: "./h.sqlite" }); // "/abs/h.sqlite"
  * ```
  */
-export async function historyPathFor(options: { db?: string; configPath?: string; env?: NodeJS.ProcessEnv }): Promise<string> {
+export async function historyPathFor(options: {
+  db?: string;
+  configPath?: string;
+  env?: NodeJS.ProcessEnv;
+}): Promise<string> {
   if (options.db !== undefined) return resolve(options.db);
-  const { config, path } = await loadConfig({ ...(options.configPath ? { path: options.configPath } : {}), ...(options.env ? { env: options.env } : {}) });
+  const { config, path } = await loadConfig({
+    ...(options.configPath ? { path: options.configPath } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  });
   const configured = config.watch?.database;
   if (configured !== undefined) return resolve(path === undefined ? process.cwd() : dirname(path), configured);
   return defaultHistoryPath(options.env);

@@ -48,39 +48,69 @@ export interface CycleReport {
  */
 export async function runCycle(options: CycleOptions): Promise<CycleReport> {
   const started = (options.now ?? (() => new Date()))();
-  const report: CycleReport = { startedAt: started.toISOString(), seconds: 0, checked: 0, unchanged: 0, fetched: 0, errors: 0, events: [] };
+  const report: CycleReport = {
+    startedAt: started.toISOString(),
+    seconds: 0,
+    checked: 0,
+    unchanged: 0,
+    fetched: 0,
+    errors: 0,
+    events: [],
+  };
   const fatal: unknown[] = [];
-  await Promise.all([...byRegistry(options.targets)].map(async ([, targets]) => {
-    const pace = requestPacer(options.perRegistry?.requestsPerSecond);
-    const settled = await mapConcurrent(targets, options.perRegistry?.concurrency ?? 4, async (target) => {
-      await pace(options.signal);
-      return checkAndRecord(target, report.startedAt, options);
-    });
-    for (const [i, result] of settled.entries()) {
-      if (result.status === "fulfilled") tally(report, result.value);
-      else if (isAborted(result.reason) || isCode(result.reason, "HISTORY_BUSY", "HISTORY_INVALID", "HISTORY_TOO_NEW", "IO")) fatal.push(result.reason);
-      else {
-        report.errors++;
-        options.log("error", "check failed", { reference: targets[i]?.reference, error: (result.reason as Error).message });
+  await Promise.all(
+    [...byRegistry(options.targets)].map(async ([, targets]) => {
+      const pace = requestPacer(options.perRegistry?.requestsPerSecond);
+      const settled = await mapConcurrent(targets, options.perRegistry?.concurrency ?? 4, async (target) => {
+        await pace(options.signal);
+        return checkAndRecord(target, report.startedAt, options);
+      });
+      for (const [i, result] of settled.entries()) {
+        if (result.status === "fulfilled") tally(report, result.value);
+        else if (
+          isAborted(result.reason) ||
+          isCode(result.reason, "HISTORY_BUSY", "HISTORY_INVALID", "HISTORY_TOO_NEW", "IO")
+        )
+          fatal.push(result.reason);
+        else {
+          report.errors++;
+          options.log("error", "check failed", {
+            reference: targets[i]?.reference,
+            error: (result.reason as Error).message,
+          });
+        }
       }
-    }
-  }));
+    }),
+  );
   if (fatal.length > 0) throw fatal[0];
   report.seconds = (Date.now() - started.getTime()) / 1000;
   return report;
 }
 
-async function checkAndRecord(target: WatchTarget, at: string, options: CycleOptions): Promise<{ result: CheckResult; stored: StoredEvent[] }> {
+async function checkAndRecord(
+  target: WatchTarget,
+  at: string,
+  options: CycleOptions,
+): Promise<{ result: CheckResult; stored: StoredEvent[] }> {
   const store = await options.openStore(target);
-  const result = await checkTarget(target, { store, history: options.history, at, ...(options.signal ? { signal: options.signal } : {}) });
+  const result = await checkTarget(target, {
+    store,
+    history: options.history,
+    at,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   const followUps: WatchEvent[] = [];
-  for (const event of result.events) followUps.push(...(await contentActions(event, actionsFor(options.actions, event.kind), { store, ...options })));
+  for (const event of result.events)
+    followUps.push(...(await contentActions(event, actionsFor(options.actions, event.kind), { store, ...options })));
   const stored = await options.history.recordCheck({
-    reference: target.reference, at, ...(result.sighting ? { sighting: result.sighting } : {}),
+    reference: target.reference,
+    at,
+    ...(result.sighting ? { sighting: result.sighting } : {}),
     events: [...result.events, ...followUps],
     notifyTo: (event) => (actionsFor(options.actions, event.kind).includes("notify") ? options.notifiers : []),
   });
-  for (const event of stored) options.log(event.kind === "check-error" ? "warn" : "info", `event ${event.kind}`, { ...event });
+  for (const event of stored)
+    options.log(event.kind === "check-error" ? "warn" : "info", `event ${event.kind}`, { ...event });
   return { result, stored };
 }
 

@@ -14,8 +14,14 @@ import { formatPlatform, isAttestationPlatform } from "../oci/platform.js";
  */
 export function sightingOf(fetched: FetchedManifest): Sighting {
   const { manifest } = fetched;
-  const platforms = manifest.kind !== "index" ? [] : manifest.manifests
-    .filter((m) => m.platform !== undefined && !isAttestationPlatform(m.platform))
-    .map((m) => ({ platform: formatPlatform(m.platform as NonNullable<typeof m.platform>), digest: m.digest as string }));
+  const platforms =
+    manifest.kind !== "index"
+      ? []
+      : manifest.manifests
+          .filter((m) => m.platform !== undefined && !isAttestationPlatform(m.platform))
+          .map((m) => ({
+            platform: formatPlatform(m.platform as NonNullable<typeof m.platform>),
+            digest: m.digest as string,
+          }));
   return { digest: fetched.digest, mediaType: fetched.mediaType, platforms };
 }

@@ -21,7 +21,11 @@ export interface TimelineReport {
  * await readTimeline(history, "alpine:3.19", { at: "2024-09-03T12:00Z" });
  * ```
  */
-export async function readTimeline(history: HistoryStore, text: string, options: { at?: string } = {}): Promise<TimelineReport> {
+export async function readTimeline(
+  history: HistoryStore,
+  text: string,
+  options: { at?: string } = {},
+): Promise<TimelineReport> {
   const ref = parseReference(text);
   const reference = `${ref.registry}/${ref.repository}:${ref.tag ?? "latest"}`;
   if (options.at === undefined) return { schemaVersion: 1, reference, observations: await history.timeline(reference) };
@@ -33,7 +37,10 @@ export async function readTimeline(history: HistoryStore, text: string, options:
 function parseTime(text: string): string {
   const time = Date.parse(text);
   if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(time)) {
-    throw new DigestguardError("USAGE", `Cannot use --at "${text}": expected an ISO 8601 time, e.g. 2024-09-03T12:00Z.`);
+    throw new DigestguardError(
+      "USAGE",
+      `Cannot use --at "${text}": expected an ISO 8601 time, e.g. 2024-09-03T12:00Z.`,
+    );
   }
   return new Date(time).toISOString();
 }

@@ -21,5 +21,7 @@ export function actionsFor(configured: Record<string, WatchAction[]> | undefined
 
 /** Kinds whose event names new content a verify or mirror action can act on. */
 export function bringsContent(event: WatchEvent): boolean {
-  return event.to !== undefined && (event.kind === "moved" || event.kind === "moved-back" || event.kind === "index-churn");
+  return (
+    event.to !== undefined && (event.kind === "moved" || event.kind === "moved-back" || event.kind === "index-churn")
+  );
 }

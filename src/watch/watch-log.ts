@@ -21,7 +21,9 @@ export function lineLogger(format: "json" | "text", write: (line: string) => voi
       write(`${JSON.stringify({ time, level, msg: message, ...fields })}\n`);
       return;
     }
-    const rest = Object.entries(fields).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`).join(" ");
+    const rest = Object.entries(fields)
+      .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+      .join(" ");
     write(`${time} ${level} ${message}${rest === "" ? "" : ` ${rest}`}\n`);
   };
 }

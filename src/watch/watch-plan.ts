@@ -27,8 +27,14 @@ export const DEFAULT_SCHEDULE = "*/15 * * * *";
  * const plan = watchPlan(config.watch, targets);
  * ```
  */
-export function watchPlan(settings: WatchSettings | undefined, targets: WatchTarget[], env: NodeJS.ProcessEnv = process.env): WatchPlan {
-  const notifiers = new Map(Object.entries(settings?.notifiers ?? {}).map(([name, s]) => [name, makeNotifier(name, s, env)]));
+export function watchPlan(
+  settings: WatchSettings | undefined,
+  targets: WatchTarget[],
+  env: NodeJS.ProcessEnv = process.env,
+): WatchPlan {
+  const notifiers = new Map(
+    Object.entries(settings?.notifiers ?? {}).map(([name, s]) => [name, makeNotifier(name, s, env)]),
+  );
   return {
     targets,
     schedule: settings?.schedule ?? DEFAULT_SCHEDULE,
@@ -36,6 +42,9 @@ export function watchPlan(settings: WatchSettings | undefined, targets: WatchTar
     actions: settings?.actions,
     perRegistry: settings?.perRegistry,
     notifiers,
-    backoff: { baseMs: (settings?.retry?.baseSeconds ?? 5) * 1000, maxMs: (settings?.retry?.maxSeconds ?? 3600) * 1000 },
+    backoff: {
+      baseMs: (settings?.retry?.baseSeconds ?? 5) * 1000,
+      maxMs: (settings?.retry?.maxSeconds ?? 3600) * 1000,
+    },
   };
 }

@@ -39,12 +39,31 @@ export interface RunningWatch {
 export async function watchOnce(plan: WatchPlan, options: Omit<WatchServiceOptions, "plan">): Promise<CycleReport> {
   const before = options.requestCount?.() ?? 0;
   const report = await runCycle({
-    targets: plan.targets, history: options.history, openStore: options.openStore, actions: plan.actions, notifiers: [...plan.notifiers.keys()],
-    perRegistry: plan.perRegistry, log: options.log, signal: options.signal, ...(options.mirror ? { mirror: options.mirror } : {}),
+    targets: plan.targets,
+    history: options.history,
+    openStore: options.openStore,
+    actions: plan.actions,
+    notifiers: [...plan.notifiers.keys()],
+    perRegistry: plan.perRegistry,
+    log: options.log,
+    signal: options.signal,
+    ...(options.mirror ? { mirror: options.mirror } : {}),
   });
   const requests = (options.requestCount?.() ?? 0) - before;
-  options.log("info", "cycle done", { checked: report.checked, unchanged: report.unchanged, fetched: report.fetched, errors: report.errors, events: report.events.length, requests, seconds: report.seconds });
-  await deliverDue(options.history, plan.notifiers, { backoff: plan.backoff, log: options.log, signal: options.signal });
+  options.log("info", "cycle done", {
+    checked: report.checked,
+    unchanged: report.unchanged,
+    fetched: report.fetched,
+    errors: report.errors,
+    events: report.events.length,
+    requests,
+    seconds: report.seconds,
+  });
+  await deliverDue(options.history, plan.notifiers, {
+    backoff: plan.backoff,
+    log: options.log,
+    signal: options.signal,
+  });
   return report;
 }
 
@@ -68,15 +87,33 @@ export async function startWatch(options: WatchServiceOptions): Promise<RunningW
   let inFlight: Promise<unknown> = Promise.resolve();
   const guarded = (work: () => Promise<unknown>): Promise<void> =>
     (inFlight = inFlight.then(work).catch((error: unknown) => {
-      if (!isAborted(error) && !options.signal.aborted) options.log("error", "watch step failed", { error: (error as Error).message, code: (error as DigestguardError).code });
+      if (!isAborted(error) && !options.signal.aborted)
+        options.log("error", "watch step failed", {
+          error: (error as Error).message,
+          code: (error as DigestguardError).code,
+        });
     })) as Promise<void>;
   const cycle = async (): Promise<void> => {
     await sleep(Math.random() * plan.jitterMs, options.signal);
     await watchOnce(plan, options);
   };
   let job = schedule(plan.schedule, () => guarded(cycle));
-  const outboxTimer = setInterval(() => void guarded(() => deliverDue(options.history, plan.notifiers, { backoff: plan.backoff, log: options.log, signal: options.signal })), Math.min(plan.backoff.baseMs, 5000));
-  options.log("info", "watch started", { targets: plan.targets.length, schedule: plan.schedule, next: job.nextRun()?.toISOString() });
+  const outboxTimer = setInterval(
+    () =>
+      void guarded(() =>
+        deliverDue(options.history, plan.notifiers, {
+          backoff: plan.backoff,
+          log: options.log,
+          signal: options.signal,
+        }),
+      ),
+    Math.min(plan.backoff.baseMs, 5000),
+  );
+  options.log("info", "watch started", {
+    targets: plan.targets.length,
+    schedule: plan.schedule,
+    next: job.nextRun()?.toISOString(),
+  });
   void guarded(cycle);
   const done = new Promise<void>((resolve) => {
     const stop = (): void => {
@@ -109,7 +146,10 @@ function schedule(pattern: string, run: () => Promise<void>): Cron {
   try {
     return new Cron(pattern, { protect: true }, run);
   } catch (error) {
-    throw new DigestguardError("CONFIG_INVALID", `Cannot schedule watch: "${pattern}" is not a cron pattern (${(error as Error).message}); use 5 or 6 fields, e.g. "*/15 * * * *".`);
+    throw new DigestguardError(
+      "CONFIG_INVALID",
+      `Cannot schedule watch: "${pattern}" is not a cron pattern (${(error as Error).message}); use 5 or 6 fields, e.g. "*/15 * * * *".`,
+    );
   }
 }
 
@@ -117,6 +157,13 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => { clearTimeout(timer); resolve(); }, { once: true });
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

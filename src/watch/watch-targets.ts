@@ -28,7 +28,13 @@ export function watchTargets(settings: WatchSettings | undefined, lock: Lockfile
     const ref = parseReference(text);
     const tag = ref.tag ?? "latest";
     const reference = `${ref.registry}/${ref.repository}:${tag}`;
-    const target = targets.get(reference) ?? { reference, registry: ref.registry, repository: ref.repository, tag, pins: [] };
+    const target = targets.get(reference) ?? {
+      reference,
+      registry: ref.registry,
+      repository: ref.repository,
+      tag,
+      pins: [],
+    };
     if (pin !== undefined && !target.pins.includes(pin)) target.pins.push(pin);
     targets.set(reference, target);
   };

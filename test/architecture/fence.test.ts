@@ -34,7 +34,9 @@ function sourceFiles(dir: string): string[] {
 /** Relative imports of a file, resolved to source paths. Type-only imports count: they are arrows too. */
 function importsOf(file: string): string[] {
   const text = readFileSync(file, "utf8");
-  const specifiers = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;]*?from\s+"(\.[^"]+)"|import\(\s*"(\.[^"]+)"\s*\)/g)]
+  const specifiers = [
+    ...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;]*?from\s+"(\.[^"]+)"|import\(\s*"(\.[^"]+)"\s*\)/g),
+  ]
     .map((m) => m[1] ?? m[2])
     .filter((s): s is string => s !== undefined);
   return specifiers.map((s) => resolve(dirname(file), s).replace(/\.js$/, ".ts"));
@@ -58,7 +60,8 @@ test("every import between folders is an arrow ARCHITECTURE.md allows", () => {
     }
     for (const target of imports) {
       const to = folderOf(target);
-      if (to !== from && !allowed.has(to)) wrong.push(`${relative(ROOT, file)} -> ${relative(ROOT, target)} (${from} may not import ${to})`);
+      if (to !== from && !allowed.has(to))
+        wrong.push(`${relative(ROOT, file)} -> ${relative(ROOT, target)} (${from} may not import ${to})`);
     }
   }
   assert.deepEqual(wrong, []);

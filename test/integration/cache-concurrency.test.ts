@@ -20,7 +20,12 @@ describe("verify --cache from many processes at once over one cache", { skip: re
 
   before(async () => {
     registry = await startRegistry({ mode: "http" });
-    images = await Promise.all(["one", "two", "three"].map(async (seed) => ({ repository: `race/${seed}`, image: await buildNoiseIndex(`race-${seed}`, 512 * 1024) })));
+    images = await Promise.all(
+      ["one", "two", "three"].map(async (seed) => ({
+        repository: `race/${seed}`,
+        image: await buildNoiseIndex(`race-${seed}`, 512 * 1024),
+      })),
+    );
     await pushConcurrencyImages(registry, images, { rounds: ROUNDS, processes: PROCESSES });
   });
   after(async () => {
@@ -28,10 +33,25 @@ describe("verify --cache from many processes at once over one cache", { skip: re
     await caches.cleanup();
   });
 
-  test(`${ROUNDS} rounds x ${PROCESSES} processes: no corrupt blob, no lost reference, no failed run`, { timeout: 180_000 }, async (t) => {
-    const figures = await runCacheConcurrency({ registry, images, cacheDir: await caches.folder(), rounds: ROUNDS, processes: PROCESSES });
+  test(`${ROUNDS} rounds x ${PROCESSES} processes: no corrupt blob, no lost reference, no failed run`, {
+    timeout: 180_000,
+  }, async (t) => {
+    const figures = await runCacheConcurrency({
+      registry,
+      images,
+      cacheDir: await caches.folder(),
+      rounds: ROUNDS,
+      processes: PROCESSES,
+    });
     const { failed, corruptBlobs, lostRefs, ...counts } = figures;
-    t.diagnostic(JSON.stringify({ ...counts, failed: failed.length, corruptBlobs: corruptBlobs.length, lostRefs: lostRefs.length }));
+    t.diagnostic(
+      JSON.stringify({
+        ...counts,
+        failed: failed.length,
+        corruptBlobs: corruptBlobs.length,
+        lostRefs: lostRefs.length,
+      }),
+    );
     assert.deepEqual(figures.failed, [], "every run that was not killed succeeded");
     assert.deepEqual(figures.corruptBlobs, [], "every committed blob hashes to its name and has its size");
     assert.equal(figures.quarantinedByCacheVerify, 0, "cache verify finds no bad blob");

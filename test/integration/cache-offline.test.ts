@@ -50,8 +50,13 @@ describe("verify --cache, then verify --offline with the registry stopped", { sk
     assert.equal(online.json.ok, true);
     const ls = await runCli(["cache", "ls", "--json", "--cache-dir", cacheDir]);
     assert.equal(ls.exitCode, 0, ls.stderr);
-    const listed = (JSON.parse(ls.stdout.toString()) as { entries: { digest: string }[] }).entries.map((e) => e.digest).sort();
-    const expected = [...image.manifests.map((m) => m.descriptor.digest), ...image.blobs.map((b) => b.descriptor.digest)].sort();
+    const listed = (JSON.parse(ls.stdout.toString()) as { entries: { digest: string }[] }).entries
+      .map((e) => e.digest)
+      .sort();
+    const expected = [
+      ...image.manifests.map((m) => m.descriptor.digest),
+      ...image.blobs.map((b) => b.descriptor.digest),
+    ].sort();
     assert.deepEqual(listed, expected);
   });
 
@@ -64,7 +69,11 @@ describe("verify --cache, then verify --offline with the registry stopped", { sk
       assert.equal(report?.ok, true);
       assert.equal(report?.digest, image.root.digest);
       assert.match(report?.reference ?? "", /\(cache\)$/);
-      assert.equal(report?.blobs.filter((b) => b.status === "ok").length, 2 * 3, "two platforms, a config and two layers each");
+      assert.equal(
+        report?.blobs.filter((b) => b.status === "ok").length,
+        2 * 3,
+        "two platforms, a config and two layers each",
+      );
     }
     const byDigest = await verifyJson(["--offline", `${registry.host}/${REPO}@${image.root.digest}`]);
     assert.equal(byDigest.exitCode, 0, byDigest.stderr);
@@ -88,7 +97,10 @@ describe("verify --cache, then verify --offline with the registry stopped", { sk
     assert.equal(layerCheck(report, "linux/amd64", 1).failure?.code, "DIGEST_MISMATCH");
 
     const quarantined = await readdir(join(cacheDir, "quarantine"));
-    assert.ok(quarantined.some((name) => name.startsWith(`sha256-${hex}.`)), "the bad copy was moved to quarantine");
+    assert.ok(
+      quarantined.some((name) => name.startsWith(`sha256-${hex}.`)),
+      "the bad copy was moved to quarantine",
+    );
     assert.ok(layerCheck(report, "linux/amd64", 1).failure?.message.includes("quarantine"));
 
     const missing = await verifyJson(["--offline", ref]);
@@ -105,6 +117,10 @@ describe("verify --cache, then verify --offline with the registry stopped", { sk
     const wouldGo = (JSON.parse(all.stdout.toString()) as { removed: unknown[] }).removed.length;
     assert.equal(wouldGo, image.manifests.length + image.blobs.length - 1, "every entry but the quarantined one");
     const ls = await runCli(["cache", "ls", "--json", "--cache-dir", cacheDir]);
-    assert.equal((JSON.parse(ls.stdout.toString()) as { entries: unknown[] }).entries.length, wouldGo, "the dry run removed nothing");
+    assert.equal(
+      (JSON.parse(ls.stdout.toString()) as { entries: unknown[] }).entries.length,
+      wouldGo,
+      "the dry run removed nothing",
+    );
   });
 });

@@ -16,7 +16,15 @@ import { elementsNamed, parseXml } from "../support/xml-check.js";
 
 interface SarifLog {
   version: string;
-  runs: { tool: { driver: { name: string; rules: { id: string }[] } }; results: { ruleId: string; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } } }[] }[] }[];
+  runs: {
+    tool: { driver: { name: string; rules: { id: string }[] } };
+    results: {
+      ruleId: string;
+      level: string;
+      message: { text: string };
+      locations: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } } }[];
+    }[];
+  }[];
 }
 
 describe("check --format json|sarif|junit|github", { skip: registrySkipReason() }, () => {
@@ -55,9 +63,22 @@ describe("check --format json|sarif|junit|github", { skip: registrySkipReason() 
   test("json: one finding of each kind, counted in the summary", async () => {
     const report = JSON.parse(await check("json")) as CheckReport;
     assert.deepEqual(report.findings.map((f) => `${f.file}:${f.line} ${f.severity} ${f.rule}`).sort(), [
-      "Dockerfile:2 warning cannot-pin", "Dockerfile:4 error missing", "Dockerfile:5 warning drift", `${ODD}:1 error unpinned`,
+      "Dockerfile:2 warning cannot-pin",
+      "Dockerfile:4 error missing",
+      "Dockerfile:5 warning drift",
+      `${ODD}:1 error unpinned`,
     ]);
-    assert.deepEqual(report.summary, { images: 3, ok: 1, drift: 1, missing: 1, contentMismatch: 0, couldNotCheck: 0, fileFindings: 2, errors: 2, warnings: 2 });
+    assert.deepEqual(report.summary, {
+      images: 3,
+      ok: 1,
+      drift: 1,
+      missing: 1,
+      contentMismatch: 0,
+      couldNotCheck: 0,
+      fileFindings: 2,
+      errors: 2,
+      warnings: 2,
+    });
   });
 
   test("sarif: 2.1.0, each result's rule declared and its region on the very line of the reference", async () => {
@@ -72,7 +93,12 @@ describe("check --format json|sarif|junit|github", { skip: registrySkipReason() 
       assert.ok(["error", "warning", "note"].includes(result.level));
       const { artifactLocation, region } = result.locations[0]!.physicalLocation;
       const line = (await project.read(artifactLocation.uri)).split("\n")[(region?.startLine ?? 0) - 1] ?? "";
-      const expected = { missing: "team/gone:1@", drift: "team/moving:1@", "cannot-pin": "team/app:${V}", unpinned: "team/app:1" }[result.ruleId];
+      const expected = {
+        missing: "team/gone:1@",
+        drift: "team/moving:1@",
+        "cannot-pin": "team/app:${V}",
+        unpinned: "team/app:1",
+      }[result.ruleId];
       assert.ok(expected !== undefined && line.includes(expected), `${result.ruleId} points at "${line}"`);
     }
   });
@@ -92,10 +118,19 @@ describe("check --format json|sarif|junit|github", { skip: registrySkipReason() 
     const lines = (await check("github")).trimEnd().split("\n");
     assert.equal(lines.length, 5);
     const byRule = new Map(lines.map((line) => [/,title=digestguard ([\w-]+)::/.exec(line)?.[1] ?? "summary", line]));
-    assert.match(byRule.get("unpinned") ?? "", /^::error file=odd%2Cname%25\.Dockerfile,line=1,title=digestguard unpinned::.*team\/app:1 is not pinned/);
+    assert.match(
+      byRule.get("unpinned") ?? "",
+      /^::error file=odd%2Cname%25\.Dockerfile,line=1,title=digestguard unpinned::.*team\/app:1 is not pinned/,
+    );
     assert.match(byRule.get("missing") ?? "", /^::error file=Dockerfile,line=4,title=digestguard missing::/);
-    assert.match(byRule.get("drift") ?? "", /^::warning file=Dockerfile,line=5,title=digestguard drift::.*changed: linux\/arm64\/v8/);
+    assert.match(
+      byRule.get("drift") ?? "",
+      /^::warning file=Dockerfile,line=5,title=digestguard drift::.*changed: linux\/arm64\/v8/,
+    );
     assert.match(byRule.get("cannot-pin") ?? "", /^::warning file=Dockerfile,line=2,/);
-    assert.match(byRule.get("summary") ?? "", /^::notice title=digestguard check::check: 3 images — 1 ok, 1 drifted, 1 missing/);
+    assert.match(
+      byRule.get("summary") ?? "",
+      /^::notice title=digestguard check::check: 3 images — 1 ok, 1 drifted, 1 missing/,
+    );
   });
 });

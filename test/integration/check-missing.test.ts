@@ -33,7 +33,9 @@ describe("check: missing, corrupted, unreachable", { skip: registrySkipReason() 
     await pushImage(registry, "team/gone", fixtures.ociSingle, ["1"]);
     await pushImage(registry, "team/rot", rot, ["1"]);
     const h = registry.host;
-    project = await makeProject("check-missing", { Dockerfile: `FROM ${h}/team/keep:1 AS a\nFROM ${h}/team/gone:1 AS b\nFROM ${h}/team/rot:1\n` });
+    project = await makeProject("check-missing", {
+      Dockerfile: `FROM ${h}/team/keep:1 AS a\nFROM ${h}/team/gone:1 AS b\nFROM ${h}/team/rot:1\n`,
+    });
     const pinned = await cli(["pin"]);
     assert.equal(pinned.exitCode, 0, pinned.stderr);
   });
@@ -45,7 +47,10 @@ describe("check: missing, corrupted, unreachable", { skip: registrySkipReason() 
   test("a fresh pin checks clean, shallow and deep", async () => {
     const shallow = await cli(["check"]);
     assert.equal(shallow.exitCode, 0, shallow.stderr + shallow.stdout.toString());
-    assert.match(shallow.stdout.toString(), /^check: 3 images — 3 ok, 0 drifted, 0 missing, 0 not verifying, 0 could not be checked; 0 file findings; 0 errors, 0 warnings$/m);
+    assert.match(
+      shallow.stdout.toString(),
+      /^check: 3 images — 3 ok, 0 drifted, 0 missing, 0 not verifying, 0 could not be checked; 0 file findings; 0 errors, 0 warnings$/m,
+    );
     const deep = await report(["check", "--deep"]);
     assert.equal(deep.exitCode, 0);
     assert.equal(deep.report.deep, true);
@@ -65,7 +70,13 @@ describe("check: missing, corrupted, unreachable", { skip: registrySkipReason() 
       const deep = await cli(["check", "--deep"]);
       assert.equal(deep.exitCode, 1, deep.stderr);
       const out = deep.stdout.toString();
-      assert.match(out, new RegExp(`^Dockerfile:3: error \\[content-mismatch\\] .*team/rot:1@${rot.root.digest} does not verify: ${layer} \\(`, "m"));
+      assert.match(
+        out,
+        new RegExp(
+          `^Dockerfile:3: error \\[content-mismatch\\] .*team/rot:1@${rot.root.digest} does not verify: ${layer} \\(`,
+          "m",
+        ),
+      );
       assert.match(out, /2 ok, 0 drifted, 0 missing, 1 not verifying, 0 could not be checked/);
     } finally {
       await writeFile(path, good);
@@ -78,15 +89,30 @@ describe("check: missing, corrupted, unreachable", { skip: registrySkipReason() 
     const res = await cli(["check"]);
     assert.equal(res.exitCode, 1, res.stderr + res.stdout.toString());
     const out = res.stdout.toString();
-    assert.match(out, new RegExp(`^Dockerfile:2: error \\[missing\\] .*team/gone:1@${fixtures.ociSingle.root.digest} no longer exists in the registry`, "m"));
+    assert.match(
+      out,
+      new RegExp(
+        `^Dockerfile:2: error \\[missing\\] .*team/gone:1@${fixtures.ociSingle.root.digest} no longer exists in the registry`,
+        "m",
+      ),
+    );
     assert.doesNotMatch(out, /could-not-check/);
     const { report: json } = await report(["check"]);
-    assert.deepEqual(json.images.map((i) => `${i.reference.replace(/^[^/]+\//, "")} ${i.status}`), ["team/gone:1 missing", "team/keep:1 ok", "team/rot:1 ok"]);
-    assert.deepEqual(json.findings.map((f) => f.rule), ["missing"]);
+    assert.deepEqual(
+      json.images.map((i) => `${i.reference.replace(/^[^/]+\//, "")} ${i.status}`),
+      ["team/gone:1 missing", "team/keep:1 ok", "team/rot:1 ok"],
+    );
+    assert.deepEqual(
+      json.findings.map((f) => f.rule),
+      ["missing"],
+    );
   });
 
   test("refused credentials: exit 4, could not check — not a finding", async () => {
-    const res = await cli(["check"], ["--ca-file", registry.caFile as string, "--creds", "tester:wrong", "--authfile", "/nonexistent/auth.json"]);
+    const res = await cli(
+      ["check"],
+      ["--ca-file", registry.caFile as string, "--creds", "tester:wrong", "--authfile", "/nonexistent/auth.json"],
+    );
     assert.equal(res.exitCode, 4, res.stderr + res.stdout.toString());
     assert.match(res.stdout.toString(), /error \[could-not-check\] Could not check/);
     assert.doesNotMatch(res.stdout.toString() + res.stderr, /tester:wrong/);
@@ -97,7 +123,14 @@ describe("check: missing, corrupted, unreachable", { skip: registrySkipReason() 
     const { exitCode, report: json } = await report(["check"]);
     assert.equal(exitCode, 5);
     assert.equal(json.summary.couldNotCheck, 3);
-    assert.ok(json.findings.every((f) => f.rule === "could-not-check" && f.severity === "error" && f.exitCode === 5), JSON.stringify(json.findings));
-    assert.deepEqual(json.findings.map((f) => `${f.file}:${f.line}`).sort(), ["Dockerfile:1", "Dockerfile:2", "Dockerfile:3"]);
+    assert.ok(
+      json.findings.every((f) => f.rule === "could-not-check" && f.severity === "error" && f.exitCode === 5),
+      JSON.stringify(json.findings),
+    );
+    assert.deepEqual(json.findings.map((f) => `${f.file}:${f.line}`).sort(), [
+      "Dockerfile:1",
+      "Dockerfile:2",
+      "Dockerfile:3",
+    ]);
   });
 });

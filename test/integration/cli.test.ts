@@ -19,10 +19,16 @@ describe("the digestguard CLI against the real registry", { skip: registrySkipRe
     [registry, mirror] = await Promise.all([startRegistry({ mode: "token" }), startRegistry({ mode: "http" })]);
     client = clientFor(registry);
     images = await buildFixtureImages("cli");
-    await writeImage(new RegistryStore(client, { registry: registry.host, repository: "team/app" }), images.ociIndex, { tags: ["1.0"] });
+    await writeImage(new RegistryStore(client, { registry: registry.host, repository: "team/app" }), images.ociIndex, {
+      tags: ["1.0"],
+    });
     const mirrorClient = clientFor(mirror);
     // The mirror keeps Docker Hub content under the "hub/" prefix, as a pull-through cache would.
-    await writeImage(new RegistryStore(mirrorClient, { registry: mirror.host, repository: "hub/library/alpine" }), images.dockerList, { tags: ["3.19"] });
+    await writeImage(
+      new RegistryStore(mirrorClient, { registry: mirror.host, repository: "hub/library/alpine" }),
+      images.dockerList,
+      { tags: ["3.19"] },
+    );
     await mirrorClient.close();
   });
   after(async () => {
@@ -36,11 +42,18 @@ describe("the digestguard CLI against the real registry", { skip: registrySkipRe
     const raw = await runCli(["inspect", "--raw", ...cliFlagsFor(registry), ref()]);
     assert.equal(raw.exitCode, 0, raw.stderr);
     const json = await runCli(["inspect", "--json", ...cliFlagsFor(registry), ref()]);
-    const report = JSON.parse(json.stdout.toString()) as { digest: string; kind: string; manifests: { platform: string }[] };
+    const report = JSON.parse(json.stdout.toString()) as {
+      digest: string;
+      kind: string;
+      manifests: { platform: string }[];
+    };
     assert.equal(`sha256:${createHash("sha256").update(raw.stdout).digest("hex")}`, report.digest);
     assert.equal(report.digest, images.ociIndex.root.digest);
     assert.equal(report.kind, "index");
-    assert.deepEqual(report.manifests.map((m) => m.platform), ["linux/amd64", "linux/arm64/v8", "linux/arm/v7"]);
+    assert.deepEqual(
+      report.manifests.map((m) => m.platform),
+      ["linux/amd64", "linux/arm64/v8", "linux/arm/v7"],
+    );
   });
 
   test("digest says which digest it prints: index, or a platform's manifest", async () => {
@@ -48,7 +61,9 @@ describe("the digestguard CLI against the real registry", { skip: registrySkipRe
     assert.equal(index.exitCode, 0, index.stderr);
     assert.match(index.stdout.toString(), new RegExp(`^${images.ociIndex.root.digest}  .*index \\(multi-platform\\)`));
     const arm = await runCli(["digest", "--json", "--platform", "linux/arm64", ...cliFlagsFor(registry), ref()]);
-    const [result] = (JSON.parse(arm.stdout.toString()) as { results: { kind: string; digest: string; indexDigest: string }[] }).results;
+    const [result] = (
+      JSON.parse(arm.stdout.toString()) as { results: { kind: string; digest: string; indexDigest: string }[] }
+    ).results;
     assert.equal(result?.kind, "platform-image");
     assert.equal(result?.indexDigest, images.ociIndex.root.digest);
     assert.notEqual(result?.digest, images.ociIndex.root.digest);
@@ -67,7 +82,14 @@ describe("the digestguard CLI against the real registry", { skip: registrySkipRe
     assert.equal((await runCli(["inspect", "Bad/Upper:case"])).exitCode, 2);
     assert.equal((await runCli(["inspect", "--platform", "linux", ref()])).exitCode, 2);
     assert.equal((await runCli(["inspect", ...cliFlagsFor(registry), `${registry.host}/team/nothing:1`])).exitCode, 3);
-    const denied = await runCli(["inspect", "--ca-file", registry.caFile as string, "--creds", "tester:not-the-password", ref()]);
+    const denied = await runCli([
+      "inspect",
+      "--ca-file",
+      registry.caFile as string,
+      "--creds",
+      "tester:not-the-password",
+      ref(),
+    ]);
     assert.equal(denied.exitCode, 4, denied.stderr);
     assert.doesNotMatch(denied.stderr, /not-the-password/);
     assert.match(denied.stderr, /error (UNAUTHORIZED|DENIED)/);
@@ -78,7 +100,10 @@ describe("the digestguard CLI against the real registry", { skip: registrySkipRe
     assert.equal(res.exitCode, 0, res.stderr);
     assert.match(res.stdout.toString(), new RegExp(`^${images.dockerList.root.digest}  docker.io/library/alpine:3.19`));
     const log = await mirror.requestLog();
-    assert.ok(log.some((r) => r.uri === "/v2/hub/library/alpine/manifests/3.19"), "the mirror served the manifest");
+    assert.ok(
+      log.some((r) => r.uri === "/v2/hub/library/alpine/manifests/3.19"),
+      "the mirror served the manifest",
+    );
   });
 
   test("tags lists the repository's tags", async () => {

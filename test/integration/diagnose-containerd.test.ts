@@ -16,7 +16,9 @@ import { runCli } from "../support/run-cli.js";
 
 const REPO = "engine/app";
 
-describe("diagnose reads containerd's content store", { skip: registrySkipReason() || toolSkipReason(containerdTool()) }, () => {
+describe("diagnose reads containerd's content store", {
+  skip: registrySkipReason() || toolSkipReason(containerdTool()),
+}, () => {
   let registry: RunningRegistry;
   let containerd: RunningContainerd;
   let image: BuiltImage;
@@ -24,7 +26,16 @@ describe("diagnose reads containerd's content store", { skip: registrySkipReason
 
   before(async () => {
     registry = await startRegistry({ mode: "http" });
-    image = await buildImage({ flavour: "oci", platforms: [{ os: "linux", architecture: "amd64", layers: [[{ path: "etc/app.bin", content: noiseBytes("engine", 16384) }]] }] });
+    image = await buildImage({
+      flavour: "oci",
+      platforms: [
+        {
+          os: "linux",
+          architecture: "amd64",
+          layers: [[{ path: "etc/app.bin", content: noiseBytes("engine", 16384) }]],
+        },
+      ],
+    });
     await pushImage(registry, REPO, image, ["1"]);
     containerd = await startContainerd();
     await containerd.ctr(["content", "fetch", "--plain-http", "--platform", "linux/amd64", ref()]);
@@ -42,12 +53,41 @@ describe("diagnose reads containerd's content store", { skip: registrySkipReason
     await chmod(path, 0o644);
     await writeFile(path, bytes);
     const text = `ctr: failed commit on ref "layer-${layer.digest}": unexpected commit digest ${digestOf(new Uint8Array(bytes))}, expected ${layer.digest}: failed precondition`;
-    const res = await runCli(["diagnose", "--json", "--no-cache", "--image", ref(), "--containerd-root", containerd.root, "--containerd-namespace", containerd.namespace, "--buildkit-root", `${containerd.root}/none`, text]);
-    const report = JSON.parse(res.stdout.toString()) as { verdict: { cause: string; explanation: string; nextSteps: string[] }; evidence: Array<{ kind: string; source: string; outcome: string }> };
+    const res = await runCli([
+      "diagnose",
+      "--json",
+      "--no-cache",
+      "--image",
+      ref(),
+      "--containerd-root",
+      containerd.root,
+      "--containerd-namespace",
+      containerd.namespace,
+      "--buildkit-root",
+      `${containerd.root}/none`,
+      text,
+    ]);
+    const report = JSON.parse(res.stdout.toString()) as {
+      verdict: { cause: string; explanation: string; nextSteps: string[] };
+      evidence: Array<{ kind: string; source: string; outcome: string }>;
+    };
     assert.equal(res.exitCode, 0, res.stderr);
-    assert.deepEqual(report.evidence.map((e) => [e.kind, e.outcome]), [["registry", "ok"], ["engine", "mismatch"], ["engine", "absent"]]);
+    assert.deepEqual(
+      report.evidence.map((e) => [e.kind, e.outcome]),
+      [
+        ["registry", "ok"],
+        ["engine", "mismatch"],
+        ["engine", "absent"],
+      ],
+    );
     assert.equal(report.verdict.cause, "engine-holds-bad-copy");
-    assert.match(report.verdict.explanation, new RegExp(`local containerd \\(${containerd.root}\\) holds a corrupt copy of layer 0`));
-    assert.ok(report.verdict.nextSteps.some((s) => s.includes(`ctr -n ${containerd.namespace} content rm ${layer.digest}`)), report.verdict.nextSteps.join("\n"));
+    assert.match(
+      report.verdict.explanation,
+      new RegExp(`local containerd \\(${containerd.root}\\) holds a corrupt copy of layer 0`),
+    );
+    assert.ok(
+      report.verdict.nextSteps.some((s) => s.includes(`ctr -n ${containerd.namespace} content rm ${layer.digest}`)),
+      report.verdict.nextSteps.join("\n"),
+    );
   });
 });

@@ -20,7 +20,8 @@ describe("a Docker-Content-Digest that contradicts the bytes", { skip: registryS
   let proxy: FaultProxy;
   let image: BuiltImage;
   let project: PinProject;
-  const lie = () => proxy.setFaults([{ match: { kind: "manifest" }, fault: { type: "lying-digest-header", digest: LIE } }]);
+  const lie = () =>
+    proxy.setFaults([{ match: { kind: "manifest" }, fault: { type: "lying-digest-header", digest: LIE } }]);
   const cli = (args: string[]) => runCli([...args, ...NO_AUTH], { cwd: project.dir });
 
   before(async () => {

@@ -28,7 +28,10 @@ describe("commit-by-rename is durable", { skip: registrySkipReason() }, () => {
   before(async () => {
     registry = await startRegistry({ mode: "http" });
     await pushImage(registry, "durable/app", await buildNoiseIndex("durable", 4096), ["1"]);
-    project = await makeProject("durable", { Dockerfile: `FROM ${registry.host}/durable/app:1\n`, "sub/Dockerfile": `FROM ${registry.host}/durable/app:1 AS x\n` });
+    project = await makeProject("durable", {
+      Dockerfile: `FROM ${registry.host}/durable/app:1\n`,
+      "sub/Dockerfile": `FROM ${registry.host}/durable/app:1 AS x\n`,
+    });
   });
   after(async () => {
     await project?.cleanup();
@@ -40,16 +43,27 @@ describe("commit-by-rename is durable", { skip: registrySkipReason() }, () => {
     if (!requireToolOrSkip(t, straceTool())) return;
     const { events, exitCode, stderr } = await traceCli(["pin", ...cliFlagsFor(registry)], { cwd: project.dir });
     assert.equal(exitCode, 0, stderr);
-    const renamed = events.filter((e) => e.kind === "rename" && e.to.startsWith(project.dir)).map((e) => (e.kind === "rename" ? e.to : ""));
-    assert.ok(renamed.some((p) => p.endsWith("digestguard.lock")), renamed.join("\n"));
-    assert.ok(renamed.some((p) => p.endsWith("sub/Dockerfile")), renamed.join("\n"));
+    const renamed = events
+      .filter((e) => e.kind === "rename" && e.to.startsWith(project.dir))
+      .map((e) => (e.kind === "rename" ? e.to : ""));
+    assert.ok(
+      renamed.some((p) => p.endsWith("digestguard.lock")),
+      renamed.join("\n"),
+    );
+    assert.ok(
+      renamed.some((p) => p.endsWith("sub/Dockerfile")),
+      renamed.join("\n"),
+    );
     assert.deepEqual(undurableRenames(events, project.dir), []);
   });
 
   test("verify --cache: committed blobs and refs.json", async (t) => {
     if (!requireToolOrSkip(t, straceTool())) return;
     const cache = await tempDir("cache");
-    const { events, exitCode, stderr } = await traceCli(["verify", "--cache", ...cliFlagsFor(registry), `${registry.host}/durable/app:1`], { env: { DIGESTGUARD_CACHE_DIR: cache } });
+    const { events, exitCode, stderr } = await traceCli(
+      ["verify", "--cache", ...cliFlagsFor(registry), `${registry.host}/durable/app:1`],
+      { env: { DIGESTGUARD_CACHE_DIR: cache } },
+    );
     assert.equal(exitCode, 0, stderr);
     const blobs = events.filter((e) => e.kind === "rename" && e.to.startsWith(join(cache, "blobs")));
     assert.ok(blobs.length >= 3, `${blobs.length} blobs committed`);

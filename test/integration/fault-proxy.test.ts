@@ -9,7 +9,13 @@ import { RegistryStore } from "../../src/store/registry-store.js";
 import { clientFor } from "../support/client-for.js";
 import { startFaultProxy, type FaultProxy } from "../support/fault-proxy.js";
 import { requestShape } from "../support/fault-proxy-rules.js";
-import { registrySkipReason, startRegistry, TOKEN_SERVICE, type RegistryMode, type RunningRegistry } from "../support/registry.js";
+import {
+  registrySkipReason,
+  startRegistry,
+  TOKEN_SERVICE,
+  type RegistryMode,
+  type RunningRegistry,
+} from "../support/registry.js";
 
 // Raw undici requests, not the client under test: these tests check the proxy itself.
 
@@ -24,7 +30,12 @@ const REPO = "fixtures/app";
 
 test("requests are classified as blob, manifest, ping or other", () => {
   const digest = `sha256:${"a".repeat(64)}`;
-  assert.deepEqual(requestShape("get", `/v2/a/b/blobs/${digest}?x=1`), { method: "GET", path: `/v2/a/b/blobs/${digest}`, kind: "blob", digest });
+  assert.deepEqual(requestShape("get", `/v2/a/b/blobs/${digest}?x=1`), {
+    method: "GET",
+    path: `/v2/a/b/blobs/${digest}`,
+    kind: "blob",
+    digest,
+  });
   assert.equal(requestShape("PUT", "/v2/a/blobs/uploads/123?_state=x").kind, "other");
   assert.equal(requestShape("GET", "/v2/a/manifests/1.0").digest, undefined);
   assert.equal(requestShape("GET", `/v2/a/manifests/${digest}`).digest, digest);
@@ -40,13 +51,24 @@ for (const mode of ["http", "token"] as RegistryMode[]) {
     let layer: { digest: string; bytes: Buffer };
     let manifest: { digest: string; bytes: Buffer };
 
-    const send = async (url: string, options: { method?: "GET" | "HEAD"; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<Answer> => {
-      const res = await request(url, { dispatcher: agent, method: options.method ?? "GET", headers: options.headers, signal: options.signal });
+    const send = async (
+      url: string,
+      options: { method?: "GET" | "HEAD"; headers?: Record<string, string>; signal?: AbortSignal } = {},
+    ): Promise<Answer> => {
+      const res = await request(url, {
+        dispatcher: agent,
+        method: options.method ?? "GET",
+        headers: options.headers,
+        signal: options.signal,
+      });
       return { status: res.statusCode, headers: res.headers, body: Buffer.from(await res.body.arrayBuffer()) };
     };
     // Distribution 2.8 answers 404 to a GET for an OCI manifest unless Accept lists the OCI types.
     const viaProxy = (path: string, headers: Record<string, string> = {}, signal?: AbortSignal) =>
-      send(`${proxy.url}${path}`, { headers: { accept: MANIFEST_ACCEPT, ...auth, ...headers }, ...(signal ? { signal } : {}) });
+      send(`${proxy.url}${path}`, {
+        headers: { accept: MANIFEST_ACCEPT, ...auth, ...headers },
+        ...(signal ? { signal } : {}),
+      });
     const blobPath = () => `/v2/${REPO}/blobs/${layer.digest}`;
     const manifestPath = (ref = "1.0") => `/v2/${REPO}/manifests/${ref}`;
     const lastRecord = () => proxy.requests.at(-1);
@@ -56,10 +78,17 @@ for (const mode of ["http", "token"] as RegistryMode[]) {
       proxy = await startFaultProxy(registry);
       agent = new Agent({ connect: registry.caPem === undefined ? {} : { ca: registry.caPem } });
       // Incompressible content, so the layer is large enough to cut in the middle.
-      const image = await buildImage({ flavour: "oci", platforms: [{ os: "linux", architecture: "amd64", layers: [[{ path: "data.bin", content: randomBytes(16 * 1024) }]] }] });
+      const image = await buildImage({
+        flavour: "oci",
+        platforms: [
+          { os: "linux", architecture: "amd64", layers: [[{ path: "data.bin", content: randomBytes(16 * 1024) }]] },
+        ],
+      });
       const client = clientFor(registry);
       try {
-        await writeImage(new RegistryStore(client, { registry: registry.host, repository: REPO }), image, { tags: ["1.0"] });
+        await writeImage(new RegistryStore(client, { registry: registry.host, repository: REPO }), image, {
+          tags: ["1.0"],
+        });
       } finally {
         await client.close();
       }
@@ -99,8 +128,16 @@ for (const mode of ["http", "token"] as RegistryMode[]) {
     });
 
     test("flip-byte changes exactly one byte, the middle one or the one at the offset", async () => {
-      for (const [offset, at] of [[undefined, Math.floor(layer.bytes.length / 2)], [3, 3]] as const) {
-        proxy.setFaults([{ match: { kind: "blob", digest: layer.digest }, fault: { type: "flip-byte", ...(offset === undefined ? {} : { offset }) } }]);
+      for (const [offset, at] of [
+        [undefined, Math.floor(layer.bytes.length / 2)],
+        [3, 3],
+      ] as const) {
+        proxy.setFaults([
+          {
+            match: { kind: "blob", digest: layer.digest },
+            fault: { type: "flip-byte", ...(offset === undefined ? {} : { offset }) },
+          },
+        ]);
         const { body, headers } = await viaProxy(blobPath());
         assert.equal(body.length, layer.bytes.length);
         assert.equal(headers["content-length"], String(layer.bytes.length));
@@ -141,9 +178,12 @@ for (const mode of ["http", "token"] as RegistryMode[]) {
       proxy.setFaults([{ match: { kind: "blob" }, times: 1, fault: { type: "reset-mid-body", afterBytes: 5000 } }]);
       const res = await request(`${proxy.url}${blobPath()}`, { dispatcher: agent, headers: auth });
       const received: Buffer[] = [];
-      await assert.rejects(async () => {
-        for await (const chunk of res.body) received.push(chunk as Buffer);
-      }, { code: "ECONNRESET" });
+      await assert.rejects(
+        async () => {
+          for await (const chunk of res.body) received.push(chunk as Buffer);
+        },
+        { code: "ECONNRESET" },
+      );
       const got = Buffer.concat(received);
       assert.deepEqual(got, layer.bytes.subarray(0, 5000));
       const resumed = await viaProxy(blobPath(), { range: `bytes=${got.length}-` });
@@ -154,7 +194,9 @@ for (const mode of ["http", "token"] as RegistryMode[]) {
     });
 
     test("status faults answer without the registry: 429 with Retry-After, and a 503 burst counted by times", async () => {
-      proxy.setFaults([{ match: { kind: "manifest" }, times: 1, fault: { type: "status", status: 429, retryAfter: "1" } }]);
+      proxy.setFaults([
+        { match: { kind: "manifest" }, times: 1, fault: { type: "status", status: 429, retryAfter: "1" } },
+      ]);
       const limited = await viaProxy(manifestPath());
       assert.equal(limited.status, 429);
       assert.equal(limited.headers["retry-after"], "1");
@@ -162,17 +204,28 @@ for (const mode of ["http", "token"] as RegistryMode[]) {
         { match: { kind: "manifest", method: "HEAD" }, times: 2, fault: { type: "status", status: 503, body: "{}" } },
         { match: { kind: "any" }, times: 1, fault: { type: "status", status: 500 } },
       ]);
-      const head = () => send(`${proxy.url}${manifestPath()}`, { method: "HEAD", headers: { ...auth, accept: MANIFEST_ACCEPT } });
-      assert.deepEqual([(await head()).status, (await head()).status, (await head()).status, (await head()).status], [503, 503, 500, 200]);
+      const head = () =>
+        send(`${proxy.url}${manifestPath()}`, { method: "HEAD", headers: { ...auth, accept: MANIFEST_ACCEPT } });
+      assert.deepEqual(
+        [(await head()).status, (await head()).status, (await head()).status, (await head()).status],
+        [503, 503, 500, 200],
+      );
     });
 
     test("stall-body sends afterBytes and then nothing until the client gives up", async () => {
       proxy.setFaults([{ match: { kind: "blob" }, fault: { type: "stall-body", afterBytes: 2000 } }]);
       const controller = new AbortController();
       const reading = viaProxy(blobPath(), {}, controller.signal);
-      for (let wait = 0; lastRecord()?.bytesSent !== 2000 && wait < 500; wait++) await new Promise((resolve) => setTimeout(resolve, 10));
+      for (let wait = 0; lastRecord()?.bytesSent !== 2000 && wait < 500; wait++)
+        await new Promise((resolve) => setTimeout(resolve, 10));
       assert.equal(lastRecord()?.bytesSent, 2000);
-      const outcome = await Promise.race([reading.then(() => "finished", () => "failed"), new Promise((resolve) => setTimeout(resolve, 300, "stalled"))]);
+      const outcome = await Promise.race([
+        reading.then(
+          () => "finished",
+          () => "failed",
+        ),
+        new Promise((resolve) => setTimeout(resolve, 300, "stalled")),
+      ]);
       assert.equal(outcome, "stalled");
       controller.abort();
       await assert.rejects(reading, { name: "AbortError" });
@@ -205,8 +258,17 @@ for (const mode of ["http", "token"] as RegistryMode[]) {
 
     test("replace-body lets HEAD through and serves other bytes, with matching headers, to GET", async () => {
       const moved = Buffer.from('{"schemaVersion":2,"moved":true}');
-      proxy.setFaults([{ match: { kind: "manifest" }, times: 1, fault: { type: "replace-body", body: moved, contentType: "application/vnd.oci.image.manifest.v1+json" } }]);
-      const head = await send(`${proxy.url}${manifestPath()}`, { method: "HEAD", headers: { ...auth, accept: MANIFEST_ACCEPT } });
+      proxy.setFaults([
+        {
+          match: { kind: "manifest" },
+          times: 1,
+          fault: { type: "replace-body", body: moved, contentType: "application/vnd.oci.image.manifest.v1+json" },
+        },
+      ]);
+      const head = await send(`${proxy.url}${manifestPath()}`, {
+        method: "HEAD",
+        headers: { ...auth, accept: MANIFEST_ACCEPT },
+      });
       assert.equal(head.headers["docker-content-digest"], manifest.digest);
       const got = await viaProxy(manifestPath());
       assert.deepEqual(got.body, moved);
@@ -227,10 +289,15 @@ for (const mode of ["http", "token"] as RegistryMode[]) {
 
     test("uploads go through the proxy, upload locations included", async () => {
       const client = clientFor({ ...registry, host: proxy.host });
-      const pushed = await buildImage({ flavour: "docker", platforms: [{ os: "linux", architecture: "arm64", layers: [[{ path: "etc/pushed", content: "via proxy\n" }]] }] });
+      const pushed = await buildImage({
+        flavour: "docker",
+        platforms: [{ os: "linux", architecture: "arm64", layers: [[{ path: "etc/pushed", content: "via proxy\n" }]] }],
+      });
       const before = proxy.requests.length;
       try {
-        await writeImage(new RegistryStore(client, { registry: proxy.host, repository: "pushed/app" }), pushed, { tags: ["1.0"] });
+        await writeImage(new RegistryStore(client, { registry: proxy.host, repository: "pushed/app" }), pushed, {
+          tags: ["1.0"],
+        });
       } finally {
         await client.close();
       }
@@ -238,7 +305,12 @@ for (const mode of ["http", "token"] as RegistryMode[]) {
       const uploads = seen.filter((r) => r.method === "PUT" && r.path.includes("/blobs/uploads/"));
       assert.equal(uploads.length, pushed.blobs.length);
       assert.ok(uploads.every((r) => r.status === 201));
-      const direct = await send(`${registry.url}/v2/pushed/app/manifests/1.0`, { headers: { accept: MANIFEST_ACCEPT, ...(mode === "token" ? { authorization: `Bearer ${await tokenFor(registry, agent, "pushed/app")}` } : {}) } });
+      const direct = await send(`${registry.url}/v2/pushed/app/manifests/1.0`, {
+        headers: {
+          accept: MANIFEST_ACCEPT,
+          ...(mode === "token" ? { authorization: `Bearer ${await tokenFor(registry, agent, "pushed/app")}` } : {}),
+        },
+      });
       assert.equal(direct.headers["docker-content-digest"], pushed.root.digest);
     });
   });

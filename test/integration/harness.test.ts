@@ -48,8 +48,10 @@ for (const mode of MODES) {
       assert.equal(registry.password !== undefined, mode === "basic" || mode === "token");
       assert.equal(registry.tokenIssuer !== undefined, mode === "token");
       const hex = "ab".repeat(32);
-      assert.equal(registry.blobDataPath(`sha256:${hex}`),
-        `${registry.storageDir}/docker/registry/v2/blobs/sha256/ab/${hex}/data`);
+      assert.equal(
+        registry.blobDataPath(`sha256:${hex}`),
+        `${registry.storageDir}/docker/registry/v2/blobs/sha256/ab/${hex}/data`,
+      );
       assert.throws(() => registry.blobDataPath("sha256:../../etc"), /not a sha256 digest/);
     });
 
@@ -71,9 +73,17 @@ for (const mode of MODES) {
       }
       const issuer = registry.tokenIssuer!;
       assert.equal(challenge, `Bearer realm="${issuer.realm}",service="digestguard-test"`);
-      const tokenResponse = await request(`${issuer.realm}?service=digestguard-test`, { dispatcher, headers: { authorization: basic } });
+      const tokenResponse = await request(`${issuer.realm}?service=digestguard-test`, {
+        dispatcher,
+        headers: { authorization: basic },
+      });
       assert.equal(tokenResponse.statusCode, 200);
-      const body = await tokenResponse.body.json() as { token: string; access_token: string; expires_in: number; issued_at: string };
+      const body = (await tokenResponse.body.json()) as {
+        token: string;
+        access_token: string;
+        expires_in: number;
+        issued_at: string;
+      };
       assert.equal(body.access_token, body.token);
       assert.equal(body.expires_in, 300);
       assert.equal((await get("/v2/", `Bearer ${body.token}`)).statusCode, 200);
@@ -85,28 +95,53 @@ for (const mode of MODES) {
         const issuer = registry.tokenIssuer!;
         const before = issuer.requestCount;
         const scope = "repository:team/app:pull,push";
-        const denied = await request(`${issuer.realm}?service=digestguard-test&scope=${scope}`,
-          { dispatcher, headers: { authorization: `Basic ${Buffer.from("tester:wrong").toString("base64")}` } });
+        const denied = await request(`${issuer.realm}?service=digestguard-test&scope=${scope}`, {
+          dispatcher,
+          headers: { authorization: `Basic ${Buffer.from("tester:wrong").toString("base64")}` },
+        });
         await denied.body.text();
         assert.equal(denied.statusCode, 401);
 
-        const anonymous = await (await request(`${issuer.realm}?service=digestguard-test&scope=${scope}`, { dispatcher })).body.json() as { token: string };
+        const anonymous = (await (
+          await request(`${issuer.realm}?service=digestguard-test&scope=${scope}`, { dispatcher })
+        ).body.json()) as { token: string };
         const tags = await get("/v2/team/app/tags/list", `Bearer ${anonymous.token}`);
         assert.equal(tags.statusCode, 401, "an anonymous token grants nothing");
 
         const form = new URLSearchParams({
-          grant_type: "password", username: registry.username!, password: registry.password!,
-          service: "digestguard-test", scope: `${scope} registry:catalog:*`, client_id: "digestguard-test", access_type: "offline",
+          grant_type: "password",
+          username: registry.username!,
+          password: registry.password!,
+          service: "digestguard-test",
+          scope: `${scope} registry:catalog:*`,
+          client_id: "digestguard-test",
+          access_type: "offline",
         });
-        const posted = await request(issuer.realm, { dispatcher, method: "POST", body: form.toString(), headers: { "content-type": "application/x-www-form-urlencoded" } });
-        const oauth = await posted.body.json() as { access_token: string; refresh_token: string };
+        const posted = await request(issuer.realm, {
+          dispatcher,
+          method: "POST",
+          body: form.toString(),
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+        });
+        const oauth = (await posted.body.json()) as { access_token: string; refresh_token: string };
         assert.equal(posted.statusCode, 200);
-        assert.equal((await get("/v2/team/app/tags/list", `Bearer ${oauth.access_token}`)).statusCode, 404, "authorized, repository unknown");
+        assert.equal(
+          (await get("/v2/team/app/tags/list", `Bearer ${oauth.access_token}`)).statusCode,
+          404,
+          "authorized, repository unknown",
+        );
         assert.equal((await get("/v2/_catalog", `Bearer ${oauth.access_token}`)).statusCode, 200);
 
         const refreshed = await request(issuer.realm, {
-          dispatcher, method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" },
-          body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: oauth.refresh_token, service: "digestguard-test", scope }).toString(),
+          dispatcher,
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({
+            grant_type: "refresh_token",
+            refresh_token: oauth.refresh_token,
+            service: "digestguard-test",
+            scope,
+          }).toString(),
         });
         await refreshed.body.text();
         assert.equal(refreshed.statusCode, 200);
@@ -147,8 +182,10 @@ for (const mode of MODES) {
       assert.ok(pings.length >= 1, `expected GET /v2/ entries in ${JSON.stringify(log)}`);
       const expected = mode === "http" || mode === "tls" ? 200 : 401;
       assert.ok(pings.some((entry) => entry.status === expected));
-      assert.ok(log.every((entry) => !entry.uri.includes("barrier") && entry.userAgent !== HARNESS_USER_AGENT),
-        "the harness's own readiness and marker requests are left out");
+      assert.ok(
+        log.every((entry) => !entry.uri.includes("barrier") && entry.userAgent !== HARNESS_USER_AGENT),
+        "the harness's own readiness and marker requests are left out",
+      );
       const again = await registry.requestLog();
       assert.equal(again.length, log.length, "reading the log adds no entries");
     });
@@ -178,13 +215,20 @@ describe("registry harness, failures and requirements", () => {
     try {
       const configFile = join(dir, "config.yml");
       await writeFile(configFile, JSON.stringify({ version: 0.1, storage: { nosuchdriver: {} } }));
-      await assert.rejects(launchRegistryProcess({
-        configFile, stdoutFile: join(dir, "out.log"), stderrFile: join(dir, "err.log"), url: "http://127.0.0.1:9", readyTimeoutMs: 5000,
-      }), (error: Error) => {
-        assert.match(error.message, /^Cannot start docker-registry at http:\/\/127\.0\.0\.1:9: the process exited/);
-        assert.match(error.message, /nosuchdriver/);
-        return true;
-      });
+      await assert.rejects(
+        launchRegistryProcess({
+          configFile,
+          stdoutFile: join(dir, "out.log"),
+          stderrFile: join(dir, "err.log"),
+          url: "http://127.0.0.1:9",
+          readyTimeoutMs: 5000,
+        }),
+        (error: Error) => {
+          assert.match(error.message, /^Cannot start docker-registry at http:\/\/127\.0\.0\.1:9: the process exited/);
+          assert.match(error.message, /nosuchdriver/);
+          return true;
+        },
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -196,13 +240,26 @@ describe("registry harness, failures and requirements", () => {
     try {
       delete process.env.CI;
       const skipped: string[] = [];
-      assert.equal(requireToolOrSkip({ skip: (message) => { skipped.push(message ?? ""); } }, missing), false);
+      assert.equal(
+        requireToolOrSkip(
+          {
+            skip: (message) => {
+              skipped.push(message ?? "");
+            },
+          },
+          missing,
+        ),
+        false,
+      );
       assert.match(skipped[0] ?? "", /frobnicator is not installed/);
       assert.match(String(toolSkipReason(missing)), /frobnicator/);
       process.env.CI = "true";
       assert.throws(() => requireToolOrSkip({ skip: () => undefined }, missing), /required when CI is set/);
       assert.equal(toolSkipReason(missing), false, "in CI the suite runs, and fails on its own");
-      assert.equal(requireToolOrSkip({ skip: () => assert.fail("must not skip") }, { ...missing, available: true }), true);
+      assert.equal(
+        requireToolOrSkip({ skip: () => assert.fail("must not skip") }, { ...missing, available: true }),
+        true,
+      );
     } finally {
       if (saved === undefined) delete process.env.CI;
       else process.env.CI = saved;

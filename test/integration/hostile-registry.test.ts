@@ -8,7 +8,9 @@ import { HANG_LIMIT_MS, HOSTILE_SCENARIOS, MAX_RSS_BYTES } from "../support/host
 import { runCliBounded } from "../support/run-cli-bounded.js";
 import { harnessTls } from "../support/tls.js";
 
-describe("a hostile registry: no credential leaves its origin, nothing hangs, memory stays bounded", { concurrency: true }, () => {
+describe("a hostile registry: no credential leaves its origin, nothing hangs, memory stays bounded", {
+  concurrency: true,
+}, () => {
   let image: BuiltImage;
   let caFile: string;
   before(async () => {
@@ -18,16 +20,34 @@ describe("a hostile registry: no credential leaves its origin, nothing hangs, me
 
   for (const scenario of HOSTILE_SCENARIOS) {
     test(scenario.name, async (t) => {
-      const hostile = await startHostileRegistry({ behaviour: scenario.behaviour, image, tls: scenario.tls, foreignChallenge: scenario.foreignChallenge });
+      const hostile = await startHostileRegistry({
+        behaviour: scenario.behaviour,
+        image,
+        tls: scenario.tls,
+        foreignChallenge: scenario.foreignChallenge,
+      });
       try {
-        const flags = ["--creds", `${hostile.username}:${hostile.password}`, ...(scenario.tls === true ? ["--ca-file", caFile] : [])];
+        const flags = [
+          "--creds",
+          `${hostile.username}:${hostile.password}`,
+          ...(scenario.tls === true ? ["--ca-file", caFile] : []),
+        ];
         const [command, ...rest] = scenario.args(hostile);
         const run = await runCliBounded([command as string, ...flags, ...rest], { limitMs: HANG_LIMIT_MS });
         const leaked = hostile.foreign.authorizationCount();
-        t.diagnostic(`credentials leaked: ${leaked}; hung: ${run.hung ? 1 : 0}; peak RSS: ${((run.maxRssBytes ?? 0) / 2 ** 20).toFixed(0)} MiB; ${Math.round(run.elapsedMs)} ms`);
+        t.diagnostic(
+          `credentials leaked: ${leaked}; hung: ${run.hung ? 1 : 0}; peak RSS: ${((run.maxRssBytes ?? 0) / 2 ** 20).toFixed(0)} MiB; ${Math.round(run.elapsedMs)} ms`,
+        );
         assert.equal(run.hung, false, `killed after ${HANG_LIMIT_MS} ms`);
-        assert.equal(leaked, 0, `Authorization reached the foreign origin: ${JSON.stringify(hostile.foreign.requests.map((r) => r.path))}`);
-        assert.ok(run.maxRssBytes !== undefined && run.maxRssBytes <= MAX_RSS_BYTES, `peak RSS ${run.maxRssBytes} bytes`);
+        assert.equal(
+          leaked,
+          0,
+          `Authorization reached the foreign origin: ${JSON.stringify(hostile.foreign.requests.map((r) => r.path))}`,
+        );
+        assert.ok(
+          run.maxRssBytes !== undefined && run.maxRssBytes <= MAX_RSS_BYTES,
+          `peak RSS ${run.maxRssBytes} bytes`,
+        );
         scenario.check(run, hostile);
       } finally {
         await hostile.stop();

@@ -30,16 +30,24 @@ describe("mirror through source faults", { skip: registrySkipReason() || skopeoS
   let layer: Descriptor;
   let client: RegistryClient;
   let run = 0;
-  const copy = (repository: string) => copyImage(
-    new RegistryStore(client, { registry: proxy.host, repository: "faulty/app" }), { tag: "1.0" },
-    new RegistryStore(client, { registry: destination.host, repository }), { tag: "1.0" },
-  );
+  const copy = (repository: string) =>
+    copyImage(
+      new RegistryStore(client, { registry: proxy.host, repository: "faulty/app" }),
+      { tag: "1.0" },
+      new RegistryStore(client, { registry: destination.host, repository }),
+      { tag: "1.0" },
+    );
   const destinationTag = async (repository: string) => {
-    const res = await skopeo(["inspect", "--raw", `docker://${destination.host}/${repository}:1.0`], { registry: destination });
+    const res = await skopeo(["inspect", "--raw", `docker://${destination.host}/${repository}:1.0`], {
+      registry: destination,
+    });
     return res.exitCode === 0;
   };
   const skopeoReadsBack = async (repository: string) => {
-    const res = await skopeo(["copy", "--all", `docker://${destination.host}/${repository}:1.0`, `oci:${await tempFolder()}:x`], { registry: destination });
+    const res = await skopeo(
+      ["copy", "--all", `docker://${destination.host}/${repository}:1.0`, `oci:${await tempFolder()}:x`],
+      { registry: destination },
+    );
     assert.equal(res.exitCode, 0, res.stderr);
   };
 
@@ -66,7 +74,9 @@ describe("mirror through source faults", { skip: registrySkipReason() || skopeoS
   for (const [name, fault, times, code] of refused) {
     test(`${name} in a layer: the image fails with ${code}, nothing lands under the tag, nor the bad blob`, async () => {
       const repository = `refused/${++run}`;
-      proxy.setFaults([{ match: { kind: "blob", digest: layer.digest }, ...(times === undefined ? {} : { times }), fault }]);
+      proxy.setFaults([
+        { match: { kind: "blob", digest: layer.digest }, ...(times === undefined ? {} : { times }), fault },
+      ]);
       await assert.rejects(copy(repository), { code });
       assert.equal(await destinationTag(repository), false);
       assert.equal(await client.blobExists({ registry: destination.host, repository }, layer.digest), false);
@@ -94,8 +104,18 @@ describe("mirror through source faults", { skip: registrySkipReason() || skopeoS
     const guarded = clientFor(destination);
     try {
       await pushImage(origin, "two/app", image, ["a", "b"]);
-      guard.setFaults([{ match: { method: "PUT", path: /\/manifests\/a$/ }, fault: { type: "status", status: 413, body: '{"errors":[{"code":"SIZE_INVALID","message":"quota exceeded"}]}' } }]);
-      const open = (text: string, options: { create: boolean }) => openLocation(text, { client: () => guarded, create: options.create });
+      guard.setFaults([
+        {
+          match: { method: "PUT", path: /\/manifests\/a$/ },
+          fault: {
+            type: "status",
+            status: 413,
+            body: '{"errors":[{"code":"SIZE_INVALID","message":"quota exceeded"}]}',
+          },
+        },
+      ]);
+      const open = (text: string, options: { create: boolean }) =>
+        openLocation(text, { client: () => guarded, create: options.create });
       const report = await mirrorImage(`${origin.host}/two/app`, `${guard.host}/two/app`, { open, allTags: true });
       const byTag = Object.fromEntries(report.items.map((item) => [item.destination.split(":").at(-1), item]));
       assert.equal(byTag["b"]?.status, "copied");
@@ -110,12 +130,20 @@ describe("mirror through source faults", { skip: registrySkipReason() || skopeoS
 
   test("kill -9 in the middle leaves no tag at the destination, and the next run completes the copy", async () => {
     const repository = "killed/app";
-    proxy.setFaults([{ match: { kind: "blob", digest: layer.digest }, fault: { type: "stall-body", afterBytes: 10_000 } }]);
-    const child = spawn(process.execPath, [BIN, "mirror", `${proxy.host}/faulty/app:1.0`, `${destination.host}/${repository}`], {
-      stdio: "ignore", env: { ...process.env, REGISTRY_AUTH_FILE: "/nonexistent/auth.json" },
-    });
+    proxy.setFaults([
+      { match: { kind: "blob", digest: layer.digest }, fault: { type: "stall-body", afterBytes: 10_000 } },
+    ]);
+    const child = spawn(
+      process.execPath,
+      [BIN, "mirror", `${proxy.host}/faulty/app:1.0`, `${destination.host}/${repository}`],
+      {
+        stdio: "ignore",
+        env: { ...process.env, REGISTRY_AUTH_FILE: "/nonexistent/auth.json" },
+      },
+    );
     // Wait until the stalled layer is being read: other blobs have landed by then, or are landing.
-    for (let i = 0; i < 200 && !proxy.requests.some((r) => r.path.includes(layer.digest)); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 200 && !proxy.requests.some((r) => r.path.includes(layer.digest)); i++)
+      await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 300));
     child.kill("SIGKILL");
     await new Promise((r) => child.once("exit", r));

@@ -24,7 +24,8 @@ describe("mirror between registries and OCI layouts", { skip: registrySkipReason
   let destination: RunningRegistry;
   let images: FixtureImages;
   let client: RegistryClient;
-  const open = (text: string, options: { create: boolean }) => openLocation(text, { client: () => client, create: options.create });
+  const open = (text: string, options: { create: boolean }) =>
+    openLocation(text, { client: () => client, create: options.create });
   const rawDigest = async (ref: string, registry?: RunningRegistry) => {
     const res = await skopeo(["inspect", "--raw", ref], registry === undefined ? {} : { registry });
     assert.equal(res.exitCode, 0, res.stderr);
@@ -34,7 +35,11 @@ describe("mirror between registries and OCI layouts", { skip: registrySkipReason
     (await registry.requestLog()).slice(since).filter((r) => r.uri.includes("/blobs/uploads/"));
 
   before(async () => {
-    [source, destination, images] = await Promise.all([startRegistry({ mode: "http" }), startRegistry({ mode: "token" }), buildFixtureImages("mirror")]);
+    [source, destination, images] = await Promise.all([
+      startRegistry({ mode: "http" }),
+      startRegistry({ mode: "token" }),
+      buildFixtureImages("mirror"),
+    ]);
     await pushImage(source, "base", images.ociIndex, ["1.0"]);
     await pushImage(source, "base", images.dockerList, ["docker"]);
     client = clientFor(destination);
@@ -48,8 +53,14 @@ describe("mirror between registries and OCI layouts", { skip: registrySkipReason
     const report = await mirrorImage(`${source.host}/base:1.0`, `${destination.host}/mirror/base`, { open });
     assert.equal(report.ok, true, JSON.stringify(report.items));
     assert.equal(report.items[0]?.result?.written.digest, images.ociIndex.root.digest);
-    assert.equal(await rawDigest(`docker://${destination.host}/mirror/base:1.0`, destination), images.ociIndex.root.digest);
-    const copied = await skopeo(["copy", "--all", `docker://${destination.host}/mirror/base:1.0`, `oci:${await tempFolder()}:x`], { registry: destination });
+    assert.equal(
+      await rawDigest(`docker://${destination.host}/mirror/base:1.0`, destination),
+      images.ociIndex.root.digest,
+    );
+    const copied = await skopeo(
+      ["copy", "--all", `docker://${destination.host}/mirror/base:1.0`, `oci:${await tempFolder()}:x`],
+      { registry: destination },
+    );
     assert.equal(copied.exitCode, 0, copied.stderr);
   });
 
@@ -64,7 +75,10 @@ describe("mirror between registries and OCI layouts", { skip: registrySkipReason
   test("Docker schema 2 media types are kept", async () => {
     const report = await mirrorImage(`${source.host}/base:docker`, `${destination.host}/mirror/docker:kept`, { open });
     assert.equal(report.ok, true, JSON.stringify(report.items));
-    assert.equal(await rawDigest(`docker://${destination.host}/mirror/docker:kept`, destination), images.dockerList.root.digest);
+    assert.equal(
+      await rawDigest(`docker://${destination.host}/mirror/docker:kept`, destination),
+      images.dockerList.root.digest,
+    );
   });
 
   test("registry to layout to registry to layout: the digest never changes, and skopeo reads each copy", async () => {
@@ -73,7 +87,10 @@ describe("mirror between registries and OCI layouts", { skip: registrySkipReason
     assert.equal((await mirrorImage(`${source.host}/base:1.0`, `oci:${first}`, { open })).ok, true);
     assert.equal(await rawDigest(`oci:${first}:1.0`), images.ociIndex.root.digest, "the layout takes the source's tag");
     assert.equal((await mirrorImage(`oci:${first}:1.0`, `${destination.host}/from-layout:1.0`, { open })).ok, true);
-    assert.equal(await rawDigest(`docker://${destination.host}/from-layout:1.0`, destination), images.ociIndex.root.digest);
+    assert.equal(
+      await rawDigest(`docker://${destination.host}/from-layout:1.0`, destination),
+      images.ociIndex.root.digest,
+    );
     assert.equal((await mirrorImage(`oci:${first}:1.0`, `oci:${second}:again`, { open })).ok, true);
     assert.equal(await rawDigest(`oci:${second}:again`), images.ociIndex.root.digest);
     const read = await skopeo(["copy", "--all", `oci:${second}:again`, `dir:${await tempFolder()}`]);
@@ -82,7 +99,11 @@ describe("mirror between registries and OCI layouts", { skip: registrySkipReason
 
   test("a platform subset is written under a new digest and refused under the original one", async () => {
     const platforms = [parsePlatform("linux/amd64"), parsePlatform("linux/arm/v7")];
-    const refused = await mirrorImage(`${source.host}/base:1.0`, `${destination.host}/subset@${images.ociIndex.root.digest}`, { open, platforms });
+    const refused = await mirrorImage(
+      `${source.host}/base:1.0`,
+      `${destination.host}/subset@${images.ociIndex.root.digest}`,
+      { open, platforms },
+    );
     assert.equal(refused.items[0]?.error?.code, "USAGE");
     const report = await mirrorImage(`${source.host}/base:1.0`, `${destination.host}/subset:two`, { open, platforms });
     const written = report.items[0]?.result?.written.digest;
@@ -93,10 +114,18 @@ describe("mirror between registries and OCI layouts", { skip: registrySkipReason
 
   test("--all-tags copies the repository, and blobs already in another repository are mounted", async () => {
     const report = await mirrorImage(`${source.host}/base`, `${destination.host}/all/base`, { open, allTags: true });
-    assert.deepEqual(report.items.map((i) => i.destination).sort(), [`${destination.host}/all/base:1.0`, `${destination.host}/all/base:docker`]);
+    assert.deepEqual(report.items.map((i) => i.destination).sort(), [
+      `${destination.host}/all/base:1.0`,
+      `${destination.host}/all/base:docker`,
+    ]);
     const again = await mirrorImage(`${source.host}/base`, `${destination.host}/all/base`, { open, allTags: true });
-    assert.deepEqual(again.items.map((i) => i.status), ["up-to-date", "up-to-date"]);
-    const mounted = await mirrorImage(`${destination.host}/mirror/base:1.0`, `${destination.host}/other/base:1.0`, { open });
+    assert.deepEqual(
+      again.items.map((i) => i.status),
+      ["up-to-date", "up-to-date"],
+    );
+    const mounted = await mirrorImage(`${destination.host}/mirror/base:1.0`, `${destination.host}/other/base:1.0`, {
+      open,
+    });
     const result = mounted.items[0]?.result;
     assert.equal(result?.blobs.uploaded, 0);
     assert.ok((result?.blobs.mounted ?? 0) > 0, JSON.stringify(result));
@@ -106,7 +135,10 @@ describe("mirror between registries and OCI layouts", { skip: registrySkipReason
     const signature = images.ociSingle;
     await pushImage(source, "signed", images.dockerSingle, ["1.0"]);
     await pushImage(source, "signed", signature, [`${images.dockerSingle.root.digest.replace(":", "-")}.sig`]);
-    const report = await mirrorImage(`${source.host}/signed:1.0`, `${destination.host}/signed`, { open, referrers: true });
+    const report = await mirrorImage(`${source.host}/signed:1.0`, `${destination.host}/signed`, {
+      open,
+      referrers: true,
+    });
     assert.equal(report.ok, true, JSON.stringify(report.items));
     assert.equal(report.items.length, 2);
     assert.equal(report.items[1]?.referrerOf, `${source.host}/signed:1.0`);
@@ -116,17 +148,32 @@ describe("mirror between registries and OCI layouts", { skip: registrySkipReason
     const bytes = noiseBytes("chunked", 300_000);
     const descriptor = { mediaType: "application/octet-stream", digest: sha256Of(bytes) as never, size: bytes.length };
     const since = (await destination.requestLog()).length;
-    await client.pushBlob({ registry: destination.host, repository: "chunks" }, descriptor, Readable.from([bytes.subarray(0, 1000), bytes.subarray(1000)]), {
-      monolithicMax: 1024, chunkSize: 100_000,
-    });
+    await client.pushBlob(
+      { registry: destination.host, repository: "chunks" },
+      descriptor,
+      Readable.from([bytes.subarray(0, 1000), bytes.subarray(1000)]),
+      {
+        monolithicMax: 1024,
+        chunkSize: 100_000,
+      },
+    );
     const patches = (await uploads(destination, since)).filter((r) => r.method === "PATCH" && r.status === 202);
     assert.equal(patches.length, 3);
-    assert.equal(await client.blobExists({ registry: destination.host, repository: "chunks" }, descriptor.digest), true);
+    assert.equal(
+      await client.blobExists({ registry: destination.host, repository: "chunks" }, descriptor.digest),
+      true,
+    );
   });
 
   test("the CLI mirrors into a layout and reports in JSON; a re-run says up to date", async () => {
     const folder = await tempFolder();
-    const res = await runCli(["mirror", "--json", ...cliFlagsFor(source), `${source.host}/base:1.0`, `oci:${folder}:backup`]);
+    const res = await runCli([
+      "mirror",
+      "--json",
+      ...cliFlagsFor(source),
+      `${source.host}/base:1.0`,
+      `oci:${folder}:backup`,
+    ]);
     assert.equal(res.exitCode, 0, res.stderr + res.stdout.toString());
     const report = JSON.parse(res.stdout.toString()) as { ok: boolean; items: { status: string }[] };
     assert.equal(report.ok, true);

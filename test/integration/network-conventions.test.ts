@@ -17,10 +17,22 @@ describe("HTTPS_PROXY, NO_PROXY and SSL_CERT_FILE", { skip: registrySkipReason()
   let proxy: ConnectProxy;
   let images: FixtureImages;
   const ref = () => `${registry.host}/team/app:1`;
-  const isolated = { DIGESTGUARD_SYSTEM_ROOT: "/nonexistent", HOME: "/nonexistent", http_proxy: "", https_proxy: "", no_proxy: "", HTTP_PROXY: "", NO_PROXY: "" };
+  const isolated = {
+    DIGESTGUARD_SYSTEM_ROOT: "/nonexistent",
+    HOME: "/nonexistent",
+    http_proxy: "",
+    https_proxy: "",
+    no_proxy: "",
+    HTTP_PROXY: "",
+    NO_PROXY: "",
+  };
 
   before(async () => {
-    [registry, proxy, images] = await Promise.all([startRegistry({ mode: "tls" }), startConnectProxy(), buildFixtureImages("proxy")]);
+    [registry, proxy, images] = await Promise.all([
+      startRegistry({ mode: "tls" }),
+      startConnectProxy(),
+      buildFixtureImages("proxy"),
+    ]);
     await pushImage(registry, "team/app", images.ociSingle, ["1"]);
   });
   after(async () => {
@@ -28,7 +40,9 @@ describe("HTTPS_PROXY, NO_PROXY and SSL_CERT_FILE", { skip: registrySkipReason()
   });
 
   test("with HTTPS_PROXY every registry request goes through the proxy's CONNECT tunnel; SSL_CERT_FILE supplies the CA", async () => {
-    const res = await runCli(["verify", ref()], { env: { ...isolated, HTTPS_PROXY: proxy.url, SSL_CERT_FILE: registry.caFile } });
+    const res = await runCli(["verify", ref()], {
+      env: { ...isolated, HTTPS_PROXY: proxy.url, SSL_CERT_FILE: registry.caFile },
+    });
     assert.equal(res.exitCode, 0, res.stderr + res.stdout.toString());
     assert.ok(proxy.tunnels.length > 0, "the proxy saw the traffic");
     assert.deepEqual([...new Set(proxy.tunnels)], [registry.host]);
@@ -36,7 +50,9 @@ describe("HTTPS_PROXY, NO_PROXY and SSL_CERT_FILE", { skip: registrySkipReason()
 
   test("a host in NO_PROXY is reached directly: the proxy sees nothing", async () => {
     const before = proxy.tunnels.length;
-    const res = await runCli(["verify", ref()], { env: { ...isolated, HTTPS_PROXY: proxy.url, NO_PROXY: "127.0.0.1", SSL_CERT_FILE: registry.caFile } });
+    const res = await runCli(["verify", ref()], {
+      env: { ...isolated, HTTPS_PROXY: proxy.url, NO_PROXY: "127.0.0.1", SSL_CERT_FILE: registry.caFile },
+    });
     assert.equal(res.exitCode, 0, res.stderr + res.stdout.toString());
     assert.equal(proxy.tunnels.length, before);
   });
@@ -72,11 +88,16 @@ describe("mutual TLS with a certs.d client certificate", { skip: registrySkipRea
     await copyFile(registry.clientKeyFile as string, join(folder, "client.key"));
     const res = await runCli(["digest", ref()], { env: env() });
     assert.equal(res.exitCode, 0, res.stderr);
-    const shown = JSON.parse((await runCli(["config", "show", "--json", registry.host], { env: env() })).stdout.toString()) as {
+    const shown = JSON.parse(
+      (await runCli(["config", "show", "--json", registry.host], { env: env() })).stdout.toString(),
+    ) as {
       registries: { clientCert?: { cert: string; from: string }; ca: { file: string }[] }[];
     };
     assert.equal(shown.registries[0]?.clientCert?.cert, join(folder, "client.cert"));
     assert.equal(shown.registries[0]?.clientCert?.from, folder);
-    assert.deepEqual(shown.registries[0]?.ca.map((c) => c.file), [join(folder, "ca.crt")]);
+    assert.deepEqual(
+      shown.registries[0]?.ca.map((c) => c.file),
+      [join(folder, "ca.crt")],
+    );
   });
 });

@@ -23,7 +23,8 @@ describe("the output contract", () => {
   });
   after(() => rm(world, { recursive: true, force: true }));
 
-  const jsonError = (stdout: Buffer) => (JSON.parse(stdout.toString()) as { error: { code: string; message: string; exitCode: number } }).error;
+  const jsonError = (stdout: Buffer) =>
+    (JSON.parse(stdout.toString()) as { error: { code: string; message: string; exitCode: number } }).error;
 
   test("with --json, every command's failure is one JSON document on stdout, with the exit code it names", async () => {
     const failing: [string[], string, number][] = [
@@ -51,9 +52,14 @@ describe("the output contract", () => {
   test("verify --json of a manifest that cannot be read names no placeholder digest, type or size", async () => {
     const res = await runCli(["--config", config, "verify", "--json", "demo.local/demo/base:no-such-tag"]);
     assert.equal(res.exitCode, 3, res.stderr);
-    const [top] = (JSON.parse(res.stdout.toString()) as { reports: { manifests: Record<string, unknown>[] }[] }).reports[0]?.manifests ?? [];
+    const [top] =
+      (JSON.parse(res.stdout.toString()) as { reports: { manifests: Record<string, unknown>[] }[] }).reports[0]
+        ?.manifests ?? [];
     assert.equal(top?.["status"], "failed");
-    assert.deepEqual(["mediaType", "digest", "size"].filter((key) => key in (top ?? {})), []);
+    assert.deepEqual(
+      ["mediaType", "digest", "size"].filter((key) => key in (top ?? {})),
+      [],
+    );
     assert.equal(typeof top?.["unknown"], "string");
   });
 
@@ -99,7 +105,10 @@ describe("the output contract", () => {
   test("--color always colours, --color never and NO_COLOR do not", async () => {
     const args = ["verify", "--config", config, "demo.local/demo/base:1.0"];
     assert.ok((await runCli(["--color", "always", ...args])).stdout.toString().includes(ESC));
-    assert.ok((await runCli(["--color", "always", ...args], { env: { NO_COLOR: "1" } })).stdout.toString().includes(ESC), "an explicit flag wins over NO_COLOR");
+    assert.ok(
+      (await runCli(["--color", "always", ...args], { env: { NO_COLOR: "1" } })).stdout.toString().includes(ESC),
+      "an explicit flag wins over NO_COLOR",
+    );
     assert.ok(!(await runCli(["--color", "never", ...args])).stdout.toString().includes(ESC));
     assert.ok(!(await runCli(args, { env: { FORCE_COLOR: "1", NO_COLOR: "1" } })).stdout.toString().includes(ESC));
     assert.ok((await runCli(["--color", "always", "inspect", "Bad/Upper"])).stderr.includes(ESC));
@@ -108,10 +117,14 @@ describe("the output contract", () => {
 
   test("diagnose --help gives an example a shell passes as one argument, quotes intact", async () => {
     const help = (await runCli(["diagnose", "--help"])).stdout.toString();
-    const line = help.split("\n").find((l) => l.includes("$ digestguard diagnose '") || l.includes("$ digestguard diagnose \""));
+    const line = help
+      .split("\n")
+      .find((l) => l.includes("$ digestguard diagnose '") || l.includes('$ digestguard diagnose "'));
     assert.ok(line !== undefined, help);
     const command = line.slice(line.indexOf("digestguard diagnose ") + "digestguard diagnose ".length);
-    const args = execFileSync("bash", ["-c", `printf '%s\\n' ${command}`], { encoding: "utf8" }).trimEnd().split("\n");
+    const args = execFileSync("bash", ["-c", `printf '%s\\n' ${command}`], { encoding: "utf8" })
+      .trimEnd()
+      .split("\n");
     assert.equal(args.length, 1, `one argument: ${command}`);
     assert.match(args[0] as string, /failed commit on ref "layer-sha256:98d1…": unexpected commit digest/);
   });

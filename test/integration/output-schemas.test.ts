@@ -42,7 +42,17 @@ describe("--json output matches the schemas in schemas/", () => {
   });
 
   test("verify: a corrupt layer and an unreadable manifest", async () => {
-    await valid("verify", ["verify", "--json", "--deep", base, "demo.local/demo/base@sha256:5566dc2c306021244cd81a277027f0e9daebb9b0ae988d8e810420589e983e71"], [0, 6]);
+    await valid(
+      "verify",
+      [
+        "verify",
+        "--json",
+        "--deep",
+        base,
+        "demo.local/demo/base@sha256:5566dc2c306021244cd81a277027f0e9daebb9b0ae988d8e810420589e983e71",
+      ],
+      [0, 6],
+    );
     await valid("verify", ["verify", "--json", "demo.local/demo/base:no-such-tag"], [3]);
   });
 
@@ -53,7 +63,8 @@ describe("--json output matches the schemas in schemas/", () => {
   });
 
   test("diagnose", async () => {
-    const text = 'failed commit on ref "layer-sha256:427ff2fed93d77e7ad0e38607ac6b2728f715b354fff12cfb576f1b942d510e2": unexpected commit digest sha256:e2df73ed8f56179c027753cf30aa8ba5db52917277bb37dd70356af9d7ca27ca, expected sha256:427ff2fed93d77e7ad0e38607ac6b2728f715b354fff12cfb576f1b942d510e2: failed precondition';
+    const text =
+      'failed commit on ref "layer-sha256:427ff2fed93d77e7ad0e38607ac6b2728f715b354fff12cfb576f1b942d510e2": unexpected commit digest sha256:e2df73ed8f56179c027753cf30aa8ba5db52917277bb37dd70356af9d7ca27ca, expected sha256:427ff2fed93d77e7ad0e38607ac6b2728f715b354fff12cfb576f1b942d510e2: failed precondition';
     await valid("diagnose", ["diagnose", "--json", "--no-engines", "--cache-dir", cacheDir, ...lock(), text], [0, 1]);
   });
 
@@ -61,7 +72,11 @@ describe("--json output matches the schemas in schemas/", () => {
     await valid("verify", ["verify", "--json", "--cache", "--cache-dir", cacheDir, "demo.local/demo/base:1.0"], [0, 6]);
     await valid("cache-ls", ["cache", "ls", "--json", "--cache-dir", cacheDir], [0]);
     await valid("cache-verify", ["cache", "verify", "--json", "--cache-dir", cacheDir], [0]);
-    await valid("cache-prune", ["cache", "prune", "--json", "--dry-run", "--max-size", "0", "--cache-dir", cacheDir], [0]);
+    await valid(
+      "cache-prune",
+      ["cache", "prune", "--json", "--dry-run", "--max-size", "0", "--cache-dir", cacheDir],
+      [0],
+    );
   });
 
   test("a failure with --json", async () => {
@@ -70,7 +85,14 @@ describe("--json output matches the schemas in schemas/", () => {
   });
 
   test("the files users write: digestguard.yaml and digestguard.lock", async () => {
-    assert.ok(DOCUMENT_SCHEMAS["digestguard-yaml"]?.safeParse(parseYaml(await readFile(join(world, "digestguard.yaml"), "utf8"))).success);
-    assert.ok(DOCUMENT_SCHEMAS["digestguard-lock"]?.safeParse(JSON.parse(await readFile(join(app, "digestguard.lock"), "utf8"))).success);
+    assert.ok(
+      DOCUMENT_SCHEMAS["digestguard-yaml"]?.safeParse(
+        parseYaml(await readFile(join(world, "digestguard.yaml"), "utf8")),
+      ).success,
+    );
+    assert.ok(
+      DOCUMENT_SCHEMAS["digestguard-lock"]?.safeParse(JSON.parse(await readFile(join(app, "digestguard.lock"), "utf8")))
+        .success,
+    );
   });
 });

@@ -24,7 +24,9 @@ describe("packaging", () => {
   });
   after(() => rm(work, { recursive: true, force: true }));
 
-  test("npm pack from a clean clone installs into an empty folder, and its dg runs --help and demo", { timeout: 300_000 }, async () => {
+  test("npm pack from a clean clone installs into an empty folder, and its dg runs --help and demo", {
+    timeout: 300_000,
+  }, async () => {
     const clone = join(work, "clone");
     await run("git", ["clone", "--quiet", "--local", ROOT, clone]);
     // The clone gets the shared dependencies the way a worktree does; prepack builds dist/ with them.
@@ -37,7 +39,11 @@ describe("packaging", () => {
     assert.match(listing, /package\/schemas\/verify\.schema\.json/);
     assert.doesNotMatch(listing, /\.test\.js/);
     const app = join(work, "app");
-    await installTarballOffline({ tarball: join(work, tarball), into: app, projectLock: join(clone, "package-lock.json") });
+    await installTarballOffline({
+      tarball: join(work, tarball),
+      into: app,
+      projectLock: join(clone, "package-lock.json"),
+    });
     const dg = join(app, "node_modules/.bin/dg");
     assert.match((await run(dg, ["--help"], { cwd: app })).stdout, /Usage: digestguard/);
     const demo = await run(dg, ["demo", "--dir", join(work, "demo")], { cwd: app, maxBuffer: 16 << 20 });
@@ -46,13 +52,22 @@ describe("packaging", () => {
 
   test("dg completion bash completes commands and flags for both names", async () => {
     const script = (await runCli(["completion", "bash"])).stdout.toString();
-    const complete = async (words: string[]) => (await run("bash", ["-c", `${script}\nCOMP_WORDS=(${words.join(" ")}); COMP_CWORD=${words.length - 1}; _digestguard; echo "\${COMPREPLY[*]}"`])).stdout.trim();
+    const complete = async (words: string[]) =>
+      (
+        await run("bash", [
+          "-c",
+          `${script}\nCOMP_WORDS=(${words.join(" ")}); COMP_CWORD=${words.length - 1}; _digestguard; echo "\${COMPREPLY[*]}"`,
+        ])
+      ).stdout.trim();
     assert.equal(await complete(["dg", "veri"]), "verify");
     assert.equal(await complete(["digestguard", "verify", "--de"]), "--deep");
     assert.equal(await complete(["dg", "cache", "pr"]), "prune");
     assert.match(script, /complete -o filenames -F _digestguard digestguard dg/);
     assert.match((await runCli(["completion", "zsh"])).stdout.toString(), /^#compdef digestguard dg\n/);
-    assert.match((await runCli(["completion", "fish"])).stdout.toString(), /complete -c dg -n '__fish_seen_subcommand_from check' -l format/);
+    assert.match(
+      (await runCli(["completion", "fish"])).stdout.toString(),
+      /complete -c dg -n '__fish_seen_subcommand_from check' -l format/,
+    );
     assert.equal((await runCli(["completion", "tcsh"])).exitCode, 2);
   });
 
@@ -65,11 +80,19 @@ describe("packaging", () => {
   });
 
   test("the GitHub Action runs check --format github and uploads SARIF; the pre-commit hook runs pin --check", async () => {
-    const action = parseYaml(await readFile(join(ROOT, "action.yml"), "utf8")) as { runs: { using: string; steps: { run?: string; uses?: string }[] } };
+    const action = parseYaml(await readFile(join(ROOT, "action.yml"), "utf8")) as {
+      runs: { using: string; steps: { run?: string; uses?: string }[] };
+    };
     assert.equal(action.runs.using, "composite");
     assert.ok(action.runs.steps.some((s) => s.run?.includes("check") && s.run.includes("--format github")));
     assert.ok(action.runs.steps.some((s) => s.uses?.startsWith("github/codeql-action/upload-sarif")));
-    const hooks = parseYaml(await readFile(join(ROOT, ".pre-commit-hooks.yaml"), "utf8")) as { id: string; entry: string }[];
-    assert.deepEqual(hooks.map((h) => [h.id, h.entry]), [["digestguard-pin-check", "dg pin --check"]]);
+    const hooks = parseYaml(await readFile(join(ROOT, ".pre-commit-hooks.yaml"), "utf8")) as {
+      id: string;
+      entry: string;
+    }[];
+    assert.deepEqual(
+      hooks.map((h) => [h.id, h.entry]),
+      [["digestguard-pin-check", "dg pin --check"]],
+    );
   });
 });

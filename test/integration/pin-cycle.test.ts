@@ -59,20 +59,40 @@ describe("pin → check → update, end to end", { skip: registrySkipReason() },
     const res = await cli(["pin"]);
     assert.equal(res.exitCode, 0, res.stderr + res.stdout.toString());
     const now = await project.snapshot();
-    for (const [file, bytes] of original) assert.equal(stripPins(now.get(file)?.toString() ?? ""), stripPins(bytes.toString()), file);
+    for (const [file, bytes] of original)
+      assert.equal(stripPins(now.get(file)?.toString() ?? ""), stripPins(bytes.toString()), file);
     const dockerfile = await project.read("Dockerfile");
     assert.equal(countPins(dockerfile), 3);
-    assert.ok(dockerfile.includes(`\nFROM ${H()}/team/db:15@${fixtures.ociSingle.root.digest} AS final\n`), "the pinned reference is kept");
-    assert.ok(dockerfile.includes(`ARG BASE=${H()}/team/base:1.0@${base.root.digest}\nFROM \${BASE} AS build\n`), "pinned through the ARG default");
+    assert.ok(
+      dockerfile.includes(`\nFROM ${H()}/team/db:15@${fixtures.ociSingle.root.digest} AS final\n`),
+      "the pinned reference is kept",
+    );
+    assert.ok(
+      dockerfile.includes(`ARG BASE=${H()}/team/base:1.0@${base.root.digest}\nFROM \${BASE} AS build\n`),
+      "pinned through the ARG default",
+    );
     assert.ok(dockerfile.includes(`COPY --from=${H()}/team/tools:2@${fixtures.dockerList.root.digest} /etc/tools`));
-    assert.equal(await project.read("app/Dockerfile.web"), `FROM   ${H()}/team/base:1.0@${base.root.digest}   AS web\nCOPY --from=${H()}/team/other:1@${fixtures.dockerSingle.root.digest} /a /a\n`);
-    assert.ok((await project.read("compose.yaml")).includes(`image: \${DB_IMAGE:-${H()}/team/db:15@${fixtures.ociSingle.root.digest}}\n`));
-    assert.match(res.stdout.toString(), /Pinned 6 references in 3 files \(1 already pinned, 0 not pinnable\); 3 tag resolutions/);
+    assert.equal(
+      await project.read("app/Dockerfile.web"),
+      `FROM   ${H()}/team/base:1.0@${base.root.digest}   AS web\nCOPY --from=${H()}/team/other:1@${fixtures.dockerSingle.root.digest} /a /a\n`,
+    );
+    assert.ok(
+      (await project.read("compose.yaml")).includes(
+        `image: \${DB_IMAGE:-${H()}/team/db:15@${fixtures.ociSingle.root.digest}}\n`,
+      ),
+    );
+    assert.match(
+      res.stdout.toString(),
+      /Pinned 6 references in 3 files \(1 already pinned, 0 not pinnable\); 3 tag resolutions/,
+    );
   });
 
   test("the lockfile holds the whole digest tree, per platform, as the fixtures have it", async () => {
     const lock = await project.lock();
-    assert.deepEqual(lock.images.map((i) => i.reference), ["base:1.0", "db:15", "other:1", "tools:2"].map((r) => `${H()}/team/${r}`));
+    assert.deepEqual(
+      lock.images.map((i) => i.reference),
+      ["base:1.0", "db:15", "other:1", "tools:2"].map((r) => `${H()}/team/${r}`),
+    );
     const [baseEntry, db, other, tools] = lock.images;
     assert.equal(baseEntry?.digest, base.root.digest);
     assert.equal(baseEntry?.tag, "1.0");
@@ -87,7 +107,10 @@ describe("pin → check → update, end to end", { skip: registrySkipReason() },
     assert.equal(tools?.mediaType, "application/vnd.docker.distribution.manifest.list.v2+json");
     assert.deepEqual(db?.platforms, expectedPlatforms(fixtures.ociSingle));
     assert.equal(db?.digest, fixtures.ociSingle.root.digest);
-    assert.deepEqual(db?.sources.map((s) => `${s.file}:${s.line}`), ["Dockerfile:11", "compose.yaml:3"]);
+    assert.deepEqual(
+      db?.sources.map((s) => `${s.file}:${s.line}`),
+      ["Dockerfile:11", "compose.yaml:3"],
+    );
     assert.deepEqual(other?.platforms, expectedPlatforms(fixtures.dockerSingle));
     for (const entry of lock.images) assert.ok(!Number.isNaN(Date.parse(entry.resolvedAt)));
   });
@@ -98,20 +121,44 @@ describe("pin → check → update, end to end", { skip: registrySkipReason() },
     const res = await cli(["pin"]);
     assert.equal(res.exitCode, 0, res.stderr);
     assert.deepEqual(await project.snapshot(), before);
-    assert.match(res.stdout.toString(), /Pinned 0 references in 0 files \(7 already pinned, 0 not pinnable\); 0 tag resolutions/);
-    assert.deepEqual((await registry.requestLog()).slice(logBefore).filter((r) => r.uri.includes("/manifests/")), []);
+    assert.match(
+      res.stdout.toString(),
+      /Pinned 0 references in 0 files \(7 already pinned, 0 not pinnable\); 0 tag resolutions/,
+    );
+    assert.deepEqual(
+      (await registry.requestLog()).slice(logBefore).filter((r) => r.uri.includes("/manifests/")),
+      [],
+    );
   });
 
   test("pin --check passes, then names file:line of a hand-unpinned and a hand-changed reference", async () => {
     assert.equal((await cli(["pin", "--check"])).exitCode, 0);
     const pinned = await project.read("app/Dockerfile.web");
     const otherDigest = fixtures.ociIndex.root.digest;
-    await project.write("app/Dockerfile.web", stripPins(pinned.split("\n")[0] as string) + "\n" + (pinned.split("\n")[1] as string).replace(/@sha256:\w+/, `@${otherDigest}`) + "\n");
+    await project.write(
+      "app/Dockerfile.web",
+      stripPins(pinned.split("\n")[0] as string) +
+        "\n" +
+        (pinned.split("\n")[1] as string).replace(/@sha256:\w+/, `@${otherDigest}`) +
+        "\n",
+    );
     const res = await cli(["pin", "--check"]);
     assert.equal(res.exitCode, 1, res.stderr);
     const out = res.stdout.toString();
-    assert.match(out, new RegExp(`^app/Dockerfile.web:1: error \\[unpinned\\] .*team/base:1.0 is not pinned by digest.* to ${base.root.digest}`, "m"));
-    assert.match(out, new RegExp(`^app/Dockerfile.web:2: error \\[differs-from-lock\\] .*pinned to ${otherDigest}, but digestguard.lock has ${fixtures.dockerSingle.root.digest}`, "m"));
+    assert.match(
+      out,
+      new RegExp(
+        `^app/Dockerfile.web:1: error \\[unpinned\\] .*team/base:1.0 is not pinned by digest.* to ${base.root.digest}`,
+        "m",
+      ),
+    );
+    assert.match(
+      out,
+      new RegExp(
+        `^app/Dockerfile.web:2: error \\[differs-from-lock\\] .*pinned to ${otherDigest}, but digestguard.lock has ${fixtures.dockerSingle.root.digest}`,
+        "m",
+      ),
+    );
     assert.match(out, /2 errors, 0 warnings/);
     await project.write("app/Dockerfile.web", pinned);
     assert.equal((await cli(["pin", "--check"])).exitCode, 0);
@@ -122,12 +169,18 @@ describe("pin → check → update, end to end", { skip: registrySkipReason() },
     const res = await cli(["check"]);
     assert.equal(res.exitCode, 0, res.stderr + res.stdout.toString());
     const out = res.stdout.toString();
-    assert.match(out, /^Dockerfile:3: warning \[drift\] .*team\/base:1\.0 now points to sha256:\w+; .*changed: linux\/arm64\/v8\./m);
+    assert.match(
+      out,
+      /^Dockerfile:3: warning \[drift\] .*team\/base:1\.0 now points to sha256:\w+; .*changed: linux\/arm64\/v8\./m,
+    );
     assert.doesNotMatch(out, /changed: [^.;]*amd64/);
     assert.match(out, /check: 4 images — 3 ok, 1 drifted, 0 missing/);
     assert.equal((await cli(["check", "--strict"])).exitCode, 1);
     const json = JSON.parse((await cli(["check", "--format", "json"])).stdout.toString()) as CheckReport;
-    assert.deepEqual(json.images.map((i) => i.status), ["drift", "ok", "ok", "ok"]);
+    assert.deepEqual(
+      json.images.map((i) => i.status),
+      ["drift", "ok", "ok", "ok"],
+    );
   });
 
   test("pin --update --image moves only that pin and says what changed inside", async () => {
@@ -136,15 +189,25 @@ describe("pin → check → update, end to end", { skip: registrySkipReason() },
     const res = await cli(["pin", "--update", "--image", "team/base:*"]);
     assert.equal(res.exitCode, 0, res.stderr);
     const out = res.stdout.toString();
-    assert.ok(out.includes(`update ${H()}/team/base:1.0: ${base.root.digest} → ${v2.root.digest}\n    linux/arm64/v8: config and 1 of 2 layers changed\n`), out);
+    assert.ok(
+      out.includes(
+        `update ${H()}/team/base:1.0: ${base.root.digest} → ${v2.root.digest}\n    linux/arm64/v8: config and 1 of 2 layers changed\n`,
+      ),
+      out,
+    );
     assert.doesNotMatch(out, /linux\/amd64:/);
     const lock = await project.lock();
     assert.deepEqual(lock.images.slice(1), lockBefore.images.slice(1), "other images untouched");
     assert.equal(lock.images[0]?.digest, v2.root.digest);
     assert.deepEqual(lock.images[0]?.platforms, expectedPlatforms(v2));
     const now = await project.snapshot();
-    for (const [file, bytes] of original) assert.equal(stripPins(now.get(file)?.toString() ?? ""), stripPins(bytes.toString()), file);
-    assert.equal(countPins((await project.read("Dockerfile")).replaceAll(v2.root.digest, "")), 2, "tools and db keep their pins");
+    for (const [file, bytes] of original)
+      assert.equal(stripPins(now.get(file)?.toString() ?? ""), stripPins(bytes.toString()), file);
+    assert.equal(
+      countPins((await project.read("Dockerfile")).replaceAll(v2.root.digest, "")),
+      2,
+      "tools and db keep their pins",
+    );
     assert.ok((await project.read("app/Dockerfile.web")).includes(`base:1.0@${v2.root.digest}`));
     const check = await cli(["check"]);
     assert.equal(check.exitCode, 0);

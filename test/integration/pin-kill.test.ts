@@ -61,28 +61,45 @@ describe("pin interrupted at random moments", { skip: registrySkipReason() }, ()
     assert.equal(res.exitCode, 0, `${what}: ${res.stderr}`);
     assert.deepEqual(await leftovers(project.dir), [], `${what}: the next run leaves no temp file, journal or lock`);
     assert.deepEqual(await unlockedPins(), [], what);
-    assert.ok([...(await pinsOf(project.dir, files)).values()].every((d) => d !== undefined), `${what}: every file pinned`);
+    assert.ok(
+      [...(await pinsOf(project.dir, files)).values()].every((d) => d !== undefined),
+      `${what}: every file pinned`,
+    );
     assert.equal((await runCli(["pin", "--check", "."], { cwd: project.dir })).exitCode, 0, what);
   };
 
   const assertToldTruth = async (run: KilledRun, what: string) => {
     const pins = [...(await pinsOf(project.dir, files)).values()];
-    const lockExists = await project.lock().then(() => true, () => false);
+    const lockExists = await project.lock().then(
+      () => true,
+      () => false,
+    );
     if (/nothing was written/.test(run.stderr)) {
-      assert.ok(pins.every((d) => d === undefined) && !lockExists, `${what}: said "nothing was written" but found writes`);
+      assert.ok(
+        pins.every((d) => d === undefined) && !lockExists,
+        `${what}: said "nothing was written" but found writes`,
+      );
     } else if (/all written/.test(run.stderr) || run.exitCode === 0) {
-      assert.ok(pins.every((d) => d !== undefined) && lockExists, `${what}: said all written but not every file is pinned`);
+      assert.ok(
+        pins.every((d) => d !== undefined) && lockExists,
+        `${what}: said all written but not every file is pinned`,
+      );
       assert.deepEqual(await unlockedPins(), [], what);
     } else {
       // Killed by the default handler before the CLI installed its own: it had not started.
       assert.equal(run.signal, "SIGTERM", `${what}: ${run.stderr}`);
-      assert.ok(pins.every((d) => d === undefined) && !lockExists, `${what}: killed before starting, yet files changed`);
+      assert.ok(
+        pins.every((d) => d === undefined) && !lockExists,
+        `${what}: killed before starting, yet files changed`,
+      );
     }
     assert.deepEqual(await leftovers(project.dir), [], `${what}: a SIGTERM run cleans up after itself`);
   };
 
   for (const signal of ["SIGTERM", "SIGKILL"] as const) {
-    test(`${signal} at ${ROUNDS} random moments: the disk matches what is said, check reports gaps, the next run converges`, { timeout: 120_000 }, async () => {
+    test(`${signal} at ${ROUNDS} random moments: the disk matches what is said, check reports gaps, the next run converges`, {
+      timeout: 120_000,
+    }, async () => {
       for (let round = 0; round < ROUNDS; round++) {
         await restore();
         const delayMs = Math.round(Math.random() * fullRunMs * 1.1);
@@ -94,7 +111,8 @@ describe("pin interrupted at random moments", { skip: registrySkipReason() }, ()
           const check = await runCli(["pin", "--check", "."], { cwd: project.dir });
           const out = check.stdout.toString();
           const interrupted = /\[pin-interrupted\]/.test(out);
-          for (const file of gaps) assert.ok(interrupted || out.includes(`${file}:2: error`), `${what}: pin --check does not report ${file}`);
+          for (const file of gaps)
+            assert.ok(interrupted || out.includes(`${file}:2: error`), `${what}: pin --check does not report ${file}`);
           if (gaps.length > 0) assert.equal(check.exitCode, 1, what);
         }
         await converges(what);

@@ -12,10 +12,12 @@ import { runCli } from "../support/run-cli.js";
 const REF = "127.0.0.1:9/team/app:1";
 
 function validLock(): string {
-  return serializeLockfile(lockOf([
-    lockedImage("127.0.0.1:9/team/aaa:1", [lockedPlatform("linux/amd64", "a")]),
-    lockedImage(REF, [lockedPlatform("linux/amd64", "b"), lockedPlatform("linux/arm64", "b")]),
-  ]));
+  return serializeLockfile(
+    lockOf([
+      lockedImage("127.0.0.1:9/team/aaa:1", [lockedPlatform("linux/amd64", "a")]),
+      lockedImage(REF, [lockedPlatform("linux/amd64", "b"), lockedPlatform("linux/arm64", "b")]),
+    ]),
+  );
 }
 
 describe("a corrupted or hand-edited lockfile", () => {
@@ -32,14 +34,19 @@ describe("a corrupted or hand-edited lockfile", () => {
     {
       name: "a bad digest in images[1].platforms[0].manifest",
       edit: (text) => text.replace(d("linux/amd64-b-manifest"), "sha256:1234"),
-      message: /images\[1\] \(127\.0\.0\.1:9\/team\/app:1\)\.platforms\[0\]\.manifest: must be a sha256:\/sha512: digest/,
+      message:
+        /images\[1\] \(127\.0\.0\.1:9\/team\/app:1\)\.platforms\[0\]\.manifest: must be a sha256:\/sha512: digest/,
     },
     {
       name: "an unknown key",
       edit: (text) => text.replace('"resolvedFrom"', '"pinnedBy": "me",\n      "resolvedFrom"'),
       message: /images\[0\] \(127\.0\.0\.1:9\/team\/aaa:1\): .*pinnedBy/,
     },
-    { name: "an unknown version", edit: (text) => text.replace('"lockfileVersion": 1', '"lockfileVersion": 7'), message: /lockfileVersion/ },
+    {
+      name: "an unknown version",
+      edit: (text) => text.replace('"lockfileVersion": 1', '"lockfileVersion": 7'),
+      message: /lockfileVersion/,
+    },
   ];
 
   for (const { name, edit, message } of cases) {
@@ -59,7 +66,10 @@ describe("a corrupted or hand-edited lockfile", () => {
   }
 
   test("the valid original is accepted by pin --check (so the cases above fail for their edit alone)", async () => {
-    const pinned = await makeProject("pin-lockfile-ok", { Dockerfile: `FROM ${REF}@${lockedImage(REF, [lockedPlatform("linux/amd64", "b"), lockedPlatform("linux/arm64", "b")]).digest}\n`, "digestguard.lock": validLock() });
+    const pinned = await makeProject("pin-lockfile-ok", {
+      Dockerfile: `FROM ${REF}@${lockedImage(REF, [lockedPlatform("linux/amd64", "b"), lockedPlatform("linux/arm64", "b")]).digest}\n`,
+      "digestguard.lock": validLock(),
+    });
     try {
       const res = await runCli(["pin", "--check"], { cwd: pinned.dir });
       assert.equal(res.exitCode, 0, res.stderr + res.stdout.toString());

@@ -42,7 +42,11 @@ describe("pin and check Docker Hub names through a loopback mirror", { skip: reg
     assert.equal(alpine?.reference, "docker.io/library/alpine:3.19");
     assert.deepEqual(alpine?.platforms, expectedPlatforms(images.dockerList));
     assert.equal(busybox?.reference, "docker.io/library/busybox:1.36");
-    assert.match(alpine?.resolvedFrom ?? "", new RegExp(mirror.host.replace(/\./g, "\\.")), "the lockfile says which mirror answered");
+    assert.match(
+      alpine?.resolvedFrom ?? "",
+      new RegExp(mirror.host.replace(/\./g, "\\.")),
+      "the lockfile says which mirror answered",
+    );
     const log = await mirror.requestLog();
     assert.ok(log.some((r) => r.uri === "/v2/hub/library/alpine/manifests/3.19"));
   });
@@ -51,12 +55,18 @@ describe("pin and check Docker Hub names through a loopback mirror", { skip: reg
     const flagged = await runCli(["check", ...mirrorFlag()], { cwd: project.dir });
     assert.equal(flagged.exitCode, 0, flagged.stderr + flagged.stdout.toString());
     assert.match(flagged.stdout.toString(), /check: 2 images — 2 ok/);
-    await project.write("digestguard.yaml", `version: 1\nregistries:\n  docker.io:\n    mirrors: ["${mirror.host}/hub"]\n`);
+    await project.write(
+      "digestguard.yaml",
+      `version: 1\nregistries:\n  docker.io:\n    mirrors: ["${mirror.host}/hub"]\n`,
+    );
     const configured = await runCli(["check", "--format", "json"], { cwd: project.dir });
     assert.equal(configured.exitCode, 0, configured.stderr);
     const before = (await mirror.requestLog()).length;
     assert.equal((await runCli(["check"], { cwd: project.dir })).exitCode, 0);
     const heads = (await mirror.requestLog()).slice(before).filter((r) => r.uri.includes("/manifests/"));
-    assert.deepEqual(heads.map((r) => `${r.method} ${r.uri}`).sort(), ["HEAD /v2/hub/library/alpine/manifests/3.19", "HEAD /v2/hub/library/busybox/manifests/1.36"]);
+    assert.deepEqual(heads.map((r) => `${r.method} ${r.uri}`).sort(), [
+      "HEAD /v2/hub/library/alpine/manifests/3.19",
+      "HEAD /v2/hub/library/busybox/manifests/1.36",
+    ]);
   });
 });

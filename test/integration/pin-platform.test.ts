@@ -41,7 +41,10 @@ describe("pin --platform", { skip: registrySkipReason() }, () => {
     assert.equal(entry?.digest, arm64);
     assert.equal(entry?.platform, "linux/arm64/v8");
     assert.equal(entry?.mediaType, "application/vnd.oci.image.manifest.v1+json");
-    assert.deepEqual(entry?.platforms, expectedPlatforms(base).filter((p) => p.platform === "linux/arm64/v8"));
+    assert.deepEqual(
+      entry?.platforms,
+      expectedPlatforms(base).filter((p) => p.platform === "linux/arm64/v8"),
+    );
     assert.equal((await cli(["pin", "--check"])).exitCode, 0);
     assert.equal((await cli(["check"])).exitCode, 0);
   });
@@ -51,7 +54,10 @@ describe("pin --platform", { skip: registrySkipReason() }, () => {
     try {
       const res = await runCli(["pin", "--platform", "linux/s390x", ...cliFlagsFor(registry)], { cwd: other.dir });
       assert.equal(res.exitCode, 1, res.stderr + res.stdout.toString());
-      assert.match(res.stdout.toString(), /^Dockerfile:1 .* NOT PINNED: cannot resolve: .*s390x.*; the file was left unchanged$/m);
+      assert.match(
+        res.stdout.toString(),
+        /^Dockerfile:1 .* NOT PINNED: cannot resolve: .*s390x.*; the file was left unchanged$/m,
+      );
       assert.equal(await other.read("Dockerfile"), source());
     } finally {
       await other.cleanup();
@@ -62,7 +68,10 @@ describe("pin --platform", { skip: registrySkipReason() }, () => {
     await pushImage(registry, "team/base", await baseImage("pin-platform", { appendArmV7: true }), ["1.0"]);
     const same = await cli(["check", "--format", "json"]);
     assert.equal(same.exitCode, 0);
-    assert.deepEqual((JSON.parse(same.stdout.toString()) as CheckReport).images.map((i) => i.status), ["ok"]);
+    assert.deepEqual(
+      (JSON.parse(same.stdout.toString()) as CheckReport).images.map((i) => i.status),
+      ["ok"],
+    );
     const rebuilt = await baseImage("pin-platform", { arm64: "v2" });
     await pushImage(registry, "team/base", rebuilt, ["1.0"]);
     const moved = await cli(["check", "--format", "json"]);

@@ -21,7 +21,8 @@ describe("pin in a repository", { skip: registrySkipReason() }, () => {
   let v2: BuiltImage;
   const projects: PinProject[] = [];
   const H = () => registry.host;
-  const cli = (project: PinProject, args: string[], cwd = project.dir) => runCli([...args, ...cliFlagsFor(registry)], { cwd });
+  const cli = (project: PinProject, args: string[], cwd = project.dir) =>
+    runCli([...args, ...cliFlagsFor(registry)], { cwd });
   const repository = async (name: string, files: Record<string, string>): Promise<PinProject> => {
     const project = await makeProject(name, files);
     await mkdir(project.path(".git"));
@@ -64,13 +65,19 @@ describe("pin in a repository", { skip: registrySkipReason() }, () => {
 
   test("pin in a subfolder updates the repository's lockfile, with sources relative to it, and check runs from anywhere", async () => {
     const ref = `${H()}/team/base:1.0`;
-    const project = await repository("pin-discovery", { Dockerfile: `FROM ${ref}\n`, "svc/api/Dockerfile": `FROM ${ref}\n` });
+    const project = await repository("pin-discovery", {
+      Dockerfile: `FROM ${ref}\n`,
+      "svc/api/Dockerfile": `FROM ${ref}\n`,
+    });
     assert.equal((await cli(project, ["pin", "Dockerfile"])).exitCode, 0);
     const sub = await cli(project, ["pin"], project.path("svc"));
     assert.equal(sub.exitCode, 0, sub.stderr + sub.stdout.toString());
     assert.equal(existsSync(project.path("svc/digestguard.lock")), false, "no second lockfile");
     const lock = await project.lock();
-    assert.deepEqual(lock.images[0]?.sources.map((s) => s.file), ["Dockerfile", "svc/api/Dockerfile"]);
+    assert.deepEqual(
+      lock.images[0]?.sources.map((s) => s.file),
+      ["Dockerfile", "svc/api/Dockerfile"],
+    );
     assert.equal(countPins(await project.read("svc/api/Dockerfile")), 1);
     const check = await cli(project, ["check"], project.path("svc/api"));
     assert.equal(check.exitCode, 0, check.stdout.toString());
@@ -83,7 +90,7 @@ describe("pin in a repository", { skip: registrySkipReason() }, () => {
     const ref = `${H()}/team/base:1.0`;
     const project = await repository("pin-ignore", {
       ".gitignore": "/build/\n*.generated.Dockerfile\n",
-      "Dockerfile": `FROM ${ref}\n# digestguard: ignore\nFROM ${ref}\nFROM ${ref} # digestguard: ignore\n`,
+      Dockerfile: `FROM ${ref}\n# digestguard: ignore\nFROM ${ref}\nFROM ${ref} # digestguard: ignore\n`,
       "compose.yaml": `services:\n  a:\n    image: ${ref} # digestguard: ignore\n  b:\n    image: ${ref}\n`,
       "build/Dockerfile": `FROM ${ref}\n`,
       "svc/app.generated.Dockerfile": `FROM ${ref}\n`,
@@ -98,7 +105,9 @@ describe("pin in a repository", { skip: registrySkipReason() }, () => {
     const res = await cli(project, ["pin", "--exclude", "vendor/**"], project.path("svc/.."));
     assert.equal(res.exitCode, 0, res.stderr + res.stdout.toString());
     const after = await project.snapshot();
-    const changed = [...after.keys()].filter((file) => file !== "digestguard.lock" && !after.get(file)?.equals(before.get(file) ?? Buffer.alloc(0))).sort();
+    const changed = [...after.keys()]
+      .filter((file) => file !== "digestguard.lock" && !after.get(file)?.equals(before.get(file) ?? Buffer.alloc(0)))
+      .sort();
     assert.deepEqual(changed, ["Dockerfile", "compose.yaml", "third_party/Dockerfile"]);
     assert.equal(countPins(await project.read("Dockerfile")), 1);
     assert.equal(countPins(await project.read("compose.yaml")), 1);

@@ -48,12 +48,22 @@ describe("pin leaves files safe", { skip: registrySkipReason() }, () => {
     assert.deepEqual(await p.snapshot(), original, "--dry-run writes nothing, not even the lockfile");
     const res = await runCli(["pin", "a", "b", "compose.yaml"], { cwd: p.dir });
     assert.equal(res.exitCode, 1, res.stderr);
-    assert.match(res.stdout.toString(), new RegExp(`^b/Dockerfile:2  ${H()}/team/nothing:1  NOT PINNED: cannot resolve: .*the file was left unchanged$`, "m"));
+    assert.match(
+      res.stdout.toString(),
+      new RegExp(
+        `^b/Dockerfile:2  ${H()}/team/nothing:1  NOT PINNED: cannot resolve: .*the file was left unchanged$`,
+        "m",
+      ),
+    );
     assert.equal(await p.read("b/Dockerfile"), original.get("b/Dockerfile")?.toString());
     assert.equal(await p.read("a/Dockerfile"), `FROM ${pinnedApp()}\n`);
     assert.equal(await p.read("compose.yaml"), `services:\n  app:\n    image: ${pinnedApp()}\n`);
     const lock = await p.lock();
-    assert.deepEqual(lock.images.map((i) => i.reference), [app()], "the unresolvable reference has no entry");
+    assert.deepEqual(
+      lock.images.map((i) => i.reference),
+      [app()],
+      "the unresolvable reference has no entry",
+    );
     const check = await runCli(["pin", "--check", "a", "b", "compose.yaml"], { cwd: p.dir });
     assert.equal(check.exitCode, 1);
     assert.match(check.stdout.toString(), /^b\/Dockerfile:1: error \[unpinned\]/m);
@@ -89,7 +99,10 @@ describe("pin leaves files safe", { skip: registrySkipReason() }, () => {
 
   test("pinning one folder keeps the lockfile entries of images found only elsewhere", async () => {
     await pushImage(registry, "team/tool", images.dockerSingle, ["2"]);
-    const p = await project({ "a/Dockerfile": `FROM ${app()}\n`, "b/Dockerfile": `FROM ${H()}/team/tool:2\nFROM ${app()}\n` });
+    const p = await project({
+      "a/Dockerfile": `FROM ${app()}\n`,
+      "b/Dockerfile": `FROM ${H()}/team/tool:2\nFROM ${app()}\n`,
+    });
     assert.equal((await runCli(["pin"], { cwd: p.dir })).exitCode, 0);
     const whole = await p.lock();
     const res = await runCli(["pin", "./a"], { cwd: p.dir });

@@ -42,23 +42,39 @@ describe("pin changes only what it owns and says what it skipped", { skip: regis
 
   test("a latin-1 byte in a comment survives: only the reference bytes change", async () => {
     const p = await project({});
-    const original = Buffer.concat([Buffer.from("# Caf"), Buffer.from([0xe9]), Buffer.from(` \u00fcber\nFROM ${app()}\n`)]);
+    const original = Buffer.concat([
+      Buffer.from("# Caf"),
+      Buffer.from([0xe9]),
+      Buffer.from(` \u00fcber\nFROM ${app()}\n`),
+    ]);
     await writeFile(p.path("Dockerfile"), original);
     const res = await runCli(["pin"], { cwd: p.dir });
     assert.equal(res.exitCode, 0, res.stderr + res.stdout.toString());
-    const expected = Buffer.concat([original.subarray(0, original.length - 1), Buffer.from(`@${images.ociIndex.root.digest}\n`)]);
+    const expected = Buffer.concat([
+      original.subarray(0, original.length - 1),
+      Buffer.from(`@${images.ociIndex.root.digest}\n`),
+    ]);
     assert.deepEqual(await readFile(p.path("Dockerfile")), expected);
   });
 
   test("plain pin never moves an existing pin: it says where the tag is now and leaves the files", async () => {
     const ref = `${H()}/team/moved:1`;
-    const files = { "a/Dockerfile": `FROM ${ref}@${images.dockerSingle.root.digest}\n`, "b/Dockerfile": `FROM ${ref}@${images.ociSingle.root.digest}\n` };
+    const files = {
+      "a/Dockerfile": `FROM ${ref}@${images.dockerSingle.root.digest}\n`,
+      "b/Dockerfile": `FROM ${ref}@${images.ociSingle.root.digest}\n`,
+    };
     const p = await project(files);
     const res = await runCli(["pin"], { cwd: p.dir });
     const out = res.stdout.toString();
     assert.equal(await p.read("a/Dockerfile"), files["a/Dockerfile"]);
     assert.equal(await p.read("b/Dockerfile"), files["b/Dockerfile"]);
-    assert.match(out, new RegExp(`^a/Dockerfile:1  .*NOT PINNED: pinned to ${images.dockerSingle.root.digest}, tag now at ${images.dockerList.root.digest}; run pin --update`, "m"));
+    assert.match(
+      out,
+      new RegExp(
+        `^a/Dockerfile:1  .*NOT PINNED: pinned to ${images.dockerSingle.root.digest}, tag now at ${images.dockerList.root.digest}; run pin --update`,
+        "m",
+      ),
+    );
     assert.equal(res.exitCode, 1, res.stderr + out);
   });
 
@@ -68,9 +84,15 @@ describe("pin changes only what it owns and says what it skipped", { skip: regis
     const res = await runCli(["pin"], { cwd: p.dir });
     const out = res.stdout.toString();
     assert.equal(res.exitCode, 0, res.stderr + out);
-    assert.equal(await p.read("compose.yaml"), text.replace(`image: ${app()}`, `image: ${app()}@${images.ociIndex.root.digest}`));
+    assert.equal(
+      await p.read("compose.yaml"),
+      text.replace(`image: ${app()}`, `image: ${app()}@${images.ociIndex.root.digest}`),
+    );
     assert.match(out, /^compose\.yaml:4  .*web-output:dev  NOT PINNED: .*output of build:/m);
-    assert.deepEqual((await p.lock()).images.map((i) => i.reference), [app()]);
+    assert.deepEqual(
+      (await p.lock()).images.map((i) => i.reference),
+      [app()],
+    );
   });
 
   test("a file left unchanged adds no lock entries; the skip names the mirror's 404, not the origin's network error", async () => {
@@ -79,11 +101,18 @@ describe("pin changes only what it owns and says what it skipped", { skip: regis
     const res = await runCli(["pin", "--mirror", `${origin}=${mirror.host}/hub`], { cwd: p.dir });
     const out = res.stdout.toString();
     assert.equal(res.exitCode, 1, res.stderr + out);
-    assert.match(out, /^b\/Dockerfile:2  .*NOT PINNED: cannot resolve: .*(MANIFEST_UNKNOWN|not found|unknown to the registry).*/m);
+    assert.match(
+      out,
+      /^b\/Dockerfile:2  .*NOT PINNED: cannot resolve: .*(MANIFEST_UNKNOWN|not found|unknown to the registry).*/m,
+    );
     assert.match(out, new RegExp(mirror.host.replace(/\./g, "\\.")), "the mirror that answered 404 is named");
     assert.equal(await p.read("b/Dockerfile"), `FROM ${app()} AS ok\nFROM ${origin}/team/nothing:1\n`);
     const lock = await p.lock().catch(() => ({ images: [] }));
-    assert.deepEqual(lock.images.flatMap((i) => i.sources.map((s) => s.file)), [], "the unchanged file contributes no entries");
+    assert.deepEqual(
+      lock.images.flatMap((i) => i.sources.map((s) => s.file)),
+      [],
+      "the unchanged file contributes no entries",
+    );
   });
 
   test("a port out of range is one skipped reference, not an internal error", async () => {
@@ -104,7 +133,10 @@ describe("pin changes only what it owns and says what it skipped", { skip: regis
     assert.equal(res.exitCode, 0, res.stderr);
     assert.ok((await lstat(p.path("digestguard.lock"))).isSymbolicLink());
     assert.equal(await readlink(p.path("digestguard.lock")), "locks/real.lock");
-    assert.deepEqual((await p.lock("locks/real.lock")).images.map((i) => i.reference), [app()]);
+    assert.deepEqual(
+      (await p.lock("locks/real.lock")).images.map((i) => i.reference),
+      [app()],
+    );
   });
 
   test("concurrent pins on disjoint and on equal paths keep every entry", async () => {
@@ -113,12 +145,18 @@ describe("pin changes only what it owns and says what it skipped", { skip: regis
     const disjoint = await Promise.all(names.map((n) => runCli(["pin", n], { cwd: p.dir })));
     for (const res of disjoint) assert.equal(res.exitCode, 0, res.stderr);
     const expected = names.map((n) => `${H()}/team/${n}:1`);
-    assert.deepEqual((await p.lock()).images.map((i) => i.reference), expected);
+    assert.deepEqual(
+      (await p.lock()).images.map((i) => i.reference),
+      expected,
+    );
     for (const n of names) await p.write(`${n}/Dockerfile`, `FROM ${H()}/team/${n}:1\n`);
     await writeFile(p.path("digestguard.lock"), '{\n  "lockfileVersion": 1,\n  "images": []\n}\n');
     const equal = await Promise.all([1, 2, 3].map(() => runCli(["pin", "."], { cwd: p.dir })));
     for (const res of equal) assert.equal(res.exitCode, 0, res.stderr);
-    assert.deepEqual((await p.lock()).images.map((i) => i.reference), expected);
+    assert.deepEqual(
+      (await p.lock()).images.map((i) => i.reference),
+      expected,
+    );
     assert.equal((await runCli(["pin", "--check"], { cwd: p.dir })).exitCode, 0);
   });
 });

@@ -30,7 +30,9 @@ for (const mode of MODES) {
       client = clientFor(registry);
       images = await buildFixtureImages(mode);
       for (const [name, image] of Object.entries(images)) {
-        await writeImage(new RegistryStore(client, repo(`fixtures/${name.toLowerCase()}`)), image, { tags: ["1.0", "latest"] });
+        await writeImage(new RegistryStore(client, repo(`fixtures/${name.toLowerCase()}`)), image, {
+          tags: ["1.0", "latest"],
+        });
       }
     });
     after(async () => {
@@ -51,7 +53,9 @@ for (const mode of MODES) {
       }
     });
 
-    test("inspect agrees byte for byte with skopeo inspect --raw and skopeo's digest", { skip: skopeoSkipReason() }, async () => {
+    test("inspect agrees byte for byte with skopeo inspect --raw and skopeo's digest", {
+      skip: skopeoSkipReason(),
+    }, async () => {
       for (const name of Object.keys(images)) {
         const ref = `${registry.host}/fixtures/${name.toLowerCase()}:1.0`;
         const { store, target, display } = await openLocation(ref, { client: () => client });
@@ -60,7 +64,10 @@ for (const mode of MODES) {
         assert.equal(raw.exitCode, 0, raw.stderr);
         assert.equal(Buffer.from(raw.stdout).equals(Buffer.from(bytes)), true, `${name}: raw bytes differ`);
         assert.equal(`sha256:${createHash("sha256").update(raw.stdout).digest("hex")}`, report.digest);
-        const info = await skopeo(["inspect", "--override-os", "linux", "--override-arch", "amd64", `docker://${ref}`], { registry });
+        const info = await skopeo(
+          ["inspect", "--override-os", "linux", "--override-arch", "amd64", `docker://${ref}`],
+          { registry },
+        );
         assert.equal(info.exitCode, 0, info.stderr);
         const skopeoDigest = (JSON.parse(info.stdout) as { Digest: string }).Digest;
         assert.equal(skopeoDigest, report.digest, `${name}: skopeo reports the top-level digest`);
@@ -69,12 +76,19 @@ for (const mode of MODES) {
 
     test("a platform of an index resolves to the child manifest, and says so", async () => {
       const ref = `${registry.host}/fixtures/ociindex:1.0`;
-      const [arm] = await resolveDigests([ref], { open: (t) => openLocation(t, { client: () => client }), platform: parsePlatform("linux/arm64") });
+      const [arm] = await resolveDigests([ref], {
+        open: (t) => openLocation(t, { client: () => client }),
+        platform: parsePlatform("linux/arm64"),
+      });
       const child = images.ociIndex.manifests.find((m) => m.descriptor.platform?.architecture === "arm64");
       assert.equal(arm?.kind, "platform-image");
       assert.equal(arm?.digest, child?.descriptor.digest);
       assert.equal(arm?.indexDigest, images.ociIndex.root.digest);
-      const { report } = await inspectImage(new RegistryStore(client, repo("fixtures/ociindex")), { tag: "1.0" }, { display: ref, platform: parsePlatform("linux/arm/v7") });
+      const { report } = await inspectImage(
+        new RegistryStore(client, repo("fixtures/ociindex")),
+        { tag: "1.0" },
+        { display: ref, platform: parsePlatform("linux/arm/v7") },
+      );
       assert.equal(report.kind, "image");
       assert.equal(report.platform, "linux/arm/v7");
       assert.equal(report.layers?.length, 2);
@@ -96,8 +110,14 @@ for (const mode of MODES) {
     });
 
     test("unknown tags and repositories are typed not-found errors", async () => {
-      await assert.rejects(client.resolve(repo("fixtures/ocisingle"), { tag: "nope" }), (e: DigestguardError) => e.exitCode === 3);
-      await assert.rejects(client.getManifest(repo("does/not/exist"), { tag: "1" }), (e: DigestguardError) => e.exitCode === 3);
+      await assert.rejects(
+        client.resolve(repo("fixtures/ocisingle"), { tag: "nope" }),
+        (e: DigestguardError) => e.exitCode === 3,
+      );
+      await assert.rejects(
+        client.getManifest(repo("does/not/exist"), { tag: "1" }),
+        (e: DigestguardError) => e.exitCode === 3,
+      );
     });
 
     if (mode === "basic" || mode === "token") {
@@ -119,10 +139,16 @@ for (const mode of MODES) {
       test("one token request per repository, however many references", async () => {
         const fresh = clientFor(registry);
         const before = registry.tokenIssuer?.requestCount ?? 0;
-        const refs = ["1.0", "latest", "1.0", "latest"].flatMap((t) => [`${registry.host}/fixtures/ocisingle:${t}`, `${registry.host}/fixtures/dockerlist:${t}`]);
+        const refs = ["1.0", "latest", "1.0", "latest"].flatMap((t) => [
+          `${registry.host}/fixtures/ocisingle:${t}`,
+          `${registry.host}/fixtures/dockerlist:${t}`,
+        ]);
         const results = await resolveDigests(refs, { open: (t) => openLocation(t, { client: () => fresh }) });
         await fresh.close();
-        assert.ok(results.every((r) => r.error === undefined), JSON.stringify(results));
+        assert.ok(
+          results.every((r) => r.error === undefined),
+          JSON.stringify(results),
+        );
         assert.equal((registry.tokenIssuer?.requestCount ?? 0) - before, 2);
         assert.equal(fresh.stats.byKind["HEAD manifests"], refs.length);
       });

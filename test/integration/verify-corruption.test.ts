@@ -27,7 +27,12 @@ function multiPlatform(): Promise<BuiltImage> {
     platforms: [
       { os: "linux", architecture: "amd64", layers: [shared, own("amd64")] },
       { os: "linux", architecture: "arm64", variant: "v8", layers: [shared, own("arm64")] },
-      { os: "linux", architecture: "arm", variant: "v7", layers: [[{ path: "etc/base.bin", content: "arm base\n" }], own("arm")] },
+      {
+        os: "linux",
+        architecture: "arm",
+        variant: "v7",
+        layers: [[{ path: "etc/base.bin", content: "arm base\n" }], own("arm")],
+      },
     ],
   });
 }
@@ -49,7 +54,11 @@ describe("verify catches corruption inside the registry's storage", { skip: regi
   });
 
   // Damage the registry's data file of `digest` while `run` runs, then put the original back.
-  async function damaged<T>(digest: string, damage: (bytes: Buffer) => Buffer, run: (bytes: Buffer) => Promise<T>): Promise<T> {
+  async function damaged<T>(
+    digest: string,
+    damage: (bytes: Buffer) => Buffer,
+    run: (bytes: Buffer) => Promise<T>,
+  ): Promise<T> {
     const path = registry.blobDataPath(digest);
     const original = await readFile(path);
     const bad = damage(original);
@@ -88,7 +97,10 @@ describe("verify catches corruption inside the registry's storage", { skip: regi
       assert.equal(cliReport.digest, image.root.digest);
       assert.deepEqual(failedChecks(cliReport), ["linux/arm64/v8#layer#1"]);
       const cliFailure = layerCheck(cliReport, "linux/arm64/v8", 1).failure;
-      assert.deepEqual([cliFailure?.expectedDigest, cliFailure?.actualDigest, cliFailure?.expectedSize, cliFailure?.received], [layer.digest, sha256Of(bad), layer.size, layer.size]);
+      assert.deepEqual(
+        [cliFailure?.expectedDigest, cliFailure?.actualDigest, cliFailure?.expectedSize, cliFailure?.received],
+        [layer.digest, sha256Of(bad), layer.size, layer.size],
+      );
 
       if (!skopeoAvailable()) return;
       const dir = await mkdtemp(join(tmpdir(), "digestguard-skopeo-corrupt-"));
@@ -121,35 +133,43 @@ describe("verify catches corruption inside the registry's storage", { skip: regi
 
   test("a truncated data file: SIZE_MISMATCH, body truncated, with the bytes received", async () => {
     const layer = builtLayer(image, 2, 1).descriptor;
-    await damaged(layer.digest, (bytes) => bytes.subarray(0, 3000), async () => {
-      const report = await verifyAt(registry, registry.host, REPO, { tag: "1.0" });
-      assert.deepEqual(failedChecks(report), ["linux/arm/v7#layer#1"]);
-      const failure = layerCheck(report, "linux/arm/v7", 1).failure;
-      assert.equal(failure?.code, "SIZE_MISMATCH");
-      assert.equal(failure?.meaning, `body truncated (3000 of ${layer.size} bytes)`);
-      assert.equal(failure?.received, 3000);
-      const cli = await runCli(["verify", "--json", "--platform", "linux/arm/v7", ref()]);
-      assert.equal(cli.exitCode, 6, cli.stderr);
-    });
+    await damaged(
+      layer.digest,
+      (bytes) => bytes.subarray(0, 3000),
+      async () => {
+        const report = await verifyAt(registry, registry.host, REPO, { tag: "1.0" });
+        assert.deepEqual(failedChecks(report), ["linux/arm/v7#layer#1"]);
+        const failure = layerCheck(report, "linux/arm/v7", 1).failure;
+        assert.equal(failure?.code, "SIZE_MISMATCH");
+        assert.equal(failure?.meaning, `body truncated (3000 of ${layer.size} bytes)`);
+        assert.equal(failure?.received, 3000);
+        const cli = await runCli(["verify", "--json", "--platform", "linux/arm/v7", ref()]);
+        assert.equal(cli.exitCode, 6, cli.stderr);
+      },
+    );
   });
 
   test("an emptied data file: body empty, where skopeo names the hash of zero bytes", async () => {
     const layer = builtLayer(image, 0, 1).descriptor;
-    await damaged(layer.digest, () => Buffer.alloc(0), async () => {
-      const report = await verifyAt(registry, registry.host, REPO, { tag: "1.0" });
-      assert.deepEqual(failedChecks(report), ["linux/amd64#layer#1"]);
-      const failure = layerCheck(report, "linux/amd64", 1).failure;
-      assert.deepEqual([failure?.code, failure?.meaning, failure?.received], ["SIZE_MISMATCH", "body empty", 0]);
-      if (!skopeoAvailable()) return;
-      const dir = await mkdtemp(join(tmpdir(), "digestguard-skopeo-empty-"));
-      try {
-        const copied = await skopeo(["copy", "--all", `docker://${ref()}`, `oci:${dir}:1.0`], { registry });
-        assert.notEqual(copied.exitCode, 0);
-        assert.match(copied.stderr, new RegExp(`expected ${layer.digest}, got ${EMPTY_SHA256}`));
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
-    });
+    await damaged(
+      layer.digest,
+      () => Buffer.alloc(0),
+      async () => {
+        const report = await verifyAt(registry, registry.host, REPO, { tag: "1.0" });
+        assert.deepEqual(failedChecks(report), ["linux/amd64#layer#1"]);
+        const failure = layerCheck(report, "linux/amd64", 1).failure;
+        assert.deepEqual([failure?.code, failure?.meaning, failure?.received], ["SIZE_MISMATCH", "body empty", 0]);
+        if (!skopeoAvailable()) return;
+        const dir = await mkdtemp(join(tmpdir(), "digestguard-skopeo-empty-"));
+        try {
+          const copied = await skopeo(["copy", "--all", `docker://${ref()}`, `oci:${dir}:1.0`], { registry });
+          assert.notEqual(copied.exitCode, 0);
+          assert.match(copied.stderr, new RegExp(`expected ${layer.digest}, got ${EMPTY_SHA256}`));
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+        }
+      },
+    );
   });
 
   test("after the damage is repaired, the same image verifies again", async () => {
@@ -158,4 +178,3 @@ describe("verify catches corruption inside the registry's storage", { skip: regi
     assert.equal(report.ok, true);
   });
 });
-

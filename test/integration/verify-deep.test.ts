@@ -30,15 +30,38 @@ describe("verify --deep against the real registry", { skip: registrySkipReason()
     // Larger than the 1 MiB read size, so each decompressor sees the body in several pieces.
     const big = Buffer.concat([noiseBytes("deep", 600_000), Buffer.from("compressible line\n".repeat(80_000))]);
     layers = [
-      await handmadeLayer([{ path: "etc/gzip.txt", content: "a gzip layer\n" }, { path: "opt/big.bin", content: big }], "gzip"),
-      ...(zstdTool.available ? [await handmadeLayer([{ path: "opt/zstd.bin", content: big }, { path: "etc/zstd.txt", content: "a zstd layer\n" }], "zstd")] : []),
+      await handmadeLayer(
+        [
+          { path: "etc/gzip.txt", content: "a gzip layer\n" },
+          { path: "opt/big.bin", content: big },
+        ],
+        "gzip",
+      ),
+      ...(zstdTool.available
+        ? [
+            await handmadeLayer(
+              [
+                { path: "opt/zstd.bin", content: big },
+                { path: "etc/zstd.txt", content: "a zstd layer\n" },
+              ],
+              "zstd",
+            ),
+          ]
+        : []),
       await handmadeLayer([{ path: "etc/plain.txt", content: "an uncompressed layer\n" }], "none"),
     ];
     const [first, , last] = layers;
     assert.ok(first !== undefined && last !== undefined);
     await pushImage(registry, REPO, handmadeImage(layers), ["good"]);
-    await pushImage(registry, REPO, handmadeImage(layers, { diffIds: layers.map((l, i) => (i === 1 ? first.diffId : l.diffId)) }), ["wrong-diff-id"]);
-    await pushImage(registry, REPO, handmadeImage(layers, { diffIds: layers.slice(0, -1).map((l) => l.diffId) }), ["too-few-diff-ids"]);
+    await pushImage(
+      registry,
+      REPO,
+      handmadeImage(layers, { diffIds: layers.map((l, i) => (i === 1 ? first.diffId : l.diffId)) }),
+      ["wrong-diff-id"],
+    );
+    await pushImage(registry, REPO, handmadeImage(layers, { diffIds: layers.slice(0, -1).map((l) => l.diffId) }), [
+      "too-few-diff-ids",
+    ]);
   });
   after(async () => {
     await registry?.stop();
@@ -48,11 +71,26 @@ describe("verify --deep against the real registry", { skip: registrySkipReason()
   test("gzip, zstd (made by the zstd program) and plain tar layers all match their diff_ids", async (t) => {
     if (!requireToolOrSkip(t, zstdTool)) return;
     for (const cache of [undefined, await caches.open()]) {
-      const report = await verifyAt(registry, registry.host, REPO, { tag: "good" }, { mode: "deep", ...(cache ? { cache } : {}) });
+      const report = await verifyAt(
+        registry,
+        registry.host,
+        REPO,
+        { tag: "good" },
+        { mode: "deep", ...(cache ? { cache } : {}) },
+      );
       assert.deepEqual(failedChecks(report), [], JSON.stringify(report.blobs.find((b) => b.failure)));
       assert.equal(report.ok, true);
-      assert.deepEqual(report.blobs.filter((b) => b.role === "layer").map((b) => b.mediaType), layers.map((l) => l.mediaType));
-      layers.forEach((layer, i) => assert.deepEqual(layerCheck(report, undefined, i).diffId, { expected: layer.diffId, actual: layer.diffId, status: "ok" }));
+      assert.deepEqual(
+        report.blobs.filter((b) => b.role === "layer").map((b) => b.mediaType),
+        layers.map((l) => l.mediaType),
+      );
+      layers.forEach((layer, i) =>
+        assert.deepEqual(layerCheck(report, undefined, i).diffId, {
+          expected: layer.diffId,
+          actual: layer.diffId,
+          status: "ok",
+        }),
+      );
     }
     const cli = await runCli(["verify", "--deep", ref("good")]);
     assert.equal(cli.exitCode, 0, cli.stderr);
@@ -76,7 +114,10 @@ describe("verify --deep against the real registry", { skip: registrySkipReason()
     assert.notEqual(check.failure?.expectedDigest, check.digest, "the diff_id is compared, not the blob digest");
     const cli = await runCli(["verify", "--deep", ref("wrong-diff-id")]);
     assert.equal(cli.exitCode, 6, cli.stderr);
-    assert.match(cli.stdout.toString(), new RegExp(`\\[DIFF_ID_MISMATCH\\]\\n\\s+expected ${first.diffId} \\(diff_id\\)`));
+    assert.match(
+      cli.stdout.toString(),
+      new RegExp(`\\[DIFF_ID_MISMATCH\\]\\n\\s+expected ${first.diffId} \\(diff_id\\)`),
+    );
   });
 
   test("under --deep, a changed zstd layer is still a DIGEST_MISMATCH, and a published broken one 'does not decompress'", async (t) => {
@@ -100,15 +141,24 @@ describe("verify --deep against the real registry", { skip: registrySkipReason()
     await pushImage(registry, REPO, handmadeImage([broken]), ["broken-zstd"]);
     const report = await verifyAt(registry, registry.host, REPO, { tag: "broken-zstd" }, { mode: "deep" });
     const failure = layerCheck(report, undefined, 0).failure;
-    assert.deepEqual([failure?.code, failure?.meaning], ["DIFF_ID_MISMATCH", "the compressed blob is intact, but it does not decompress"]);
-    assert.equal((await verifyAt(registry, registry.host, REPO, { tag: "broken-zstd" })).ok, true, "the blob itself is what the manifest names");
+    assert.deepEqual(
+      [failure?.code, failure?.meaning],
+      ["DIFF_ID_MISMATCH", "the compressed blob is intact, but it does not decompress"],
+    );
+    assert.equal(
+      (await verifyAt(registry, registry.host, REPO, { tag: "broken-zstd" })).ok,
+      true,
+      "the blob itself is what the manifest names",
+    );
   });
 
   test("a config with fewer diff_ids than layers: a problem for the image, the extra layer unchecked", async () => {
     for (const mode of ["full", "deep"] as const) {
       const report = await verifyAt(registry, registry.host, REPO, { tag: "too-few-diff-ids" }, { mode });
       assert.equal(report.ok, false);
-      assert.deepEqual(report.problems, [{ message: `the manifest lists ${layers.length} layers but the config lists ${layers.length - 1} diff_ids` }]);
+      assert.deepEqual(report.problems, [
+        { message: `the manifest lists ${layers.length} layers but the config lists ${layers.length - 1} diff_ids` },
+      ]);
       assert.deepEqual(failedChecks(report), [], "every blob itself verifies");
       if (mode === "deep") assert.equal(layerCheck(report, undefined, layers.length - 1).diffId?.status, "unchecked");
     }

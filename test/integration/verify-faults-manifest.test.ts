@@ -62,9 +62,20 @@ describe("verify through a faulty proxy: manifests", { skip: registrySkipReason(
   for (const withCache of [false, true]) {
     test(`other bytes served for a digest reference: DIGEST_MISMATCH on the manifest, nothing verified${withCache ? " (with --cache)" : ""}`, async () => {
       const replacement = rootBytes(second);
-      proxy.setFaults([{ match: { kind: "manifest", method: "GET", digest: first.root.digest }, fault: { type: "replace-body", body: replacement } }]);
+      proxy.setFaults([
+        {
+          match: { kind: "manifest", method: "GET", digest: first.root.digest },
+          fault: { type: "replace-body", body: replacement },
+        },
+      ]);
       const cache = withCache ? await caches.open() : undefined;
-      const report = await verifyAt(registry, proxy.host, REPO, { digest: first.root.digest }, { ...(cache ? { cache } : {}) });
+      const report = await verifyAt(
+        registry,
+        proxy.host,
+        REPO,
+        { digest: first.root.digest },
+        { ...(cache ? { cache } : {}) },
+      );
       assert.equal(report.ok, false);
       assert.equal(report.digest, undefined, "no digest is claimed for content that did not match");
       assert.equal(report.blobs.length, 0, "no blob of the wrong image is checked");
@@ -74,25 +85,42 @@ describe("verify through a faulty proxy: manifests", { skip: registrySkipReason(
       assert.equal(top?.failure?.expectedDigest, first.root.digest);
       assert.equal(top?.failure?.actualDigest, sha256Of(replacement));
       if (cache === undefined) return;
-      for (const digest of [first.root.digest, second.root.digest]) assert.deepEqual(await cachedFiles(cache, parseDigest(digest)), {});
+      for (const digest of [first.root.digest, second.root.digest])
+        assert.deepEqual(await cachedFiles(cache, parseDigest(digest)), {});
     });
   }
 
   test("other bytes served for one platform's manifest: that platform fails, the other verifies", async () => {
     const [amd64, arm64] = first.manifests;
     assert.ok(amd64 !== undefined && arm64 !== undefined);
-    proxy.setFaults([{ match: { kind: "manifest", method: "GET", digest: arm64.descriptor.digest }, fault: { type: "replace-body", body: amd64.bytes } }]);
+    proxy.setFaults([
+      {
+        match: { kind: "manifest", method: "GET", digest: arm64.descriptor.digest },
+        fault: { type: "replace-body", body: amd64.bytes },
+      },
+    ]);
     const report = await verifyAt(registry, proxy.host, REPO, { tag: "1.0" });
     assert.equal(report.ok, false);
     const failed = report.manifests.filter((m) => m.status === "failed");
-    assert.deepEqual(failed.map((m) => [m.platform, m.digest, m.failure?.code]), [["linux/arm64", arm64.descriptor.digest, "DIGEST_MISMATCH"]]);
-    assert.deepEqual(report.blobs.filter((b) => b.status !== "ok"), []);
+    assert.deepEqual(
+      failed.map((m) => [m.platform, m.digest, m.failure?.code]),
+      [["linux/arm64", arm64.descriptor.digest, "DIGEST_MISMATCH"]],
+    );
+    assert.deepEqual(
+      report.blobs.filter((b) => b.status !== "ok"),
+      [],
+    );
     assert.deepEqual([...new Set(report.blobs.map((b) => b.platform))], ["linux/amd64"]);
   });
 
   test("a tag moved between HEAD and GET: verify reports what it got, digest (HEAD) and inspect (GET) disagree", async () => {
     // Only GETs of the tag see the other image, as if the tag moved right after a HEAD.
-    proxy.setFaults([{ match: { kind: "manifest", method: "GET", path: /\/manifests\/1\.0$/ }, fault: { type: "replace-body", body: rootBytes(second) } }]);
+    proxy.setFaults([
+      {
+        match: { kind: "manifest", method: "GET", path: /\/manifests\/1\.0$/ },
+        fault: { type: "replace-body", body: rootBytes(second) },
+      },
+    ]);
     const cache = await caches.open();
     const report = await verifyAt(registry, proxy.host, REPO, { tag: "1.0" }, { cache });
     assert.equal(report.ok, true, "the bytes verify: they are a whole, consistent image");
@@ -110,10 +138,21 @@ describe("verify through a faulty proxy: manifests", { skip: registrySkipReason(
     const got = await runCli(["inspect", "--json", ...flags, ref]);
     assert.equal(headed.exitCode, 0, headed.stderr);
     assert.equal(got.exitCode, 0, got.stderr);
-    assert.match(headed.stdout.toString(), new RegExp(`^${first.root.digest} `), "digest resolves by HEAD: the old target");
-    assert.equal((JSON.parse(got.stdout.toString()) as { digest: string }).digest, second.root.digest, "inspect reads by GET: the new target");
+    assert.match(
+      headed.stdout.toString(),
+      new RegExp(`^${first.root.digest} `),
+      "digest resolves by HEAD: the old target",
+    );
+    assert.equal(
+      (JSON.parse(got.stdout.toString()) as { digest: string }).digest,
+      second.root.digest,
+      "inspect reads by GET: the new target",
+    );
     const verified = await runCli(["verify", "--json", ...flags, ref]);
     assert.equal(verified.exitCode, 0, verified.stderr);
-    assert.equal((JSON.parse(verified.stdout.toString()) as { reports: { digest: string }[] }).reports[0]?.digest, second.root.digest);
+    assert.equal(
+      (JSON.parse(verified.stdout.toString()) as { reports: { digest: string }[] }).reports[0]?.digest,
+      second.root.digest,
+    );
   });
 });

@@ -15,7 +15,10 @@ import { cachedFiles, layerCheck, verifyAt } from "../support/verify-run.js";
 const REPO = "transport/app";
 const PLATFORM = "linux/amd64";
 // Small body timeout so a stall is noticed quickly; Retry-After honoured up to 5 s.
-const CLIENT: RegistryClientOptions = { timeouts: { bodyMs: 500 }, retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 5000 } };
+const CLIENT: RegistryClientOptions = {
+  timeouts: { bodyMs: 500 },
+  retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 5000 },
+};
 
 interface TransportCase {
   name: string;
@@ -26,7 +29,9 @@ interface TransportCase {
 const CASES: TransportCase[] = [
   {
     name: "429 with Retry-After once: success after waiting",
-    rules: (digest) => [{ match: { kind: "blob", digest }, times: 1, fault: { type: "status", status: 429, retryAfter: "1" } }],
+    rules: (digest) => [
+      { match: { kind: "blob", digest }, times: 1, fault: { type: "status", status: 429, retryAfter: "1" } },
+    ],
     expect: { ok: true, resumed: false },
   },
   {
@@ -37,7 +42,11 @@ const CASES: TransportCase[] = [
   {
     name: "a burst of 503 and 502: success",
     rules: (digest) => [
-      { match: { kind: "blob", digest }, times: 1, fault: { type: "status", status: 503, body: '{"errors":[{"code":"UNAVAILABLE","message":"busy"}]}' } },
+      {
+        match: { kind: "blob", digest },
+        times: 1,
+        fault: { type: "status", status: 503, body: '{"errors":[{"code":"UNAVAILABLE","message":"busy"}]}' },
+      },
       { match: { kind: "blob", digest }, times: 1, fault: { type: "status", status: 502 } },
       { match: { kind: "manifest", method: "GET" }, times: 2, fault: { type: "status", status: 500 } },
     ],
@@ -59,13 +68,20 @@ const CASES: TransportCase[] = [
     expect: {
       codes: ["TIMEOUT"],
       meaning: /^timed out .* after \d+ of \d+ bytes$/,
-      details: (failure, layer) => assert.ok((failure.received ?? -1) > 0 && (failure.received ?? Infinity) < layer.descriptor.size),
+      details: (failure, layer) =>
+        assert.ok((failure.received ?? -1) > 0 && (failure.received ?? Infinity) < layer.descriptor.size),
     },
   },
 ];
 
 describe("verify through a faulty proxy: rate limits, 5xx, stalls", { skip: registrySkipReason() }, () => {
-  const suite = faultSuite({ name: "verify-transport", repository: REPO, layerBytes: 16 * 1024, platform: 0, layer: 1 });
+  const suite = faultSuite({
+    name: "verify-transport",
+    repository: REPO,
+    layerBytes: 16 * 1024,
+    platform: 0,
+    layer: 1,
+  });
   const { caches } = suite;
 
   for (const c of CASES) {
@@ -74,11 +90,20 @@ describe("verify through a faulty proxy: rate limits, 5xx, stalls", { skip: regi
         suite.proxy.setFaults(c.rules(suite.layer.descriptor.digest));
         const seen = suite.proxy.requests.length;
         const cache = withCache ? await caches.open() : undefined;
-        const report = await verifyAt(suite.registry, suite.proxy.host, REPO, { tag: "1.0" }, { client: CLIENT, ...(cache ? { cache } : {}) });
+        const report = await verifyAt(
+          suite.registry,
+          suite.proxy.host,
+          REPO,
+          { tag: "1.0" },
+          { client: CLIENT, ...(cache ? { cache } : {}) },
+        );
         const check = layerCheck(report, PLATFORM, 1);
         const requests = suite.proxy.requests.slice(seen);
         assertOutcome(report, c.expect, { check, id: `${PLATFORM}#layer#1`, layer: suite.layer, requests });
-        assert.ok(requests.some((r) => r.fault !== undefined), "the fault was applied");
+        assert.ok(
+          requests.some((r) => r.fault !== undefined),
+          "the fault was applied",
+        );
         if (cache !== undefined) await assertCacheAfter(cache, check, suite.layer);
       });
     }
@@ -110,12 +135,22 @@ describe("verify with blobs redirected to another origin (token auth)", { skip: 
     assert.equal(report.ok, true, JSON.stringify(report.blobs.find((b) => b.failure)?.failure));
     const redirected = proxy.requests.filter((r) => r.fault?.type === "redirect-other-origin");
     assert.equal(redirected.length, image.blobs.length, "configs and layers, each once");
-    assert.ok(redirected.every((r) => r.authorization), "the registry itself was asked with credentials");
+    assert.ok(
+      redirected.every((r) => r.authorization),
+      "the registry itself was asked with credentials",
+    );
     const elsewhere = proxy.otherOrigin.requests;
     assert.equal(elsewhere.filter((r) => r.status === 200).length, image.blobs.length);
-    assert.deepEqual(elsewhere.filter((r) => r.authorization), [], "no Authorization header followed the redirect");
+    assert.deepEqual(
+      elsewhere.filter((r) => r.authorization),
+      [],
+      "no Authorization header followed the redirect",
+    );
     for (const blob of image.blobs) {
-      assert.equal(sha256Of((await cachedFiles(cache, blob.descriptor.digest)).blob ?? Buffer.alloc(0)), blob.descriptor.digest);
+      assert.equal(
+        sha256Of((await cachedFiles(cache, blob.descriptor.digest)).blob ?? Buffer.alloc(0)),
+        blob.descriptor.digest,
+      );
     }
   });
 });

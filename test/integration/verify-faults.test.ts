@@ -27,7 +27,10 @@ interface FaultCase {
 function partway(failure: CheckFailure, layer: KnownLayer): void {
   assert.equal(failure.expectedDigest, layer.descriptor.digest);
   assert.equal(failure.expectedSize, layer.descriptor.size);
-  assert.ok((failure.received ?? -1) > 0 && (failure.received ?? Infinity) < layer.descriptor.size, `received ${failure.received}`);
+  assert.ok(
+    (failure.received ?? -1) > 0 && (failure.received ?? Infinity) < layer.descriptor.size,
+    `received ${failure.received}`,
+  );
 }
 
 const CASES: FaultCase[] = [
@@ -47,13 +50,23 @@ const CASES: FaultCase[] = [
       },
     },
   },
-  { name: "truncated once (clean close): resumed with Range and verified", fault: { type: "truncate", keepBytes: 5000 }, times: 1, expect: { ok: true, resumed: true } },
+  {
+    name: "truncated once (clean close): resumed with Range and verified",
+    fault: { type: "truncate", keepBytes: 5000 },
+    times: 1,
+    expect: { ok: true, resumed: true },
+  },
   {
     name: "truncated on every read: fails, naming the cut",
     fault: { type: "truncate", keepBytes: 1000 },
     expect: { codes: ["NETWORK"], meaning: /^network failure after \d+ of \d+ bytes$/, details: partway },
   },
-  { name: "short body once (consistent headers): resumed and verified", fault: { type: "short-body", keepBytes: 3000 }, times: 1, expect: { ok: true, resumed: true } },
+  {
+    name: "short body once (consistent headers): resumed and verified",
+    fault: { type: "short-body", keepBytes: 3000 },
+    times: 1,
+    expect: { ok: true, resumed: true },
+  },
   {
     name: "short body on every read: SIZE_MISMATCH, body truncated",
     fault: { type: "short-body", keepBytes: 1000 },
@@ -66,7 +79,11 @@ const CASES: FaultCase[] = [
   {
     name: "empty body on every read: SIZE_MISMATCH, body empty",
     fault: { type: "empty-body" },
-    expect: { codes: ["SIZE_MISMATCH"], meaning: /^body empty$/, details: (failure) => assert.equal(failure.received, 0) },
+    expect: {
+      codes: ["SIZE_MISMATCH"],
+      meaning: /^body empty$/,
+      details: (failure) => assert.equal(failure.received, 0),
+    },
   },
   {
     name: "extra bytes: SIZE_MISMATCH, body longer than declared",
@@ -77,7 +94,12 @@ const CASES: FaultCase[] = [
       details: (failure, layer) => assert.ok((failure.received ?? 0) > layer.descriptor.size),
     },
   },
-  { name: "connection reset mid-body once: resumed and verified", fault: { type: "reset-mid-body", afterBytes: 5000 }, times: 1, expect: { ok: true, resumed: true } },
+  {
+    name: "connection reset mid-body once: resumed and verified",
+    fault: { type: "reset-mid-body", afterBytes: 5000 },
+    times: 1,
+    expect: { ok: true, resumed: true },
+  },
   {
     name: "connection reset on every read: NETWORK failure",
     fault: { type: "reset-mid-body", afterBytes: 1000 },
@@ -92,13 +114,30 @@ describe("verify through a faulty proxy: body faults", { skip: registrySkipReaso
   for (const c of CASES) {
     for (const withCache of [false, true]) {
       test(`${c.name}${withCache ? " (with --cache)" : ""}`, async () => {
-        suite.proxy.setFaults([{ match: { kind: "blob", digest: suite.layer.descriptor.digest }, ...(c.times ? { times: c.times } : {}), fault: c.fault }]);
+        suite.proxy.setFaults([
+          {
+            match: { kind: "blob", digest: suite.layer.descriptor.digest },
+            ...(c.times ? { times: c.times } : {}),
+            fault: c.fault,
+          },
+        ]);
         const seen = suite.proxy.requests.length;
         const cache = withCache ? await caches.open() : undefined;
-        const report = await verifyAt(suite.registry, suite.proxy.host, REPO, { tag: "1.0" }, { ...(cache ? { cache } : {}) });
+        const report = await verifyAt(
+          suite.registry,
+          suite.proxy.host,
+          REPO,
+          { tag: "1.0" },
+          { ...(cache ? { cache } : {}) },
+        );
         const check = layerCheck(report, PLATFORM, 1);
         assert.equal(check.digest, suite.layer.descriptor.digest);
-        assertOutcome(report, c.expect, { check, id: `${PLATFORM}#layer#1`, layer: suite.layer, requests: suite.proxy.requests.slice(seen) });
+        assertOutcome(report, c.expect, {
+          check,
+          id: `${PLATFORM}#layer#1`,
+          layer: suite.layer,
+          requests: suite.proxy.requests.slice(seen),
+        });
         if (cache !== undefined) await assertCacheAfter(cache, check, suite.layer);
       });
     }
@@ -107,19 +146,35 @@ describe("verify through a faulty proxy: body faults", { skip: registrySkipReaso
   test("a blob already in the cache is still read from the source, so a bad source is never reported ok", async () => {
     const cache = await caches.open();
     assert.equal((await verifyAt(suite.registry, suite.proxy.host, REPO, { tag: "1.0" }, { cache })).ok, true);
-    suite.proxy.setFaults([{ match: { kind: "blob", digest: suite.layer.descriptor.digest }, fault: { type: "flip-byte" } }]);
+    suite.proxy.setFaults([
+      { match: { kind: "blob", digest: suite.layer.descriptor.digest }, fault: { type: "flip-byte" } },
+    ]);
     const seen = suite.proxy.requests.length;
     const report = await verifyAt(suite.registry, suite.proxy.host, REPO, { tag: "1.0" }, { cache });
-    assert.ok(suite.proxy.requests.slice(seen).some((r) => r.method === "GET" && r.path.endsWith(suite.layer.descriptor.digest)), "the source was asked");
+    assert.ok(
+      suite.proxy.requests
+        .slice(seen)
+        .some((r) => r.method === "GET" && r.path.endsWith(suite.layer.descriptor.digest)),
+      "the source was asked",
+    );
     assert.equal(report.ok, false);
     assert.deepEqual(failedChecks(report), [`${PLATFORM}#layer#1`]);
     assert.equal(layerCheck(report, PLATFORM, 1).failure?.code, "DIGEST_MISMATCH");
-    assert.equal(sha256Of((await cachedFiles(cache, suite.layer.descriptor.digest)).blob ?? Buffer.alloc(0)), suite.layer.descriptor.digest, "the good cached copy stays");
+    assert.equal(
+      sha256Of((await cachedFiles(cache, suite.layer.descriptor.digest)).blob ?? Buffer.alloc(0)),
+      suite.layer.descriptor.digest,
+      "the good cached copy stays",
+    );
   });
 
   test("a partial left by a failed run is resumed by the next run", async () => {
     const cache = await caches.open();
-    suite.proxy.setFaults([{ match: { kind: "blob", digest: suite.layer.descriptor.digest }, fault: { type: "short-body", keepBytes: 2000 } }]);
+    suite.proxy.setFaults([
+      {
+        match: { kind: "blob", digest: suite.layer.descriptor.digest },
+        fault: { type: "short-body", keepBytes: 2000 },
+      },
+    ]);
     assert.equal((await verifyAt(suite.registry, suite.proxy.host, REPO, { tag: "1.0" }, { cache })).ok, false);
     const partial = (await cachedFiles(cache, suite.layer.descriptor.digest)).partial;
     assert.ok(partial !== undefined && partial.length > 0, "the true prefix was kept");
@@ -127,8 +182,17 @@ describe("verify through a faulty proxy: body faults", { skip: registrySkipReaso
     const seen = suite.proxy.requests.length;
     const report = await verifyAt(suite.registry, suite.proxy.host, REPO, { tag: "1.0" }, { cache });
     assert.equal(report.ok, true);
-    const gets = suite.proxy.requests.slice(seen).filter((r) => r.method === "GET" && r.path.endsWith(suite.layer.descriptor.digest));
-    assert.deepEqual(gets.map((r) => r.range), [`bytes=${partial.length}-`], "only the remainder was fetched");
-    assert.equal(sha256Of((await cachedFiles(cache, suite.layer.descriptor.digest)).blob ?? Buffer.alloc(0)), suite.layer.descriptor.digest);
+    const gets = suite.proxy.requests
+      .slice(seen)
+      .filter((r) => r.method === "GET" && r.path.endsWith(suite.layer.descriptor.digest));
+    assert.deepEqual(
+      gets.map((r) => r.range),
+      [`bytes=${partial.length}-`],
+      "only the remainder was fetched",
+    );
+    assert.equal(
+      sha256Of((await cachedFiles(cache, suite.layer.descriptor.digest)).blob ?? Buffer.alloc(0)),
+      suite.layer.descriptor.digest,
+    );
   });
 });

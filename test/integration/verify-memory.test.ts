@@ -54,7 +54,9 @@ describe("verify streams in constant memory", { skip: registrySkipReason() }, ()
       assert.ok(report.totals.bytes >= BIG, "the big layer was really read");
       if (mode.length > 0) assert.equal(report.blobs.filter((b) => b.diffId?.status === "ok").length, 2);
       const growth = run.maxRssBytes - baseline.maxRssBytes;
-      t.diagnostic(`peak RSS ${(baseline.maxRssBytes / MB).toFixed(1)} MB for the 8 MB one, ${(run.maxRssBytes / MB).toFixed(1)} MB for the 64 MB one`);
+      t.diagnostic(
+        `peak RSS ${(baseline.maxRssBytes / MB).toFixed(1)} MB for the 8 MB one, ${(run.maxRssBytes / MB).toFixed(1)} MB for the 64 MB one`,
+      );
       assert.ok(growth < ALLOWED_GROWTH, `peak RSS grew by ${(growth / MB).toFixed(1)} MB for a ${BIG / MB} MB layer`);
     });
   }
@@ -62,6 +64,12 @@ describe("verify streams in constant memory", { skip: registrySkipReason() }, ()
 
 /** An incompressible layer at gzip level 1: the blob is as big as its content. */
 async function noiseLayer(seed: string, size: number): Promise<HandmadeLayer> {
-  const tar = await buildLayer([{ path: "opt/big.bin", content: noiseBytes(`memory-${seed}`, size) }], { compression: "none" });
-  return { bytes: new Uint8Array(gzipSync(tar.bytes, { level: 1 })), mediaType: MediaType.ociLayerGzip, diffId: tar.diffId };
+  const tar = await buildLayer([{ path: "opt/big.bin", content: noiseBytes(`memory-${seed}`, size) }], {
+    compression: "none",
+  });
+  return {
+    bytes: new Uint8Array(gzipSync(tar.bytes, { level: 1 })),
+    mediaType: MediaType.ociLayerGzip,
+    diffId: tar.diffId,
+  };
 }

@@ -16,7 +16,11 @@ import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-r
 
 const tempFolder = tempFolders("watch-kill");
 const BIN = join(import.meta.dirname, "../../../bin/digestguard.js");
-const image = (seed: string) => buildImage({ flavour: "oci", platforms: [{ os: "linux", architecture: "amd64", layers: [[{ path: "etc/id", content: `${seed}\n` }]] }] });
+const image = (seed: string) =>
+  buildImage({
+    flavour: "oci",
+    platforms: [{ os: "linux", architecture: "amd64", layers: [[{ path: "etc/id", content: `${seed}\n` }]] }],
+  });
 
 describe("watch killed during a delivery", { skip: registrySkipReason() }, () => {
   let registry: RunningRegistry;
@@ -32,16 +36,19 @@ describe("watch killed during a delivery", { skip: registrySkipReason() }, () =>
 
   it("loses nothing: the next run delivers the same delivery id", async () => {
     const dir = await tempFolder();
-    await writeFile(join(dir, "digestguard.yaml"), [
-      "version: 1",
-      "watch:",
-      "  version: 1",
-      `  images: ["${registry.host}/team/k:1"]`,
-      "  lockfile: false",
-      "  database: history.sqlite",
-      "  retry: { baseSeconds: 0.01, maxSeconds: 0.05 }",
-      `  notifiers: { ops: { type: webhook, url: "${receiver.url}", secret: kill-secret } }`,
-    ].join("\n"));
+    await writeFile(
+      join(dir, "digestguard.yaml"),
+      [
+        "version: 1",
+        "watch:",
+        "  version: 1",
+        `  images: ["${registry.host}/team/k:1"]`,
+        "  lockfile: false",
+        "  database: history.sqlite",
+        "  retry: { baseSeconds: 0.01, maxSeconds: 0.05 }",
+        `  notifiers: { ops: { type: webhook, url: "${receiver.url}", secret: kill-secret } }`,
+      ].join("\n"),
+    );
     const once = () => runCli(["watch", "--once", "--json"], { cwd: dir });
     await pushImage(registry, "team/k", await image("a"), ["1"]);
     assert.equal((await once()).exitCode, 0, "baseline");
@@ -57,7 +64,10 @@ describe("watch killed during a delivery", { skip: registrySkipReason() }, () =>
     const pending = await runCli(["events", "--pending", "--json"], { cwd: dir });
     assert.equal(pending.exitCode, 0, pending.stderr);
     const outbox = JSON.parse(pending.stdout.toString()) as { pending: { id: string; event: { kind: string } }[] };
-    assert.deepEqual(outbox.pending.map((p) => [p.id, p.event.kind]), [[first.deliveryId, "moved"]]);
+    assert.deepEqual(
+      outbox.pending.map((p) => [p.id, p.event.kind]),
+      [[first.deliveryId, "moved"]],
+    );
 
     receiver.answer = () => 200;
     const again = await once();
@@ -66,7 +76,9 @@ describe("watch killed during a delivery", { skip: registrySkipReason() }, () =>
     assert.equal(last?.deliveryId, first.deliveryId);
     assert.equal(last?.status, 200);
     assert.equal(last?.signatureValid, true);
-    const empty = JSON.parse((await runCli(["events", "--pending", "--json"], { cwd: dir })).stdout.toString()) as { pending: unknown[] };
+    const empty = JSON.parse((await runCli(["events", "--pending", "--json"], { cwd: dir })).stdout.toString()) as {
+      pending: unknown[];
+    };
     assert.deepEqual(empty.pending, []);
     const history = await runCli(["history", `${registry.host}/team/k:1`, "--json"], { cwd: dir });
     assert.equal((JSON.parse(history.stdout.toString()) as { observations: unknown[] }).observations.length, 2);

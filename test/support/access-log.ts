@@ -20,7 +20,8 @@ export interface RegistryRequest {
 // stdout whatever `log.formatter` says (the JSON formatter only applies to
 // its application log on stderr), and that access log is the one record that
 // includes requests rejected before routing, such as 401 challenges.
-const COMBINED_LINE = /^\S+ \S+ \S+ \[([^\]]+)\] "(\S+) (\S+) [^"]*" (\d{3}) (\d+|-) "(?:[^"\\]|\\.)*" "((?:[^"\\]|\\.)*)"$/;
+const COMBINED_LINE =
+  /^\S+ \S+ \S+ \[([^\]]+)\] "(\S+) (\S+) [^"]*" (\d{3}) (\d+|-) "(?:[^"\\]|\\.)*" "((?:[^"\\]|\\.)*)"$/;
 
 /**
  * Parse the registry's access log into requests, skipping every line that is
@@ -38,7 +39,15 @@ export function parseAccessLog(text: string): RegistryRequest[] {
   for (const line of text.split("\n")) {
     const match = COMBINED_LINE.exec(line.trimEnd());
     if (match === null) continue;
-    const [, time, method, uri, status, bytes, userAgent] = match as unknown as [string, string, string, string, string, string, string];
+    const [, time, method, uri, status, bytes, userAgent] = match as unknown as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     requests.push({
       method,
       uri,
@@ -65,13 +74,23 @@ const BARRIER_PREFIX = "/__digestguard-harness-barrier/";
  * const requests = await readRegistryRequestLog({ url: "http://127.0.0.1:5000", logFile });
  * ```
  */
-export async function readRegistryRequestLog(options: { url: string; logFile: string; ca?: string; client?: { cert: string; key: string } }): Promise<RegistryRequest[]> {
+export async function readRegistryRequestLog(options: {
+  url: string;
+  logFile: string;
+  ca?: string;
+  client?: { cert: string; key: string };
+}): Promise<RegistryRequest[]> {
   const marker = `${BARRIER_PREFIX}${randomUUID()}`;
-  await probe(`${options.url}${marker}`, { ...(options.ca === undefined ? {} : { ca: options.ca }), ...(options.client === undefined ? {} : { client: options.client }) });
+  await probe(`${options.url}${marker}`, {
+    ...(options.ca === undefined ? {} : { ca: options.ca }),
+    ...(options.client === undefined ? {} : { client: options.client }),
+  });
   for (let waited = 0; ; waited += 10) {
     const text = await readFile(options.logFile, "utf8");
     if (text.includes(marker) || waited >= 2000) {
-      return parseAccessLog(text).filter((request) => request.userAgent !== HARNESS_USER_AGENT && !request.uri.startsWith(BARRIER_PREFIX));
+      return parseAccessLog(text).filter(
+        (request) => request.userAgent !== HARNESS_USER_AGENT && !request.uri.startsWith(BARRIER_PREFIX),
+      );
     }
     await sleep(10);
   }

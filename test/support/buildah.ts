@@ -24,12 +24,29 @@ export function requireBuildahOrSkip(t: { skip(message?: string): void }): boole
  * await buildah(["pull", "--tls-verify=false", ref], { storage: dir, registriesConf: file });
  * ```
  */
-export async function buildah(args: string[], options: { storage: string; registriesConf: string; timeoutMs?: number }): Promise<string> {
-  const global = ["--root", `${options.storage}/root`, "--runroot", `${options.storage}/run`, "--storage-driver", "vfs", "--registries-conf", options.registriesConf];
+export async function buildah(
+  args: string[],
+  options: { storage: string; registriesConf: string; timeoutMs?: number },
+): Promise<string> {
+  const global = [
+    "--root",
+    `${options.storage}/root`,
+    "--runroot",
+    `${options.storage}/run`,
+    "--storage-driver",
+    "vfs",
+    "--registries-conf",
+    options.registriesConf,
+  ];
   try {
-    const { stdout } = await execFileAsync("buildah", [...global, ...args], { timeout: options.timeoutMs ?? 60_000, env: { ...process.env, CONTAINERS_REGISTRIES_CONF: options.registriesConf } });
+    const { stdout } = await execFileAsync("buildah", [...global, ...args], {
+      timeout: options.timeoutMs ?? 60_000,
+      env: { ...process.env, CONTAINERS_REGISTRIES_CONF: options.registriesConf },
+    });
     return stdout;
   } catch (error) {
-    throw new Error(`buildah ${args.join(" ")} failed: ${(error as { stderr?: string }).stderr ?? String(error)}`, { cause: error });
+    throw new Error(`buildah ${args.join(" ")} failed: ${(error as { stderr?: string }).stderr ?? String(error)}`, {
+      cause: error,
+    });
   }
 }

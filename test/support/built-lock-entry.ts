@@ -17,7 +17,10 @@ export function lockedFromBuilt(reference: string, image: BuiltImage): LockedIma
   const platforms = image.manifests
     .filter((m) => m.descriptor.platform !== undefined)
     .map((m) => {
-      const manifest = JSON.parse(Buffer.from(m.bytes).toString("utf8")) as { config: Descriptor; layers: Descriptor[] };
+      const manifest = JSON.parse(Buffer.from(m.bytes).toString("utf8")) as {
+        config: Descriptor;
+        layers: Descriptor[];
+      };
       return {
         platform: formatPlatform(m.descriptor.platform as NonNullable<Descriptor["platform"]>),
         manifest: m.descriptor.digest,

@@ -63,7 +63,11 @@ const tagOf = (round: number, proc: number): string => `r${round}p${proc}`;
  * await pushConcurrencyImages(registry, images, { rounds: 5, processes: 8 });
  * ```
  */
-export async function pushConcurrencyImages(registry: RunningRegistry, images: ConcurrencyImage[], shape: { rounds: number; processes: number }): Promise<void> {
+export async function pushConcurrencyImages(
+  registry: RunningRegistry,
+  images: ConcurrencyImage[],
+  shape: { rounds: number; processes: number },
+): Promise<void> {
   for (const [i, { repository, image }] of images.entries()) {
     const tags: string[] = [];
     for (let round = 0; round < shape.rounds; round++) {
@@ -94,8 +98,13 @@ export async function runCacheConcurrency(options: ConcurrencyOptions): Promise<
   }
   const blobs = await checkBlobs(options);
   const verified = await runCli(["cache", "verify", "--json", "--cache-dir", options.cacheDir]);
-  const quarantined = (JSON.parse(verified.stdout.toString() || "{\"quarantined\":[]}") as { quarantined: unknown[] }).quarantined.length;
-  const refs = (JSON.parse(await readFile(join(options.cacheDir, "refs.json"), "utf8")) as { refs: Record<string, { digest: string }> }).refs;
+  const quarantined = (JSON.parse(verified.stdout.toString() || '{"quarantined":[]}') as { quarantined: unknown[] })
+    .quarantined.length;
+  const refs = (
+    JSON.parse(await readFile(join(options.cacheDir, "refs.json"), "utf8")) as {
+      refs: Record<string, { digest: string }>;
+    }
+  ).refs;
   const succeeded = outcomes.filter((o) => !o.killed && o.exitCode === 0);
   return {
     rounds: options.rounds,
@@ -103,7 +112,9 @@ export async function runCacheConcurrency(options: ConcurrencyOptions): Promise<
     runs: outcomes.length,
     killed: outcomes.filter((o) => o.killed).length,
     succeeded: succeeded.length,
-    failed: outcomes.filter((o) => !o.killed && o.exitCode !== 0).map(({ args, exitCode, stderr }) => ({ args, exitCode, stderr: stderr.slice(0, 2000) })),
+    failed: outcomes
+      .filter((o) => !o.killed && o.exitCode !== 0)
+      .map(({ args, exitCode, stderr }) => ({ args, exitCode, stderr: stderr.slice(0, 2000) })),
     blobsChecked: blobs.checked,
     corruptBlobs: blobs.corrupt,
     quarantinedByCacheVerify: verified.exitCode === 0 ? quarantined : Math.max(quarantined, 1),
@@ -118,15 +129,23 @@ async function runRound(options: ConcurrencyOptions, round: number): Promise<Out
     const { repository, image } = options.images[proc % options.images.length] as ConcurrencyImage;
     const ref = `${options.registry.host}/${repository}:${tagOf(round, proc)}`;
     const args = ["verify", "--cache", ...(proc % 2 === 1 ? ["--deep"] : []), ref];
-    return runVerify(args, options.cacheDir, proc === victim ? 30 + Math.random() * 400 : undefined)
-      .then((result) => ({ args, ref, digest: image.root.digest, ...result }));
+    return runVerify(args, options.cacheDir, proc === victim ? 30 + Math.random() * 400 : undefined).then((result) => ({
+      args,
+      ref,
+      digest: image.root.digest,
+      ...result,
+    }));
   });
   const pruned = await prune;
   if (pruned.exitCode !== 0) throw new Error(`cache prune failed alongside round ${round}: ${pruned.stderr}`);
   return Promise.all(runs);
 }
 
-function runVerify(args: string[], cacheDir: string, killAfterMs: number | undefined): Promise<{ killed: boolean; exitCode: number | string; stderr: string }> {
+function runVerify(
+  args: string[],
+  cacheDir: string,
+  killAfterMs: number | undefined,
+): Promise<{ killed: boolean; exitCode: number | string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       env: { ...process.env, DIGESTGUARD_CACHE_DIR: cacheDir, REGISTRY_AUTH_FILE: "/nonexistent/auth.json" },
@@ -137,9 +156,12 @@ function runVerify(args: string[], cacheDir: string, killAfterMs: number | undef
     // The report goes to stdout; both are kept to explain a failed run.
     child.stdout.on("data", (d: Buffer) => (stderr += d.toString()));
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const timer = killAfterMs === undefined ? undefined : setTimeout(() => {
-      killed = child.kill("SIGKILL");
-    }, killAfterMs);
+    const timer =
+      killAfterMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            killed = child.kill("SIGKILL");
+          }, killAfterMs);
     child.on("error", reject);
     child.on("close", (code, signal) => {
       clearTimeout(timer);
@@ -163,12 +185,14 @@ async function checkBlobs(options: ConcurrencyOptions): Promise<{ checked: numbe
   for (const name of names) {
     const bytes = await readFile(join(dir, name));
     const hex = createHash("sha256").update(bytes).digest("hex");
-    if (hex !== name || sizes.get(`sha256:${name}`) !== bytes.length) corrupt.push(`sha256:${name} (${bytes.length} bytes, hashes to ${hex})`);
+    if (hex !== name || sizes.get(`sha256:${name}`) !== bytes.length)
+      corrupt.push(`sha256:${name} (${bytes.length} bytes, hashes to ${hex})`);
   }
   return { checked: names.length, corrupt };
 }
 
 async function mustRun(args: string[]): Promise<void> {
   const result = await runCli(args);
-  if (result.exitCode !== 0) throw new Error(`digestguard ${args.join(" ")} failed (${result.exitCode}): ${result.stderr}`);
+  if (result.exitCode !== 0)
+    throw new Error(`digestguard ${args.join(" ")} failed (${result.exitCode}): ${result.stderr}`);
 }

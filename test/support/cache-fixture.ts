@@ -32,9 +32,24 @@ export async function layoutFixture(seed: string, noiseSize: number): Promise<La
   const store = await OciLayoutStore.open(join(dir, "layout"), { create: true });
   const image = await buildImage({
     flavour: "oci",
-    platforms: [{ os: "linux", architecture: "amd64", layers: [[{ path: "etc/seed", content: `${seed}\n` }], [{ path: "data.bin", content: noiseBytes(seed, noiseSize) }]] }],
+    platforms: [
+      {
+        os: "linux",
+        architecture: "amd64",
+        layers: [
+          [{ path: "etc/seed", content: `${seed}\n` }],
+          [{ path: "data.bin", content: noiseBytes(seed, noiseSize) }],
+        ],
+      },
+    ],
   });
   await writeImage(store, image, { tags: ["1.0"] });
   const biggest = image.blobs.reduce((a, b) => (b.bytes.length > a.bytes.length ? b : a));
-  return { dir, store, image, layer: { descriptor: biggest.descriptor, bytes: Buffer.from(biggest.bytes) }, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    store,
+    image,
+    layer: { descriptor: biggest.descriptor, bytes: Buffer.from(biggest.bytes) },
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
 }

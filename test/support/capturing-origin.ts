@@ -1,4 +1,10 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** One request a test server received: what was asked and with which headers. */
@@ -41,13 +47,18 @@ export async function startCapturingOrigin(options: { challenge?: "basic" | "bea
     requests.push({ method: req.method ?? "GET", path: req.url ?? "/", headers: req.headers });
     req.resume();
     if ((req.url ?? "").startsWith("/token")) {
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ token: "foreign-token", expires_in: 300 }));
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ token: "foreign-token", expires_in: 300 }));
       return;
     }
-    res.writeHead(401, {
-      "content-type": "application/json",
-      "www-authenticate": options.challenge === "basic" ? 'Basic realm="foreign"' : `Bearer realm="${url}/token",service="foreign"`,
-    }).end(JSON.stringify({ errors: [{ code: "UNAUTHORIZED", message: "foreign origin" }] }));
+    res
+      .writeHead(401, {
+        "content-type": "application/json",
+        "www-authenticate":
+          options.challenge === "basic" ? 'Basic realm="foreign"' : `Bearer realm="${url}/token",service="foreign"`,
+      })
+      .end(JSON.stringify({ errors: [{ code: "UNAUTHORIZED", message: "foreign origin" }] }));
   });
   await listen(server);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -16,7 +16,9 @@ export function clientFor(registry: RunningRegistry, extra: RegistryClientOption
   return new RegistryClient({
     defaults: {
       caFiles: registry.caFile !== undefined ? [registry.caFile] : [],
-      ...(registry.clientCertFile !== undefined && registry.clientKeyFile !== undefined ? { clientCert: { certFile: registry.clientCertFile, keyFile: registry.clientKeyFile } } : {}),
+      ...(registry.clientCertFile !== undefined && registry.clientKeyFile !== undefined
+        ? { clientCert: { certFile: registry.clientCertFile, keyFile: registry.clientKeyFile } }
+        : {}),
     },
     credentials: { ...(creds !== undefined ? { creds } : {}), authFile: "/nonexistent/digestguard-test-auth.json" },
     retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 200 },

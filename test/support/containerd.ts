@@ -14,7 +14,11 @@ const run = promisify(execFile);
 
 /** containerd and ctr, as the tests need them. */
 export function containerdTool(): RequiredTool {
-  return { name: "containerd", available: existsSync("/usr/bin/containerd") && existsSync("/usr/bin/ctr"), install: "apt-get install containerd" };
+  return {
+    name: "containerd",
+    available: existsSync("/usr/bin/containerd") && existsSync("/usr/bin/ctr"),
+    install: "apt-get install containerd",
+  };
 }
 
 /** A containerd started for one test file. */
@@ -35,21 +39,27 @@ export async function startContainerd(namespace = "digestguard-test"): Promise<R
   const root = join(dir, "root");
   const address = join(dir, "containerd.sock");
   const config = join(dir, "config.toml");
-  await writeFile(config, [
-    "version = 2",
-    `root = "${root}"`,
-    `state = "${join(dir, "state")}"`,
-    'disabled_plugins = ["io.containerd.grpc.v1.cri"]',
-    "[grpc]",
-    `  address = "${address}"`,
-    "[ttrpc]",
-    `  address = "${address}.ttrpc"`,
-    "",
-  ].join("\n"));
-  const daemon: TrackedChild = spawnTracked("/usr/bin/containerd", ["--config", config], { stdio: ["ignore", "ignore", "pipe"] });
+  await writeFile(
+    config,
+    [
+      "version = 2",
+      `root = "${root}"`,
+      `state = "${join(dir, "state")}"`,
+      'disabled_plugins = ["io.containerd.grpc.v1.cri"]',
+      "[grpc]",
+      `  address = "${address}"`,
+      "[ttrpc]",
+      `  address = "${address}.ttrpc"`,
+      "",
+    ].join("\n"),
+  );
+  const daemon: TrackedChild = spawnTracked("/usr/bin/containerd", ["--config", config], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let log = "";
   daemon.child.stderr?.on("data", (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
-  const ctr = (args: string[]) => run("/usr/bin/ctr", ["--address", address, "-n", namespace, ...args], { maxBuffer: 16 << 20 });
+  const ctr = (args: string[]) =>
+    run("/usr/bin/ctr", ["--address", address, "-n", namespace, ...args], { maxBuffer: 16 << 20 });
   const stop = async () => {
     await daemon.kill();
     await rm(dir, { recursive: true, force: true });
@@ -67,7 +77,11 @@ export async function startContainerd(namespace = "digestguard-test"): Promise<R
     }
   }
   return {
-    root, address, namespace, ctr, stop,
+    root,
+    address,
+    namespace,
+    ctr,
+    stop,
     blobPath: (digest) => join(root, "io.containerd.content.v1.content", "blobs", ...digest.split(":")),
   };
 }

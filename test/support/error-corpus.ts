@@ -52,11 +52,16 @@ export interface CorpusFigure {
 
 /** Every corpus text, in name order. */
 export function loadErrorCorpus(): CorpusText[] {
-  return readdirSync(FOLDER).filter((name) => name.endsWith(".txt")).sort().map((name) => ({
-    name: name.replace(/\.txt$/, ""),
-    text: readFileSync(`${FOLDER}${name}`, "utf8"),
-    expect: JSON.parse(readFileSync(`${FOLDER}${name.replace(/\.txt$/, ".expected.json")}`, "utf8")) as CorpusExpectation,
-  }));
+  return readdirSync(FOLDER)
+    .filter((name) => name.endsWith(".txt"))
+    .sort()
+    .map((name) => ({
+      name: name.replace(/\.txt$/, ""),
+      text: readFileSync(`${FOLDER}${name}`, "utf8"),
+      expect: JSON.parse(
+        readFileSync(`${FOLDER}${name.replace(/\.txt$/, ".expected.json")}`, "utf8"),
+      ) as CorpusExpectation,
+    }));
 }
 
 const DIGEST_FIELDS = ["expected", "actual", "namedDiffId"] as const;
@@ -83,15 +88,25 @@ export function scoreErrorCorpus(corpus: CorpusText[], read: (text: string) => C
       const wrong = DIGEST_FIELDS.filter((field) => reading[field] !== expect[field]);
       tally(figures.digests, name, wrong.length === 0, wrong.map((f) => `${f} ${reading[f] ?? "(none)"}`).join(", "));
     }
-    if (expect.refKind !== undefined) tally(figures.kind, name, reading.refKind === expect.refKind, `${reading.refKind ?? "(none)"}`);
+    if (expect.refKind !== undefined)
+      tally(figures.kind, name, reading.refKind === expect.refKind, `${reading.refKind ?? "(none)"}`);
     if (expect.imageReference !== undefined) {
-      tally(figures.image, name, sameImage(reading.imageReference, expect.imageReference), `${reading.imageReference ?? "(none)"}`);
+      tally(
+        figures.image,
+        name,
+        sameImage(reading.imageReference, expect.imageReference),
+        `${reading.imageReference ?? "(none)"}`,
+      );
     }
     const flat = text.replace(/\s+/g, "");
-    const invented = DIGEST_FIELDS.map((f) => reading[f]).filter((d): d is string => d !== undefined && !flat.includes(d.split(":")[1] ?? d));
+    const invented = DIGEST_FIELDS.map((f) => reading[f]).filter(
+      (d): d is string => d !== undefined && !flat.includes(d.split(":")[1] ?? d),
+    );
     tally(figures.invented, name, invented.length === 0, invented.join(", "));
     if (expect.integrity === false) {
-      const honest = /not a content-integrity error/i.test(reading.verdict.explanation) && !reading.verdict.nextSteps.some((s) => /digest pin/i.test(s));
+      const honest =
+        /not a content-integrity error/i.test(reading.verdict.explanation) &&
+        !reading.verdict.nextSteps.some((s) => /digest pin/i.test(s));
       tally(figures.honest, name, honest, reading.verdict.explanation.slice(0, 80));
     }
   }
@@ -100,7 +115,10 @@ export function scoreErrorCorpus(corpus: CorpusText[], read: (text: string) => C
 
 /** The figures as a Markdown table. */
 export function corpusTable(figures: CorpusFigure[]): string {
-  const rows = figures.map((f) => `| ${f.label} | ${f.passed}/${f.total} | ${f.total === 0 ? "–" : `${((100 * f.passed) / f.total).toFixed(1)} %`} |`);
+  const rows = figures.map(
+    (f) =>
+      `| ${f.label} | ${f.passed}/${f.total} | ${f.total === 0 ? "–" : `${((100 * f.passed) / f.total).toFixed(1)} %`} |`,
+  );
   return ["| figure | texts | share |", "| --- | --- | --- |", ...rows].join("\n");
 }
 

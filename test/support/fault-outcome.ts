@@ -40,7 +40,9 @@ export function assertOutcome(
     assert.equal(check.status, "ok");
     if (!expected.resumed) return;
     assert.ok((check.resumes ?? 0) >= 1, "the report counts the resume");
-    const ranged = at.requests.filter((r) => r.method === "GET" && r.path.endsWith(check.digest) && r.range !== undefined);
+    const ranged = at.requests.filter(
+      (r) => r.method === "GET" && r.path.endsWith(check.digest) && r.range !== undefined,
+    );
     assert.match(ranged[0]?.range ?? "", /^bytes=[1-9]\d*-$/, "a Range request resumed the download");
     return;
   }
@@ -69,5 +71,6 @@ export async function assertCacheAfter(cache: ContentCache, check: BlobCheck, la
   assert.equal(files.blob, undefined, "nothing unproven is committed");
   const wrongBytes = check.failure?.code === "DIGEST_MISMATCH" || /longer/.test(check.failure?.meaning ?? "");
   if (wrongBytes) assert.equal(files.partial, undefined, "wrong bytes are discarded");
-  else if (files.partial !== undefined) assert.deepEqual(files.partial, layer.bytes.subarray(0, files.partial.length), "a kept partial is a true prefix");
+  else if (files.partial !== undefined)
+    assert.deepEqual(files.partial, layer.bytes.subarray(0, files.partial.length), "a kept partial is a true prefix");
 }

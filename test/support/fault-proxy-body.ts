@@ -29,7 +29,12 @@ const RESET_DELAY_MS = 50;
  * sendFaultyBody(res, { status: 200, headers, body }, { type: "flip-byte" }, record);
  * ```
  */
-export function sendFaultyBody(res: ServerResponse, answer: BufferedAnswer, fault: BodyFault, counter: SentCounter): void {
+export function sendFaultyBody(
+  res: ServerResponse,
+  answer: BufferedAnswer,
+  fault: BodyFault,
+  counter: SentCounter,
+): void {
   const { status, headers, body } = answer;
   const declared = { ...headers, "content-length": String(declaredLength(headers, body)) };
   switch (fault.type) {
@@ -71,7 +76,10 @@ function flipped(body: Buffer, offset: number | undefined): Buffer {
 
 // A moved tag comes with headers that describe the new bytes: only the
 // bytes differ from what the client resolved earlier, nothing else lies.
-function replacedHeaders(headers: OutgoingHttpHeaders, fault: Extract<BodyFault, { type: "replace-body" }>): OutgoingHttpHeaders {
+function replacedHeaders(
+  headers: OutgoingHttpHeaders,
+  fault: Extract<BodyFault, { type: "replace-body" }>,
+): OutgoingHttpHeaders {
   const out = { ...headers };
   const digest = `sha256:${createHash("sha256").update(fault.body).digest("hex")}`;
   if (out["docker-content-digest"] !== undefined) out["docker-content-digest"] = digest;
@@ -80,7 +88,13 @@ function replacedHeaders(headers: OutgoingHttpHeaders, fault: Extract<BodyFault,
   return out;
 }
 
-function sendComplete(res: ServerResponse, status: number, headers: OutgoingHttpHeaders, bytes: Buffer, counter: SentCounter): void {
+function sendComplete(
+  res: ServerResponse,
+  status: number,
+  headers: OutgoingHttpHeaders,
+  bytes: Buffer,
+  counter: SentCounter,
+): void {
   res.writeHead(status, { ...headers, "content-length": String(bytes.length) });
   counter.bytesSent += bytes.length;
   res.end(bytes);
@@ -88,7 +102,11 @@ function sendComplete(res: ServerResponse, status: number, headers: OutgoingHttp
 
 /** Send headers and `bytes`, then hand the socket to `then` once they reached the kernel. */
 function sendPartial(
-  res: ServerResponse, status: number, headers: OutgoingHttpHeaders, bytes: Buffer, counter: SentCounter,
+  res: ServerResponse,
+  status: number,
+  headers: OutgoingHttpHeaders,
+  bytes: Buffer,
+  counter: SentCounter,
   then: (socket: Socket) => void,
 ): void {
   res.writeHead(status, headers);

@@ -1,4 +1,10 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+} from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 
 /** Where the proxy forwards to, and the pooled connections it uses. */
@@ -18,14 +24,24 @@ export interface Upstream {
  */
 export function upstreamFor(url: string, caPem: string | undefined): Upstream {
   const origin = new URL(url);
-  const agent = origin.protocol === "https:"
-    ? new HttpsAgent({ keepAlive: true, ...(caPem === undefined ? {} : { ca: caPem }) })
-    : new HttpAgent({ keepAlive: true });
+  const agent =
+    origin.protocol === "https:"
+      ? new HttpsAgent({ keepAlive: true, ...(caPem === undefined ? {} : { ca: caPem }) })
+      : new HttpAgent({ keepAlive: true });
   return { origin, agent };
 }
 
 // Headers that describe one connection, not the message: each hop sets its own.
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer", "host"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "transfer-encoding",
+  "upgrade",
+  "te",
+  "trailer",
+  "host",
+]);
 
 /**
  * Request headers to send on, without hop-by-hop ones; `authorization`
@@ -36,7 +52,10 @@ const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "tra
  * forwardedHeaders(req.headers, { authorization: null });
  * ```
  */
-export function forwardedHeaders(headers: IncomingHttpHeaders, options: { authorization?: string | null } = {}): OutgoingHttpHeaders {
+export function forwardedHeaders(
+  headers: IncomingHttpHeaders,
+  options: { authorization?: string | null } = {},
+): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
@@ -57,7 +76,11 @@ export function forwardedHeaders(headers: IncomingHttpHeaders, options: { author
  * res.writeHead(upRes.statusCode ?? 502, returnedHeaders(upRes.headers, upstream.origin, proxy.url));
  * ```
  */
-export function returnedHeaders(headers: IncomingHttpHeaders, upstreamOrigin: URL, proxyOrigin: string): OutgoingHttpHeaders {
+export function returnedHeaders(
+  headers: IncomingHttpHeaders,
+  upstreamOrigin: URL,
+  proxyOrigin: string,
+): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
@@ -85,15 +108,18 @@ export function forwardRequest(
 ): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const send = upstream.origin.protocol === "https:" ? httpsRequest : httpRequest;
-    const upReq = send({
-      protocol: upstream.origin.protocol,
-      hostname: upstream.origin.hostname,
-      port: upstream.origin.port,
-      method: req.method ?? "GET",
-      path: options.path,
-      agent: upstream.agent,
-      headers: { ...forwardedHeaders(req.headers, options), host: upstream.origin.host },
-    }, resolve);
+    const upReq = send(
+      {
+        protocol: upstream.origin.protocol,
+        hostname: upstream.origin.hostname,
+        port: upstream.origin.port,
+        method: req.method ?? "GET",
+        path: options.path,
+        agent: upstream.agent,
+        headers: { ...forwardedHeaders(req.headers, options), host: upstream.origin.host },
+      },
+      resolve,
+    );
     upReq.once("error", reject);
     // A client that goes away mid-upload must not leave a half-sent request open upstream.
     req.once("close", () => {

@@ -54,7 +54,12 @@ export function recordRequest(req: IncomingMessage, res: ServerResponse): Proxie
  * relayAnswer(res, upRes, returnedHeaders(upRes.headers, origin, proxyUrl), record);
  * ```
  */
-export function relayAnswer(res: ServerResponse, upRes: IncomingMessage, headers: OutgoingHttpHeaders, record: ProxiedRequest): void {
+export function relayAnswer(
+  res: ServerResponse,
+  upRes: IncomingMessage,
+  headers: OutgoingHttpHeaders,
+  record: ProxiedRequest,
+): void {
   record.status = upRes.statusCode ?? 502;
   res.writeHead(record.status, headers);
   const counter = new Transform({
@@ -77,7 +82,12 @@ export function relayAnswer(res: ServerResponse, upRes: IncomingMessage, headers
  * ```
  */
 export function answerDirectly(
-  req: IncomingMessage, res: ServerResponse, record: ProxiedRequest, status: number, headers: OutgoingHttpHeaders, body: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  record: ProxiedRequest,
+  status: number,
+  headers: OutgoingHttpHeaders,
+  body: string,
 ): void {
   const bytes = Buffer.from(body);
   const send = (): void => {

@@ -62,8 +62,13 @@ export async function startFaultProxy(upstream: RunningRegistry): Promise<FaultP
   const main = await listenOnLoopback();
   const other = await listenOnLoopback();
   const state: ProxyState = {
-    url: main.url, otherUrl: other.url, upstream: upstreamFor(upstream.url, upstream.caPem), rules: new FaultRules(),
-    requests: [], otherRequests: [], grants: new Map(),
+    url: main.url,
+    otherUrl: other.url,
+    upstream: upstreamFor(upstream.url, upstream.caPem),
+    rules: new FaultRules(),
+    requests: [],
+    otherRequests: [],
+    grants: new Map(),
   };
   main.server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     const record = recordRequest(req, res);
@@ -84,13 +89,20 @@ export async function startFaultProxy(upstream: RunningRegistry): Promise<FaultP
     requests: state.requests,
     otherOrigin: { url: other.url, requests: state.otherRequests },
     stop: () => {
-      stopping ??= Promise.all([closeServer(main.server), closeServer(other.server)]).then(() => state.upstream.agent.destroy());
+      stopping ??= Promise.all([closeServer(main.server), closeServer(other.server)]).then(() =>
+        state.upstream.agent.destroy(),
+      );
       return stopping;
     },
   };
 }
 
-async function proxied(state: ProxyState, req: IncomingMessage, res: ServerResponse, record: ProxiedRequest): Promise<void> {
+async function proxied(
+  state: ProxyState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  record: ProxiedRequest,
+): Promise<void> {
   const taken = state.rules.take(requestShape(req.method ?? "GET", req.url ?? "/"));
   const fault = taken?.fault;
   if (fault?.type === "status") {
@@ -127,7 +139,12 @@ async function proxied(state: ProxyState, req: IncomingMessage, res: ServerRespo
 }
 
 /** The other origin: serves what the redirect pointed at, with the redirected request's authority, never the client's. */
-async function servedElsewhere(state: ProxyState, req: IncomingMessage, res: ServerResponse, record: ProxiedRequest): Promise<void> {
+async function servedElsewhere(
+  state: ProxyState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  record: ProxiedRequest,
+): Promise<void> {
   const target = new URL(req.url ?? "/", state.otherUrl);
   const grant = target.searchParams.get(GRANT_PARAM);
   if (grant === null || !state.grants.has(grant)) {

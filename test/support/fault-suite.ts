@@ -28,7 +28,13 @@ export interface FaultSuite {
  * });
  * ```
  */
-export function faultSuite(options: { name: string; repository: string; layerBytes: number; platform: number; layer: number }): FaultSuite {
+export function faultSuite(options: {
+  name: string;
+  repository: string;
+  layerBytes: number;
+  platform: number;
+  layer: number;
+}): FaultSuite {
   const suite = { caches: tempCaches(options.name) } as FaultSuite;
   before(async () => {
     suite.registry = await startRegistry({ mode: "http" });

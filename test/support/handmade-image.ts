@@ -50,10 +50,22 @@ export function handmadeImage(layers: HandmadeLayer[], options: { diffIds?: stri
     rootfs: { type: "layers", diff_ids: options.diffIds ?? layers.map((l) => l.diffId) },
   });
   const configDescriptor = { mediaType: MediaType.ociConfig, digest: digestOf(config), size: config.length };
-  const layerBlobs = layers.map((l) => ({ bytes: l.bytes, descriptor: { mediaType: l.mediaType, digest: digestOf(l.bytes), size: l.bytes.length } }));
-  const manifest = json({ schemaVersion: 2, mediaType: MediaType.ociManifest, config: configDescriptor, layers: layerBlobs.map((b) => b.descriptor) });
+  const layerBlobs = layers.map((l) => ({
+    bytes: l.bytes,
+    descriptor: { mediaType: l.mediaType, digest: digestOf(l.bytes), size: l.bytes.length },
+  }));
+  const manifest = json({
+    schemaVersion: 2,
+    mediaType: MediaType.ociManifest,
+    config: configDescriptor,
+    layers: layerBlobs.map((b) => b.descriptor),
+  });
   const root = { mediaType: MediaType.ociManifest, digest: digestOf(manifest), size: manifest.length };
-  return { root, manifests: [{ descriptor: root, bytes: manifest }], blobs: [{ bytes: config, descriptor: configDescriptor }, ...layerBlobs] };
+  return {
+    root,
+    manifests: [{ descriptor: root, bytes: manifest }],
+    blobs: [{ bytes: config, descriptor: configDescriptor }, ...layerBlobs],
+  };
 }
 
 function json(value: unknown): Uint8Array {

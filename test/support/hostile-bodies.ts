@@ -42,7 +42,12 @@ export function sendEndlessBody(res: ServerResponse, headers: OutgoingHttpHeader
  * sendTrickle(res, headers, manifestBytes, 1000);
  * ```
  */
-export function sendTrickle(res: ServerResponse, headers: OutgoingHttpHeaders, body: Uint8Array, intervalMs: number): void {
+export function sendTrickle(
+  res: ServerResponse,
+  headers: OutgoingHttpHeaders,
+  body: Uint8Array,
+  intervalMs: number,
+): void {
   res.writeHead(200, { ...headers, "content-length": String(body.length) });
   const started = Date.now();
   let next = 0;
@@ -72,7 +77,12 @@ export function sendTrickle(res: ServerResponse, headers: OutgoingHttpHeaders, b
  * sendTruncated(res, headers, blob, 100);
  * ```
  */
-export function sendTruncated(res: ServerResponse, headers: OutgoingHttpHeaders, body: Uint8Array, keepBytes: number): void {
+export function sendTruncated(
+  res: ServerResponse,
+  headers: OutgoingHttpHeaders,
+  body: Uint8Array,
+  keepBytes: number,
+): void {
   res.writeHead(200, { ...headers, "content-length": String(body.length) });
   res.write(body.subarray(0, keepBytes), () => {
     setTimeout(() => res.socket?.end(), 20);

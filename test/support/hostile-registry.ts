@@ -1,8 +1,20 @@
-import { createServer as createHttpServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from "node:http";
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { BuiltImage } from "../../src/imagebuild/image.js";
-import { closeServer, listen, startCapturingOrigin, type CapturedRequest, type CapturingOrigin } from "./capturing-origin.js";
+import {
+  closeServer,
+  listen,
+  startCapturingOrigin,
+  type CapturedRequest,
+  type CapturingOrigin,
+} from "./capturing-origin.js";
 import { neverAnswer, sendEndlessBody, sendTrickle, sendTruncated } from "./hostile-bodies.js";
 import { harnessTls } from "./tls.js";
 
@@ -76,9 +88,10 @@ const WRONG_DIGEST = `sha256:${"0".repeat(64)}`;
 export async function startHostileRegistry(options: HostileOptions): Promise<HostileRegistry> {
   const foreign = await startCapturingOrigin({ challenge: options.foreignChallenge });
   const requests: CapturedRequest[] = [];
-  const server: Server = options.tls === true
-    ? createHttpsServer({ key: (await harnessTls()).serverKeyPem, cert: (await harnessTls()).serverCertPem })
-    : createHttpServer();
+  const server: Server =
+    options.tls === true
+      ? createHttpsServer({ key: (await harnessTls()).serverKeyPem, cert: (await harnessTls()).serverCertPem })
+      : createHttpServer();
   await listen(server);
   const url = `${options.tls === true ? "https" : "http"}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const state: State = { ...options, url, foreign };
@@ -88,7 +101,13 @@ export async function startHostileRegistry(options: HostileOptions): Promise<Hos
     route(state, req, res);
   });
   return {
-    host: new URL(url).host, url, image: options.image, username: USERNAME, password: PASSWORD, foreign, requests,
+    host: new URL(url).host,
+    url,
+    image: options.image,
+    username: USERNAME,
+    password: PASSWORD,
+    foreign,
+    requests,
     stop: async () => {
       await Promise.all([closeServer(server), foreign.stop()]);
     },
@@ -115,11 +134,15 @@ function authorized(req: IncomingMessage): boolean {
 }
 
 function challenge(state: State, res: ServerResponse): void {
-  const realm = state.behaviour === "http-realm-foreign" ? `${state.foreign.url}/token`
-    : state.behaviour === "endless-token-body" ? `${state.url}/token`
-      : undefined;
+  const realm =
+    state.behaviour === "http-realm-foreign"
+      ? `${state.foreign.url}/token`
+      : state.behaviour === "endless-token-body"
+        ? `${state.url}/token`
+        : undefined;
   const header = realm === undefined ? 'Basic realm="hostile"' : `Bearer realm="${realm}",service="hostile"`;
-  res.writeHead(401, { "www-authenticate": header, "content-type": "application/json" })
+  res
+    .writeHead(401, { "www-authenticate": header, "content-type": "application/json" })
     .end(JSON.stringify({ errors: [{ code: "UNAUTHORIZED", message: "log in" }] }));
 }
 
@@ -135,7 +158,8 @@ function answerManifest(state: State, req: IncomingMessage, res: ServerResponse,
   }
   const digest = state.behaviour === "lying-digest-header" ? WRONG_DIGEST : root.descriptor.digest;
   const headers: OutgoingHttpHeaders = { "content-type": root.descriptor.mediaType, "docker-content-digest": digest };
-  if (req.method === "HEAD") return void res.writeHead(200, { ...headers, "content-length": String(root.bytes.length) }).end();
+  if (req.method === "HEAD")
+    return void res.writeHead(200, { ...headers, "content-length": String(root.bytes.length) }).end();
   if (state.behaviour === "trickle-manifest") return sendTrickle(res, headers, root.bytes, state.trickleMs ?? 1000);
   res.writeHead(200, { ...headers, "content-length": String(root.bytes.length) }).end(root.bytes);
 }
@@ -148,16 +172,23 @@ function answerBlob(state: State, req: IncomingMessage, res: ServerResponse, dig
     return void res.writeHead(307, { location: `${state.foreign.url}/storage/${digest}?signed=1` }).end();
   }
   const isLayer = blob.descriptor.mediaType.includes("layer");
-  if (state.behaviour === "truncated-blob" && isLayer) return sendTruncated(res, headers, blob.bytes, Math.floor(blob.bytes.length / 2));
-  if (req.method === "HEAD") return void res.writeHead(200, { ...headers, "content-length": String(blob.bytes.length) }).end();
+  if (state.behaviour === "truncated-blob" && isLayer)
+    return sendTruncated(res, headers, blob.bytes, Math.floor(blob.bytes.length / 2));
+  if (req.method === "HEAD")
+    return void res.writeHead(200, { ...headers, "content-length": String(blob.bytes.length) }).end();
   res.writeHead(200, { ...headers, "content-length": String(blob.bytes.length) }).end(blob.bytes);
 }
 
 function answerTags(state: State, res: ServerResponse): void {
-  const next = state.behaviour === "tag-link-foreign" || state.behaviour === "tag-link-http"
-    ? `${state.foreign.url}/v2/app/tags/list?n=1&last=1.0`
-    : undefined;
-  res.writeHead(200, { "content-type": "application/json", ...(next === undefined ? {} : { link: `<${next}>; rel="next"` }) })
+  const next =
+    state.behaviour === "tag-link-foreign" || state.behaviour === "tag-link-http"
+      ? `${state.foreign.url}/v2/app/tags/list?n=1&last=1.0`
+      : undefined;
+  res
+    .writeHead(200, {
+      "content-type": "application/json",
+      ...(next === undefined ? {} : { link: `<${next}>; rel="next"` }),
+    })
     .end(JSON.stringify({ name: "app", tags: ["1.0"] }));
 }
 

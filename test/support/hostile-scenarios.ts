@@ -25,44 +25,65 @@ const failed = (run: BoundedRun): void => assert.notEqual(run.exitCode, 0, run.s
 
 export const HOSTILE_SCENARIOS: Scenario[] = [
   {
-    name: "wrong Docker-Content-Digest headers", behaviour: "lying-digest-header", args: (h) => ["inspect", ref(h)],
+    name: "wrong Docker-Content-Digest headers",
+    behaviour: "lying-digest-header",
+    args: (h) => ["inspect", ref(h)],
     check: (run) => {
       assert.equal(run.exitCode, 6, run.stderr);
       assert.match(run.stderr, /DIGEST_MISMATCH/);
     },
   },
   {
-    name: "blob GET redirected to a foreign origin that answers 401 with its own realm", behaviour: "blob-redirect-foreign-401",
+    name: "blob GET redirected to a foreign origin that answers 401 with its own realm",
+    behaviour: "blob-redirect-foreign-401",
     args: (h) => ["verify", ref(h)],
     check: (run, h) => {
       failed(run);
-      assert.ok(h.foreign.requests.some((r) => r.path.startsWith("/storage/")), "the redirect was followed");
+      assert.ok(
+        h.foreign.requests.some((r) => r.path.startsWith("/storage/")),
+        "the redirect was followed",
+      );
     },
   },
   {
-    name: "tag list Link to a foreign origin", behaviour: "tag-link-foreign", args: (h) => ["tags", `${h.host}/app`],
+    name: "tag list Link to a foreign origin",
+    behaviour: "tag-link-foreign",
+    args: (h) => ["tags", `${h.host}/app`],
     check: (run) => {
       assert.equal(run.exitCode, 5, run.stderr);
       assert.match(run.stderr, /REDIRECT_REFUSED/);
     },
   },
   {
-    name: "tag list Link from https to http", behaviour: "tag-link-http", tls: true, args: (h) => ["tags", `${h.host}/app`],
+    name: "tag list Link from https to http",
+    behaviour: "tag-link-http",
+    tls: true,
+    args: (h) => ["tags", `${h.host}/app`],
     check: (run) => {
       assert.equal(run.exitCode, 5, run.stderr);
       assert.match(run.stderr, /REDIRECT_REFUSED/);
     },
   },
-  { name: "https registry naming an http token realm on another host", behaviour: "http-realm-foreign", tls: true, args: (h) => ["inspect", ref(h)], check: failed },
   {
-    name: "endless token response body", behaviour: "endless-token-body", args: (h) => ["inspect", ref(h)],
+    name: "https registry naming an http token realm on another host",
+    behaviour: "http-realm-foreign",
+    tls: true,
+    args: (h) => ["inspect", ref(h)],
+    check: failed,
+  },
+  {
+    name: "endless token response body",
+    behaviour: "endless-token-body",
+    args: (h) => ["inspect", ref(h)],
     check: (run) => {
       failed(run);
       assert.ok(run.maxRssBytes !== undefined && run.maxRssBytes <= MAX_RSS_BYTES, `peak RSS ${run.maxRssBytes} bytes`);
     },
   },
   {
-    name: "--creds with a mirror on another host", behaviour: "honest", foreignChallenge: "basic",
+    name: "--creds with a mirror on another host",
+    behaviour: "honest",
+    foreignChallenge: "basic",
     args: (h) => ["inspect", "--mirror", `${h.host}=${h.foreign.host}`, ref(h)],
     check: (run, h) => {
       assert.equal(run.exitCode, 0, run.stderr);
@@ -70,23 +91,35 @@ export const HOSTILE_SCENARIOS: Scenario[] = [
     },
   },
   {
-    name: "--timeout 2 against a registry that never answers", behaviour: "never-answer", args: (h) => ["inspect", "--timeout", "2", ref(h)],
+    name: "--timeout 2 against a registry that never answers",
+    behaviour: "never-answer",
+    args: (h) => ["inspect", "--timeout", "2", ref(h)],
     check: (run) => {
       assert.equal(run.exitCode, 5, run.stderr);
-      assert.ok(run.elapsedMs < 20_000, `took ${Math.round(run.elapsedMs)} ms; 4 attempts of 2 s and backoff fit in 20 s`);
+      assert.ok(
+        run.elapsedMs < 20_000,
+        `took ${Math.round(run.elapsedMs)} ms; 4 attempts of 2 s and backoff fit in 20 s`,
+      );
       assert.match(run.stderr, /retrying 2\/4 in [\d.]+ s: /);
     },
   },
   {
-    name: "--timeout 2 against a manifest trickled one byte a second", behaviour: "trickle-manifest", args: (h) => ["inspect", "--timeout", "2", ref(h)],
+    name: "--timeout 2 against a manifest trickled one byte a second",
+    behaviour: "trickle-manifest",
+    args: (h) => ["inspect", "--timeout", "2", ref(h)],
     check: (run) => {
       assert.equal(run.exitCode, 5, run.stderr);
-      assert.ok(run.elapsedMs < 20_000, `took ${Math.round(run.elapsedMs)} ms; 4 attempts of 2 s and backoff fit in 20 s`);
+      assert.ok(
+        run.elapsedMs < 20_000,
+        `took ${Math.round(run.elapsedMs)} ms; 4 attempts of 2 s and backoff fit in 20 s`,
+      );
       assert.match(run.stderr, /retrying 2\/4 in [\d.]+ s: /);
     },
   },
   {
-    name: "a layer whose stored copy is truncated", behaviour: "truncated-blob", args: (h) => ["verify", ref(h)],
+    name: "a layer whose stored copy is truncated",
+    behaviour: "truncated-blob",
+    args: (h) => ["verify", ref(h)],
     check: (run, h) => {
       const layer = h.image.blobs[1]?.descriptor.size ?? 0;
       assert.equal(run.exitCode, 6, run.stderr);
@@ -95,4 +128,3 @@ export const HOSTILE_SCENARIOS: Scenario[] = [
     },
   },
 ];
-

@@ -29,12 +29,19 @@ export interface LoadedModules {
  * assert.ok(!packages.includes("zod"));
  * ```
  */
-export async function modulesLoadedBy(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<LoadedModules> {
+export async function modulesLoadedBy(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<LoadedModules> {
   const dir = await mkdtemp(join(tmpdir(), "dg-modules-"));
   const logFile = join(dir, "modules.log");
   try {
     const script = `const { buildProgram } = await import(${JSON.stringify(MAIN)}); await buildProgram().parseAsync(["node", "digestguard", ...process.argv.slice(1)]);`;
-    const run = await runNode(["--import", RECORDER, "--input-type=module", "-e", script, "--", ...args], logFile, options);
+    const run = await runNode(
+      ["--import", RECORDER, "--input-type=module", "-e", script, "--", ...args],
+      logFile,
+      options,
+    );
     const urls = (await readFile(logFile, "utf8").catch(() => "")).split("\n").filter((line) => line !== "");
     return { ...run, urls, packages: packagesOf(urls) };
   } finally {
@@ -51,7 +58,10 @@ export async function modulesLoadedBy(args: string[], options: { cwd?: string; e
  * assert.deepEqual((await bundlesLoadedBy(["--help"])).bundles, ["start.cjs"]);
  * ```
  */
-export async function bundlesLoadedBy(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ exitCode: number; stderr: string; bundles: string[] }> {
+export async function bundlesLoadedBy(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ exitCode: number; stderr: string; bundles: string[] }> {
   const script = [
     `const loader = await import(${JSON.stringify(BUNDLE_LOADER)});`,
     `process.on("exit", () => process.stderr.write("\\nbundles=" + JSON.stringify(loader.loadedBundles().map((b) => b.file.split("/").pop())) + "\\n"));`,
@@ -62,16 +72,25 @@ export async function bundlesLoadedBy(args: string[], options: { cwd?: string; e
   return { ...run, bundles: match === null ? [] : (JSON.parse(match[1] as string) as string[]) };
 }
 
-function runNode(args: string[], logFile: string | undefined, options: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<{ exitCode: number; stderr: string }> {
+function runNode(
+  args: string[],
+  logFile: string | undefined,
+  options: { cwd?: string; env?: NodeJS.ProcessEnv },
+): Promise<{ exitCode: number; stderr: string }> {
   // No config from the environment: each test says whether there is one.
   const { DIGESTGUARD_CONFIG: _inherited, ...inherited } = process.env;
   const env: NodeJS.ProcessEnv = { ...inherited, REGISTRY_AUTH_FILE: "/nonexistent/auth.json", ...options.env };
   if (logFile !== undefined) env["DIGESTGUARD_MODULE_LOG"] = logFile;
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, args, { env, cwd: options.cwd, encoding: "utf8" }, (error, _stdout, stderr) => {
-      const code = (error as { code?: unknown } | null)?.code;
-      resolve({ exitCode: typeof code === "number" ? code : error ? 1 : 0, stderr });
-    });
+    const child = execFile(
+      process.execPath,
+      args,
+      { env, cwd: options.cwd, encoding: "utf8" },
+      (error, _stdout, stderr) => {
+        const code = (error as { code?: unknown } | null)?.code;
+        resolve({ exitCode: typeof code === "number" ? code : error ? 1 : 0, stderr });
+      },
+    );
     child.stdin?.end();
   });
 }

@@ -39,7 +39,11 @@ export function lockedPlatform(platform: string, seed: string, layers = 2): Lock
  * lockedImage("127.0.0.1:5000/team/app:1", [lockedPlatform("linux/amd64", "v1")]);
  * ```
  */
-export function lockedImage(reference: string, platforms: LockedPlatform[], extra: Partial<LockedImage> = {}): LockedImage {
+export function lockedImage(
+  reference: string,
+  platforms: LockedPlatform[],
+  extra: Partial<LockedImage> = {},
+): LockedImage {
   const tag = reference.slice(reference.lastIndexOf(":") + 1);
   return {
     reference,

@@ -66,21 +66,34 @@ export interface ProbeResult {
  * const { status } = await probe("https://127.0.0.1:5000/v2/", { ca: tls.caCertPem });
  * ```
  */
-export function probe(url: string, options: { ca?: string; client?: { cert: string; key: string }; headers?: Record<string, string>; signal?: AbortSignal; timeoutMs?: number } = {}): Promise<ProbeResult> {
+export function probe(
+  url: string,
+  options: {
+    ca?: string;
+    client?: { cert: string; key: string };
+    headers?: Record<string, string>;
+    signal?: AbortSignal;
+    timeoutMs?: number;
+  } = {},
+): Promise<ProbeResult> {
   return new Promise((resolve, reject) => {
     const send = url.startsWith("https:") ? httpsRequest : httpRequest;
-    const req = send(url, {
-      method: "GET",
-      agent: false,
-      headers: { "user-agent": HARNESS_USER_AGENT, ...options.headers },
-      ...(options.ca === undefined ? {} : { ca: options.ca }),
-      ...(options.client === undefined ? {} : { cert: options.client.cert, key: options.client.key }),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-    }, (res) => {
-      res.resume();
-      res.once("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
-      res.once("error", reject);
-    });
+    const req = send(
+      url,
+      {
+        method: "GET",
+        agent: false,
+        headers: { "user-agent": HARNESS_USER_AGENT, ...options.headers },
+        ...(options.ca === undefined ? {} : { ca: options.ca }),
+        ...(options.client === undefined ? {} : { cert: options.client.cert, key: options.client.key }),
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      },
+      (res) => {
+        res.resume();
+        res.once("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
+        res.once("error", reject);
+      },
+    );
     req.setTimeout(options.timeoutMs ?? 2000, () => req.destroy(new Error(`GET ${url} timed out`)));
     req.once("error", reject);
     req.end();

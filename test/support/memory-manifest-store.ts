@@ -48,7 +48,8 @@ export class MemoryManifestStore implements ContentStore {
     const failure = digest === undefined ? undefined : this.fail.get(digest);
     if (failure !== undefined) throw failure;
     const bytes = digest === undefined ? undefined : (this.serve.get(digest) ?? this.#manifests.get(digest));
-    if (bytes === undefined) throw new DigestguardError("MANIFEST_UNKNOWN", `Cannot find manifest ${digest ?? target.tag} in memory.`);
+    if (bytes === undefined)
+      throw new DigestguardError("MANIFEST_UNKNOWN", `Cannot find manifest ${digest ?? target.tag} in memory.`);
     return parseManifest(bytes, target.digest === undefined ? {} : { expectedDigest: target.digest as Digest });
   }
 
@@ -75,7 +76,10 @@ export class MemoryManifestStore implements ContentStore {
 
   async pushManifest(bytes: Uint8Array, mediaType: string, options: { tag?: string } = {}): Promise<Descriptor> {
     const manifest = testManifest(mediaType, JSON.parse(new TextDecoder().decode(bytes)));
-    this.add({ bytes, descriptor: { ...manifest.descriptor, digest: digestOf(bytes), size: bytes.length } }, options.tag);
+    this.add(
+      { bytes, descriptor: { ...manifest.descriptor, digest: digestOf(bytes), size: bytes.length } },
+      options.tag,
+    );
     return { mediaType, digest: digestOf(bytes), size: bytes.length };
   }
 

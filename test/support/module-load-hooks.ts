@@ -11,7 +11,11 @@ export function initialize(data: { logFile: string }): void {
 }
 
 /** Records each module as it loads. */
-export async function load(url: string, context: object, nextLoad: (url: string, context: object) => Promise<unknown>): Promise<unknown> {
+export async function load(
+  url: string,
+  context: object,
+  nextLoad: (url: string, context: object) => Promise<unknown>,
+): Promise<unknown> {
   if (logFile !== undefined) appendFileSync(logFile, `${url}\n`);
   return nextLoad(url, context);
 }

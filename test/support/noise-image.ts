@@ -41,24 +41,37 @@ export function buildNoiseIndex(seed: string, noiseSize: number): Promise<BuiltI
     platforms: ["amd64", "arm64"].map((architecture) => ({
       os: "linux",
       architecture,
-      layers: [[{ path: "etc/arch", content: `${seed} ${architecture}\n` }], [{ path: "data.bin", content: noiseBytes(`${seed}-${architecture}`, noiseSize) }]],
+      layers: [
+        [{ path: "etc/arch", content: `${seed} ${architecture}\n` }],
+        [{ path: "data.bin", content: noiseBytes(`${seed}-${architecture}`, noiseSize) }],
+      ],
     })),
   });
 }
 
 /** The descriptor and exact bytes of layer `layerIndex` of the image manifest at `manifestIndex` in `image.manifests`. */
-export function builtLayer(image: BuiltImage, manifestIndex: number, layerIndex: number): { descriptor: Descriptor; bytes: Buffer } {
+export function builtLayer(
+  image: BuiltImage,
+  manifestIndex: number,
+  layerIndex: number,
+): { descriptor: Descriptor; bytes: Buffer } {
   const manifest = image.manifests[manifestIndex];
   if (manifest === undefined) throw new Error(`Cannot find manifest ${manifestIndex} of the built image.`);
   const layers = (JSON.parse(Buffer.from(manifest.bytes).toString("utf8")) as { layers: Descriptor[] }).layers;
   const descriptor = layers[layerIndex];
   const blob = image.blobs.find((b) => b.descriptor.digest === descriptor?.digest);
-  if (descriptor === undefined || blob === undefined) throw new Error(`Cannot find layer ${layerIndex} of manifest ${manifestIndex}.`);
+  if (descriptor === undefined || blob === undefined)
+    throw new Error(`Cannot find layer ${layerIndex} of manifest ${manifestIndex}.`);
   return { descriptor, bytes: Buffer.from(blob.bytes) };
 }
 
 /** Push a built image to a harness registry (directly, not through any proxy). */
-export async function pushImage(registry: RunningRegistry, repository: string, image: BuiltImage, tags: string[]): Promise<void> {
+export async function pushImage(
+  registry: RunningRegistry,
+  repository: string,
+  image: BuiltImage,
+  tags: string[],
+): Promise<void> {
   const client = clientFor(registry);
   try {
     await writeImage(new RegistryStore(client, { registry: registry.host, repository }), image, { tags });

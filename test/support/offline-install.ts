@@ -25,17 +25,38 @@ interface LockEntry {
  * await installTarballOffline({ tarball: "/tmp/digestguard-0.1.0.tgz", into: "/tmp/app", projectLock: "package-lock.json" });
  * ```
  */
-export async function installTarballOffline(options: { tarball: string; into: string; projectLock: string }): Promise<void> {
+export async function installTarballOffline(options: {
+  tarball: string;
+  into: string;
+  projectLock: string;
+}): Promise<void> {
   const project = JSON.parse(await readFile(options.projectLock, "utf8")) as { packages: Record<string, LockEntry> };
-  const root = project.packages[""] as LockEntry & { name: string; version: string; dependencies: Record<string, string> };
+  const root = project.packages[""] as LockEntry & {
+    name: string;
+    version: string;
+    dependencies: Record<string, string>;
+  };
   const packages: Record<string, LockEntry> = {
     "": { name: "app", version: "1.0.0", dependencies: { digestguard: `file:${options.tarball}` } },
-    "node_modules/digestguard": { version: root.version, resolved: `file:${options.tarball}`, dependencies: root.dependencies, bin: { dg: "bin/digestguard.js", digestguard: "bin/digestguard.js" } },
+    "node_modules/digestguard": {
+      version: root.version,
+      resolved: `file:${options.tarball}`,
+      dependencies: root.dependencies,
+      bin: { dg: "bin/digestguard.js", digestguard: "bin/digestguard.js" },
+    },
   };
-  for (const [path, entry] of Object.entries(project.packages)) if (path !== "" && entry.dev !== true) packages[path] = { ...entry, resolved: entry.resolved ?? registryTarball(path, entry) };
+  for (const [path, entry] of Object.entries(project.packages))
+    if (path !== "" && entry.dev !== true)
+      packages[path] = { ...entry, resolved: entry.resolved ?? registryTarball(path, entry) };
   await mkdir(options.into, { recursive: true });
-  await writeFile(join(options.into, "package.json"), JSON.stringify({ name: "app", version: "1.0.0", dependencies: { digestguard: `file:${options.tarball}` } }));
-  await writeFile(join(options.into, "package-lock.json"), JSON.stringify({ name: "app", version: "1.0.0", lockfileVersion: 3, requires: true, packages }));
+  await writeFile(
+    join(options.into, "package.json"),
+    JSON.stringify({ name: "app", version: "1.0.0", dependencies: { digestguard: `file:${options.tarball}` } }),
+  );
+  await writeFile(
+    join(options.into, "package-lock.json"),
+    JSON.stringify({ name: "app", version: "1.0.0", lockfileVersion: 3, requires: true, packages }),
+  );
   await run("npm", ["ci", "--offline", "--no-audit", "--no-fund"], { cwd: options.into, maxBuffer: 16 << 20 });
 }
 

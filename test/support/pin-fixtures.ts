@@ -26,7 +26,9 @@ export interface BaseVersion {
  */
 export function baseImage(seed: string, version: BaseVersion = {}): Promise<BuiltImage> {
   const platform = (architecture: string, variant: string | undefined, app: string): PlatformSpec => ({
-    os: "linux", architecture, ...(variant ? { variant } : {}),
+    os: "linux",
+    architecture,
+    ...(variant ? { variant } : {}),
     layers: [text("etc/os-release", `ID=${seed}\n`), text("app/version", `${seed} ${architecture} ${app}\n`)],
   });
   const platforms = [platform("amd64", undefined, "v1"), platform("arm64", "v8", version.arm64 ?? "v1")];
@@ -52,12 +54,22 @@ export function expectedPlatforms(image: BuiltImage): LockedPlatform[] {
     if (manifest.config === undefined || manifest.layers === undefined) continue;
     const configBlob = image.blobs.find((b) => b.descriptor.digest === manifest.config?.digest);
     if (configBlob === undefined) throw new Error(`Cannot find config ${manifest.config.digest} in the built image.`);
-    const config = decode(configBlob.bytes) as { os: string; architecture: string; variant?: string; rootfs: { diff_ids: string[] } };
+    const config = decode(configBlob.bytes) as {
+      os: string;
+      architecture: string;
+      variant?: string;
+      rootfs: { diff_ids: string[] };
+    };
     platforms.push({
       platform: formatPlatform(built.descriptor.platform ?? config),
       manifest: built.descriptor.digest,
       config: manifest.config.digest,
-      layers: manifest.layers.map((layer, i) => ({ digest: layer.digest, size: layer.size, mediaType: layer.mediaType, diffId: config.rootfs.diff_ids[i] as never })),
+      layers: manifest.layers.map((layer, i) => ({
+        digest: layer.digest,
+        size: layer.size,
+        mediaType: layer.mediaType,
+        diffId: config.rootfs.diff_ids[i] as never,
+      })),
     });
   }
   return platforms.sort((a, b) => (a.platform < b.platform ? -1 : a.platform > b.platform ? 1 : 0));

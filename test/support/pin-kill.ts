@@ -23,13 +23,22 @@ export interface KilledRun {
  * const run = await runCliAndSignal(["pin", "."], { cwd, signal: "SIGTERM", delayMs: 300 });
  * ```
  */
-export async function runCliAndSignal(args: string[], options: { cwd: string; signal: NodeJS.Signals; delayMs: number }): Promise<KilledRun> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: { ...process.env, REGISTRY_AUTH_FILE: "/nonexistent/auth.json" }, stdio: ["ignore", "pipe", "pipe"] });
+export async function runCliAndSignal(
+  args: string[],
+  options: { cwd: string; signal: NodeJS.Signals; delayMs: number },
+): Promise<KilledRun> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd,
+    env: { ...process.env, REGISTRY_AUTH_FILE: "/nonexistent/auth.json" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("close", (code, signal) => resolve({ code, signal })),
+  );
   const timer = sleep(options.delayMs).then(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill(options.signal);
   });

@@ -34,7 +34,9 @@ export async function makeProject(name: string, files: Record<string, string>): 
   };
   for (const [file, text] of Object.entries(files)) await write(file, text);
   return {
-    dir, path, write,
+    dir,
+    path,
+    write,
     read: (file) => readFile(path(file), "utf8"),
     snapshot: () => snapshot(dir),
     lock: async (file = "digestguard.lock") => JSON.parse(await readFile(path(file), "utf8")) as Lockfile,

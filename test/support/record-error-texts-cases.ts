@@ -30,7 +30,15 @@ export const RECORDING_CASES: readonly RecordingCase[] = [
 ];
 
 /** Fields the recorder knows independently of any parser: from what it built and what it damaged. */
-export type KnownField = "expected" | "actual" | "actualIsEmpty" | "expectedSize" | "actualSize" | "refKind" | "namedDiffId" | "imageReference";
+export type KnownField =
+  | "expected"
+  | "actual"
+  | "actualIsEmpty"
+  | "expectedSize"
+  | "actualSize"
+  | "refKind"
+  | "namedDiffId"
+  | "imageReference";
 
 /** What the parser must find in one tool's text for one case. */
 export interface Expectation {

@@ -48,7 +48,13 @@ export async function pushCaseImage(
 ): Promise<PushedImage> {
   const built = await buildImage({
     flavour: "oci",
-    platforms: [{ os: "linux", architecture: "amd64", layers: [[{ path: `etc/${repository}.txt`, content: layerText(repository) }]] }],
+    platforms: [
+      {
+        os: "linux",
+        architecture: "amd64",
+        layers: [[{ path: `etc/${repository}.txt`, content: layerText(repository) }]],
+      },
+    ],
   });
   const image = options.wrongDiffId ? withWrongDiffId(built) : built;
   await writeImage(new RegistryStore(client, { registry: registry.host, repository }), image, { tags: ["1"] });
@@ -84,7 +90,11 @@ function readImage(image: BuiltImage): { manifest: { config: Descriptor; layers:
  * const served = await corruptBlob(registry, image.layer.digest, "flip");
  * ```
  */
-export async function corruptBlob(registry: RunningRegistry, digest: string, how: Corruption): Promise<ServedBlob | undefined> {
+export async function corruptBlob(
+  registry: RunningRegistry,
+  digest: string,
+  how: Corruption,
+): Promise<ServedBlob | undefined> {
   const path = registry.blobDataPath(digest);
   const bytes = new Uint8Array(await readFile(path));
   let served: Uint8Array;
@@ -128,7 +138,11 @@ function withWrongDiffId(image: BuiltImage): BuiltImage {
   const configBytes = new TextEncoder().encode(JSON.stringify(config));
   const configDescriptor = { ...configBlob.descriptor, digest: digestOf(configBytes), size: configBytes.length };
   const manifestBytes = new TextEncoder().encode(JSON.stringify({ ...manifestJson, config: configDescriptor }));
-  const manifestDescriptor = { mediaType: manifest.descriptor.mediaType, digest: digestOf(manifestBytes), size: manifestBytes.length };
+  const manifestDescriptor = {
+    mediaType: manifest.descriptor.mediaType,
+    digest: digestOf(manifestBytes),
+    size: manifestBytes.length,
+  };
   return {
     root: manifestDescriptor,
     manifests: [{ descriptor: manifestDescriptor, bytes: manifestBytes }],

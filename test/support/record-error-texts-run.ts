@@ -52,7 +52,9 @@ export async function runCaptured(
  */
 export function toolVersion(file: string, args: readonly string[] = ["--version"]): string | undefined {
   try {
-    return execFileSync(file, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).split("\n")[0]?.trim();
+    return execFileSync(file, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
+      .split("\n")[0]
+      ?.trim();
   } catch {
     return undefined;
   }
@@ -74,7 +76,8 @@ export async function waitFor(probe: () => unknown, timeoutMs: number, what: str
       probe();
       return;
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`Cannot start ${what}: not ready after ${timeoutMs} ms`, { cause: error });
+      if (Date.now() > deadline)
+        throw new Error(`Cannot start ${what}: not ready after ${timeoutMs} ms`, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }

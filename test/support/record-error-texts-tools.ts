@@ -47,13 +47,18 @@ export async function startTools(dir: string): Promise<{ tools: PullingTool[]; s
   await writeFile(join(dir, "no-auth.json"), "{}");
   const registriesConf = join(dir, "registries.conf");
   await writeFile(registriesConf, "unqualified-search-registries = []\n");
-  const env = { ...process.env, CONTAINERS_REGISTRIES_CONF: registriesConf, REGISTRY_AUTH_FILE: join(dir, "no-auth.json") };
+  const env = {
+    ...process.env,
+    CONTAINERS_REGISTRIES_CONF: registriesConf,
+    REGISTRY_AUTH_FILE: join(dir, "no-auth.json"),
+  };
   const tools: PullingTool[] = [];
   const daemons: TrackedChild[] = [];
   const skopeoVersion = skopeoAvailable() ? toolVersion(SKOPEO) : undefined;
   if (skopeoVersion !== undefined) {
     tools.push({
-      name: "skopeo", source: `recorded with ${skopeoVersion}`,
+      name: "skopeo",
+      source: `recorded with ${skopeoVersion}`,
       pull: async (ref) => {
         const target = await mkdtemp(join(dir, "oci-"));
         const args = ["copy", "--src-tls-verify=false", `docker://${ref}`, `oci:${target}:1`];
@@ -63,17 +68,23 @@ export async function startTools(dir: string): Promise<{ tools: PullingTool[]; s
       },
     });
   }
-  for (const [name, file] of [["podman", PODMAN], ["buildah", BUILDAH]] as const) {
+  for (const [name, file] of [
+    ["podman", PODMAN],
+    ["buildah", BUILDAH],
+  ] as const) {
     const version = toolVersion(file);
     if (version === undefined) continue;
     tools.push({
-      name, source: `recorded with ${version}`,
+      name,
+      source: `recorded with ${version}`,
       pull: async (ref) => {
         const root = await mkdtemp(join(dir, `${name}-`));
         const storage = ["--root", join(root, "root"), "--runroot", join(root, "run"), "--storage-driver", "vfs"];
         const args = ["pull", "--tls-verify=false", ref];
         return runCaptured(file, [...storage, ...args.slice(0, 1), "--signature-policy", policy, ...args.slice(1)], {
-          dir, env, shown: `${name} ${args.join(" ")}`,
+          dir,
+          env,
+          shown: `${name} ${args.join(" ")}`,
         });
       },
     });
@@ -81,7 +92,9 @@ export async function startTools(dir: string): Promise<{ tools: PullingTool[]; s
   const podmanVersion = toolVersion(PODMAN);
   if (podmanVersion !== undefined) {
     tools.push({
-      name: "podman-build", source: `recorded with ${podmanVersion} (podman build)`, cases: ["layer-flip", "layer-empty"],
+      name: "podman-build",
+      source: `recorded with ${podmanVersion} (podman build)`,
+      cases: ["layer-flip", "layer-empty"],
       pull: async (ref) => {
         const root = await mkdtemp(join(dir, "podman-build-"));
         // podman build refuses a run root path longer than 50 characters.
@@ -89,9 +102,15 @@ export async function startTools(dir: string): Promise<{ tools: PullingTool[]; s
         await writeFile(join(root, "Dockerfile"), `FROM ${ref}\nRUN true\n`);
         const storage = ["--root", join(root, "root"), "--runroot", runRoot, "--storage-driver", "vfs"];
         try {
-          return await runCaptured(PODMAN, [...storage, "build", "--signature-policy", policy, "--tls-verify=false", root], {
-            dir, env, shown: "podman build --tls-verify=false .",
-          });
+          return await runCaptured(
+            PODMAN,
+            [...storage, "build", "--signature-policy", policy, "--tls-verify=false", root],
+            {
+              dir,
+              env,
+              shown: "podman build --tls-verify=false .",
+            },
+          );
         } finally {
           await rm(runRoot, { recursive: true, force: true });
         }
@@ -102,10 +121,15 @@ export async function startTools(dir: string): Promise<{ tools: PullingTool[]; s
   if (containerd !== undefined) {
     daemons.push(containerd.child);
     tools.push({
-      name: "ctr", source: `recorded with ${containerd.version}`,
+      name: "ctr",
+      source: `recorded with ${containerd.version}`,
       pull: (ref) => {
         const args = ["images", "pull", "--plain-http", ref];
-        return runCaptured(CTR, ["--address", containerd.socket, ...args], { dir, env, shown: `ctr ${args.join(" ")}` });
+        return runCaptured(CTR, ["--address", containerd.socket, ...args], {
+          dir,
+          env,
+          shown: `ctr ${args.join(" ")}`,
+        });
       },
     });
     const dockerd = await startDaemon("dockerd", () => startDockerd(dir, containerd.socket));
@@ -113,17 +137,21 @@ export async function startTools(dir: string): Promise<{ tools: PullingTool[]; s
       daemons.push(dockerd.child);
       const dockerEnv = { ...env, DOCKER_HOST: `unix://${dockerd.socket}`, DOCKER_CONFIG: join(dir, "docker-config") };
       tools.push({
-        name: "dockerd", source: `recorded with dockerd ${dockerd.version} (docker pull)`,
+        name: "dockerd",
+        source: `recorded with dockerd ${dockerd.version} (docker pull)`,
         pull: (ref) => runCaptured(DOCKER, ["pull", ref], { dir, env: dockerEnv, shown: `docker pull ${ref}` }),
       });
       tools.push({
-        name: "buildkit", source: `recorded with the BuildKit of dockerd ${dockerd.version} (DOCKER_BUILDKIT=1 docker build --progress=plain)`,
+        name: "buildkit",
+        source: `recorded with the BuildKit of dockerd ${dockerd.version} (DOCKER_BUILDKIT=1 docker build --progress=plain)`,
         pull: async (ref) => {
           const context = await mkdtemp(join(dir, "build-"));
           await writeFile(join(context, "Dockerfile"), `FROM ${ref}\nRUN true\n`);
           // No network for RUN: the daemon runs without a bridge, and the FROM is what is being recorded.
           return runCaptured(DOCKER, ["build", "--progress=plain", "--no-cache", "--network=none", context], {
-            dir, env: { ...dockerEnv, DOCKER_BUILDKIT: "1" }, shown: `DOCKER_BUILDKIT=1 docker build --progress=plain .`,
+            dir,
+            env: { ...dockerEnv, DOCKER_BUILDKIT: "1" },
+            shown: `DOCKER_BUILDKIT=1 docker build --progress=plain .`,
           });
         },
       });
@@ -142,33 +170,74 @@ async function startDaemon<T>(name: string, start: () => Promise<T | undefined>)
   }
 }
 
-async function startContainerd(dir: string): Promise<{ child: TrackedChild; socket: string; version: string } | undefined> {
+async function startContainerd(
+  dir: string,
+): Promise<{ child: TrackedChild; socket: string; version: string } | undefined> {
   const version = toolVersion(CONTAINERD);
   if (version === undefined || !existsSync(CTR)) return undefined;
   const home = join(dir, "containerd");
   await mkdir(home, { recursive: true });
   const socket = join(home, "containerd.sock");
   // The CRI plugin wants a Kubernetes-style setup; a puller needs only content, metadata and snapshots.
-  await writeFile(join(home, "config.toml"), [
-    "version = 2", `root = "${home}/root"`, `state = "${home}/state"`, 'disabled_plugins = ["io.containerd.grpc.v1.cri"]',
-    "[grpc]", `  address = "${socket}"`, "[ttrpc]", `  address = "${socket}.ttrpc"`,
-  ].join("\n"));
+  await writeFile(
+    join(home, "config.toml"),
+    [
+      "version = 2",
+      `root = "${home}/root"`,
+      `state = "${home}/state"`,
+      'disabled_plugins = ["io.containerd.grpc.v1.cri"]',
+      "[grpc]",
+      `  address = "${socket}"`,
+      "[ttrpc]",
+      `  address = "${socket}.ttrpc"`,
+    ].join("\n"),
+  );
   const child = spawnTracked(CONTAINERD, ["--config", join(home, "config.toml")], { stdio: "ignore" });
   await waitFor(() => execFileSync(CTR, ["--address", socket, "version"], { stdio: "ignore" }), 30_000, "containerd");
-  return { child, socket, version: version.replace(/^containerd github\.com\/containerd\/containerd /, "containerd ").split(" ").slice(0, 2).join(" ") };
+  return {
+    child,
+    socket,
+    version: version
+      .replace(/^containerd github\.com\/containerd\/containerd /, "containerd ")
+      .split(" ")
+      .slice(0, 2)
+      .join(" "),
+  };
 }
 
-async function startDockerd(dir: string, containerdSocket: string): Promise<{ child: TrackedChild; socket: string; version: string } | undefined> {
+async function startDockerd(
+  dir: string,
+  containerdSocket: string,
+): Promise<{ child: TrackedChild; socket: string; version: string } | undefined> {
   const version = toolVersion(DOCKERD);
   if (version === undefined || !existsSync(DOCKER)) return undefined;
   const home = join(dir, "dockerd");
   await mkdir(home, { recursive: true });
   const socket = join(home, "docker.sock");
   // No iptables or bridge: nothing here runs a networked container, and a sandbox may forbid both.
-  const child = spawnTracked(DOCKERD, [
-    "--data-root", join(home, "root"), "--exec-root", join(home, "exec"), "--pidfile", join(home, "pid"),
-    "-H", `unix://${socket}`, "--containerd", containerdSocket, "--iptables=false", "--ip6tables=false", "--bridge=none",
-  ], { stdio: "ignore" });
-  await waitFor(() => execFileSync(DOCKER, ["-H", `unix://${socket}`, "version"], { stdio: "ignore" }), 60_000, "dockerd");
+  const child = spawnTracked(
+    DOCKERD,
+    [
+      "--data-root",
+      join(home, "root"),
+      "--exec-root",
+      join(home, "exec"),
+      "--pidfile",
+      join(home, "pid"),
+      "-H",
+      `unix://${socket}`,
+      "--containerd",
+      containerdSocket,
+      "--iptables=false",
+      "--ip6tables=false",
+      "--bridge=none",
+    ],
+    { stdio: "ignore" },
+  );
+  await waitFor(
+    () => execFileSync(DOCKER, ["-H", `unix://${socket}`, "version"], { stdio: "ignore" }),
+    60_000,
+    "dockerd",
+  );
   return { child, socket, version: version.replace(/^Docker version /, "").replace(/, build .*/, "") };
 }

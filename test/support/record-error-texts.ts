@@ -32,7 +32,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EMPTY_SHA256 } from "../../src/oci/digest.js";
 import { clientFor } from "./client-for.js";
-import { expectationFor, NOT_NOTICED, RECORDING_CASES, type KnownField, type RecordingCase } from "./record-error-texts-cases.js";
+import {
+  expectationFor,
+  NOT_NOTICED,
+  RECORDING_CASES,
+  type KnownField,
+  type RecordingCase,
+} from "./record-error-texts-cases.js";
 import { corruptBlob, pushCaseImage } from "./record-error-texts-images.js";
 import { startTools, type PullingTool } from "./record-error-texts-tools.js";
 import { startRegistry, type RunningRegistry } from "./registry.js";
@@ -78,7 +84,9 @@ async function prepare(
   if (recordingCase.rateLimited === true) return { reference: `${where.limiterHost}/app:1` };
   if (recordingCase.withoutCredentials === true) return { reference: `${where.lockedHost}/app:1` };
   const { registry } = where;
-  const image = await pushCaseImage(registry, clientFor(registry), recordingCase.name, { wrongDiffId: recordingCase.wrongDiffId === true });
+  const image = await pushCaseImage(registry, clientFor(registry), recordingCase.name, {
+    wrongDiffId: recordingCase.wrongDiffId === true,
+  });
   const reference = recordingCase.missingTag === true ? image.reference.replace(/:1$/, ":missing") : image.reference;
   const facts: Facts = { reference, manifest: image.manifest };
   if (recordingCase.wrongDiffId === true) {
@@ -90,7 +98,11 @@ async function prepare(
   const served = await corruptBlob(registry, descriptor.digest, damage.how);
   Object.assign(facts, { expected: descriptor.digest, expectedSize: descriptor.size, refKind: damage.blob });
   if (served !== undefined) {
-    Object.assign(facts, { actual: served.digest, actualSize: served.size, actualIsEmpty: served.digest === EMPTY_SHA256 });
+    Object.assign(facts, {
+      actual: served.digest,
+      actualSize: served.size,
+      actualIsEmpty: served.digest === EMPTY_SHA256,
+    });
   }
   return facts;
 }
@@ -104,10 +116,15 @@ async function record(tool: PullingTool, recordingCase: RecordingCase, facts: Fa
     console.log(`${stem}: exit ${run.exitCode}, not an error of this case; no fixture written\n${indent(run.text)}`);
     return;
   }
-  const known: Facts = { ...facts, imageReference: expectation?.pinned === true ? `${facts.reference}@${facts.manifest}` : facts.reference };
+  const known: Facts = {
+    ...facts,
+    imageReference: expectation?.pinned === true ? `${facts.reference}@${facts.manifest}` : facts.reference,
+  };
   const named: KnownField[] = run.text.includes(facts.reference) ? ["imageReference"] : [];
   const fields = Object.fromEntries(
-    [...(expectation?.fields ?? []), ...named].filter((field) => known[field] !== undefined).map((field) => [field, known[field]]),
+    [...(expectation?.fields ?? []), ...named]
+      .filter((field) => known[field] !== undefined)
+      .map((field) => [field, known[field]]),
   );
   const expected = {
     source: tool.source,
@@ -137,10 +154,17 @@ const RATE_LIMIT_MESSAGE =
  * 429 the one Docker Hub sends), so each tool's own handling of that status
  * produces the text.
  */
-async function startStatusServer(status: number, code: string, message: string): Promise<{ host: string; close(): Promise<void> }> {
+async function startStatusServer(
+  status: number,
+  code: string,
+  message: string,
+): Promise<{ host: string; close(): Promise<void> }> {
   const body = JSON.stringify({ errors: [{ code, message }] });
   const server = createServer((request, response) => {
-    const headers: Record<string, string> = { "Content-Type": "application/json", "Docker-Distribution-API-Version": "registry/2.0" };
+    const headers: Record<string, string> = {
+      "Content-Type": "application/json",
+      "Docker-Distribution-API-Version": "registry/2.0",
+    };
     if (status === 401) headers["WWW-Authenticate"] = 'Basic realm="digestguard-test"';
     if (request.url === "/v2/" && status !== 401) response.writeHead(200, headers).end("{}");
     else response.writeHead(status, headers).end(body);
@@ -152,7 +176,10 @@ async function startStatusServer(status: number, code: string, message: string):
 }
 
 function indent(text: string): string {
-  return text.split("\n").map((line) => `    ${line}`).join("\n");
+  return text
+    .split("\n")
+    .map((line) => `    ${line}`)
+    .join("\n");
 }
 
 await main(process.argv.slice(2));

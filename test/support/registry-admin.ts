@@ -19,18 +19,30 @@ export async function deleteManifest(registry: RunningRegistry, repository: stri
   const dispatcher = new Agent(registry.caPem === undefined ? {} : { connect: { ca: registry.caPem } });
   try {
     const headers: Record<string, string> = { "user-agent": HARNESS_USER_AGENT };
-    const basic = registry.username === undefined ? undefined : `Basic ${Buffer.from(`${registry.username}:${registry.password}`).toString("base64")}`;
+    const basic =
+      registry.username === undefined
+        ? undefined
+        : `Basic ${Buffer.from(`${registry.username}:${registry.password}`).toString("base64")}`;
     if (registry.tokenIssuer !== undefined && basic !== undefined) {
       const url = `${registry.tokenIssuer.realm}?service=${TOKEN_SERVICE}&scope=${encodeURIComponent(`repository:${repository}:delete`)}`;
-      const response = await request(url, { dispatcher, headers: { authorization: basic, "user-agent": HARNESS_USER_AGENT } });
-      if (response.statusCode !== 200) throw new Error(`Cannot get a delete token: HTTP ${response.statusCode} ${await response.body.text()}`);
+      const response = await request(url, {
+        dispatcher,
+        headers: { authorization: basic, "user-agent": HARNESS_USER_AGENT },
+      });
+      if (response.statusCode !== 200)
+        throw new Error(`Cannot get a delete token: HTTP ${response.statusCode} ${await response.body.text()}`);
       headers.authorization = `Bearer ${((await response.body.json()) as { token: string }).token}`;
     } else if (basic !== undefined) {
       headers.authorization = basic;
     }
-    const response = await request(`${registry.url}/v2/${repository}/manifests/${digest}`, { method: "DELETE", dispatcher, headers });
+    const response = await request(`${registry.url}/v2/${repository}/manifests/${digest}`, {
+      method: "DELETE",
+      dispatcher,
+      headers,
+    });
     const body = await response.body.text();
-    if (response.statusCode !== 202) throw new Error(`Cannot delete ${repository}@${digest}: HTTP ${response.statusCode} ${body}`);
+    if (response.statusCode !== 202)
+      throw new Error(`Cannot delete ${repository}@${digest}: HTTP ${response.statusCode} ${body}`);
   } finally {
     await dispatcher.close();
   }

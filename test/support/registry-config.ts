@@ -41,7 +41,8 @@ export function registryConfig(input: RegistryConfigInput): Record<string, unkno
   if (input.mode !== "http") {
     if (input.tls === undefined) throw new Error(`Cannot configure the registry: mode ${input.mode} needs TLS files.`);
     http.tls = {
-      certificate: input.tls.certFile, key: input.tls.keyFile,
+      certificate: input.tls.certFile,
+      key: input.tls.keyFile,
       // mtls: only clients with a certificate from this CA get past the handshake.
       ...(input.tls.clientCaFile !== undefined ? { clientcas: [input.tls.clientCaFile] } : {}),
     };
@@ -63,7 +64,8 @@ export function registryConfig(input: RegistryConfigInput): Record<string, unkno
 
 function authSection(input: RegistryConfigInput): Record<string, unknown> {
   if (input.mode === "basic") {
-    if (input.htpasswdFile === undefined) throw new Error("Cannot configure the registry: basic mode needs an htpasswd file.");
+    if (input.htpasswdFile === undefined)
+      throw new Error("Cannot configure the registry: basic mode needs an htpasswd file.");
     return { auth: { htpasswd: { realm: "digestguard-test", path: input.htpasswdFile } } };
   }
   if (input.mode === "token") {

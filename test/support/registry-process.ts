@@ -54,20 +54,28 @@ export async function launchRegistryProcess(options: LaunchOptions): Promise<Tra
     if (options.signal?.aborted === true) throw options.signal.reason;
     const stderr = await readFile(options.stderrFile, "utf8").catch(() => "");
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`Cannot start docker-registry at ${options.url}: ${reason}\nregistry stderr:\n${excerpt(stderr)}`, { cause: error });
+    throw new Error(`Cannot start docker-registry at ${options.url}: ${reason}\nregistry stderr:\n${excerpt(stderr)}`, {
+      cause: error,
+    });
   }
 }
 
 async function waitUntilReady(tracked: TrackedChild, options: LaunchOptions): Promise<void> {
   const deadline = Date.now() + (options.readyTimeoutMs ?? 15_000);
   let exit: number | string | undefined;
-  void tracked.exited.then((code) => { exit = code; });
+  void tracked.exited.then((code) => {
+    exit = code;
+  });
   let lastError = "no answer yet";
   while (Date.now() < deadline) {
     options.signal?.throwIfAborted();
     if (exit !== undefined) throw new Error(`the process exited (${exit}) before it was ready`);
     try {
-      const { status } = await probe(`${options.url}/v2/`, { ...(options.ca === undefined ? {} : { ca: options.ca }), ...(options.client === undefined ? {} : { client: options.client }), timeoutMs: 1000 });
+      const { status } = await probe(`${options.url}/v2/`, {
+        ...(options.ca === undefined ? {} : { ca: options.ca }),
+        ...(options.client === undefined ? {} : { client: options.client }),
+        timeoutMs: 1000,
+      });
       if (status === 200 || status === 401) return;
       lastError = `GET /v2/ answered ${status}`;
     } catch (error) {

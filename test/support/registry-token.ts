@@ -26,7 +26,14 @@ export function parseScopes(values: readonly string[]): TokenAccess[] {
     const last = text.lastIndexOf(":");
     if (first <= 0 || last === first) continue;
     const type = text.slice(0, first).replace(/\(.*\)$/, "");
-    scopes.push({ type, name: text.slice(first + 1, last), actions: text.slice(last + 1).split(",").filter((a) => a !== "") });
+    scopes.push({
+      type,
+      name: text.slice(first + 1, last),
+      actions: text
+        .slice(last + 1)
+        .split(",")
+        .filter((a) => a !== ""),
+    });
   }
   return scopes;
 }

@@ -118,17 +118,37 @@ export async function startRegistry(options: { mode: RegistryMode; signal?: Abor
     const input = await authInputs(mode, root, tls, password);
     issuer = input.issuer;
     let port: number;
-    ({ child, port } = await launchOnFreePort({ mode, root, storageDir, stdoutFile, tls, config: input.config, signal: options.signal }));
+    ({ child, port } = await launchOnFreePort({
+      mode,
+      root,
+      storageDir,
+      stdoutFile,
+      tls,
+      config: input.config,
+      signal: options.signal,
+    }));
     const host = `127.0.0.1:${port}`;
     const url = `${scheme(mode)}://${host}`;
     return {
-      mode, host, url, storageDir, stop,
+      mode,
+      host,
+      url,
+      storageDir,
+      stop,
       ...(tls === undefined ? {} : { caFile: tls.caCertFile, caPem: tls.caCertPem, certDir: tls.certDir }),
       ...(password === undefined ? {} : { username: REGISTRY_USERNAME, password }),
-      ...(mode === "mtls" && tls !== undefined ? { clientCertFile: tls.clientCertFile, clientKeyFile: tls.clientKeyFile } : {}),
+      ...(mode === "mtls" && tls !== undefined
+        ? { clientCertFile: tls.clientCertFile, clientKeyFile: tls.clientKeyFile }
+        : {}),
       ...(issuer === undefined ? {} : { tokenIssuer: issuer }),
       blobDataPath: (digest) => blobDataPath(storageDir, digest),
-      requestLog: () => readRegistryRequestLog({ url, logFile: stdoutFile, ...(tls === undefined ? {} : { ca: tls.caCertPem }), ...clientOf(mode, tls) }),
+      requestLog: () =>
+        readRegistryRequestLog({
+          url,
+          logFile: stdoutFile,
+          ...(tls === undefined ? {} : { ca: tls.caCertPem }),
+          ...clientOf(mode, tls),
+        }),
     };
   } catch (error) {
     await stop();
@@ -141,8 +161,13 @@ export async function startRegistry(options: { mode: RegistryMode; signal?: Abor
  * it; trying again with a new port makes that race harmless.
  */
 async function launchOnFreePort(options: {
-  mode: RegistryMode; root: string; storageDir: string; stdoutFile: string; tls: HarnessTls | undefined;
-  config: Omit<RegistryConfigInput, "mode" | "port" | "storageDir">; signal: AbortSignal | undefined;
+  mode: RegistryMode;
+  root: string;
+  storageDir: string;
+  stdoutFile: string;
+  tls: HarnessTls | undefined;
+  config: Omit<RegistryConfigInput, "mode" | "port" | "storageDir">;
+  signal: AbortSignal | undefined;
 }): Promise<{ child: TrackedChild; port: number }> {
   const { mode, root, storageDir, tls } = options;
   const configFile = join(root, "config.yml");
@@ -151,8 +176,13 @@ async function launchOnFreePort(options: {
     await writeFile(configFile, JSON.stringify(registryConfig({ ...options.config, mode, port, storageDir }), null, 2));
     try {
       const child = await launchRegistryProcess({
-        configFile, stdoutFile: options.stdoutFile, stderrFile: join(root, "registry.log"), url: `${scheme(mode)}://127.0.0.1:${port}`,
-        ...(tls === undefined ? {} : { ca: tls.caCertPem }), ...clientOf(mode, tls), ...(options.signal === undefined ? {} : { signal: options.signal }),
+        configFile,
+        stdoutFile: options.stdoutFile,
+        stderrFile: join(root, "registry.log"),
+        url: `${scheme(mode)}://127.0.0.1:${port}`,
+        ...(tls === undefined ? {} : { ca: tls.caCertPem }),
+        ...clientOf(mode, tls),
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
       });
       return { child, port };
     } catch (error) {
@@ -170,7 +200,12 @@ function scheme(mode: RegistryMode): "http" | "https" {
   return mode === "http" ? "http" : "https";
 }
 
-async function authInputs(mode: RegistryMode, root: string, tls: HarnessTls | undefined, password: string | undefined): Promise<{
+async function authInputs(
+  mode: RegistryMode,
+  root: string,
+  tls: HarnessTls | undefined,
+  password: string | undefined,
+): Promise<{
   config: Omit<RegistryConfigInput, "mode" | "port" | "storageDir">;
   issuer?: TokenIssuer;
 }> {
@@ -184,11 +219,18 @@ async function authInputs(mode: RegistryMode, root: string, tls: HarnessTls | un
   }
   if (mode === "token") {
     const issuer = await startTokenIssuer({
-      username: REGISTRY_USERNAME, password: password ?? "", service: TOKEN_SERVICE,
+      username: REGISTRY_USERNAME,
+      password: password ?? "",
+      service: TOKEN_SERVICE,
       signer: { keyPem: tls.signingKeyPem, certDerBase64: tls.signingCertDerBase64, issuer: TOKEN_ISSUER_NAME },
       tls: { certPem: tls.serverCertPem, keyPem: tls.serverKeyPem },
     });
-    const token = { realm: issuer.realm, service: TOKEN_SERVICE, issuer: TOKEN_ISSUER_NAME, rootCertBundle: tls.signingCertFile };
+    const token = {
+      realm: issuer.realm,
+      service: TOKEN_SERVICE,
+      issuer: TOKEN_ISSUER_NAME,
+      rootCertBundle: tls.signingCertFile,
+    };
     return { config: { tls: tlsFiles, token }, issuer };
   }
   return { config: { tls: mode === "mtls" ? { ...tlsFiles, clientCaFile: tls.caCertFile } : tlsFiles } };

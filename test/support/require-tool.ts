@@ -41,7 +41,9 @@ export function toolSkipReason(tool: RequiredTool): string | false {
 export function requireToolOrSkip(t: { skip(message?: string): void }, tool: RequiredTool): boolean {
   if (tool.available) return true;
   if (runningInCi()) {
-    throw new Error(`Cannot run this integration test: ${tool.name} is required when CI is set but is not installed (${tool.install}).`);
+    throw new Error(
+      `Cannot run this integration test: ${tool.name} is required when CI is set but is not installed (${tool.install}).`,
+    );
   }
   t.skip(`${tool.name} is not installed (${tool.install})`);
   return false;

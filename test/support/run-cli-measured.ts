@@ -35,7 +35,12 @@ export function runCliMeasured(args: string[]): Promise<MeasuredRun> {
           reject(new Error(`Cannot measure the CLI run: no max-rss line in its stderr:\n${stderr}`));
           return;
         }
-        resolve({ exitCode: typeof code === "number" ? code : error ? 1 : 0, stdout, stderr, maxRssBytes: Number(rss[1]) * 1024 });
+        resolve({
+          exitCode: typeof code === "number" ? code : error ? 1 : 0,
+          stdout,
+          stderr,
+          maxRssBytes: Number(rss[1]) * 1024,
+        });
       },
     );
   });

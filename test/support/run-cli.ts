@@ -19,12 +19,20 @@ export interface CliResult {
  * const { stdout, exitCode } = await runCli(["inspect", "--raw", ref]);
  * ```
  */
-export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
       [BIN, ...args],
-      { encoding: "buffer", maxBuffer: 64 << 20, env: { ...process.env, REGISTRY_AUTH_FILE: "/nonexistent/auth.json", ...options.env }, cwd: options.cwd },
+      {
+        encoding: "buffer",
+        maxBuffer: 64 << 20,
+        env: { ...process.env, REGISTRY_AUTH_FILE: "/nonexistent/auth.json", ...options.env },
+        cwd: options.cwd,
+      },
       (error, stdout, stderr) => {
         const code = (error as { code?: unknown } | null)?.code;
         resolve({ stdout, stderr: stderr.toString(), exitCode: typeof code === "number" ? code : error ? 1 : 0 });

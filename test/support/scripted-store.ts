@@ -23,7 +23,9 @@ export interface ScriptedRead {
  * const store = scriptedStore((offset) => ({ bytes: blob.subarray(offset) }));
  * ```
  */
-export function scriptedStore(script: (offset: number, call: number) => ScriptedRead | Promise<ScriptedRead>): ContentStore & { offsets: number[] } {
+export function scriptedStore(
+  script: (offset: number, call: number) => ScriptedRead | Promise<ScriptedRead>,
+): ContentStore & { offsets: number[] } {
   const offsets: number[] = [];
   const unsupported = (what: string) => (): never => {
     throw new DigestguardError("UNSUPPORTED", `Cannot ${what}: the scripted store only serves openBlobAt.`);

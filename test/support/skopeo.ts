@@ -51,22 +51,33 @@ const TRANSPORT = /^(docker|oci|oci-archive|dir|docker-archive|docker-daemon|con
  * const { exitCode, stdout } = await skopeo(["inspect", "--raw", `docker://${registry.host}/app:1`], { registry });
  * ```
  */
-export function skopeo(args: readonly string[], options: { registry?: RunningRegistry; signal?: AbortSignal; timeoutMs?: number } = {}): Promise<SkopeoResult> {
-  const argv = [...globalFlags(), ...(options.registry === undefined ? args : withRegistryFlags(args, options.registry))];
+export function skopeo(
+  args: readonly string[],
+  options: { registry?: RunningRegistry; signal?: AbortSignal; timeoutMs?: number } = {},
+): Promise<SkopeoResult> {
+  const argv = [
+    ...globalFlags(),
+    ...(options.registry === undefined ? args : withRegistryFlags(args, options.registry)),
+  ];
   return new Promise((resolve, reject) => {
-    execFile(SKOPEO_BINARY, argv, {
-      env: { ...process.env, REGISTRY_AUTH_FILE: join(isolation().dir, "no-auth.json") },
-      timeout: options.timeoutMs ?? 60_000,
-      maxBuffer: 64 * 1024 * 1024,
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-    }, (error, stdout, stderr) => {
-      const code = (error as { code?: unknown } | null)?.code;
-      if (error !== null && typeof code !== "number") {
-        reject(new Error(`Cannot run skopeo ${args[0] ?? ""}: ${error.message}\n${stderr}`, { cause: error }));
-        return;
-      }
-      resolve({ stdout, stderr, exitCode: typeof code === "number" ? code : 0 });
-    });
+    execFile(
+      SKOPEO_BINARY,
+      argv,
+      {
+        env: { ...process.env, REGISTRY_AUTH_FILE: join(isolation().dir, "no-auth.json") },
+        timeout: options.timeoutMs ?? 60_000,
+        maxBuffer: 64 * 1024 * 1024,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      },
+      (error, stdout, stderr) => {
+        const code = (error as { code?: unknown } | null)?.code;
+        if (error !== null && typeof code !== "number") {
+          reject(new Error(`Cannot run skopeo ${args[0] ?? ""}: ${error.message}\n${stderr}`, { cause: error }));
+          return;
+        }
+        resolve({ stdout, stderr, exitCode: typeof code === "number" ? code : 0 });
+      },
+    );
   });
 }
 
@@ -80,9 +91,10 @@ export function skopeo(args: readonly string[], options: { registry?: RunningReg
  * ```
  */
 export function skopeoRegistryFlags(registry: RunningRegistry, prefix: "" | "src-" | "dest-"): string[] {
-  const flags = registry.certDir === undefined
-    ? [`--${prefix}tls-verify=false`]
-    : [`--${prefix}tls-verify=true`, `--${prefix}cert-dir`, registry.certDir];
+  const flags =
+    registry.certDir === undefined
+      ? [`--${prefix}tls-verify=false`]
+      : [`--${prefix}tls-verify=true`, `--${prefix}cert-dir`, registry.certDir];
   if (registry.username !== undefined && registry.password !== undefined) {
     flags.push(`--${prefix}creds`, `${registry.username}:${registry.password}`);
   }
@@ -98,13 +110,19 @@ function withRegistryFlags(args: readonly string[], registry: RunningRegistry): 
   if (subcommand === "copy") {
     const [source, destination] = rest.filter((arg) => TRANSPORT.test(arg));
     const ours = (ref: string | undefined): boolean => ref?.startsWith(`docker://${registry.host}/`) ?? false;
-    flags = [...(ours(source) ? skopeoRegistryFlags(registry, "src-") : []), ...(ours(destination) ? skopeoRegistryFlags(registry, "dest-") : [])];
+    flags = [
+      ...(ours(source) ? skopeoRegistryFlags(registry, "src-") : []),
+      ...(ours(destination) ? skopeoRegistryFlags(registry, "dest-") : []),
+    ];
   } else if (subcommand === "sync") {
     const transport = (flag: string): string | undefined => {
       const i = rest.findIndex((arg) => arg === flag || arg.startsWith(`${flag}=`));
       return i < 0 ? undefined : rest[i]?.includes("=") ? rest[i]?.split("=")[1] : rest[i + 1];
     };
-    flags = [...(transport("--src") === "docker" ? skopeoRegistryFlags(registry, "src-") : []), ...(transport("--dest") === "docker" ? skopeoRegistryFlags(registry, "dest-") : [])];
+    flags = [
+      ...(transport("--src") === "docker" ? skopeoRegistryFlags(registry, "src-") : []),
+      ...(transport("--dest") === "docker" ? skopeoRegistryFlags(registry, "dest-") : []),
+    ];
   } else if (subcommand === "login" || subcommand === "logout") {
     flags = skopeoRegistryFlags(registry, "").filter((flag, i, all) => flag !== "--creds" && all[i - 1] !== "--creds");
   } else {

@@ -28,15 +28,33 @@ export type SyscallEvent = { kind: "rename"; from: string; to: string } | { kind
  * const { events, exitCode } = await traceCli(["pin"], { cwd });
  * ```
  */
-export async function traceCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ events: SyscallEvent[]; exitCode: number; stderr: string }> {
+export async function traceCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ events: SyscallEvent[]; exitCode: number; stderr: string }> {
   const dir = await mkdtemp(join(tmpdir(), "dg-strace-"));
   const out = join(dir, "trace.txt");
   try {
     const { exitCode, stderr } = await new Promise<{ exitCode: number; stderr: string }>((resolve) => {
       execFile(
         STRACE,
-        ["-f", "-y", "-qq", "-e", "trace=rename,renameat,renameat2,link,linkat,fsync,fdatasync", "-o", out, process.execPath, BIN, ...args],
-        { cwd: options.cwd, env: { ...process.env, REGISTRY_AUTH_FILE: "/nonexistent/auth.json", ...options.env }, maxBuffer: 64 << 20 },
+        [
+          "-f",
+          "-y",
+          "-qq",
+          "-e",
+          "trace=rename,renameat,renameat2,link,linkat,fsync,fdatasync",
+          "-o",
+          out,
+          process.execPath,
+          BIN,
+          ...args,
+        ],
+        {
+          cwd: options.cwd,
+          env: { ...process.env, REGISTRY_AUTH_FILE: "/nonexistent/auth.json", ...options.env },
+          maxBuffer: 64 << 20,
+        },
         (error, _stdout, stderrText) => {
           const code = (error as { code?: unknown } | null)?.code;
           resolve({ exitCode: typeof code === "number" ? code : error ? 1 : 0, stderr: String(stderrText) });
@@ -71,7 +89,8 @@ function parseTrace(text: string, cwd: string): SyscallEvent[] {
     }
     if (!/= 0$/.test(call.trim())) continue;
     const rename = /(?:rename|link)(?:at2?)?\((?:[^,"]*, )?"([^"]+)", (?:[^,"]*, )?"([^"]+)"/.exec(call);
-    if (rename) events.push({ kind: "rename", from: resolve(cwd, rename[1] as string), to: resolve(cwd, rename[2] as string) });
+    if (rename)
+      events.push({ kind: "rename", from: resolve(cwd, rename[1] as string), to: resolve(cwd, rename[2] as string) });
     const sync = /f(?:data)?sync\(\d+<([^>]+)>/.exec(call);
     if (sync) events.push({ kind: "fsync", path: sync[1] as string });
   }

@@ -58,35 +58,108 @@ async function generate(): Promise<HarnessTls> {
   const dir = mkdtempSync(join(tmpdir(), "digestguard-tls-"));
   onProcessExit(() => rmSync(dir, { recursive: true, force: true }));
   const file = (name: string): string => join(dir, name);
-  await writeFile(file("server.ext"), [
-    "basicConstraints=critical,CA:FALSE",
-    "keyUsage=critical,digitalSignature,keyEncipherment",
-    "extendedKeyUsage=serverAuth",
-    "subjectAltName=IP:127.0.0.1,DNS:localhost,IP:::1",
-    "",
-  ].join("\n"));
+  await writeFile(
+    file("server.ext"),
+    [
+      "basicConstraints=critical,CA:FALSE",
+      "keyUsage=critical,digitalSignature,keyEncipherment",
+      "extendedKeyUsage=serverAuth",
+      "subjectAltName=IP:127.0.0.1,DNS:localhost,IP:::1",
+      "",
+    ].join("\n"),
+  );
 
   await openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", file("ca.key"));
-  await openssl("req", "-x509", "-new", "-key", file("ca.key"), "-sha256", "-days", "2",
-    "-subj", "/CN=digestguard test CA", "-out", file("ca.crt"),
-    "-addext", "basicConstraints=critical,CA:TRUE",
-    "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+  await openssl(
+    "req",
+    "-x509",
+    "-new",
+    "-key",
+    file("ca.key"),
+    "-sha256",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=digestguard test CA",
+    "-out",
+    file("ca.crt"),
+    "-addext",
+    "basicConstraints=critical,CA:TRUE",
+    "-addext",
+    "keyUsage=critical,keyCertSign,cRLSign",
+  );
 
   await openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", file("server.key"));
   await openssl("req", "-new", "-key", file("server.key"), "-subj", "/CN=127.0.0.1", "-out", file("server.csr"));
-  await openssl("x509", "-req", "-in", file("server.csr"), "-CA", file("ca.crt"), "-CAkey", file("ca.key"),
-    "-CAcreateserial", "-days", "2", "-sha256", "-extfile", file("server.ext"), "-out", file("server.crt"));
+  await openssl(
+    "x509",
+    "-req",
+    "-in",
+    file("server.csr"),
+    "-CA",
+    file("ca.crt"),
+    "-CAkey",
+    file("ca.key"),
+    "-CAcreateserial",
+    "-days",
+    "2",
+    "-sha256",
+    "-extfile",
+    file("server.ext"),
+    "-out",
+    file("server.crt"),
+  );
 
-  await writeFile(file("client.ext"), "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n");
+  await writeFile(
+    file("client.ext"),
+    "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n",
+  );
   await openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", file("client.key"));
-  await openssl("req", "-new", "-key", file("client.key"), "-subj", "/CN=digestguard test client", "-out", file("client.csr"));
-  await openssl("x509", "-req", "-in", file("client.csr"), "-CA", file("ca.crt"), "-CAkey", file("ca.key"),
-    "-CAcreateserial", "-days", "2", "-sha256", "-extfile", file("client.ext"), "-out", file("client.cert"));
+  await openssl(
+    "req",
+    "-new",
+    "-key",
+    file("client.key"),
+    "-subj",
+    "/CN=digestguard test client",
+    "-out",
+    file("client.csr"),
+  );
+  await openssl(
+    "x509",
+    "-req",
+    "-in",
+    file("client.csr"),
+    "-CA",
+    file("ca.crt"),
+    "-CAkey",
+    file("ca.key"),
+    "-CAcreateserial",
+    "-days",
+    "2",
+    "-sha256",
+    "-extfile",
+    file("client.ext"),
+    "-out",
+    file("client.cert"),
+  );
 
   // PKCS#8 so node:crypto and any JOSE tooling read the key without guessing the format.
   await openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", file("signing.key"));
-  await openssl("req", "-x509", "-new", "-key", file("signing.key"), "-sha256", "-days", "2",
-    "-subj", "/CN=digestguard test token signer", "-out", file("signing.crt"));
+  await openssl(
+    "req",
+    "-x509",
+    "-new",
+    "-key",
+    file("signing.key"),
+    "-sha256",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=digestguard test token signer",
+    "-out",
+    file("signing.crt"),
+  );
   await openssl("x509", "-in", file("signing.crt"), "-outform", "DER", "-out", file("signing.der"));
 
   const certDir = file("cert-dir");

@@ -41,7 +41,11 @@ export class TokenIssuer {
   private failures: { remaining: number; status: number; retryAfterSeconds?: number } = { remaining: 0, status: 503 };
   private readonly refreshTokens = new Map<string, string>();
 
-  constructor(private readonly server: Server, private readonly options: TokenIssuerOptions, readonly port: number) {}
+  constructor(
+    private readonly server: Server,
+    private readonly options: TokenIssuerOptions,
+    readonly port: number,
+  ) {}
 
   /** `https://127.0.0.1:PORT/token`, the registry's `auth.token.realm`. */
   get realm(): string {
@@ -55,7 +59,11 @@ export class TokenIssuer {
 
   /** Answer the next `count` requests with `status` (and `Retry-After` when given) instead of a token. */
   failNext(count: number, options: { status?: number; retryAfterSeconds?: number } = {}): void {
-    this.failures = { remaining: count, status: options.status ?? 503, ...(options.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: options.retryAfterSeconds }) };
+    this.failures = {
+      remaining: count,
+      status: options.status ?? 503,
+      ...(options.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: options.retryAfterSeconds }),
+    };
   }
 
   /** Forget recorded requests (the count restarts at zero). */
@@ -75,7 +83,15 @@ export class TokenIssuer {
   /** @internal Request entry point. */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", this.realm);
-    const record: TokenRequestRecord = { method: req.method ?? "", grant: "anonymous", account: undefined, service: undefined, scopes: [], status: 0, granted: [] };
+    const record: TokenRequestRecord = {
+      method: req.method ?? "",
+      grant: "anonymous",
+      account: undefined,
+      service: undefined,
+      scopes: [],
+      status: 0,
+      granted: [],
+    };
     this.requests.push(record);
     const reply = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
       record.status = status;
@@ -84,22 +100,47 @@ export class TokenIssuer {
     if (this.failures.remaining > 0) {
       this.failures.remaining -= 1;
       const retry = this.failures.retryAfterSeconds;
-      return reply(this.failures.status, { errors: [{ code: "UNAVAILABLE", message: "injected failure" }] },
-        retry === undefined ? {} : { "retry-after": String(retry) });
+      return reply(
+        this.failures.status,
+        { errors: [{ code: "UNAVAILABLE", message: "injected failure" }] },
+        retry === undefined ? {} : { "retry-after": String(retry) },
+      );
     }
-    if (url.pathname !== TOKEN_PATH) return reply(404, { errors: [{ code: "NOT_FOUND", message: "no such endpoint" }] });
+    if (url.pathname !== TOKEN_PATH)
+      return reply(404, { errors: [{ code: "NOT_FOUND", message: "no such endpoint" }] });
     const params = req.method === "POST" ? new URLSearchParams(await readBody(req)) : url.searchParams;
     record.service = params.get("service") ?? undefined;
-    record.scopes = params.getAll("scope").flatMap((s) => s.split(" ")).filter((s) => s !== "");
+    record.scopes = params
+      .getAll("scope")
+      .flatMap((s) => s.split(" "))
+      .filter((s) => s !== "");
     const caller = req.method === "POST" ? this.postCaller(params, record) : this.basicCaller(req, record);
-    if (caller === "denied") return reply(401, { errors: [{ code: "UNAUTHORIZED", message: "invalid credentials" }], error: "invalid_grant" }, { "www-authenticate": `Basic realm="${this.realm}"` });
+    if (caller === "denied")
+      return reply(
+        401,
+        { errors: [{ code: "UNAUTHORIZED", message: "invalid credentials" }], error: "invalid_grant" },
+        { "www-authenticate": `Basic realm="${this.realm}"` },
+      );
     if (caller === "bad-request") return reply(400, { error: "unsupported_grant_type" });
-    if (record.service !== undefined && record.service !== this.options.service) return reply(400, { errors: [{ code: "INVALID_SERVICE", message: `unknown service ${record.service}` }] });
+    if (record.service !== undefined && record.service !== this.options.service)
+      return reply(400, { errors: [{ code: "INVALID_SERVICE", message: `unknown service ${record.service}` }] });
     record.granted = grantAccess(parseScopes(record.scopes), { authenticated: caller !== undefined });
     const lifetime = this.options.lifetimeSeconds ?? 300;
     const now = new Date();
-    const token = signRegistryToken({ signer: this.options.signer, subject: caller ?? "", audience: this.options.service, access: record.granted, lifetimeSeconds: lifetime, now });
-    const body: Record<string, unknown> = { token, access_token: token, expires_in: lifetime, issued_at: now.toISOString() };
+    const token = signRegistryToken({
+      signer: this.options.signer,
+      subject: caller ?? "",
+      audience: this.options.service,
+      access: record.granted,
+      lifetimeSeconds: lifetime,
+      now,
+    });
+    const body: Record<string, unknown> = {
+      token,
+      access_token: token,
+      expires_in: lifetime,
+      issued_at: now.toISOString(),
+    };
     if (req.method === "POST" && caller !== undefined && params.get("access_type") === "offline") {
       const refresh = randomBytes(24).toString("base64url");
       this.refreshTokens.set(refresh, caller);
@@ -159,7 +200,8 @@ export async function startTokenIssuer(options: TokenIssuerOptions): Promise<Tok
     server.listen({ host: "127.0.0.1", port: 0 }, () => resolve());
   });
   const address = server.address();
-  if (address === null || typeof address !== "object") throw new Error("Cannot start the token issuer: no listening address.");
+  if (address === null || typeof address !== "object")
+    throw new Error("Cannot start the token issuer: no listening address.");
   issuer = new TokenIssuer(server, options, address.port);
   return issuer;
 }

@@ -31,7 +31,13 @@ export interface VerifyAtOptions {
  * const report = await verifyAt(registry, proxy.host, "app", { tag: "1.0" });
  * ```
  */
-export async function verifyAt(registry: RunningRegistry, host: string, repository: string, target: Target, options: VerifyAtOptions = {}): Promise<VerifyReport> {
+export async function verifyAt(
+  registry: RunningRegistry,
+  host: string,
+  repository: string,
+  target: Target,
+  options: VerifyAtOptions = {},
+): Promise<VerifyReport> {
   const client = clientFor(registry, options.client);
   try {
     const source = new RegistryStore(client, { registry: host, repository });
@@ -48,13 +54,17 @@ export async function verifyAt(registry: RunningRegistry, host: string, reposito
 /** The report's check of one layer, or a thrown error naming what was missing. */
 export function layerCheck(report: VerifyReport, platform: string | undefined, layerIndex: number): BlobCheck {
   const check = report.blobs.find((b) => b.role === "layer" && b.platform === platform && b.layerIndex === layerIndex);
-  if (check === undefined) throw new Error(`Cannot find layer ${layerIndex} of ${platform ?? "the image"} in the report.`);
+  if (check === undefined)
+    throw new Error(`Cannot find layer ${layerIndex} of ${platform ?? "the image"} in the report.`);
   return check;
 }
 
 /** The checks that failed, as `platform#role#layerIndex` strings, sorted. */
 export function failedChecks(report: VerifyReport): string[] {
-  return report.blobs.filter((b) => b.status === "failed").map((b) => `${b.platform ?? "-"}#${b.role}#${b.layerIndex ?? "-"}`).sort();
+  return report.blobs
+    .filter((b) => b.status === "failed")
+    .map((b) => `${b.platform ?? "-"}#${b.role}#${b.layerIndex ?? "-"}`)
+    .sort();
 }
 
 /** What the cache holds for a digest: the committed blob and the (one) partial ingest, each if present. */
@@ -71,5 +81,7 @@ export async function cachedFiles(cache: ContentCache, digest: Digest): Promise<
 export async function partialPaths(cache: ContentCache, digest: Digest): Promise<string[]> {
   const prefix = `sha256-${digestHex(digest)}.`;
   const names = await readdir(join(cache.root, "ingest")).catch(() => [] as string[]);
-  return names.filter((name) => name.startsWith(prefix) && name.endsWith(".partial")).map((name) => join(cache.root, "ingest", name));
+  return names
+    .filter((name) => name.startsWith(prefix) && name.endsWith(".partial"))
+    .map((name) => join(cache.root, "ingest", name));
 }

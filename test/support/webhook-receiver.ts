@@ -6,7 +6,11 @@ import type { AddressInfo } from "node:net";
 export interface ReceivedHook {
   deliveryId: string;
   signatureValid: boolean;
-  body: { schemaVersion: number; deliveryId: string; event: { id: number; kind: string; reference: string; from?: string; to?: string } };
+  body: {
+    schemaVersion: number;
+    deliveryId: string;
+    event: { id: number; kind: string; reference: string; from?: string; to?: string };
+  };
   /** The status the receiver answered with. */
   status: number;
 }
@@ -34,7 +38,9 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
   const waiting: ((hook: ReceivedHook) => void)[] = [];
   const hanging: ServerResponse[] = [];
   const receiver: WebhookReceiver = {
-    url: "", received: [], answer: () => 200,
+    url: "",
+    received: [],
+    answer: () => 200,
     nextRequest: () => new Promise((resolve) => waiting.push(resolve)),
     stop: async () => {
       for (const res of hanging) res.destroy();
@@ -52,7 +58,8 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
       const hook: ReceivedHook = {
         deliveryId: String(req.headers["x-digestguard-delivery"] ?? ""),
         signatureValid: given.length === expected.length && timingSafeEqual(given, expected),
-        body: JSON.parse(raw.toString("utf8")) as ReceivedHook["body"], status: 0,
+        body: JSON.parse(raw.toString("utf8")) as ReceivedHook["body"],
+        status: 0,
       };
       const answer = receiver.answer(hook, receiver.received.length);
       hook.status = answer === "hang" ? 0 : answer;

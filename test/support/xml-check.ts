@@ -29,7 +29,12 @@ export function parseXml(text: string): XmlElement {
   };
   const decode = (raw: string): string => {
     if (raw.replace(ENTITY, "").includes("&")) fail(`a bare "&" in ${JSON.stringify(raw)}`);
-    return raw.replace(ENTITY, (e) => ({ "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'" })[e] ?? String.fromCodePoint(Number(e.slice(2, -1).replace(/^x/, "0x"))));
+    return raw.replace(
+      ENTITY,
+      (e) =>
+        ({ "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'" })[e] ??
+        String.fromCodePoint(Number(e.slice(2, -1).replace(/^x/, "0x"))),
+    );
   };
   const skip = (pattern: RegExp): void => {
     pattern.lastIndex = at;

@@ -24,8 +24,13 @@ export async function cacheListCommand(flags: CacheFlags): Promise<number> {
   if (flags.json) {
     await writeOut(`${JSON.stringify({ schemaVersion: 1, root: cache.root, totalBytes: total, entries }, null, 2)}\n`);
   } else {
-    const lines = entries.map((e) => `${e.digest}  ${formatBytes(e.size).padStart(9)}  used ${e.lastUsed.toISOString()}  verified ${e.verifiedAt.toISOString()}`);
-    await writeOut(`${lines.join("\n")}${lines.length ? "\n" : ""}${entries.length} blobs, ${formatBytes(total)} in ${cache.root}\n`);
+    const lines = entries.map(
+      (e) =>
+        `${e.digest}  ${formatBytes(e.size).padStart(9)}  used ${e.lastUsed.toISOString()}  verified ${e.verifiedAt.toISOString()}`,
+    );
+    await writeOut(
+      `${lines.join("\n")}${lines.length ? "\n" : ""}${entries.length} blobs, ${formatBytes(total)} in ${cache.root}\n`,
+    );
   }
   return ExitCode.ok;
 }
@@ -36,17 +41,32 @@ export async function cacheVerifyCommand(flags: CacheFlags, { signal }: ActionCo
   const result = await verifyCache(cache, { signal });
   if (flags.json) await writeOut(`${JSON.stringify({ schemaVersion: 1, ...result }, null, 2)}\n`);
   else {
-    const bad = result.quarantined.map((q) => `QUARANTINED ${q.digest}: content hashes to ${q.actual}; moved to ${q.movedTo}`);
-    await writeOut(`${bad.join("\n")}${bad.length ? "\n" : ""}${result.checked} blobs (${formatBytes(result.bytes)}) checked, ${result.quarantined.length} bad\n`);
+    const bad = result.quarantined.map(
+      (q) => `QUARANTINED ${q.digest}: content hashes to ${q.actual}; moved to ${q.movedTo}`,
+    );
+    await writeOut(
+      `${bad.join("\n")}${bad.length ? "\n" : ""}${result.checked} blobs (${formatBytes(result.bytes)}) checked, ${result.quarantined.length} bad\n`,
+    );
   }
   return result.quarantined.length > 0 ? ExitCode.integrity : ExitCode.ok;
 }
 
 /** `digestguard cache prune`: by age, size and reachability; `--dry-run` only reports. */
 export async function cachePruneCommand(flags: CacheFlags, { signal }: ActionContext): Promise<number> {
-  const result = await pruneBy({ cacheDir: flags.cacheDir, olderThan: flags.olderThan, maxSize: flags.maxSize, unreferenced: flags.unreferenced, dryRun: flags.dryRun, signal });
+  const result = await pruneBy({
+    cacheDir: flags.cacheDir,
+    olderThan: flags.olderThan,
+    maxSize: flags.maxSize,
+    unreferenced: flags.unreferenced,
+    dryRun: flags.dryRun,
+    signal,
+  });
   const verb = flags.dryRun ? "would remove" : "removed";
-  if (flags.json) await writeOut(`${JSON.stringify({ schemaVersion: 1, dryRun: flags.dryRun === true, ...result }, null, 2)}\n`);
-  else await writeOut(`${result.removed.map((e) => `${verb} ${e.digest}  ${formatBytes(e.size)}`).join("\n")}${result.removed.length ? "\n" : ""}${verb} ${result.removed.length} blobs, ${formatBytes(result.bytes)}\n`);
+  if (flags.json)
+    await writeOut(`${JSON.stringify({ schemaVersion: 1, dryRun: flags.dryRun === true, ...result }, null, 2)}\n`);
+  else
+    await writeOut(
+      `${result.removed.map((e) => `${verb} ${e.digest}  ${formatBytes(e.size)}`).join("\n")}${result.removed.length ? "\n" : ""}${verb} ${result.removed.length} blobs, ${formatBytes(result.bytes)}\n`,
+    );
   return ExitCode.ok;
 }

@@ -15,7 +15,9 @@ import { runAction } from "../run-action.js";
 export function defineCheck(program: Command): void {
   program
     .command("check")
-    .description("CI check: pins agree with the lockfile, pinned digests still exist, tag drift, and with --deep every blob verifies")
+    .description(
+      "CI check: pins agree with the lockfile, pinned digests still exist, tag drift, and with --deep every blob verifies",
+    )
     .argument("[paths...]", "files or folders to compare with the lockfile (default: the files it names)")
     .option("--lockfile <file>", "lockfile path (default: the nearest digestguard.lock up to the repository root)")
     .option("--exclude <glob>", "leave out paths matching GLOB, gitignore syntax (repeatable)", collect)
@@ -24,14 +26,21 @@ export function defineCheck(program: Command): void {
     .option("-q, --quiet", "text: print the findings only, no summary line; nothing when clean")
     .option("--concurrency <n>", "images checked at once (default 8)")
     .addOption(new Option("--format <format>", "output format").choices(OUTPUT_FORMATS))
-    .addHelpText("after", `
+    .addHelpText(
+      "after",
+      `
 Exit codes: 0 clean; 1 findings; 4 or 5 when an image could not be checked
 (auth, network) — an incomplete check, not a finding.
 
 Examples:
   $ digestguard check
   $ digestguard check --deep --format sarif > digestguard.sarif
-  $ digestguard check --format github`)
+  $ digestguard check --format github`,
+    )
     .action((paths: string[], _flags: object, command: Command) =>
-      runAction(async (ctx) => (await import("./check.js")).checkCommand(paths, command.optsWithGlobals(), ctx), command.optsWithGlobals()));
+      runAction(
+        async (ctx) => (await import("./check.js")).checkCommand(paths, command.optsWithGlobals(), ctx),
+        command.optsWithGlobals(),
+      ),
+    );
 }

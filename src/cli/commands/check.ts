@@ -27,8 +27,15 @@ export async function checkCommand(paths: string[], flags: CheckFlags, { signal 
   const progress = flags.deep && format === "text" && !flags.quiet ? await terminalProgress("check --deep") : undefined;
   try {
     const report = await runCheck({
-      lockfilePath: flags.lockfile ?? (await locateLockfile()), paths, deep: flags.deep, exclude: flags.exclude, signal, progress,
-      ...(flags.concurrency !== undefined ? { concurrency: Math.floor(positiveNumber(flags.concurrency, "--concurrency")) } : {}),
+      lockfilePath: flags.lockfile ?? (await locateLockfile()),
+      paths,
+      deep: flags.deep,
+      exclude: flags.exclude,
+      signal,
+      progress,
+      ...(flags.concurrency !== undefined
+        ? { concurrency: Math.floor(positiveNumber(flags.concurrency, "--concurrency")) }
+        : {}),
       open: (reference) => registry.open(reference),
     });
     progress?.stop();

@@ -30,9 +30,14 @@ export async function configShowCommand(hosts: string[], flags: GlobalOptions): 
     const found = settings.registries.find((r) => r.host === host) ?? { host, mirrors: [], caFiles: [], ignored: [] };
     shown.push(await show(found, flags, flagMirrors[host] ?? []));
   }
-  const everyHost = { ca: settings.everyHost.caFiles.map((c) => ({ file: c.value, from: c.from })), ...(flags.insecure ? { insecure: { value: true, from: "--insecure" } } : {}) };
+  const everyHost = {
+    ca: settings.everyHost.caFiles.map((c) => ({ file: c.value, from: c.from })),
+    ...(flags.insecure ? { insecure: { value: true, from: "--insecure" } } : {}),
+  };
   if (flags.json) {
-    await writeOut(`${JSON.stringify({ schemaVersion: 1, everyHost, registries: shown, consulted: settings.consulted }, null, 2)}\n`);
+    await writeOut(
+      `${JSON.stringify({ schemaVersion: 1, everyHost, registries: shown, consulted: settings.consulted }, null, 2)}\n`,
+    );
   } else {
     await writeOut(renderShown(shown, settings, flags));
   }
@@ -41,16 +46,31 @@ export async function configShowCommand(hosts: string[], flags: GlobalOptions): 
 
 async function show(r: EffectiveRegistry, flags: GlobalOptions, flagMirrors: string[]): Promise<ShownRegistry> {
   // --mirror flags add to what the files say, after them, as the client applies them.
-  const fromFiles = r.mirrors.map((m) => ({ location: m.value, from: m.from, ...(m.insecure ? { insecure: true } : {}) }));
-  const extra = flagMirrors.filter((m) => !r.mirrors.some((f) => f.value === m)).map((location) => ({ location, from: "--mirror" }));
+  const fromFiles = r.mirrors.map((m) => ({
+    location: m.value,
+    from: m.from,
+    ...(m.insecure ? { insecure: true } : {}),
+  }));
+  const extra = flagMirrors
+    .filter((m) => !r.mirrors.some((f) => f.value === m))
+    .map((location) => ({ location, from: "--mirror" }));
   return {
     host: r.host,
     mirrors: [...fromFiles, ...extra],
     ...(r.insecure ? { insecure: r.insecure } : {}),
     ...(r.blocked ? { blocked: r.blocked } : {}),
-    ca: [...r.caFiles.map((c) => ({ file: c.value, from: c.from })), ...(flags.caFile ?? []).map((file) => ({ file, from: "--ca-file" }))],
-    ...(r.clientCert ? { clientCert: { cert: r.clientCert.value.certFile, key: r.clientCert.value.keyFile, from: r.clientCert.from } } : {}),
-    credentials: await credentialSource(r.host, { creds: flags.creds, authFile: flags.authfile, explicitFor: new Set([r.host]) }),
+    ca: [
+      ...r.caFiles.map((c) => ({ file: c.value, from: c.from })),
+      ...(flags.caFile ?? []).map((file) => ({ file, from: "--ca-file" })),
+    ],
+    ...(r.clientCert
+      ? { clientCert: { cert: r.clientCert.value.certFile, key: r.clientCert.value.keyFile, from: r.clientCert.from } }
+      : {}),
+    credentials: await credentialSource(r.host, {
+      creds: flags.creds,
+      authFile: flags.authfile,
+      explicitFor: new Set([r.host]),
+    }),
     ignored: r.ignored.map((i) => ({ what: i.value, from: i.from })),
   };
 }
@@ -61,14 +81,17 @@ function renderShown(shown: ShownRegistry[], settings: EffectiveSettings, flags:
   if (flags.insecure) lines.push("every registry: insecure  (from --insecure)");
   for (const r of shown) {
     lines.push(`${lines.length > 0 ? "\n" : ""}${r.host}`);
-    for (const m of r.mirrors) lines.push(`  mirror       ${m.location}${m.insecure ? " (insecure)" : ""}  (from ${m.from})`);
+    for (const m of r.mirrors)
+      lines.push(`  mirror       ${m.location}${m.insecure ? " (insecure)" : ""}  (from ${m.from})`);
     if (r.insecure) lines.push(`  insecure     ${r.insecure.value}  (from ${r.insecure.from})`);
     if (r.blocked) lines.push(`  blocked      ${r.blocked.value}  (from ${r.blocked.from})`);
     for (const ca of r.ca) lines.push(`  trust CA     ${ca.file}  (from ${ca.from})`);
-    if (r.clientCert) lines.push(`  client cert  ${r.clientCert.cert} key ${r.clientCert.key}  (from ${r.clientCert.from})`);
+    if (r.clientCert)
+      lines.push(`  client cert  ${r.clientCert.cert} key ${r.clientCert.key}  (from ${r.clientCert.from})`);
     lines.push(`  credentials  ${r.credentials}`);
     for (const i of r.ignored) lines.push(`  ignored      ${i.what}  (from ${i.from})`);
   }
-  if (shown.length === 0) lines.push("No registry settings found. Consulted:", ...settings.consulted.map((p) => `  ${p}`));
+  if (shown.length === 0)
+    lines.push("No registry settings found. Consulted:", ...settings.consulted.map((p) => `  ${p}`));
   return `${lines.join("\n")}\n`;
 }

@@ -13,7 +13,10 @@ const sources = readdirSync(COMMANDS_DIR).filter((f) => f.endsWith(".ts") && !f.
 const definitions = sources.filter((f) => f.endsWith("-definition.ts"));
 
 test("every command has a definition module beside it, and every definition a command", () => {
-  const commands = sources.filter((f) => !f.endsWith("-definition.ts")).map((f) => f.slice(0, -3)).sort();
+  const commands = sources
+    .filter((f) => !f.endsWith("-definition.ts"))
+    .map((f) => f.slice(0, -3))
+    .sort();
   assert.deepEqual(definitions.map((f) => f.slice(0, -"-definition.ts".length)).sort(), commands);
 });
 
@@ -22,7 +25,15 @@ for (const file of definitions) {
   test(`${file} imports only commander and the CLI helpers, and its command lazily`, () => {
     const source = readFileSync(join(COMMANDS_DIR, file), "utf8");
     const staticImports = [...source.matchAll(/^import\s[^;]*?from\s+"([^"]+)"/gm)].map((m) => m[1]);
-    assert.deepEqual(staticImports.filter((path) => !ALLOWED.has(path as string)), [], `${file} imports more than start-up may load`);
-    assert.match(source, new RegExp(`await import\\("\\./${name}\\.js"\\)`), `${file} loads ./${name}.js when the command runs`);
+    assert.deepEqual(
+      staticImports.filter((path) => !ALLOWED.has(path as string)),
+      [],
+      `${file} imports more than start-up may load`,
+    );
+    assert.match(
+      source,
+      new RegExp(`await import\\("\\./${name}\\.js"\\)`),
+      `${file} loads ./${name}.js when the command runs`,
+    );
   });
 }

@@ -16,9 +16,16 @@ export function defineDemo(program: Command): void {
     .command("demo")
     .description("offline tour: build a small multi-platform image into an OCI layout and inspect it")
     .option("--dir <path>", "where to build the demo layout (default: a new temporary folder)")
-    .addHelpText("after", `
+    .addHelpText(
+      "after",
+      `
 Example:
-  $ digestguard demo`)
+  $ digestguard demo`,
+    )
     .action((_flags: object, command: Command) =>
-      runAction(async (ctx) => (await import("./demo.js")).demoCommand(command.optsWithGlobals(), ctx), command.optsWithGlobals()));
+      runAction(
+        async (ctx) => (await import("./demo.js")).demoCommand(command.optsWithGlobals(), ctx),
+        command.optsWithGlobals(),
+      ),
+    );
 }

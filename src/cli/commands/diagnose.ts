@@ -36,37 +36,68 @@ export interface DiagnoseFlags extends GlobalOptions {
  * to do. Exit 0 when a cause was found, 1 when undetermined, 5 when every
  * lookup failed on the network.
  */
-export async function diagnoseCommand(text: string | undefined, flags: DiagnoseFlags, { signal }: ActionContext): Promise<number> {
+export async function diagnoseCommand(
+  text: string | undefined,
+  flags: DiagnoseFlags,
+  { signal }: ActionContext,
+): Promise<number> {
   const input = text === undefined || text === "-" ? await readStdin() : text;
   const mirrors = await configuredMirrors(flags);
   const layouts = await configuredLayouts(flags);
   let client: Promise<RegistryClient> | undefined;
   const named = new Set<string>();
   // diagnose asks many questions of possibly unreachable hosts: one retry, not four, keeps an offline run short.
-  const origin = () => (client ??= registryClientFromOptions(flags, { mirrors: false, named, retry: { attempts: 2, baseDelayMs: 200, maxDelayMs: 2_000 } }));
+  const origin = () =>
+    (client ??= registryClientFromOptions(flags, {
+      mirrors: false,
+      named,
+      retry: { attempts: 2, baseDelayMs: 200, maxDelayMs: 2_000 },
+    }));
   try {
     const report = await diagnoseText({
-      text: input, signal, lockfilePath: flags.lockfile, ...(flags.image !== undefined ? { images: flags.image } : {}),
+      text: input,
+      signal,
+      lockfilePath: flags.lockfile,
+      ...(flags.image !== undefined ? { images: flags.image } : {}),
       cacheDir: flags.cache === false ? false : flags.cacheDir,
-      engines: flags.engines === false ? false : { containerdRoot: flags.containerdRoot, containerdNamespace: flags.containerdNamespace, buildkitRoot: flags.buildkitRoot },
+      engines:
+        flags.engines === false
+          ? false
+          : {
+              containerdRoot: flags.containerdRoot,
+              containerdNamespace: flags.containerdNamespace,
+              buildkitRoot: flags.buildkitRoot,
+            },
       alternatives: flags.alternatives === true || flags.report !== undefined,
       openOrigin: async (reference) => {
         const location = parseLocation(reference);
         if (location.kind === "registry") named.add(location.reference.registry);
         const opened = await openLocation(reference, { client: origin, layouts });
-        return { name: opened.location.kind === "registry" ? opened.location.reference.registry : opened.store.location, store: opened.store, target: opened.target };
+        return {
+          name: opened.location.kind === "registry" ? opened.location.reference.registry : opened.store.location,
+          store: opened.store,
+          target: opened.target,
+        };
       },
       mirrorsFor: async (reference) => {
         const location = parseLocation(reference);
         if (location.kind !== "registry") return [];
         const { registry, repository } = location.reference;
-        return Promise.all((mirrors[registry] ?? []).map(async (location) => {
-          const { host, prefix } = parseMirrorLocation(location);
-          return { name: location, store: new RegistryStore(await origin(), { registry: host, repository: `${prefix}${repository}` }) };
-        }));
+        return Promise.all(
+          (mirrors[registry] ?? []).map(async (location) => {
+            const { host, prefix } = parseMirrorLocation(location);
+            return {
+              name: location,
+              store: new RegistryStore(await origin(), { registry: host, repository: `${prefix}${repository}` }),
+            };
+          }),
+        );
       },
     });
-    if (flags.report !== undefined) await writeFileAtomic(flags.report, renderDiagnosisMarkdown(report, { text: input, version: VERSION }), { signal });
+    if (flags.report !== undefined)
+      await writeFileAtomic(flags.report, renderDiagnosisMarkdown(report, { text: input, version: VERSION }), {
+        signal,
+      });
     await writeOut(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderDiagnosis(report));
     if (flags.report !== undefined && !flags.json) process.stderr.write(`Evidence report written to ${flags.report}\n`);
     return diagnoseExitCode(report);
@@ -76,7 +107,11 @@ export async function diagnoseCommand(text: string | undefined, flags: DiagnoseF
 }
 
 async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) throw new DigestguardError("USAGE", "Cannot diagnose: no error text given; pass it as an argument or pipe it on stdin.");
+  if (process.stdin.isTTY)
+    throw new DigestguardError(
+      "USAGE",
+      "Cannot diagnose: no error text given; pass it as an argument or pipe it on stdin.",
+    );
   let text = "";
   for await (const chunk of process.stdin) text += chunk;
   return text;

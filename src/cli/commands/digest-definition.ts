@@ -20,14 +20,21 @@ export function defineDigest(program: Command): void {
     .option("-q, --quiet", "print digests only")
     .option("--concurrency <n>", "references resolved at once (default 8)")
     .addOption(new Option("--stats", "print request counts to stderr").hideHelp())
-    .addHelpText("after", `
+    .addHelpText(
+      "after",
+      `
 The output says which digest each one is: "index (multi-platform)", "image manifest",
 or "linux/arm64 manifest (from index …)". Pin the index digest unless you mean one platform.
 
 Examples:
   $ digestguard digest alpine:3.19 debian:bookworm-slim
   $ digestguard digest --platform linux/amd64 alpine:3.19
-  $ cat images.txt | digestguard digest --json`)
+  $ cat images.txt | digestguard digest --json`,
+    )
     .action((refs: string[], _flags: object, command: Command) =>
-      runAction(async (ctx) => (await import("./digest.js")).digestCommand(refs, command.optsWithGlobals(), ctx), command.optsWithGlobals()));
+      runAction(
+        async (ctx) => (await import("./digest.js")).digestCommand(refs, command.optsWithGlobals(), ctx),
+        command.optsWithGlobals(),
+      ),
+    );
 }

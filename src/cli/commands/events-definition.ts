@@ -18,5 +18,6 @@ export function defineEvents(program: Command): void {
     .option("--ref <ref>", "only events of this tag (canonical registry/repository:tag)")
     .option("--db <file>", "history database (default: as watch)")
     .action((_flags: object, command: Command) =>
-      runAction(async () => (await import("./events.js")).eventsCommand(command.optsWithGlobals())));
+      runAction(async () => (await import("./events.js")).eventsCommand(command.optsWithGlobals())),
+    );
 }

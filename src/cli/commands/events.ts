@@ -17,9 +17,19 @@ export interface EventsFlags extends GlobalOptions {
 /** `digestguard events [--pending]`. */
 export async function eventsCommand(flags: EventsFlags): Promise<number> {
   const limit = flags.limit === undefined ? undefined : Math.floor(positiveNumber(flags.limit, "--limit"));
-  const history = SqliteHistoryStore.open(await historyPathFor({ ...(flags.db ? { db: flags.db } : {}), ...(flags.config ? { configPath: flags.config } : {}) }), { readonly: true });
+  const history = SqliteHistoryStore.open(
+    await historyPathFor({
+      ...(flags.db ? { db: flags.db } : {}),
+      ...(flags.config ? { configPath: flags.config } : {}),
+    }),
+    { readonly: true },
+  );
   try {
-    const report = await readEvents(history, { ...(flags.pending ? { pending: true } : {}), ...(limit ? { limit } : {}), ...(flags.ref ? { reference: flags.ref } : {}) });
+    const report = await readEvents(history, {
+      ...(flags.pending ? { pending: true } : {}),
+      ...(limit ? { limit } : {}),
+      ...(flags.ref ? { reference: flags.ref } : {}),
+    });
     await writeOut(flags.json === true ? `${JSON.stringify(report, null, 2)}\n` : renderEvents(report));
     return ExitCode.ok;
   } finally {

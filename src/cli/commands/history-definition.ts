@@ -17,5 +17,6 @@ export function defineHistory(program: Command): void {
     .option("--at <time>", "what the tag pointed to at this ISO 8601 time, e.g. 2024-09-03T12:00Z")
     .option("--db <file>", "history database (default: as watch)")
     .action((ref: string, _flags: object, command: Command) =>
-      runAction(async () => (await import("./history.js")).historyCommand(ref, command.optsWithGlobals())));
+      runAction(async () => (await import("./history.js")).historyCommand(ref, command.optsWithGlobals())),
+    );
 }

@@ -13,7 +13,13 @@ export interface HistoryFlags extends GlobalOptions {
 
 /** `digestguard history REF [--at TIME]`: exits 3 when the tag was never observed (then). */
 export async function historyCommand(ref: string, flags: HistoryFlags): Promise<number> {
-  const history = SqliteHistoryStore.open(await historyPathFor({ ...(flags.db ? { db: flags.db } : {}), ...(flags.config ? { configPath: flags.config } : {}) }), { readonly: true });
+  const history = SqliteHistoryStore.open(
+    await historyPathFor({
+      ...(flags.db ? { db: flags.db } : {}),
+      ...(flags.config ? { configPath: flags.config } : {}),
+    }),
+    { readonly: true },
+  );
   try {
     const report = await readTimeline(history, ref, flags.at === undefined ? {} : { at: flags.at });
     await writeOut(flags.json === true ? `${JSON.stringify(report, null, 2)}\n` : renderTimeline(report));

@@ -15,14 +15,22 @@ import { runAction } from "../run-action.js";
 export function defineMirror(program: Command): void {
   program
     .command("mirror")
-    .description("copy an image (or a repository) between registries and OCI layouts: digests kept, every blob verified, nothing moved twice")
+    .description(
+      "copy an image (or a repository) between registries and OCI layouts: digests kept, every blob verified, nothing moved twice",
+    )
     .argument("<source>", "image reference or location: REF, docker://REF, oci:PATH[:TAG|@DIGEST]")
     .argument("<destination>", "where to copy it: a registry repository (tag optional) or oci:PATH[:TAG]")
-    .option("--platform <os/arch[/variant]>", "copy only this platform of an index (repeatable); the index written then has a new digest", collect)
+    .option(
+      "--platform <os/arch[/variant]>",
+      "copy only this platform of an index (repeatable); the index written then has a new digest",
+      collect,
+    )
     .option("--all-tags", "copy every tag of the source repository")
     .option("--referrers", "also copy signatures, SBOMs and attestations (sha256-<hex> tags)")
     .option("--include-foreign", "copy non-distributable (foreign) layers too")
-    .addHelpText("after", `
+    .addHelpText(
+      "after",
+      `
 Exit code 0 when every image was copied or was already up to date; the code of
 the first failure otherwise (6 for content that does not match its digest).
 
@@ -30,7 +38,11 @@ Examples:
   $ digestguard mirror 127.0.0.1:5000/base:1.0 oci:./backup
   $ digestguard mirror alpine:3.19 mirror.local/dockerhub/library/alpine
   $ digestguard mirror --platform linux/amd64 alpine:3.19 oci:./backup:3.19-amd64
-  $ digestguard mirror --all-tags --referrers registry.a/app registry.b/app`)
+  $ digestguard mirror --all-tags --referrers registry.a/app registry.b/app`,
+    )
     .action((source: string, destination: string, _flags: object, command: Command) =>
-      runAction(async (ctx) => (await import("./mirror.js")).mirrorCommand(source, destination, command.optsWithGlobals(), ctx)));
+      runAction(async (ctx) =>
+        (await import("./mirror.js")).mirrorCommand(source, destination, command.optsWithGlobals(), ctx),
+      ),
+    );
 }

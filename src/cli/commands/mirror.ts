@@ -19,9 +19,15 @@ export interface MirrorFlags extends GlobalOptions {
 }
 
 /** `digestguard mirror SRC DST`: copy, verified; exit 0 only when every image is at the destination. */
-export async function mirrorCommand(source: string, destination: string, flags: MirrorFlags, { signal }: ActionContext): Promise<number> {
+export async function mirrorCommand(
+  source: string,
+  destination: string,
+  flags: MirrorFlags,
+  { signal }: ActionContext,
+): Promise<number> {
   const platforms = (flags.platform ?? []).map(parsePlatform);
-  const concurrency = flags.concurrency === undefined ? undefined : Math.floor(positiveNumber(flags.concurrency, "--concurrency"));
+  const concurrency =
+    flags.concurrency === undefined ? undefined : Math.floor(positiveNumber(flags.concurrency, "--concurrency"));
   const registry = lazyRegistryClient(flags);
   let report: MirrorReport;
   try {

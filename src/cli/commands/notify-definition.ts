@@ -17,5 +17,6 @@ export function defineNotify(program: Command): void {
     .option("--to <name>", "only this notifier")
     .option("--db <file>", "history database (default: as watch)")
     .action((_flags: object, command: Command) =>
-      runAction(async (ctx) => (await import("./notify.js")).notifyTestCommand(command.optsWithGlobals(), ctx)));
+      runAction(async (ctx) => (await import("./notify.js")).notifyTestCommand(command.optsWithGlobals(), ctx)),
+    );
 }

@@ -17,7 +17,12 @@ export interface NotifyFlags extends GlobalOptions {
 /** `digestguard notify test`: exits 0 when every notifier took it, 5 when one did not (it stays in the outbox). */
 export async function notifyTestCommand(flags: NotifyFlags, { signal }: ActionContext): Promise<number> {
   const plan = watchPlan((await loadConfig(flags.config ? { path: flags.config } : {})).config.watch, []);
-  const history = SqliteHistoryStore.open(await historyPathFor({ ...(flags.db ? { db: flags.db } : {}), ...(flags.config ? { configPath: flags.config } : {}) }));
+  const history = SqliteHistoryStore.open(
+    await historyPathFor({
+      ...(flags.db ? { db: flags.db } : {}),
+      ...(flags.config ? { configPath: flags.config } : {}),
+    }),
+  );
   try {
     const log = lineLogger("text", (line) => process.stderr.write(line));
     const pass = await sendTestEvent(history, plan, { ...(flags.to ? { only: flags.to } : {}), log, signal });

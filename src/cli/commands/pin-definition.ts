@@ -24,11 +24,20 @@ export function definePin(program: Command): void {
     .option("--check", "offline: exit 1 if any reference is unpinned or differs from the lockfile")
     .option("--kubernetes", "also scan Kubernetes manifests (*.yaml with apiVersion and kind)")
     .option("--workflows", "also scan GitHub Actions workflows (container: and services:)")
-    .option("--exclude <glob>", "leave out paths matching GLOB, gitignore syntax (repeatable); .gitignore and .digestguardignore are always respected", collect)
+    .option(
+      "--exclude <glob>",
+      "leave out paths matching GLOB, gitignore syntax (repeatable); .gitignore and .digestguardignore are always respected",
+      collect,
+    )
     .option("--dry-run", "show what would change; write nothing")
-    .option("-q, --quiet", "print only what needs attention (references not pinned, --check findings); nothing when all is well")
+    .option(
+      "-q, --quiet",
+      "print only what needs attention (references not pinned, --check findings); nothing when all is well",
+    )
     .addOption(new Option("--format <format>", "output format of --check (needs --check)").choices(OUTPUT_FORMATS))
-    .addHelpText("after", `
+    .addHelpText(
+      "after",
+      `
 Only the image references change, byte for byte; the default pins the index
 digest (all platforms). A reference built from an ARG is pinned through the
 ARG's default, or reported with the reason it cannot be.
@@ -37,7 +46,12 @@ Examples:
   $ digestguard pin
   $ digestguard pin --check                      # pre-commit hook / CI
   $ digestguard pin --update --image 'ruby:*'
-  $ digestguard pin --platform linux/amd64 docker/`)
+  $ digestguard pin --platform linux/amd64 docker/`,
+    )
     .action((paths: string[], _flags: object, command: Command) =>
-      runAction(async (ctx) => (await import("./pin.js")).pinCommand(paths, command.optsWithGlobals(), ctx), command.optsWithGlobals()));
+      runAction(
+        async (ctx) => (await import("./pin.js")).pinCommand(paths, command.optsWithGlobals(), ctx),
+        command.optsWithGlobals(),
+      ),
+    );
 }

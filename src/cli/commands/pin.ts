@@ -34,18 +34,33 @@ export async function pinCommand(paths: string[], flags: PinFlags, { signal }: A
   const roots = paths.length > 0 ? paths : ["."];
   const lockfilePath = flags.lockfile ?? (await locateLockfile());
   if (flags.check) return pinCheck(roots, lockfilePath, flags, signal);
-  if (flags.format !== undefined) throw new DigestguardError("USAGE", "Cannot use --format without --check: it sets the output of the check; use --json for pin's own report.");
-  if (flags.image !== undefined && !flags.update) throw new DigestguardError("USAGE", "Cannot use --image without --update: it selects which pins to update.");
+  if (flags.format !== undefined)
+    throw new DigestguardError(
+      "USAGE",
+      "Cannot use --format without --check: it sets the output of the check; use --json for pin's own report.",
+    );
+  if (flags.image !== undefined && !flags.update)
+    throw new DigestguardError("USAGE", "Cannot use --image without --update: it selects which pins to update.");
   const registry = lazyRegistryClient(flags);
   try {
     const report = await pinFiles({
-      paths: roots, lockfilePath, signal, update: flags.update, imagePattern: flags.image, kubernetes: flags.kubernetes, workflows: flags.workflows, exclude: flags.exclude, dryRun: flags.dryRun,
+      paths: roots,
+      lockfilePath,
+      signal,
+      update: flags.update,
+      imagePattern: flags.image,
+      kubernetes: flags.kubernetes,
+      workflows: flags.workflows,
+      exclude: flags.exclude,
+      dryRun: flags.dryRun,
       ...(flags.platform !== undefined ? { platform: parsePlatform(flags.platform) } : {}),
       open: (reference) => registry.open(reference),
     });
     await writeOut(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderPin(report, { quiet: flags.quiet }));
     if (report.interrupted !== undefined) {
-      process.stderr.write(`digestguard: interrupted after the commit point; all written: ${report.filesChanged.length} file(s) and ${lockfilePath}.\n`);
+      process.stderr.write(
+        `digestguard: interrupted after the commit point; all written: ${report.filesChanged.length} file(s) and ${lockfilePath}.\n`,
+      );
     }
     return pinExitCode(report);
   } finally {
@@ -55,8 +70,22 @@ export async function pinCommand(paths: string[], flags: PinFlags, { signal }: A
 
 async function pinCheck(roots: string[], lockfilePath: string, flags: PinFlags, signal: AbortSignal): Promise<number> {
   const pendingJournal = await hasPendingJournal(lockfilePath);
-  const report = await checkPinsOffline({ roots, lockfilePath, kubernetes: flags.kubernetes, workflows: flags.workflows, exclude: flags.exclude, pendingJournal, signal });
+  const report = await checkPinsOffline({
+    roots,
+    lockfilePath,
+    kubernetes: flags.kubernetes,
+    workflows: flags.workflows,
+    exclude: flags.exclude,
+    pendingJournal,
+    signal,
+  });
   const paint = painter(useColor(flags.color, process.stdout));
-  await writeOut(renderCheck(report, flags.format ?? (flags.json ? "json" : "text"), { version: VERSION, quiet: flags.quiet, paint }));
+  await writeOut(
+    renderCheck(report, flags.format ?? (flags.json ? "json" : "text"), {
+      version: VERSION,
+      quiet: flags.quiet,
+      paint,
+    }),
+  );
   return offlineCheckExitCode(report);
 }

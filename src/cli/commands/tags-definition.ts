@@ -17,10 +17,17 @@ export function defineTags(program: Command): void {
     .description("list a repository's tags (follows pagination)")
     .argument("<repo>", "repository, e.g. alpine or 127.0.0.1:5000/app, or oci:./layout")
     .option("--page-size <n>", "tags asked for per page")
-    .addHelpText("after", `
+    .addHelpText(
+      "after",
+      `
 Examples:
   $ digestguard tags 127.0.0.1:5000/app
-  $ digestguard tags --json oci:./demo-layout`)
+  $ digestguard tags --json oci:./demo-layout`,
+    )
     .action((repo: string, _flags: object, command: Command) =>
-      runAction(async (ctx) => (await import("./tags.js")).tagsCommand(repo, command.optsWithGlobals(), ctx), command.optsWithGlobals()));
+      runAction(
+        async (ctx) => (await import("./tags.js")).tagsCommand(repo, command.optsWithGlobals(), ctx),
+        command.optsWithGlobals(),
+      ),
+    );
 }

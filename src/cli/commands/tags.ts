@@ -19,7 +19,11 @@ export async function tagsCommand(repo: string, flags: TagsFlags, { signal }: Ac
       return registry.get();
     };
     const { repository, tags } = await listRepositoryTags(repo, { client, pageSize, signal });
-    await writeOut(flags.json ? `${JSON.stringify({ schemaVersion: 1, repository, tags }, null, 2)}\n` : tags.map((t) => `${t}\n`).join(""));
+    await writeOut(
+      flags.json
+        ? `${JSON.stringify({ schemaVersion: 1, repository, tags }, null, 2)}\n`
+        : tags.map((t) => `${t}\n`).join(""),
+    );
     return 0;
   } finally {
     await registry.close();

@@ -24,9 +24,14 @@ export interface VerifyFlags extends GlobalOptions {
 
 /** `digestguard verify REF...`: prove every byte; exit 0 only when everything verified. */
 export async function verifyCommand(refs: string[], flags: VerifyFlags, { signal }: ActionContext): Promise<number> {
-  if (flags.deep && flags.manifestsOnly) throw new DigestguardError("USAGE", "Cannot use --deep with --manifests-only: one reads every layer, the other none.");
+  if (flags.deep && flags.manifestsOnly)
+    throw new DigestguardError(
+      "USAGE",
+      "Cannot use --deep with --manifests-only: one reads every layer, the other none.",
+    );
   const platform = flags.platform === undefined ? undefined : parsePlatform(flags.platform);
-  const concurrency = flags.concurrency === undefined ? undefined : Math.floor(positiveNumber(flags.concurrency, "--concurrency"));
+  const concurrency =
+    flags.concurrency === undefined ? undefined : Math.floor(positiveNumber(flags.concurrency, "--concurrency"));
   const mode = flags.deep ? "deep" : flags.manifestsOnly ? "manifests-only" : "full";
   const cache = flags.cache || flags.offline ? await ContentCache.open(flags.cacheDir) : undefined;
   const registry = lazyRegistryClient(flags);
@@ -36,10 +41,17 @@ export async function verifyCommand(refs: string[], flags: VerifyFlags, { signal
     for (const ref of refs) {
       const progress = flags.json ? undefined : await terminalProgress(ref);
       try {
-        reports.push(await verifyReference(ref, {
-          open: (reference) => registry.open(reference), platform, mode, concurrency, signal, progress,
-          ...(cache !== undefined ? { cache, offline: flags.offline === true } : {}),
-        }));
+        reports.push(
+          await verifyReference(ref, {
+            open: (reference) => registry.open(reference),
+            platform,
+            mode,
+            concurrency,
+            signal,
+            progress,
+            ...(cache !== undefined ? { cache, offline: flags.offline === true } : {}),
+          }),
+        );
       } finally {
         progress?.stop();
       }
@@ -48,6 +60,7 @@ export async function verifyCommand(refs: string[], flags: VerifyFlags, { signal
   } finally {
     await registry.close();
   }
-  if (flags.json) await writeOut(`${JSON.stringify({ schemaVersion: 1, ok: reports.every((r) => r.ok), reports }, null, 2)}\n`);
+  if (flags.json)
+    await writeOut(`${JSON.stringify({ schemaVersion: 1, ok: reports.every((r) => r.ok), reports }, null, 2)}\n`);
   return verifyExitCode(reports);
 }

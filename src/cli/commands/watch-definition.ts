@@ -14,17 +14,24 @@ export function defineWatch(program: Command): void {
     .command("watch")
     .description("watch upstream tags on a schedule: record what each points to, classify every change, notify")
     .option("--once", "run one cycle (and the outbox) and exit: for cron jobs and CI")
-    .option("--db <file>", "history database (default: watch.database, else $XDG_STATE_HOME/digestguard/history.sqlite)")
+    .option(
+      "--db <file>",
+      "history database (default: watch.database, else $XDG_STATE_HOME/digestguard/history.sqlite)",
+    )
     .option("--lockfile <file>", "watch this lockfile's pins (default: the project's digestguard.lock)")
     .option("--log-format <format>", "text or json (one object a line)", "text")
-    .addHelpText("after", `
+    .addHelpText(
+      "after",
+      `
 Watches watch.images in digestguard.yaml and every tagged pin of the lockfile.
 Exit codes with --once: 0 nothing changed, 1 events recorded, 5 every check failed.
 SIGTERM/SIGINT stop cleanly; SIGHUP reloads the config (a bad one is refused).
 
 Examples:
   $ digestguard watch --once --json
-  $ digestguard watch --log-format json`)
+  $ digestguard watch --log-format json`,
+    )
     .action((_flags: object, command: Command) =>
-      runAction(async (ctx) => (await import("./watch.js")).watchCommand(command.optsWithGlobals(), ctx)));
+      runAction(async (ctx) => (await import("./watch.js")).watchCommand(command.optsWithGlobals(), ctx)),
+    );
 }

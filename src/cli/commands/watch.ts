@@ -28,11 +28,23 @@ export async function watchCommand(flags: WatchFlags, { signal }: ActionContext)
     throw new DigestguardError("USAGE", `Cannot use --log-format "${flags.logFormat}": expected text or json.`);
   }
   const log = lineLogger(flags.logFormat === "json" ? "json" : "text", (line) => process.stderr.write(line));
-  const sources = { ...(flags.config ? { configPath: flags.config } : {}), ...(flags.lockfile ? { lockfilePath: flags.lockfile } : {}) };
+  const sources = {
+    ...(flags.config ? { configPath: flags.config } : {}),
+    ...(flags.lockfile ? { lockfilePath: flags.lockfile } : {}),
+  };
   const plan = await loadWatchPlan(sources);
-  const history = SqliteHistoryStore.open(await historyPathFor({ ...(flags.db ? { db: flags.db } : {}), ...(flags.config ? { configPath: flags.config } : {}) }));
-  const client = await registryClientFromOptions(flags, { mirrors: false, named: new Set(plan.targets.map((t) => t.registry)) });
-  const openStore = (t: WatchTarget): RegistryStore => new RegistryStore(client, { registry: t.registry, repository: t.repository }, { originOnly: true });
+  const history = SqliteHistoryStore.open(
+    await historyPathFor({
+      ...(flags.db ? { db: flags.db } : {}),
+      ...(flags.config ? { configPath: flags.config } : {}),
+    }),
+  );
+  const client = await registryClientFromOptions(flags, {
+    mirrors: false,
+    named: new Set(plan.targets.map((t) => t.registry)),
+  });
+  const openStore = (t: WatchTarget): RegistryStore =>
+    new RegistryStore(client, { registry: t.registry, repository: t.repository }, { originOnly: true });
   const common = { history, openStore, log, signal, requestCount: () => client.stats.requests };
   try {
     if (flags.once === true) {

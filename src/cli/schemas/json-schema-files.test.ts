@@ -14,7 +14,11 @@ for (const name of SCHEMA_NAMES) {
 }
 
 test("a digest field in a schema file refuses the empty placeholder", () => {
-  const verify = JSON.parse(jsonSchemaFile("verify")) as { properties: { reports: { items: { properties: { manifests: { items: { properties: { digest: { pattern: string } } } } } } } } };
+  const verify = JSON.parse(jsonSchemaFile("verify")) as {
+    properties: {
+      reports: { items: { properties: { manifests: { items: { properties: { digest: { pattern: string } } } } } } };
+    };
+  };
   const pattern = new RegExp(verify.properties.reports.items.properties.manifests.items.properties.digest.pattern);
   assert.equal(pattern.test(""), false);
   assert.equal(pattern.test(`sha256:${"a".repeat(64)}`), true);

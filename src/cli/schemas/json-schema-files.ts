@@ -14,7 +14,9 @@ import { DOCUMENT_SCHEMAS } from "./output-schemas.js";
 export function jsonSchemaFile(name: string): string {
   const schema = DOCUMENT_SCHEMAS[name];
   if (schema === undefined) throw new Error(`no document schema named ${name}`);
-  const title = name.startsWith("digestguard-") ? name.replace("digestguard-", "digestguard.") : `digestguard ${name.replace("-", " ")} --json`;
+  const title = name.startsWith("digestguard-")
+    ? name.replace("digestguard-", "digestguard.")
+    : `digestguard ${name.replace("-", " ")} --json`;
   const body = z.toJSONSchema(schema, { target: "draft-2020-12", unrepresentable: "any" }) as Record<string, unknown>;
   const { $schema, ...rest } = body;
   const document = { $schema, $id: `urn:digestguard:schema:${name}:1`, title, ...rest };

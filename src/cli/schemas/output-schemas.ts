@@ -3,7 +3,16 @@ import { configSchema } from "../../config/config-schema.js";
 import { lockfileSchema } from "../../lockfile/lockfile-schema.js";
 import { errorDocumentSchema } from "./shared-schemas.js";
 import {
-  cacheListSchema, cachePruneSchema, cacheVerifySchema, checkSchema, diagnoseSchema, digestDocumentSchema, inspectSchema, pinSchema, tagsSchema, verifySchema,
+  cacheListSchema,
+  cachePruneSchema,
+  cacheVerifySchema,
+  checkSchema,
+  diagnoseSchema,
+  digestDocumentSchema,
+  inspectSchema,
+  pinSchema,
+  tagsSchema,
+  verifySchema,
 } from "./report-schemas.js";
 
 /**

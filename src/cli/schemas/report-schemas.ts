@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { checkFailureSchema, descriptorSchema, digestSchema, errorSchema, findingSchema, mediaTypeSchema, sizeSchema } from "./shared-schemas.js";
+import {
+  checkFailureSchema,
+  descriptorSchema,
+  digestSchema,
+  errorSchema,
+  findingSchema,
+  mediaTypeSchema,
+  sizeSchema,
+} from "./shared-schemas.js";
 
 /** `inspect --json`. */
 export const inspectSchema = z.strictObject({
@@ -12,7 +20,9 @@ export const inspectSchema = z.strictObject({
   artifactType: z.string().optional(),
   subject: descriptorSchema.optional(),
   annotations: z.record(z.string(), z.string()).optional(),
-  manifests: z.array(descriptorSchema.extend({ platform: z.string().optional(), attestation: z.boolean().optional() })).optional(),
+  manifests: z
+    .array(descriptorSchema.extend({ platform: z.string().optional(), attestation: z.boolean().optional() }))
+    .optional(),
   config: descriptorSchema.optional(),
   layers: z.array(descriptorSchema).optional(),
   platform: z.string().optional(),
@@ -22,22 +32,28 @@ export const inspectSchema = z.strictObject({
 /** `digest --json`: one result per input, resolved or failed. */
 export const digestDocumentSchema = z.strictObject({
   schemaVersion: z.literal(1),
-  results: z.array(z.strictObject({
-    input: z.string(),
-    reference: z.string().optional(),
-    digest: digestSchema.optional(),
-    mediaType: mediaTypeSchema.optional(),
-    size: sizeSchema.optional(),
-    kind: z.enum(["index", "image", "platform-image"]).optional(),
-    platform: z.string().optional(),
-    indexDigest: digestSchema.optional(),
-    note: z.string().optional(),
-    error: errorSchema.optional(),
-  })),
+  results: z.array(
+    z.strictObject({
+      input: z.string(),
+      reference: z.string().optional(),
+      digest: digestSchema.optional(),
+      mediaType: mediaTypeSchema.optional(),
+      size: sizeSchema.optional(),
+      kind: z.enum(["index", "image", "platform-image"]).optional(),
+      platform: z.string().optional(),
+      indexDigest: digestSchema.optional(),
+      note: z.string().optional(),
+      error: errorSchema.optional(),
+    }),
+  ),
 });
 
 /** `tags --json`. */
-export const tagsSchema = z.strictObject({ schemaVersion: z.literal(1), repository: z.string().min(1), tags: z.array(z.string().min(1)) });
+export const tagsSchema = z.strictObject({
+  schemaVersion: z.literal(1),
+  repository: z.string().min(1),
+  tags: z.array(z.string().min(1)),
+});
 
 const manifestCheck = z.strictObject({
   platform: z.string().optional(),
@@ -46,7 +62,11 @@ const manifestCheck = z.strictObject({
   size: sizeSchema.optional(),
   status: z.enum(["ok", "failed"]),
   failure: checkFailureSchema.optional(),
-  unknown: z.string().min(1).optional().describe("why mediaType, size (and digest) are absent: the manifest could not be read"),
+  unknown: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("why mediaType, size (and digest) are absent: the manifest could not be read"),
 });
 
 const blobCheck = z.strictObject({
@@ -58,7 +78,14 @@ const blobCheck = z.strictObject({
   size: sizeSchema,
   status: z.enum(["ok", "failed", "skipped"]),
   failure: checkFailureSchema.optional(),
-  diffId: z.strictObject({ expected: digestSchema.optional(), actual: digestSchema.optional(), status: z.enum(["ok", "failed", "unchecked"]), why: z.string().optional() }).optional(),
+  diffId: z
+    .strictObject({
+      expected: digestSchema.optional(),
+      actual: digestSchema.optional(),
+      status: z.enum(["ok", "failed", "unchecked"]),
+      why: z.string().optional(),
+    })
+    .optional(),
   source: z.string().optional(),
   resumes: z.number().int().positive().optional(),
 });
@@ -67,18 +94,25 @@ const blobCheck = z.strictObject({
 export const verifySchema = z.strictObject({
   schemaVersion: z.literal(1),
   ok: z.boolean(),
-  reports: z.array(z.strictObject({
-    schemaVersion: z.literal(1),
-    reference: z.string().min(1),
-    digest: digestSchema.optional(),
-    kind: z.enum(["index", "image"]).optional(),
-    mode: z.enum(["full", "deep", "manifests-only"]),
-    ok: z.boolean(),
-    manifests: z.array(manifestCheck),
-    blobs: z.array(blobCheck),
-    problems: z.array(z.strictObject({ platform: z.string().optional(), message: z.string().min(1) })),
-    totals: z.strictObject({ blobs: z.number().int().nonnegative(), bytes: sizeSchema, failed: z.number().int().nonnegative(), seconds: z.number().nonnegative() }),
-  })),
+  reports: z.array(
+    z.strictObject({
+      schemaVersion: z.literal(1),
+      reference: z.string().min(1),
+      digest: digestSchema.optional(),
+      kind: z.enum(["index", "image"]).optional(),
+      mode: z.enum(["full", "deep", "manifests-only"]),
+      ok: z.boolean(),
+      manifests: z.array(manifestCheck),
+      blobs: z.array(blobCheck),
+      problems: z.array(z.strictObject({ platform: z.string().optional(), message: z.string().min(1) })),
+      totals: z.strictObject({
+        blobs: z.number().int().nonnegative(),
+        bytes: sizeSchema,
+        failed: z.number().int().nonnegative(),
+        seconds: z.number().nonnegative(),
+      }),
+    }),
+  ),
 });
 
 const count = z.number().int().nonnegative();
@@ -89,13 +123,25 @@ export const checkSchema = z.strictObject({
   lockfile: z.string().min(1),
   deep: z.boolean(),
   findings: z.array(findingSchema),
-  images: z.array(z.strictObject({
-    reference: z.string().min(1),
-    digest: digestSchema,
-    status: z.enum(["ok", "drift", "missing", "content-mismatch", "could-not-check"]),
-    currentDigest: digestSchema.optional(),
-  })),
-  summary: z.strictObject({ images: count, ok: count, drift: count, missing: count, contentMismatch: count, couldNotCheck: count, fileFindings: count, errors: count, warnings: count }),
+  images: z.array(
+    z.strictObject({
+      reference: z.string().min(1),
+      digest: digestSchema,
+      status: z.enum(["ok", "drift", "missing", "content-mismatch", "could-not-check"]),
+      currentDigest: digestSchema.optional(),
+    }),
+  ),
+  summary: z.strictObject({
+    images: count,
+    ok: count,
+    drift: count,
+    missing: count,
+    contentMismatch: count,
+    couldNotCheck: count,
+    fileFindings: count,
+    errors: count,
+    warnings: count,
+  }),
 });
 
 const at = { file: z.string().min(1), line: z.number().int().positive(), written: z.string().min(1) };
@@ -106,22 +152,42 @@ export const pinSchema = z.strictObject({
   lockfile: z.string().min(1),
   dryRun: z.boolean(),
   pins: z.array(z.strictObject({ ...at, reference: z.string().min(1), digest: digestSchema, changed: z.boolean() })),
-  problems: z.array(z.strictObject({
-    ...at,
-    reason: z.string().min(1),
-    kind: z.enum(["unpinnable", "unresolved", "held"]),
-    error: z.strictObject({ code: z.string().min(1), exitCode: z.number().int() }).optional(),
-  })),
-  changes: z.array(z.strictObject({ reference: z.string().min(1), from: digestSchema, to: digestSchema, summary: z.array(z.string()), sameContent: z.boolean() })),
+  problems: z.array(
+    z.strictObject({
+      ...at,
+      reason: z.string().min(1),
+      kind: z.enum(["unpinnable", "unresolved", "held"]),
+      error: z.strictObject({ code: z.string().min(1), exitCode: z.number().int() }).optional(),
+    }),
+  ),
+  changes: z.array(
+    z.strictObject({
+      reference: z.string().min(1),
+      from: digestSchema,
+      to: digestSchema,
+      summary: z.array(z.string()),
+      sameContent: z.boolean(),
+    }),
+  ),
   filesChanged: z.array(z.string()),
   resolutions: count,
   interrupted: z.literal("after-commit").optional(),
 });
 
-const cacheEntry = z.strictObject({ digest: digestSchema, size: sizeSchema, lastUsed: z.iso.datetime(), verifiedAt: z.iso.datetime() });
+const cacheEntry = z.strictObject({
+  digest: digestSchema,
+  size: sizeSchema,
+  lastUsed: z.iso.datetime(),
+  verifiedAt: z.iso.datetime(),
+});
 
 /** `cache ls --json`. */
-export const cacheListSchema = z.strictObject({ schemaVersion: z.literal(1), root: z.string().min(1), totalBytes: sizeSchema, entries: z.array(cacheEntry) });
+export const cacheListSchema = z.strictObject({
+  schemaVersion: z.literal(1),
+  root: z.string().min(1),
+  totalBytes: sizeSchema,
+  entries: z.array(cacheEntry),
+});
 
 /** `cache verify --json`. */
 export const cacheVerifySchema = z.strictObject({
@@ -132,7 +198,12 @@ export const cacheVerifySchema = z.strictObject({
 });
 
 /** `cache prune --json`. */
-export const cachePruneSchema = z.strictObject({ schemaVersion: z.literal(1), dryRun: z.boolean(), removed: z.array(cacheEntry), bytes: sizeSchema });
+export const cachePruneSchema = z.strictObject({
+  schemaVersion: z.literal(1),
+  dryRun: z.boolean(),
+  removed: z.array(cacheEntry),
+  bytes: sizeSchema,
+});
 
 /**
  * `diagnose --json`. The top level and the verdict are held exactly; the

@@ -4,7 +4,10 @@ import { z } from "zod";
 // schema does not name is an error, so a document cannot grow fields by accident.
 
 /** A content digest: sha256 or sha512, lowercase hex; never empty. */
-export const digestSchema = z.string().regex(/^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/).describe("content digest");
+export const digestSchema = z
+  .string()
+  .regex(/^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/)
+  .describe("content digest");
 
 /** Byte counts. */
 export const sizeSchema = z.number().int().nonnegative();
@@ -13,7 +16,11 @@ export const sizeSchema = z.number().int().nonnegative();
 export const mediaTypeSchema = z.string().min(1);
 
 /** An error as every document tells it. */
-export const errorSchema = z.strictObject({ code: z.string().regex(/^[A-Z_]+$/), message: z.string().min(1), exitCode: z.number().int().min(1) });
+export const errorSchema = z.strictObject({
+  code: z.string().regex(/^[A-Z_]+$/),
+  message: z.string().min(1),
+  exitCode: z.number().int().min(1),
+});
 
 /** What a --json run prints on stdout when it fails, for every command. */
 export const errorDocumentSchema = z.strictObject({ schemaVersion: z.literal(1), error: errorSchema });
@@ -39,7 +46,17 @@ export const checkFailureSchema = z.strictObject({
 
 /** A finding of check and pin --check. */
 export const findingSchema = z.strictObject({
-  rule: z.enum(["unpinned", "not-locked", "differs-from-lock", "cannot-pin", "missing", "content-mismatch", "drift", "could-not-check", "pin-interrupted"]),
+  rule: z.enum([
+    "unpinned",
+    "not-locked",
+    "differs-from-lock",
+    "cannot-pin",
+    "missing",
+    "content-mismatch",
+    "drift",
+    "could-not-check",
+    "pin-interrupted",
+  ]),
   severity: z.enum(["error", "warning", "note"]),
   message: z.string().min(1),
   file: z.string().min(1),

@@ -5,7 +5,11 @@ import type { Credentials } from "./credentials.js";
 import { fetchToken, type BearerToken } from "./token.js";
 
 /** Looks up credentials for a registry host (and repository, for namespaced auth entries). */
-export type CredentialLookup = (host: string, repository: string | undefined, signal?: AbortSignal) => Promise<Credentials | undefined>;
+export type CredentialLookup = (
+  host: string,
+  repository: string | undefined,
+  signal?: AbortSignal,
+) => Promise<Credentials | undefined>;
 
 /**
  * Produces the `Authorization` header for a request: Basic when the host
@@ -29,17 +33,30 @@ export class Authenticator {
   ) {}
 
   /** Headers that authorize `scopes` on the session's host (empty when it wants no auth). */
-  async headers(session: HostSession, scopes: string[], repository?: string, signal?: AbortSignal): Promise<Record<string, string>> {
+  async headers(
+    session: HostSession,
+    scopes: string[],
+    repository?: string,
+    signal?: AbortSignal,
+  ): Promise<Record<string, string>> {
     const challenge = session.challenge;
     if (challenge === undefined) return {};
     const credentials = await this.#credentialsFor(session.host, repository, signal);
     if (challenge.scheme === "basic") {
       if (credentials === undefined || !("username" in credentials)) return {};
-      return { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}` };
+      return {
+        authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`,
+      };
     }
     const realm = challenge.params["realm"];
     if (challenge.scheme !== "bearer" || realm === undefined) return {};
-    const token = await this.#token(session, { realm, service: challenge.params["service"], scopes, credentials, signal });
+    const token = await this.#token(session, {
+      realm,
+      service: challenge.params["service"],
+      scopes,
+      credentials,
+      signal,
+    });
     return { authorization: `Bearer ${token.token}` };
   }
 
@@ -48,7 +65,11 @@ export class Authenticator {
     this.#tokens.delete(tokenKey(session, scopes));
   }
 
-  #credentialsFor(host: string, repository: string | undefined, signal?: AbortSignal): Promise<Credentials | undefined> {
+  #credentialsFor(
+    host: string,
+    repository: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<Credentials | undefined> {
     const key = `${host}/${repository ?? ""}`;
     let found = this.#credentials.get(key);
     if (found === undefined) {
@@ -62,7 +83,13 @@ export class Authenticator {
 
   async #token(
     session: HostSession,
-    request: { realm: string; service: string | undefined; scopes: string[]; credentials: Credentials | undefined; signal?: AbortSignal },
+    request: {
+      realm: string;
+      service: string | undefined;
+      scopes: string[];
+      credentials: Credentials | undefined;
+      signal?: AbortSignal;
+    },
   ): Promise<BearerToken> {
     const key = tokenKey(session, request.scopes);
     for (let cached = this.#tokens.get(key); cached !== undefined; cached = this.#tokens.get(key)) {
@@ -99,7 +126,9 @@ function checkedRealm(session: HostSession, realm: string): URL | undefined {
 
 // --insecure was given for the registry's host; a realm elsewhere gets full verification.
 function realmTls(session: HostSession, realm: URL | undefined): TlsSettings {
-  return realm === undefined || realm.host === session.host ? session.tls : { insecureSkipVerify: false, caPem: session.tls.caPem ?? [] };
+  return realm === undefined || realm.host === session.host
+    ? session.tls
+    : { insecureSkipVerify: false, caPem: session.tls.caPem ?? [] };
 }
 
 function tokenKey(session: HostSession, scopes: string[]): string {

@@ -19,19 +19,28 @@ export async function credentialsFromHelper(
   options: { signal?: AbortSignal; timeoutMs?: number } = {},
 ): Promise<Credentials | undefined> {
   if (!/^[A-Za-z0-9._-]+$/.test(helper)) {
-    throw new DigestguardError("CREDENTIALS_ERROR", `Cannot use credential helper "${helper}": the name has characters a program name cannot have.`);
+    throw new DigestguardError(
+      "CREDENTIALS_ERROR",
+      `Cannot use credential helper "${helper}": the name has characters a program name cannot have.`,
+    );
   }
   const program = `docker-credential-${helper}`;
   const { stdout, failure } = await runHelper(program, serverUrl, options);
   if (failure !== undefined) {
     if (/credentials not found/i.test(failure)) return undefined;
-    throw new DigestguardError("CREDENTIALS_ERROR", `Cannot get credentials for ${serverUrl} from ${program}: ${failure}`);
+    throw new DigestguardError(
+      "CREDENTIALS_ERROR",
+      `Cannot get credentials for ${serverUrl} from ${program}: ${failure}`,
+    );
   }
   let parsed: { Username?: unknown; Secret?: unknown };
   try {
     parsed = JSON.parse(stdout) as typeof parsed;
   } catch {
-    throw new DigestguardError("CREDENTIALS_ERROR", `Cannot get credentials for ${serverUrl} from ${program}: its output is not JSON.`);
+    throw new DigestguardError(
+      "CREDENTIALS_ERROR",
+      `Cannot get credentials for ${serverUrl} from ${program}: its output is not JSON.`,
+    );
   }
   if (typeof parsed.Secret !== "string" || parsed.Secret === "") return undefined;
   const username = typeof parsed.Username === "string" ? parsed.Username : "";
@@ -51,9 +60,10 @@ function runHelper(
       { timeout: options.timeoutMs ?? 15_000, signal: options.signal, maxBuffer: 1 << 20 },
       (error, stdout, stderr) => {
         if (error === null) return resolve({ stdout });
-        const reason = (error as NodeJS.ErrnoException).code === "ENOENT"
-          ? `${program} is not installed or not on PATH`
-          : helperFailureText(stdout, stderr) ?? error.message;
+        const reason =
+          (error as NodeJS.ErrnoException).code === "ENOENT"
+            ? `${program} is not installed or not on PATH`
+            : (helperFailureText(stdout, stderr) ?? error.message);
         resolve({ stdout: "", failure: reason });
       },
     );

@@ -15,14 +15,18 @@ export async function credentialSource(registry: string, options: CredentialOpti
   const explicit = options.explicitFor === undefined || options.explicitFor.has(registry);
   if (explicit && options.creds !== undefined) return "--creds";
   const env = options.env ?? process.env;
-  if (explicit && env["DIGESTGUARD_USERNAME"] && env["DIGESTGUARD_PASSWORD"]) return "DIGESTGUARD_USERNAME/DIGESTGUARD_PASSWORD";
+  if (explicit && env["DIGESTGUARD_USERNAME"] && env["DIGESTGUARD_PASSWORD"])
+    return "DIGESTGUARD_USERNAME/DIGESTGUARD_PASSWORD";
   for (const path of authFilePaths(options)) {
     const file = await readAuthFile(path).catch(() => undefined);
     if (file === undefined) continue;
-    const helper = authKeysFor(registry).map((key) => file.credHelpers[key]).find((h) => h !== undefined);
+    const helper = authKeysFor(registry)
+      .map((key) => file.credHelpers[key])
+      .find((h) => h !== undefined);
     if (helper !== undefined) return `credential helper docker-credential-${helper} (credHelpers in ${path})`;
     if (findAuthEntry(file, registry) !== undefined) return `auths entry in ${path}`;
-    if (file.credsStore !== undefined) return `credential helper docker-credential-${file.credsStore} (credsStore in ${path})`;
+    if (file.credsStore !== undefined)
+      return `credential helper docker-credential-${file.credsStore} (credsStore in ${path})`;
   }
   return "none (anonymous)";
 }

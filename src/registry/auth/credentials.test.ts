@@ -22,11 +22,17 @@ before(async () => {
   await mkdir(binDir);
   const helper = async (name: string, body: string): Promise<void> => {
     const file = join(binDir, `docker-credential-${name}`);
-    await writeFile(file, `#!/bin/sh\n[ "$1" = get ] || exit 2\nserver=$(cat)\nprintf '%s %s\\n' ${name} "$server" >> '${helperLog}'\n${body}\n`);
+    await writeFile(
+      file,
+      `#!/bin/sh\n[ "$1" = get ] || exit 2\nserver=$(cat)\nprintf '%s %s\\n' ${name} "$server" >> '${helperLog}'\n${body}\n`,
+    );
     await chmod(file, 0o755);
   };
   await helper("testhelper", `printf '{"ServerURL":"%s","Username":"helper-user","Secret":"helper-secret"}' "$server"`);
-  await helper("tokenhelper", `printf '{"ServerURL":"%s","Username":"<token>","Secret":"refresh-from-helper"}' "$server"`);
+  await helper(
+    "tokenhelper",
+    `printf '{"ServerURL":"%s","Username":"<token>","Secret":"refresh-from-helper"}' "$server"`,
+  );
   await helper("nocreds", "echo 'credentials not found in native keychain'; exit 1");
   await helper("broken", "echo 'keychain locked'; exit 1");
   await helper("garbage", "echo 'this is not json'");
@@ -91,7 +97,11 @@ const cases: Case[] = [
   },
   {
     name: "an identitytoken wins over auth in the same entry",
-    files: { [DOCKER]: { auths: { "myacr.example": { auth: b64("00000000-0000-0000-0000-000000000000:"), identitytoken: "refresh-me" } } } },
+    files: {
+      [DOCKER]: {
+        auths: { "myacr.example": { auth: b64("00000000-0000-0000-0000-000000000000:"), identitytoken: "refresh-me" } },
+      },
+    },
     registry: "myacr.example",
     expected: { identityToken: "refresh-me" },
   },
@@ -115,14 +125,19 @@ const cases: Case[] = [
   },
   {
     name: "DOCKER_CONFIG points at another folder than ~/.docker",
-    files: { [DOCKER]: { auths: { "ghcr.io": { auth: b64("home:x") } } }, "elsewhere/config.json": { auths: { "ghcr.io": { auth: b64("elsewhere:y") } } } },
+    files: {
+      [DOCKER]: { auths: { "ghcr.io": { auth: b64("home:x") } } },
+      "elsewhere/config.json": { auths: { "ghcr.io": { auth: b64("elsewhere:y") } } },
+    },
     registry: "ghcr.io",
     options: (h) => ({ env: { DOCKER_CONFIG: join(h, "elsewhere") } }),
     expected: { username: "elsewhere", password: "y" },
   },
   {
     name: "a credHelpers entry runs docker-credential-<helper> with the server on stdin",
-    files: { [DOCKER]: { credHelpers: { "ghcr.io": "testhelper" }, auths: { "ghcr.io": { auth: b64("inline:ignored") } } } },
+    files: {
+      [DOCKER]: { credHelpers: { "ghcr.io": "testhelper" }, auths: { "ghcr.io": { auth: b64("inline:ignored") } } },
+    },
     registry: "ghcr.io",
     expected: { username: "helper-user", password: "helper-secret" },
     helperCalls: ["testhelper ghcr.io"],
@@ -164,14 +179,20 @@ const cases: Case[] = [
   },
   {
     name: "REGISTRY_AUTH_FILE comes before the docker config",
-    files: { "auth.json": { auths: { "ghcr.io": { auth: b64("containers:a") } } }, [DOCKER]: { auths: { "ghcr.io": { auth: b64("docker:d") } } } },
+    files: {
+      "auth.json": { auths: { "ghcr.io": { auth: b64("containers:a") } } },
+      [DOCKER]: { auths: { "ghcr.io": { auth: b64("docker:d") } } },
+    },
     registry: "ghcr.io",
     options: (h) => ({ env: { REGISTRY_AUTH_FILE: join(h, "auth.json") } }),
     expected: { username: "containers", password: "a" },
   },
   {
     name: "a registry REGISTRY_AUTH_FILE lacks is looked up in the docker config",
-    files: { "auth.json": { auths: { "quay.io": { auth: b64("containers:a") } } }, [DOCKER]: { auths: { "ghcr.io": { auth: b64("docker:d") } } } },
+    files: {
+      "auth.json": { auths: { "quay.io": { auth: b64("containers:a") } } },
+      [DOCKER]: { auths: { "ghcr.io": { auth: b64("docker:d") } } },
+    },
     registry: "ghcr.io",
     options: (h) => ({ env: { REGISTRY_AUTH_FILE: join(h, "auth.json") } }),
     expected: { username: "docker", password: "d" },
@@ -185,7 +206,10 @@ const cases: Case[] = [
   },
   {
     name: "the containers auth.json under XDG_RUNTIME_DIR comes before the docker config",
-    files: { "run/containers/auth.json": { auths: { "ghcr.io": { auth: b64("podman:p") } } }, [DOCKER]: { auths: { "ghcr.io": { auth: b64("docker:d") } } } },
+    files: {
+      "run/containers/auth.json": { auths: { "ghcr.io": { auth: b64("podman:p") } } },
+      [DOCKER]: { auths: { "ghcr.io": { auth: b64("docker:d") } } },
+    },
     registry: "ghcr.io",
     options: (h) => ({ env: { XDG_RUNTIME_DIR: join(h, "run") } }),
     expected: { username: "podman", password: "p" },
@@ -199,21 +223,29 @@ const cases: Case[] = [
   },
   {
     name: "a namespaced entry host/org is used for repository org/app",
-    files: { [DOCKER]: { auths: { "reg.example/org": { auth: b64("org:o") }, "reg.example": { auth: b64("host:h") } } } },
+    files: {
+      [DOCKER]: { auths: { "reg.example/org": { auth: b64("org:o") }, "reg.example": { auth: b64("host:h") } } },
+    },
     registry: "reg.example",
     options: () => ({ repository: "org/app" }),
     expected: { username: "org", password: "o" },
   },
   {
     name: "the most specific namespace wins",
-    files: { [DOCKER]: { auths: { "reg.example/org": { auth: b64("org:o") }, "reg.example/org/team": { auth: b64("team:t") } } } },
+    files: {
+      [DOCKER]: {
+        auths: { "reg.example/org": { auth: b64("org:o") }, "reg.example/org/team": { auth: b64("team:t") } },
+      },
+    },
     registry: "reg.example",
     options: () => ({ repository: "org/team/app" }),
     expected: { username: "team", password: "t" },
   },
   {
     name: "a namespace matches whole path components only",
-    files: { [DOCKER]: { auths: { "reg.example/org": { auth: b64("org:o") }, "reg.example": { auth: b64("host:h") } } } },
+    files: {
+      [DOCKER]: { auths: { "reg.example/org": { auth: b64("org:o") }, "reg.example": { auth: b64("host:h") } } },
+    },
     registry: "reg.example",
     options: () => ({ repository: "organisation/app" }),
     expected: { username: "host", password: "h" },
@@ -230,7 +262,11 @@ const cases: Case[] = [
     name: "--creds and DIGESTGUARD_* go only to the registries they were given for; others use the auth files",
     files: { [DOCKER]: { auths: { "mirror.example": { auth: b64("file:f") } } } },
     registry: "mirror.example",
-    options: () => ({ creds: "flag:p", explicitFor: new Set(["ghcr.io"]), env: { DIGESTGUARD_USERNAME: "env", DIGESTGUARD_PASSWORD: "e" } }),
+    options: () => ({
+      creds: "flag:p",
+      explicitFor: new Set(["ghcr.io"]),
+      env: { DIGESTGUARD_USERNAME: "env", DIGESTGUARD_PASSWORD: "e" },
+    }),
     expected: { username: "file", password: "f" },
   },
   {
@@ -271,12 +307,28 @@ describe("findCredentials", () => {
 describe("credential failures name the place, never the secret", () => {
   const SECRET = "hunter2-very-secret";
   const failures: { name: string; content: unknown; registry?: string; mentions: RegExp }[] = [
-    { name: "a config that is not JSON", content: `{"auths": {"ghcr.io": {"auth": "${b64(`me:${SECRET}`)}"}}`, mentions: /not valid JSON/ },
+    {
+      name: "a config that is not JSON",
+      content: `{"auths": {"ghcr.io": {"auth": "${b64(`me:${SECRET}`)}"}}`,
+      mentions: /not valid JSON/,
+    },
     { name: "a config that is not an object", content: [`me:${SECRET}`], mentions: /JSON object/ },
-    { name: "an auth value that is not base64 of user:password", content: { auths: { "ghcr.io": { auth: b64(SECRET) } } }, mentions: /"auth" value/ },
-    { name: "an auth value that is not a string", content: { auths: { "ghcr.io": { auth: 12345, password: SECRET } } }, mentions: /ghcr\.io/ },
+    {
+      name: "an auth value that is not base64 of user:password",
+      content: { auths: { "ghcr.io": { auth: b64(SECRET) } } },
+      mentions: /"auth" value/,
+    },
+    {
+      name: "an auth value that is not a string",
+      content: { auths: { "ghcr.io": { auth: 12345, password: SECRET } } },
+      mentions: /ghcr\.io/,
+    },
     { name: "an auths entry that is not an object", content: { auths: { "ghcr.io": SECRET } }, mentions: /ghcr\.io/ },
-    { name: "a credHelpers value that is not a string", content: { credHelpers: { "ghcr.io": { secret: SECRET } } }, mentions: /ghcr\.io/ },
+    {
+      name: "a credHelpers value that is not a string",
+      content: { credHelpers: { "ghcr.io": { secret: SECRET } } },
+      mentions: /ghcr\.io/,
+    },
   ];
   for (const { name, content, registry, mentions } of failures) {
     test(`${name} is CREDENTIALS_ERROR`, async () => {

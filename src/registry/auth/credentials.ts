@@ -39,7 +39,8 @@ export async function findCredentials(
   registry: string,
   options: CredentialOptions & { repository?: string } = {},
 ): Promise<Credentials | undefined> {
-  const explicit = options.explicitFor === undefined || [...options.explicitFor].some((name) => sameRegistry(name, registry));
+  const explicit =
+    options.explicitFor === undefined || [...options.explicitFor].some((name) => sameRegistry(name, registry));
   if (explicit && options.creds !== undefined) return parseCredsFlag(options.creds);
   const env = options.env ?? process.env;
   if (explicit && env["DIGESTGUARD_USERNAME"] && env["DIGESTGUARD_PASSWORD"]) {
@@ -60,7 +61,9 @@ async function credentialsFromFile(
   options: CredentialOptions & { repository?: string },
 ): Promise<Credentials | undefined> {
   const serverUrl = authKeysFor(registry)[0] as string;
-  const helper = authKeysFor(registry).map((key) => file.credHelpers[key]).find((h) => h !== undefined);
+  const helper = authKeysFor(registry)
+    .map((key) => file.credHelpers[key])
+    .find((h) => h !== undefined);
   if (helper !== undefined) return credentialsFromHelper(helper, serverUrl, options);
   const entry = findAuthEntry(file, registry, options.repository);
   if (entry !== undefined) {

@@ -65,7 +65,9 @@ export async function readAuthFile(path: string): Promise<AuthFile | undefined> 
     path,
     auths: authEntries(record["auths"], path),
     credHelpers: helperNames(record["credHelpers"], path),
-    ...(typeof record["credsStore"] === "string" && record["credsStore"] !== "" ? { credsStore: record["credsStore"] } : {}),
+    ...(typeof record["credsStore"] === "string" && record["credsStore"] !== ""
+      ? { credsStore: record["credsStore"] }
+      : {}),
   };
 }
 
@@ -76,7 +78,8 @@ function authEntries(value: unknown, path: string): AuthFile["auths"] {
   const entries: AuthFile["auths"] = {};
   for (const [key, entry] of Object.entries(objectOrEmpty(value))) {
     if (entry === null) continue; // docker reads a null entry as an empty one
-    if (typeof entry !== "object" || Array.isArray(entry)) throw malformed(path, `the "auths" entry for ${key} is not an object`);
+    if (typeof entry !== "object" || Array.isArray(entry))
+      throw malformed(path, `the "auths" entry for ${key} is not an object`);
     for (const field of ["auth", "identitytoken", "username", "password"]) {
       const fieldValue = (entry as Record<string, unknown>)[field];
       if (fieldValue !== undefined && fieldValue !== null && typeof fieldValue !== "string") {
@@ -105,7 +108,13 @@ function objectOrEmpty(value: unknown): Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-const DOCKER_HUB_KEYS = ["https://index.docker.io/v1/", "index.docker.io", "docker.io", "registry-1.docker.io", "https://index.docker.io/v1"];
+const DOCKER_HUB_KEYS = [
+  "https://index.docker.io/v1/",
+  "index.docker.io",
+  "docker.io",
+  "registry-1.docker.io",
+  "https://index.docker.io/v1",
+];
 
 /**
  * The keys under which an auth file may hold a registry's credentials, best
@@ -126,7 +135,11 @@ export function authKeysFor(registry: string): string[] {
  * Find the entry for `registry` (or `registry/repository` namespace, as
  * containers-auth.json allows) in an auth file's `auths`.
  */
-export function findAuthEntry(file: AuthFile, registry: string, repository?: string): AuthFile["auths"][string] | undefined {
+export function findAuthEntry(
+  file: AuthFile,
+  registry: string,
+  repository?: string,
+): AuthFile["auths"][string] | undefined {
   if (repository !== undefined) {
     const parts = repository.split("/");
     for (let n = parts.length; n > 0; n--) {

@@ -26,7 +26,9 @@ const seen: TokenRequestSeen[] = [];
 let answer: () => { status: number; body: string; delayMs?: number };
 let issued = 0;
 
-const fresh = (extra: Record<string, unknown> = {}) => () => ({ status: 200, body: JSON.stringify({ token: `t${++issued}`, expires_in: 300, ...extra }) });
+const fresh =
+  (extra: Record<string, unknown> = {}) =>
+  () => ({ status: 200, body: JSON.stringify({ token: `t${++issued}`, expires_in: 300, ...extra }) });
 
 before(async () => {
   server = createServer((req, res) => {
@@ -123,7 +125,11 @@ describe("fetchToken", () => {
     { name: "`token`", body: { token: "from-token" }, token: "from-token" },
     { name: "`access_token` (OAuth2)", body: { access_token: "from-access" }, token: "from-access" },
     { name: "both, `token` first", body: { token: "from-token", access_token: "from-access" }, token: "from-token" },
-    { name: "an empty `token` and an `access_token`", body: { token: "", access_token: "from-access" }, token: "from-access" },
+    {
+      name: "an empty `token` and an `access_token`",
+      body: { token: "", access_token: "from-access" },
+      token: "from-access",
+    },
     { name: "no token at all", body: { expires_in: 300 }, error: /returned no token/ },
     { name: "a token that is not a string", body: { token: 42 }, error: /returned no token/ },
     { name: "something that is not JSON", body: "<html>login</html>", error: /not JSON/ },
@@ -135,7 +141,10 @@ describe("fetchToken", () => {
       if (token !== undefined) {
         assert.equal((await fetching).token, token);
       } else {
-        await assert.rejects(fetching, (e) => e instanceof DigestguardError && e.code === "REGISTRY_ERROR" && (error as RegExp).test(e.message));
+        await assert.rejects(
+          fetching,
+          (e) => e instanceof DigestguardError && e.code === "REGISTRY_ERROR" && (error as RegExp).test(e.message),
+        );
       }
     });
   }
@@ -145,7 +154,11 @@ describe("fetchToken", () => {
     { name: "expires_in is honoured, less the margin", body: { expires_in: 300 }, validForMs: 290_000 },
     { name: "a zero expires_in gets the default", body: { expires_in: 0 }, validForMs: 50_000 },
     { name: "a string expires_in gets the default", body: { expires_in: "300" }, validForMs: 50_000 },
-    { name: "an issued_at in the future is not trusted", body: { expires_in: 300, issued_at: new Date(Date.now() + 3_600_000).toISOString() }, validForMs: 290_000 },
+    {
+      name: "an issued_at in the future is not trusted",
+      body: { expires_in: 300, issued_at: new Date(Date.now() + 3_600_000).toISOString() },
+      validForMs: 290_000,
+    },
   ];
   for (const { name, body, validForMs } of lifetimes) {
     test(`expiry: ${name}`, async () => {
@@ -159,15 +172,25 @@ describe("fetchToken", () => {
 
   test("an issued_at in the past counts from when it was issued", async () => {
     const issuedAt = Date.now() - 100_000;
-    answer = () => ({ status: 200, body: JSON.stringify({ token: "t", expires_in: 300, issued_at: new Date(issuedAt).toISOString() }) });
+    answer = () => ({
+      status: 200,
+      body: JSON.stringify({ token: "t", expires_in: 300, issued_at: new Date(issuedAt).toISOString() }),
+    });
     const { expiresAt } = await fetchToken(http, { realm: `${origin}/token`, scopes: [] });
     assert.equal(expiresAt, issuedAt + 290_000);
   });
 
   test("a refusal is a typed error that does not repeat the password", async () => {
-    answer = () => ({ status: 401, body: JSON.stringify({ errors: [{ code: "UNAUTHORIZED", message: "incorrect username or password" }] }) });
+    answer = () => ({
+      status: 401,
+      body: JSON.stringify({ errors: [{ code: "UNAUTHORIZED", message: "incorrect username or password" }] }),
+    });
     await assert.rejects(
-      fetchToken(http, { realm: `${origin}/token`, scopes: ["repository:app:pull"], credentials: { username: "u", password: "p4ssw0rd-secret" } }),
+      fetchToken(http, {
+        realm: `${origin}/token`,
+        scopes: ["repository:app:pull"],
+        credentials: { username: "u", password: "p4ssw0rd-secret" },
+      }),
       (e) => {
         assert.ok(e instanceof DigestguardError);
         assert.equal(e.code, "UNAUTHORIZED");
@@ -255,7 +278,10 @@ describe("Authenticator", () => {
     await auth.headers(session, ["repository:other:pull"], "other");
     await auth.headers(session, ["repository:a:pull", "repository:b:pull"]);
     await auth.headers(session, ["repository:b:pull", "repository:a:pull"]);
-    assert.deepEqual(seen.map((s) => s.query["scope"]), [["repository:app:pull"], ["repository:other:pull"], ["repository:a:pull", "repository:b:pull"]]);
+    assert.deepEqual(
+      seen.map((s) => s.query["scope"]),
+      [["repository:app:pull"], ["repository:other:pull"], ["repository:a:pull", "repository:b:pull"]],
+    );
   });
 
   test("forget() makes the next call fetch a new token", async () => {
@@ -287,12 +313,40 @@ describe("Authenticator", () => {
     assert.equal(seen[0]?.form?.["refresh_token"], "refresh-secret");
   });
 
-  const others: { name: string; session: () => HostSession; credentials?: Credentials; expected: Record<string, string> }[] = [
-    { name: "no challenge: no header, no lookup", session: () => ({ ...bearer(), challenge: undefined }), credentials: { username: "u", password: "p" }, expected: {} },
-    { name: "Basic with a password", session: () => ({ ...bearer(), challenge: { scheme: "basic", params: { realm: "x" } } }), credentials: { username: "u", password: "p" }, expected: { authorization: `Basic ${Buffer.from("u:p").toString("base64")}` } },
-    { name: "Basic, anonymous", session: () => ({ ...bearer(), challenge: { scheme: "basic", params: {} } }), expected: {} },
-    { name: "Basic with only an identity token", session: () => ({ ...bearer(), challenge: { scheme: "basic", params: {} } }), credentials: { identityToken: "x" }, expected: {} },
-    { name: "Bearer without a realm", session: () => ({ ...bearer(), challenge: { scheme: "bearer", params: {} } }), expected: {} },
+  const others: {
+    name: string;
+    session: () => HostSession;
+    credentials?: Credentials;
+    expected: Record<string, string>;
+  }[] = [
+    {
+      name: "no challenge: no header, no lookup",
+      session: () => ({ ...bearer(), challenge: undefined }),
+      credentials: { username: "u", password: "p" },
+      expected: {},
+    },
+    {
+      name: "Basic with a password",
+      session: () => ({ ...bearer(), challenge: { scheme: "basic", params: { realm: "x" } } }),
+      credentials: { username: "u", password: "p" },
+      expected: { authorization: `Basic ${Buffer.from("u:p").toString("base64")}` },
+    },
+    {
+      name: "Basic, anonymous",
+      session: () => ({ ...bearer(), challenge: { scheme: "basic", params: {} } }),
+      expected: {},
+    },
+    {
+      name: "Basic with only an identity token",
+      session: () => ({ ...bearer(), challenge: { scheme: "basic", params: {} } }),
+      credentials: { identityToken: "x" },
+      expected: {},
+    },
+    {
+      name: "Bearer without a realm",
+      session: () => ({ ...bearer(), challenge: { scheme: "bearer", params: {} } }),
+      expected: {},
+    },
   ];
   for (const { name, session, credentials, expected } of others) {
     test(`headers: ${name}`, async () => {

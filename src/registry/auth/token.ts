@@ -39,26 +39,35 @@ const TOKEN_BODY_LIMIT = 1 << 20;
  */
 export async function fetchToken(http: HttpTransport, request: TokenRequest): Promise<BearerToken> {
   const realm = parseRealm(request.realm);
-  const response = request.credentials !== undefined && "identityToken" in request.credentials
-    ? await http.send({
-        method: "POST",
-        url: realm,
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: oauthForm(request, request.credentials.identityToken).toString(),
-        tls: request.tls,
-        signal: request.signal,
-      })
-    : await http.send({
-        method: "GET",
-        url: withQuery(realm, request),
-        headers: basicHeader(request.credentials),
-        tls: request.tls,
-        signal: request.signal,
-      });
+  const response =
+    request.credentials !== undefined && "identityToken" in request.credentials
+      ? await http.send({
+          method: "POST",
+          url: realm,
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: oauthForm(request, request.credentials.identityToken).toString(),
+          tls: request.tls,
+          signal: request.signal,
+        })
+      : await http.send({
+          method: "GET",
+          url: withQuery(realm, request),
+          headers: basicHeader(request.credentials),
+          tls: request.tls,
+          signal: request.signal,
+        });
   if (response.status !== 200) {
-    throw await registryError(response, `get a token from ${realm.origin} for ${request.scopes.join(" ") || "the registry"}`);
+    throw await registryError(
+      response,
+      `get a token from ${realm.origin} for ${request.scopes.join(" ") || "the registry"}`,
+    );
   }
-  const body = await readLimited(response.body, TOKEN_BODY_LIMIT, `the token answer from ${realm.origin}`, "REGISTRY_ERROR");
+  const body = await readLimited(
+    response.body,
+    TOKEN_BODY_LIMIT,
+    `the token answer from ${realm.origin}`,
+    "REGISTRY_ERROR",
+  );
   return readToken(Buffer.from(body).toString("utf8"), realm);
 }
 
@@ -69,7 +78,10 @@ function parseRealm(realm: string): URL {
   } catch {
     // fall through to the error below
   }
-  throw new DigestguardError("REGISTRY_ERROR", `Cannot authenticate: the registry's token realm "${realm}" is not an http(s) URL.`);
+  throw new DigestguardError(
+    "REGISTRY_ERROR",
+    `Cannot authenticate: the registry's token realm "${realm}" is not an http(s) URL.`,
+  );
 }
 
 function withQuery(realm: URL, request: TokenRequest): URL {
@@ -80,7 +92,11 @@ function withQuery(realm: URL, request: TokenRequest): URL {
 }
 
 function oauthForm(request: TokenRequest, refreshToken: string): URLSearchParams {
-  const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken, client_id: "digestguard" });
+  const form = new URLSearchParams({
+    grant_type: "refresh_token",
+    refresh_token: refreshToken,
+    client_id: "digestguard",
+  });
   if (request.service) form.set("service", request.service);
   if (request.scopes.length > 0) form.set("scope", request.scopes.join(" "));
   return form;
@@ -97,11 +113,17 @@ function readToken(text: string, realm: URL): BearerToken {
   try {
     body = JSON.parse(text) as typeof body;
   } catch {
-    throw new DigestguardError("REGISTRY_ERROR", `Cannot authenticate: the token server at ${realm.origin} answered with something that is not JSON.`);
+    throw new DigestguardError(
+      "REGISTRY_ERROR",
+      `Cannot authenticate: the token server at ${realm.origin} answered with something that is not JSON.`,
+    );
   }
   const token = typeof body.token === "string" && body.token !== "" ? body.token : body.access_token;
   if (typeof token !== "string" || token === "") {
-    throw new DigestguardError("REGISTRY_ERROR", `Cannot authenticate: the token server at ${realm.origin} returned no token.`);
+    throw new DigestguardError(
+      "REGISTRY_ERROR",
+      `Cannot authenticate: the token server at ${realm.origin} returned no token.`,
+    );
   }
   const expiresIn = typeof body.expires_in === "number" && body.expires_in > 0 ? body.expires_in : DEFAULT_EXPIRES_IN_S;
   const issuedAt = typeof body.issued_at === "string" ? Date.parse(body.issued_at) : Number.NaN;

@@ -11,7 +11,11 @@ import { partialPaths } from "../../../test/support/verify-run.js";
 import { ContentCache } from "./content-cache.js";
 import { ownPartialName } from "./partial-files.js";
 
-const exists = (path: string): Promise<boolean> => stat(path).then(() => true, () => false);
+const exists = (path: string): Promise<boolean> =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 describe("ContentCache.ingest from an OCI layout", () => {
   let fixture: LayoutFixture;
@@ -24,7 +28,8 @@ describe("ContentCache.ingest from an OCI layout", () => {
     await caches.cleanup();
   });
 
-  const partialPath = (cache: ContentCache): string => join(cache.root, "ingest", `sha256-${digestHex(fixture.layer.descriptor.digest)}.partial`);
+  const partialPath = (cache: ContentCache): string =>
+    join(cache.root, "ingest", `sha256-${digestHex(fixture.layer.descriptor.digest)}.partial`);
   const writePartial = async (cache: ContentCache, bytes: Uint8Array, path = partialPath(cache)): Promise<void> => {
     await mkdir(join(cache.root, "ingest"), { recursive: true });
     await writeFile(path, bytes);
@@ -32,7 +37,11 @@ describe("ContentCache.ingest from an OCI layout", () => {
   const partials = (cache: ContentCache): Promise<string[]> => partialPaths(cache, fixture.layer.descriptor.digest);
   // The name a partial written by process `pid` on this host gets.
   const ownedBy = (cache: ContentCache, pid: number): string =>
-    join(cache.root, "ingest", ownPartialName(`sha256-${digestHex(fixture.layer.descriptor.digest)}`).replace(`-${process.pid}-`, `-${pid}-`));
+    join(
+      cache.root,
+      "ingest",
+      ownPartialName(`sha256-${digestHex(fixture.layer.descriptor.digest)}`).replace(`-${process.pid}-`, `-${pid}-`),
+    );
 
   test("commits the proven bytes under blobs/sha256/<hex>, and only once", async () => {
     const cache = await caches.open();

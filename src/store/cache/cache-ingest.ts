@@ -45,7 +45,12 @@ export interface IngestPaths {
  * await ingestBlob(store, layer, { key: "sha256-…", ingestDir, finalPath }, { signal });
  * ```
  */
-export async function ingestBlob(source: BlobSource, descriptor: Descriptor, paths: IngestPaths, options: BlobReadOptions = {}): Promise<IngestResult> {
+export async function ingestBlob(
+  source: BlobSource,
+  descriptor: Descriptor,
+  paths: IngestPaths,
+  options: BlobReadOptions = {},
+): Promise<IngestResult> {
   await mkdir(paths.ingestDir, { recursive: true });
   await mkdir(dirname(paths.finalPath), { recursive: true });
   const ownPath = join(paths.ingestDir, ownPartialName(paths.key));
@@ -56,8 +61,11 @@ export async function ingestBlob(source: BlobSource, descriptor: Descriptor, pat
   } catch (error) {
     const badPrefix = isCode(error, "DIGEST_MISMATCH") && Number(error.details["resumedFrom"] ?? 0) > 0;
     if (!badPrefix) throw await settleFailure(error, ownPath, paths, descriptor, options.signal);
-    result = await downloadToPartial(source, descriptor, ownPath, { resume: false, ...options })
-      .catch(async (again: unknown) => { throw await settleFailure(again, ownPath, paths, descriptor, options.signal); });
+    result = await downloadToPartial(source, descriptor, ownPath, { resume: false, ...options }).catch(
+      async (again: unknown) => {
+        throw await settleFailure(again, ownPath, paths, descriptor, options.signal);
+      },
+    );
   }
   await commitBlob(ownPath, paths.finalPath, descriptor, options);
   return result;
@@ -65,12 +73,25 @@ export async function ingestBlob(source: BlobSource, descriptor: Descriptor, pat
 
 // Bad bytes: the partial goes. An interruption: the partial is let go under
 // an ownerless name, so the next run (in this process or another) resumes it.
-async function settleFailure(error: unknown, ownPath: string, paths: IngestPaths, descriptor: Descriptor, signal: AbortSignal | undefined): Promise<unknown> {
+async function settleFailure(
+  error: unknown,
+  ownPath: string,
+  paths: IngestPaths,
+  descriptor: Descriptor,
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
   const bad = isCode(error, "DIGEST_MISMATCH") || (isCode(error, "SIZE_MISMATCH") && !error.temporary);
   if (bad) await rm(ownPath, { force: true });
-  else await rename(ownPath, join(paths.ingestDir, releasedPartialName(paths.key))).catch(() => rm(ownPath, { force: true }));
+  else
+    await rename(ownPath, join(paths.ingestDir, releasedPartialName(paths.key))).catch(() =>
+      rm(ownPath, { force: true }),
+    );
   if (signal?.aborted && !(error instanceof DigestguardError)) {
-    return new DigestguardError("ABORTED", `Cannot finish caching ${descriptor.digest}: the operation was cancelled; the partial download is kept.`, { cause: error });
+    return new DigestguardError(
+      "ABORTED",
+      `Cannot finish caching ${descriptor.digest}: the operation was cancelled; the partial download is kept.`,
+      { cause: error },
+    );
   }
   return error;
 }
@@ -93,13 +114,19 @@ async function downloadToPartial(
   try {
     resumedFrom = options.resume ? await rehashPrefix(handle, descriptor, hasher) : 0;
     const stream = readVerifiedBlob(source, descriptor, {
-      from: { offset: resumedFrom, hasher }, signal: options.signal, onBytes: options.onBytes,
-      onResume: (offset) => { resumes++; options.onResume?.(offset); },
+      from: { offset: resumedFrom, hasher },
+      signal: options.signal,
+      onBytes: options.onBytes,
+      onResume: (offset) => {
+        resumes++;
+        options.onResume?.(offset);
+      },
     });
     await pipeline(stream, writeFrom(handle, resumedFrom), { signal: options.signal });
     await handle.sync();
     const size = (await handle.stat()).size;
-    if (size !== descriptor.size) throw contentMismatchError("SIZE_MISMATCH", `partial download ${path}`, descriptor, size, undefined);
+    if (size !== descriptor.size)
+      throw contentMismatchError("SIZE_MISMATCH", `partial download ${path}`, descriptor, size, undefined);
   } catch (error) {
     throw withResumedFrom(error, resumedFrom);
   } finally {
@@ -116,7 +143,7 @@ async function rehashPrefix(handle: FileHandle, descriptor: Descriptor, hasher: 
     return 0;
   }
   const buffer = Buffer.allocUnsafe(Math.min(size, 1 << 20));
-  for (let position = 0; position < size;) {
+  for (let position = 0; position < size; ) {
     const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, size - position), position);
     if (bytesRead === 0) return position; // cut short meanwhile: continue from what was read
     hasher.update(buffer.subarray(0, bytesRead));
@@ -143,5 +170,9 @@ function writeFrom(handle: FileHandle, start: number): Writable {
 
 function withResumedFrom(error: unknown, resumedFrom: number): unknown {
   if (!isCode(error, "DIGEST_MISMATCH") || resumedFrom === 0) return error;
-  return new DigestguardError(error.code, error.message, { cause: error.cause, temporary: error.temporary, details: { ...error.details, resumedFrom } });
+  return new DigestguardError(error.code, error.message, {
+    cause: error.cause,
+    temporary: error.temporary,
+    details: { ...error.details, resumedFrom },
+  });
 }

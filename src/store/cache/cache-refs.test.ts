@@ -13,7 +13,15 @@ describe("recordRef", () => {
   test("references recorded at the same time are all kept", async () => {
     const root = await caches.folder();
     const names = Array.from({ length: 16 }, (_, i) => `example.test/app:${i}`);
-    await Promise.all(names.map((name) => recordRef(root, name, { mediaType: "application/vnd.oci.image.index.v1+json", digest: digestOf(new TextEncoder().encode(name)), size: 10 })));
+    await Promise.all(
+      names.map((name) =>
+        recordRef(root, name, {
+          mediaType: "application/vnd.oci.image.index.v1+json",
+          digest: digestOf(new TextEncoder().encode(name)),
+          size: 10,
+        }),
+      ),
+    );
     const { refs } = await readRefs(root);
     assert.deepEqual(Object.keys(refs).sort(), [...names].sort());
     for (const name of names) assert.equal(refs[name]?.digest, digestOf(new TextEncoder().encode(name)));

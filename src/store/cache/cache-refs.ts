@@ -36,14 +36,25 @@ export async function recordRef(
   descriptor: Pick<Descriptor, "mediaType" | "digest" | "size">,
   options: { signal?: AbortSignal } = {},
 ): Promise<void> {
-  const entry = { mediaType: descriptor.mediaType, digest: descriptor.digest, size: descriptor.size, updatedAt: new Date().toISOString() };
+  const entry = {
+    mediaType: descriptor.mediaType,
+    digest: descriptor.digest,
+    size: descriptor.size,
+    updatedAt: new Date().toISOString(),
+  };
   // Other processes record their references at the same time: read, merge and write under one lock, or entries get lost.
-  await withFileLock(join(root, "refs.json.lock"), async () => {
-    const file = await readRefs(root);
-    file.refs[reference] = entry;
-    const sorted = Object.fromEntries(Object.entries(file.refs).sort(([a], [b]) => a.localeCompare(b)));
-    await writeFileAtomic(join(root, "refs.json"), `${JSON.stringify({ version: 1, refs: sorted }, null, 2)}\n`, { signal: options.signal });
-  }, options);
+  await withFileLock(
+    join(root, "refs.json.lock"),
+    async () => {
+      const file = await readRefs(root);
+      file.refs[reference] = entry;
+      const sorted = Object.fromEntries(Object.entries(file.refs).sort(([a], [b]) => a.localeCompare(b)));
+      await writeFileAtomic(join(root, "refs.json"), `${JSON.stringify({ version: 1, refs: sorted }, null, 2)}\n`, {
+        signal: options.signal,
+      });
+    },
+    options,
+  );
 }
 
 /** Every cached reference. A damaged refs.json is an IO error naming the file. */
@@ -58,12 +69,16 @@ export async function readRefs(root: string): Promise<RefsFile> {
   }
   try {
     const parsed = JSON.parse(text) as RefsFile;
-    if (parsed.version !== 1 || typeof parsed.refs !== "object" || parsed.refs === null) throw new Error("unexpected shape");
+    if (parsed.version !== 1 || typeof parsed.refs !== "object" || parsed.refs === null)
+      throw new Error("unexpected shape");
     for (const [name, ref] of Object.entries(parsed.refs)) {
       if (!isDigest(ref.digest) || !Number.isSafeInteger(ref.size)) throw new Error(`entry ${name} is malformed`);
     }
     return parsed;
   } catch (error) {
-    throw new DigestguardError("IO", `Cannot read the cache index ${path}: ${(error as Error).message}; delete it to start afresh (blobs are kept).`);
+    throw new DigestguardError(
+      "IO",
+      `Cannot read the cache index ${path}: ${(error as Error).message}; delete it to start afresh (blobs are kept).`,
+    );
   }
 }

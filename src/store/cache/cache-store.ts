@@ -38,15 +38,19 @@ export class CacheStore implements ContentStore {
     const key = `${this.repository}:${target.tag}`;
     const ref = (await readRefs(this.cache.root)).refs[key];
     if (ref === undefined) {
-      throw new DigestguardError("MANIFEST_UNKNOWN", `Cannot find ${key} in the cache: it was never cached; run verify with --cache while online first.`);
+      throw new DigestguardError(
+        "MANIFEST_UNKNOWN",
+        `Cannot find ${key} in the cache: it was never cached; run verify with --cache while online first.`,
+      );
     }
     return { mediaType: ref.mediaType, digest: ref.digest as Descriptor["digest"], size: ref.size };
   }
 
   async fetchManifest(target: Target, options: CallOptions = {}): Promise<FetchedManifest> {
-    const descriptor = target.digest !== undefined && target.tag === undefined
-      ? await this.#sizeOf(target.digest)
-      : await this.resolve(target, options);
+    const descriptor =
+      target.digest !== undefined && target.tag === undefined
+        ? await this.#sizeOf(target.digest)
+        : await this.resolve(target, options);
     const bytes = await this.cache.readBytes(descriptor, MAX_MANIFEST_BYTES);
     return parseManifest(bytes, { expectedDigest: descriptor.digest });
   }
@@ -55,7 +59,11 @@ export class CacheStore implements ContentStore {
     return this.cache.read(descriptor, options);
   }
 
-  openBlobAt(descriptor: Descriptor, offset: number, options: CallOptions = {}): Promise<{ stream: Readable; offset: number }> {
+  openBlobAt(
+    descriptor: Descriptor,
+    offset: number,
+    options: CallOptions = {},
+  ): Promise<{ stream: Readable; offset: number }> {
     return this.cache.openBlobAt(descriptor, offset, options);
   }
 
@@ -74,10 +82,17 @@ export class CacheStore implements ContentStore {
 
   async pushBlob(descriptor: Descriptor, content: Readable | Uint8Array, options: CallOptions = {}): Promise<void> {
     if (content instanceof Uint8Array) return this.cache.putBytes(descriptor, content, options);
-    throw new DigestguardError("UNSUPPORTED", "Cannot push a blob stream into the cache directly: use ContentCache.ingest, which verifies and resumes.");
+    throw new DigestguardError(
+      "UNSUPPORTED",
+      "Cannot push a blob stream into the cache directly: use ContentCache.ingest, which verifies and resumes.",
+    );
   }
 
-  async pushManifest(bytes: Uint8Array, mediaType: string, options: CallOptions & { tag?: string } = {}): Promise<Descriptor> {
+  async pushManifest(
+    bytes: Uint8Array,
+    mediaType: string,
+    options: CallOptions & { tag?: string } = {},
+  ): Promise<Descriptor> {
     const fetched = parseManifest(bytes, { contentType: mediaType });
     const descriptor = { mediaType: fetched.mediaType, digest: fetched.digest, size: fetched.size };
     await this.cache.putBytes(descriptor, bytes, options);
@@ -87,12 +102,18 @@ export class CacheStore implements ContentStore {
 
   async listTags(): Promise<string[]> {
     const prefix = `${this.repository}:`;
-    return Object.keys((await readRefs(this.cache.root)).refs).filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+    return Object.keys((await readRefs(this.cache.root)).refs)
+      .filter((k) => k.startsWith(prefix))
+      .map((k) => k.slice(prefix.length));
   }
 
   async #sizeOf(digest: Descriptor["digest"]): Promise<Descriptor> {
     const info = await stat(this.cache.blobPath(digest)).catch(() => undefined);
-    if (info === undefined) throw new DigestguardError("MANIFEST_UNKNOWN", `Cannot find manifest ${digest} in the cache: it was never cached.`);
+    if (info === undefined)
+      throw new DigestguardError(
+        "MANIFEST_UNKNOWN",
+        `Cannot find manifest ${digest} in the cache: it was never cached.`,
+      );
     return { mediaType: "", digest, size: info.size };
   }
 }

@@ -35,7 +35,11 @@ export class CachingStore implements ContentStore {
 
   async fetchManifest(target: Target, options: CallOptions = {}): Promise<FetchedManifest> {
     const fetched = await this.inner.fetchManifest(target, options);
-    await this.cache.putBytes({ mediaType: fetched.mediaType, digest: fetched.digest, size: fetched.size }, fetched.bytes, options);
+    await this.cache.putBytes(
+      { mediaType: fetched.mediaType, digest: fetched.digest, size: fetched.size },
+      fetched.bytes,
+      options,
+    );
     return fetched;
   }
 
@@ -47,7 +51,11 @@ export class CachingStore implements ContentStore {
     return this.cache.read(descriptor, rest);
   }
 
-  openBlobAt(descriptor: Descriptor, offset: number, options: CallOptions = {}): Promise<{ stream: Readable; offset: number }> {
+  openBlobAt(
+    descriptor: Descriptor,
+    offset: number,
+    options: CallOptions = {},
+  ): Promise<{ stream: Readable; offset: number }> {
     return this.inner.openBlobAt(descriptor, offset, options);
   }
 
@@ -59,7 +67,11 @@ export class CachingStore implements ContentStore {
     return this.inner.pushBlob(descriptor, content, options);
   }
 
-  pushManifest(bytes: Uint8Array, mediaType: string, options: CallOptions & { tag?: string } = {}): Promise<Descriptor> {
+  pushManifest(
+    bytes: Uint8Array,
+    mediaType: string,
+    options: CallOptions & { tag?: string } = {},
+  ): Promise<Descriptor> {
     return this.inner.pushManifest(bytes, mediaType, options);
   }
 

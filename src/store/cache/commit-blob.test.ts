@@ -13,7 +13,11 @@ after(async () => {
 
 const bytes = Buffer.from("the proven content of one blob\n");
 const descriptor = { digest: digestOf(bytes), size: bytes.length };
-const exists = (path: string): Promise<boolean> => stat(path).then(() => true, () => false);
+const exists = (path: string): Promise<boolean> =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 async function paths(): Promise<{ partial: string; final: string }> {
   const folder = await mkdtemp(join(tmpdir(), "dg-commit-"));

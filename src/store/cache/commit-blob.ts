@@ -18,7 +18,12 @@ import { fileSystemError, isErrnoCode, syncDirectory } from "../../fs/atomic-fil
  * await commitBlob(ownPartial, cache.blobPath(layer.digest), layer, { signal });
  * ```
  */
-export async function commitBlob(partialPath: string, finalPath: string, descriptor: Pick<Descriptor, "digest" | "size">, options: { signal?: AbortSignal } = {}): Promise<void> {
+export async function commitBlob(
+  partialPath: string,
+  finalPath: string,
+  descriptor: Pick<Descriptor, "digest" | "size">,
+  options: { signal?: AbortSignal } = {},
+): Promise<void> {
   try {
     if (await linkUnlessPresent(partialPath, finalPath)) {
       await unlink(partialPath);
@@ -46,7 +51,11 @@ async function linkUnlessPresent(from: string, to: string): Promise<boolean> {
 }
 
 /** Whether the file exists with the descriptor's size and digest, proven by the one worker pool. */
-async function fileHashesTo(path: string, descriptor: Pick<Descriptor, "digest" | "size">, signal: AbortSignal | undefined): Promise<boolean> {
+async function fileHashesTo(
+  path: string,
+  descriptor: Pick<Descriptor, "digest" | "size">,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
   try {
     await proveLocalBlob(path, descriptor, { signal });
     return true;

@@ -24,7 +24,10 @@ describe("ContentCache reads", () => {
   });
 
   // A cache holding the fixture's layer, then one byte of it changed on disk; mtime (= last verified) as given.
-  async function corrupted(verifyOnRead: VerifyOnRead, verifiedAt: Date): Promise<{ cache: ContentCache; path: string; bad: Buffer }> {
+  async function corrupted(
+    verifyOnRead: VerifyOnRead,
+    verifiedAt: Date,
+  ): Promise<{ cache: ContentCache; path: string; bad: Buffer }> {
     const cache = await caches.open({ verifyOnRead });
     await cache.ingest(fixture.store, fixture.layer.descriptor);
     const path = cache.blobPath(fixture.layer.descriptor.digest);
@@ -84,7 +87,11 @@ describe("ContentCache reads", () => {
   test("verifyOnRead maxAgeMs: a recent check is trusted, an old one is redone", async () => {
     const day = 86_400_000;
     const recent = await corrupted({ maxAgeMs: day }, new Date());
-    assert.deepEqual(await streamToBuffer(await recent.cache.read(fixture.layer.descriptor)), recent.bad, "verified within the day: not re-hashed");
+    assert.deepEqual(
+      await streamToBuffer(await recent.cache.read(fixture.layer.descriptor)),
+      recent.bad,
+      "verified within the day: not re-hashed",
+    );
     const stale = await corrupted({ maxAgeMs: day }, LONG_AGO);
     await assert.rejects(streamToBuffer(await stale.cache.read(fixture.layer.descriptor)), { code: "DIGEST_MISMATCH" });
     assert.equal(await stale.cache.has(fixture.layer.descriptor), false);

@@ -37,7 +37,10 @@ export class ContentCache {
   ) {}
 
   /** Open (creating) the cache at `root` (default: the user's cache folder). */
-  static async open(root: string = defaultCacheDir(), options: { verifyOnRead?: VerifyOnRead } = {}): Promise<ContentCache> {
+  static async open(
+    root: string = defaultCacheDir(),
+    options: { verifyOnRead?: VerifyOnRead } = {},
+  ): Promise<ContentCache> {
     await mkdir(join(root, "blobs"), { recursive: true });
     return new ContentCache(root, options.verifyOnRead ?? "always");
   }
@@ -59,10 +62,19 @@ export class ContentCache {
   }
 
   /** Copy a blob from `source` into the cache (resuming an interrupted copy); a no-op when already there. */
-  async ingest(source: BlobSource, descriptor: Descriptor, options: BlobReadOptions = {}): Promise<IngestResult & { cached: boolean }> {
+  async ingest(
+    source: BlobSource,
+    descriptor: Descriptor,
+    options: BlobReadOptions = {},
+  ): Promise<IngestResult & { cached: boolean }> {
     if (await this.has(descriptor)) return { cached: true, resumedFrom: 0, resumes: 0 };
     const key = `${digestAlgorithm(descriptor.digest)}-${digestHex(parseDigest(descriptor.digest))}`;
-    const result = await ingestBlob(source, descriptor, { key, ingestDir: join(this.root, "ingest"), finalPath: this.blobPath(descriptor.digest) }, options);
+    const result = await ingestBlob(
+      source,
+      descriptor,
+      { key, ingestDir: join(this.root, "ingest"), finalPath: this.blobPath(descriptor.digest) },
+      options,
+    );
     return { cached: false, ...result };
   }
 
@@ -77,14 +89,23 @@ export class ContentCache {
 
   /** Read small content whole (manifests), verified. */
   async readBytes(descriptor: Pick<Descriptor, "digest" | "size">, limit: number): Promise<Uint8Array> {
-    if (descriptor.size > limit) throw new DigestguardError("MANIFEST_TOO_LARGE", `Cannot read ${descriptor.digest} from the cache: over ${limit} bytes.`);
+    if (descriptor.size > limit)
+      throw new DigestguardError(
+        "MANIFEST_TOO_LARGE",
+        `Cannot read ${descriptor.digest} from the cache: over ${limit} bytes.`,
+      );
     const path = this.blobPath(descriptor.digest);
     const bytes = await readFile(path).catch((error: unknown) => {
       if (isErrnoCode(error, "ENOENT")) throw notCached(descriptor.digest);
       throw error;
     });
     try {
-      verifyBytes(bytes, { digest: descriptor.digest, size: descriptor.size }, `cached ${descriptor.digest}`, digestOf(bytes, digestAlgorithm(descriptor.digest)));
+      verifyBytes(
+        bytes,
+        { digest: descriptor.digest, size: descriptor.size },
+        `cached ${descriptor.digest}`,
+        digestOf(bytes, digestAlgorithm(descriptor.digest)),
+      );
     } catch (error) {
       throw await this.quarantineFor(descriptor.digest, error as DigestguardError);
     }
@@ -105,12 +126,23 @@ export class ContentCache {
     await utimes(path, new Date(), info.mtime).catch(() => undefined);
     const source = this.#fileSource(path);
     if (!this.#mustVerify(info.mtimeMs)) return (await source.openBlobAt(descriptor, 0, options)).stream;
-    const verified = await openVerifiedBlob(source, descriptor, { ...options, attempts: 1, what: `cached blob ${descriptor.digest}` });
-    return Readable.from(this.#verifiedChunks(verified, descriptor.digest, path), { objectMode: false, highWaterMark: 1 << 20 });
+    const verified = await openVerifiedBlob(source, descriptor, {
+      ...options,
+      attempts: 1,
+      what: `cached blob ${descriptor.digest}`,
+    });
+    return Readable.from(this.#verifiedChunks(verified, descriptor.digest, path), {
+      objectMode: false,
+      highWaterMark: 1 << 20,
+    });
   }
 
   /** The cached file's bytes from `offset` on, unverified; only a regular file inside the cache is read. */
-  openBlobAt(descriptor: Descriptor, offset: number, options: CallOptions = {}): Promise<{ stream: Readable; offset: number }> {
+  openBlobAt(
+    descriptor: Descriptor,
+    offset: number,
+    options: CallOptions = {},
+  ): Promise<{ stream: Readable; offset: number }> {
     return this.#fileSource(this.blobPath(descriptor.digest)).openBlobAt(descriptor, offset, options);
   }
 
@@ -162,12 +194,19 @@ export class ContentCache {
   /** Quarantine a blob proven bad by `error`, and return that error saying where the bad copy went. */
   async quarantineFor(digest: Digest, error: DigestguardError): Promise<DigestguardError> {
     const moved = await this.quarantine(digest);
-    return new DigestguardError(error.code, `${error.message} The cached copy was moved to quarantine${moved ? ` (${moved})` : ""} and will be fetched again.`, {
-      details: { ...error.details, quarantined: moved, cache: true },
-    });
+    return new DigestguardError(
+      error.code,
+      `${error.message} The cached copy was moved to quarantine${moved ? ` (${moved})` : ""} and will be fetched again.`,
+      {
+        details: { ...error.details, quarantined: moved, cache: true },
+      },
+    );
   }
 }
 
 function notCached(digest: string): DigestguardError {
-  return new DigestguardError("BLOB_UNKNOWN", `Cannot read ${digest} from the cache: it is not cached; run without --offline to fetch it.`);
+  return new DigestguardError(
+    "BLOB_UNKNOWN",
+    `Cannot read ${digest} from the cache: it is not cached; run without --offline to fetch it.`,
+  );
 }

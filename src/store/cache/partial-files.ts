@@ -11,7 +11,8 @@ import { isProcessAlive } from "../../fs/file-lock.js";
 //   <alg>-<hex>.partial                         left by older versions
 // so that no two processes ever write one file, and anyone can tell
 // whether a partial's writer is gone (and its bytes may be resumed or removed).
-const PARTIAL_NAME = /^((?:sha256|sha512)-[a-f0-9]{64,128})(?:\.(?:([0-9a-f]{8})-(\d+)-[0-9a-f]+|released-[0-9a-f]+))?\.partial$/;
+const PARTIAL_NAME =
+  /^((?:sha256|sha512)-[a-f0-9]{64,128})(?:\.(?:([0-9a-f]{8})-(\d+)-[0-9a-f]+|released-[0-9a-f]+))?\.partial$/;
 
 /** An owned partial untouched this long is abandoned even if its owner cannot be checked (another host). */
 export const ABANDONED_AFTER_MS = 60 * 60_000;
@@ -96,7 +97,13 @@ export async function listPartials(ingestDir: string, key?: string): Promise<Par
     const info = await stat(join(ingestDir, name)).catch(() => undefined);
     if (info === undefined) continue; // taken or removed meanwhile
     const owner = match[2] !== undefined ? { hostTag: match[2], pid: Number(match[3]) } : undefined;
-    partials.push({ path: join(ingestDir, name), key: match[1] as string, owner, size: info.size, modifiedMs: info.mtimeMs });
+    partials.push({
+      path: join(ingestDir, name),
+      key: match[1] as string,
+      owner,
+      size: info.size,
+      modifiedMs: info.mtimeMs,
+    });
   }
   return partials;
 }
