@@ -4,30 +4,24 @@
 // whether the outcome is the one the scenario demands.
 import { randomBytes } from "node:crypto";
 import { handmadeImage, handmadeLayer } from "../test/support/handmade-image.js";
-import { startHostileRegistry } from "../test/support/hostile-registry.js";
-import { HANG_LIMIT_MS, HOSTILE_SCENARIOS } from "../test/support/hostile-scenarios.js";
-import { runCliBounded } from "../test/support/run-cli-bounded.js";
+import { HOSTILE_SCENARIOS, runHostileScenario } from "../test/support/hostile-scenarios.js";
 import { harnessTls } from "../test/support/tls.js";
 import { writeFigures } from "./measure.js";
 
 const image = handmadeImage([await handmadeLayer([{ path: "data.bin", content: randomBytes(256 << 10) }], "gzip")]);
 const caFile = (await harnessTls()).caCertFile;
-const rows = [];
+interface Row {
+  scenario: string;
+  credentialsLeaked: number;
+  hung: boolean;
+  peakRssMiB: number;
+  ms: number;
+  exitCode: number;
+  outcomeAsDemanded: boolean;
+}
+const rows: Row[] = [];
 for (const scenario of HOSTILE_SCENARIOS) {
-  const hostile = await startHostileRegistry({
-    behaviour: scenario.behaviour,
-    image,
-    tls: scenario.tls,
-    foreignChallenge: scenario.foreignChallenge,
-  });
-  try {
-    const flags = [
-      "--creds",
-      `${hostile.username}:${hostile.password}`,
-      ...(scenario.tls === true ? ["--ca-file", caFile] : []),
-    ];
-    const [command, ...rest] = scenario.args(hostile);
-    const run = await runCliBounded([command as string, ...flags, ...rest], { limitMs: HANG_LIMIT_MS });
+  await runHostileScenario(scenario, image, caFile, ({ run, leaked, hostile }) => {
     let outcomeAsDemanded = true;
     try {
       scenario.check(run, hostile);
@@ -36,16 +30,14 @@ for (const scenario of HOSTILE_SCENARIOS) {
     }
     rows.push({
       scenario: scenario.name,
-      credentialsLeaked: hostile.foreign.authorizationCount(),
+      credentialsLeaked: leaked,
       hung: run.hung,
       peakRssMiB: Math.round((run.maxRssBytes ?? 0) / 2 ** 20),
       ms: Math.round(run.elapsedMs),
       exitCode: run.exitCode,
       outcomeAsDemanded,
     });
-  } finally {
-    await hostile.stop();
-  }
+  });
 }
 await writeFigures("hostile", {
   scenarios: rows.length,

@@ -1,5 +1,5 @@
 import type { VerifyProgress } from "../image/verify-image.js";
-import { formatBytes } from "../verify/render-verify.js";
+import { formatBytes } from "../text/format-bytes.js";
 
 /**
  * A progress bar on stderr for long verifications (bytes, rate, blobs done

@@ -1,4 +1,5 @@
 import type { MirrorItem, MirrorReport } from "./mirror-report.js";
+import { formatBytes } from "../text/format-bytes.js";
 
 /**
  * The text report of a mirror run: one line per image (copied, up to date,
@@ -41,24 +42,4 @@ function itemLines(item: MirrorItem): string[] {
     );
   }
   return lines;
-}
-
-/**
- * Bytes in decimal units, as the other reports print them.
- *
- * @example
- * ```ts
- * formatBytes(1_500_000); // "1.5 MB"
- * ```
- */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ["KB", "MB", "GB", "TB"];
-  let value = bytes / 1000;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
 }

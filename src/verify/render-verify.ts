@@ -1,5 +1,6 @@
 import { ERROR_CODES, ExitCode, type ErrorCode } from "../errors/error.js";
 import type { BlobCheck, CheckFailure, ManifestCheck, VerifyReport } from "../image/verify-report.js";
+import { formatBytes } from "../text/format-bytes.js";
 
 /** Colours a piece of text (the CLI passes one that honours --color and NO_COLOR). */
 export type Paint = (style: "good" | "bad" | "warn" | "dim", text: string) => string;
@@ -78,19 +79,6 @@ function failureLines(f: CheckFailure | undefined, size: number | undefined): st
 
 function status(s: string, paint: Paint): string {
   return s === "ok" ? paint("good", "ok    ") : s === "skipped" ? paint("dim", "skip  ") : paint("bad", "FAILED");
-}
-
-/** Human-readable size: 1.5 KB, 23.4 MB. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ["KB", "MB", "GB", "TB"];
-  let value = bytes / 1000;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
 }
 
 /**

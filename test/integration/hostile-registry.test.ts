@@ -3,9 +3,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import type { BuiltImage } from "../../src/imagebuild/image.js";
 import { handmadeImage, handmadeLayer } from "../support/handmade-image.js";
-import { startHostileRegistry } from "../support/hostile-registry.js";
-import { HANG_LIMIT_MS, HOSTILE_SCENARIOS, MAX_RSS_BYTES } from "../support/hostile-scenarios.js";
-import { runCliBounded } from "../support/run-cli-bounded.js";
+import { HANG_LIMIT_MS, HOSTILE_SCENARIOS, MAX_RSS_BYTES, runHostileScenario } from "../support/hostile-scenarios.js";
 import { harnessTls } from "../support/tls.js";
 
 describe("a hostile registry: no credential leaves its origin, nothing hangs, memory stays bounded", {
@@ -20,38 +18,19 @@ describe("a hostile registry: no credential leaves its origin, nothing hangs, me
 
   for (const scenario of HOSTILE_SCENARIOS) {
     test(scenario.name, async (t) => {
-      const hostile = await startHostileRegistry({
-        behaviour: scenario.behaviour,
-        image,
-        tls: scenario.tls,
-        foreignChallenge: scenario.foreignChallenge,
-      });
-      try {
-        const flags = [
-          "--creds",
-          `${hostile.username}:${hostile.password}`,
-          ...(scenario.tls === true ? ["--ca-file", caFile] : []),
-        ];
-        const [command, ...rest] = scenario.args(hostile);
-        const run = await runCliBounded([command as string, ...flags, ...rest], { limitMs: HANG_LIMIT_MS });
-        const leaked = hostile.foreign.authorizationCount();
+      await runHostileScenario(scenario, image, caFile, ({ run, leaked, hostile }) => {
         t.diagnostic(
           `credentials leaked: ${leaked}; hung: ${run.hung ? 1 : 0}; peak RSS: ${((run.maxRssBytes ?? 0) / 2 ** 20).toFixed(0)} MiB; ${Math.round(run.elapsedMs)} ms`,
         );
         assert.equal(run.hung, false, `killed after ${HANG_LIMIT_MS} ms`);
-        assert.equal(
-          leaked,
-          0,
-          `Authorization reached the foreign origin: ${JSON.stringify(hostile.foreign.requests.map((r) => r.path))}`,
-        );
+        const paths = JSON.stringify(hostile.foreign.requests.map((r) => r.path));
+        assert.equal(leaked, 0, `Authorization reached the foreign origin: ${paths}`);
         assert.ok(
           run.maxRssBytes !== undefined && run.maxRssBytes <= MAX_RSS_BYTES,
           `peak RSS ${run.maxRssBytes} bytes`,
         );
         scenario.check(run, hostile);
-      } finally {
-        await hostile.stop();
-      }
+      });
     });
   }
 });

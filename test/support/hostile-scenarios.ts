@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import type { HostileBehaviour, HostileRegistry } from "./hostile-registry.js";
-import type { BoundedRun } from "./run-cli-bounded.js";
+import type { BuiltImage } from "../../src/imagebuild/image.js";
+import { startHostileRegistry, type HostileBehaviour, type HostileRegistry } from "./hostile-registry.js";
+import { runCliBounded, type BoundedRun } from "./run-cli-bounded.js";
 
 // The ways a registry can lie, as scenarios the hostile suite asserts and the
 // hostile bench measures: each names a command to run against the liar and
@@ -128,3 +129,50 @@ export const HOSTILE_SCENARIOS: Scenario[] = [
     },
   },
 ];
+
+/** What one scenario did: the CLI run and how many credentials reached the foreign origin. */
+export interface ScenarioOutcome {
+  run: BoundedRun;
+  leaked: number;
+  hostile: HostileRegistry;
+}
+
+/**
+ * Start the hostile registry a scenario needs, run its command against it
+ * (with `--creds`, and the harness CA under TLS) bounded by
+ * {@link HANG_LIMIT_MS}, count the credentials that leaked, and stop the
+ * server. `inspect` runs while the server is still up (the scenario's own
+ * check reads it).
+ *
+ * @example
+ * ```ts
+ * const { run, leaked } = await runHostileScenario(scenario, image, caFile, (o) => scenario.check(o.run, o.hostile));
+ * ```
+ */
+export async function runHostileScenario(
+  scenario: Scenario,
+  image: BuiltImage,
+  caFile: string,
+  inspect: (outcome: ScenarioOutcome) => void = () => undefined,
+): Promise<ScenarioOutcome> {
+  const hostile = await startHostileRegistry({
+    behaviour: scenario.behaviour,
+    image,
+    tls: scenario.tls,
+    foreignChallenge: scenario.foreignChallenge,
+  });
+  try {
+    const flags = [
+      "--creds",
+      `${hostile.username}:${hostile.password}`,
+      ...(scenario.tls === true ? ["--ca-file", caFile] : []),
+    ];
+    const [command, ...rest] = scenario.args(hostile);
+    const run = await runCliBounded([command as string, ...flags, ...rest], { limitMs: HANG_LIMIT_MS });
+    const outcome = { run, leaked: hostile.foreign.authorizationCount(), hostile };
+    inspect(outcome);
+    return outcome;
+  } finally {
+    await hostile.stop();
+  }
+}

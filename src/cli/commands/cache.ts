@@ -2,7 +2,7 @@ import { ContentCache } from "../../store/cache/content-cache.js";
 import { listCache, verifyCache } from "../../cache/cache-maintenance.js";
 import { pruneBy } from "../../cache/prune-by.js";
 import { ExitCode } from "../../errors/error.js";
-import { formatBytes } from "../../verify/render-verify.js";
+import { formatBytes } from "../../text/format-bytes.js";
 import type { GlobalOptions } from "../global-options.js";
 import type { ActionContext } from "../run-action.js";
 import { writeOut } from "../write-out.js";

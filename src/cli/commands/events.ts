@@ -1,7 +1,6 @@
 import { ExitCode } from "../../errors/error.js";
-import { SqliteHistoryStore } from "../../history/sqlite-history-store.js";
 import { readEvents, renderEvents } from "../../watch/events-report.js";
-import { historyPathFor } from "../../watch/load-watch-plan.js";
+import { openHistory } from "../open-history.js";
 import type { GlobalOptions } from "../global-options.js";
 import { positiveNumber } from "../registry-client-from-options.js";
 import { writeOut } from "../write-out.js";
@@ -17,13 +16,7 @@ export interface EventsFlags extends GlobalOptions {
 /** `digestguard events [--pending]`. */
 export async function eventsCommand(flags: EventsFlags): Promise<number> {
   const limit = flags.limit === undefined ? undefined : Math.floor(positiveNumber(flags.limit, "--limit"));
-  const history = SqliteHistoryStore.open(
-    await historyPathFor({
-      ...(flags.db ? { db: flags.db } : {}),
-      ...(flags.config ? { configPath: flags.config } : {}),
-    }),
-    { readonly: true },
-  );
+  const history = await openHistory(flags, { readonly: true });
   try {
     const report = await readEvents(history, {
       ...(flags.pending ? { pending: true } : {}),

@@ -1,6 +1,5 @@
 import { ExitCode } from "../../errors/error.js";
-import { SqliteHistoryStore } from "../../history/sqlite-history-store.js";
-import { historyPathFor } from "../../watch/load-watch-plan.js";
+import { openHistory } from "../open-history.js";
 import { readTimeline, renderTimeline } from "../../watch/timeline.js";
 import type { GlobalOptions } from "../global-options.js";
 import { writeOut } from "../write-out.js";
@@ -13,13 +12,7 @@ export interface HistoryFlags extends GlobalOptions {
 
 /** `digestguard history REF [--at TIME]`: exits 3 when the tag was never observed (then). */
 export async function historyCommand(ref: string, flags: HistoryFlags): Promise<number> {
-  const history = SqliteHistoryStore.open(
-    await historyPathFor({
-      ...(flags.db ? { db: flags.db } : {}),
-      ...(flags.config ? { configPath: flags.config } : {}),
-    }),
-    { readonly: true },
-  );
+  const history = await openHistory(flags, { readonly: true });
   try {
     const report = await readTimeline(history, ref, flags.at === undefined ? {} : { at: flags.at });
     await writeOut(flags.json === true ? `${JSON.stringify(report, null, 2)}\n` : renderTimeline(report));

@@ -1,7 +1,6 @@
 import { ExitCode } from "../../errors/error.js";
-import { SqliteHistoryStore } from "../../history/sqlite-history-store.js";
 import { loadConfig } from "../../config/load-config.js";
-import { historyPathFor } from "../../watch/load-watch-plan.js";
+import { openHistory } from "../open-history.js";
 import { watchPlan } from "../../watch/watch-plan.js";
 import { sendTestEvent } from "../../watch/send-test-event.js";
 import { lineLogger } from "../../watch/watch-log.js";
@@ -17,12 +16,7 @@ export interface NotifyFlags extends GlobalOptions {
 /** `digestguard notify test`: exits 0 when every notifier took it, 5 when one did not (it stays in the outbox). */
 export async function notifyTestCommand(flags: NotifyFlags, { signal }: ActionContext): Promise<number> {
   const plan = watchPlan((await loadConfig(flags.config ? { path: flags.config } : {})).config.watch, []);
-  const history = SqliteHistoryStore.open(
-    await historyPathFor({
-      ...(flags.db ? { db: flags.db } : {}),
-      ...(flags.config ? { configPath: flags.config } : {}),
-    }),
-  );
+  const history = await openHistory(flags);
   try {
     const log = lineLogger("text", (line) => process.stderr.write(line));
     const pass = await sendTestEvent(history, plan, { ...(flags.to ? { only: flags.to } : {}), log, signal });
