@@ -1,4 +1,4 @@
-import { createSecureContext, type SecureContext } from "node:tls";
+import { createSecureContext, rootCertificates, type SecureContext } from "node:tls";
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from "undici";
 import { DigestguardError } from "../errors/error.js";
 import { networkError } from "./network-error.js";
@@ -206,6 +206,24 @@ function contextFor(tls: TlsSettings): SecureContext {
     tls.clientCertPem !== undefined ? { cert: tls.clientCertPem, key: tls.clientKeyPem } : {},
   );
   const store = context.context as { addCACert(pem: string): void };
-  for (const pem of tls.caPem ?? []) store.addCACert(pem);
+  const added = certificatesNotBuiltIn(tls.caPem ?? []);
+  if (added.length > 0) store.addCACert(added.join("\n"));
   return context;
+}
+
+let builtInRoots: Set<string> | undefined;
+
+// SSL_CERT_FILE usually names the system bundle, which repeats most of the
+// roots Node already trusts; parsing ~140 of them again costs ~20 ms per
+// process. Only certificates Node does not already hold are added.
+function certificatesNotBuiltIn(pems: string[]): string[] {
+  builtInRoots ??= new Set(rootCertificates.map(normalizePem));
+  const roots = builtInRoots;
+  return pems
+    .flatMap((pem) => pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [])
+    .filter((pem) => !roots.has(normalizePem(pem)));
+}
+
+function normalizePem(pem: string): string {
+  return pem.replace(/\s+/g, "");
 }
