@@ -73,3 +73,18 @@ export { renderCheck, type CheckFormat } from "./check/render-check.js";
 export { readLockfile, writeLockfile, parseLockfile, serializeLockfile, LOCKFILE_NAME } from "./lockfile/lockfile.js";
 export type { Lockfile, LockedImage } from "./lockfile/lockfile-schema.js";
 export { findReferencesInFile, discoverFiles, type FoundReference } from "./scan/index.js";
+export {
+  isAborted,
+  isCode,
+  isContentMismatch,
+  isIntegrityError,
+  isNotFound,
+  isUnavailable,
+} from "./errors/predicates.js";
+export { openVerifiedBlob } from "./store/verified-read.js";
+export { CachingStore } from "./store/cache/caching-store.js";
+export { verifyReference, type VerifyReferenceOptions } from "./verify/verify-reference.js";
+export { diagnoseText } from "./diagnose/diagnose-text.js";
+export { mirrorImage } from "./mirror/mirror-image.js";
+export { classifyChange } from "./watch/classify-change.js";
+export type { HistoryStore } from "./history/history-store.js";
