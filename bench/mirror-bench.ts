@@ -11,7 +11,7 @@ import { assertOk, median, timeCommand, writeFigures, type Timed } from "./measu
 import { bigLayers, pushBigImage } from "./big-image.js";
 
 const RUNS = Number(process.env["BENCH_RUNS"] ?? 3);
-const [source, target] = await Promise.all([startRegistry({ mode: "http" }), startRegistry({ mode: "http" })]);
+const source = await startRegistry({ mode: "http" });
 const scratch = await mkdtemp(join(tmpdir(), "dg-mirror-bench-"));
 try {
   const layers = await bigLayers();
@@ -40,6 +40,10 @@ try {
   };
   let rerunBytes = 0;
   for (let i = 0; i < RUNS; i++) {
+    // A fresh destination registry (on a new port) every run: skopeo remembers
+    // where it put blobs (its blob-info cache, keyed by registry) and would
+    // mount them from the previous run's repository instead of copying.
+    const target = await startRegistry({ mode: "http" });
     runs.mirror.push(checked(await dg(["mirror", ref, `${target.host}/dg-${i}/big:1`]), "dg mirror"));
     runs.skopeo.push(
       checked(await skopeoCopy(`docker://${target.host}/skopeo-${i}/big:1`, true), "skopeo copy docker"),
@@ -52,6 +56,7 @@ try {
     runs.layout.push(checked(await dg(["mirror", ref, `oci:${ours}:1`]), "dg mirror to layout"));
     runs.skopeoLayout.push(checked(await skopeoCopy(`oci:${theirs}:1`, false), "skopeo copy oci"));
     await Promise.all([rm(ours, { recursive: true, force: true }), rm(theirs, { recursive: true, force: true })]);
+    await target.stop();
   }
   const ms = (list: Timed[]) => median(list.map((t) => t.ms));
   const rssMB = (list: Timed[]) => Math.max(...list.map(maxRssKb)) / 1024;
@@ -83,7 +88,7 @@ try {
     },
   });
 } finally {
-  await Promise.all([source.stop(), target.stop()]);
+  await source.stop();
   await rm(scratch, { recursive: true, force: true });
 }
 

@@ -10,6 +10,7 @@ import { defineCheck } from "./commands/check-definition.js";
 import { defineConfig } from "./commands/config-definition.js";
 import { defineDemo } from "./commands/demo-definition.js";
 import { defineMirror } from "./commands/mirror-definition.js";
+import { defineSync } from "./commands/sync-definition.js";
 import { defineCompletion } from "./commands/completion-definition.js";
 import { defineWatch } from "./commands/watch-definition.js";
 import { defineHistory } from "./commands/history-definition.js";
@@ -30,6 +31,7 @@ const COMMANDS = [
   definePin,
   defineCheck,
   defineMirror,
+  defineSync,
   defineConfig,
   defineWatch,
   defineHistory,

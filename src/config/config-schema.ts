@@ -69,11 +69,44 @@ const watchSettings = z.strictObject({
     .optional(),
 });
 
+const syncTags = z.strictObject({
+  /** Exactly these tags (each must exist at the source). */
+  exact: z.array(z.string().min(1)).optional(),
+  /** Only tags matching this regular expression. */
+  allow: z.string().min(1).optional(),
+  /** No tag matching this regular expression. */
+  deny: z.string().min(1).optional(),
+  /** Of the tags left, the newest N by version order of their names (3.10 after 3.9). */
+  newest: z.number().int().positive().optional(),
+});
+
+const syncImage = z.strictObject({
+  /** registry/repository to copy from. */
+  source: z.string().min(1),
+  tags: syncTags.optional(),
+  /** os/arch[/variant] to copy of an index (default: all). */
+  platforms: z.array(z.string().min(1)).optional(),
+  /** Where to: a repository template with {registry}, {repo} and {name}; default the section's. */
+  target: z.string().min(1).optional(),
+  /** Before a target tag moves, tag what it named `<tag>-backup-<UTC date>`; default the section's. */
+  backup: z.boolean().optional(),
+});
+
+const syncSettings = z.strictObject({
+  version: z.literal(1),
+  /** Default target template, e.g. `127.0.0.1:5001/hub/{repo}`. */
+  target: z.string().min(1).optional(),
+  /** Default for every image's `backup` (default false). */
+  backup: z.boolean().optional(),
+  images: z.array(syncImage).min(1),
+});
+
 /** The schema of `digestguard.yaml`, version 1. Unknown keys are errors. */
 export const configSchema = z.strictObject({
   version: z.literal(1),
   registries: z.record(z.string().regex(hostPattern, "must be a registry host[:port]"), registrySettings).optional(),
   watch: watchSettings.optional(),
+  sync: syncSettings.optional(),
 });
 
 /** A validated `digestguard.yaml`. */
@@ -81,3 +114,5 @@ export type Config = z.infer<typeof configSchema>;
 export type RegistrySettings = z.infer<typeof registrySettings>;
 export type WatchSettings = z.infer<typeof watchSettings>;
 export type NotifierSettings = z.infer<typeof notifier>;
+export type SyncSettings = z.infer<typeof syncSettings>;
+export type SyncImageSettings = z.infer<typeof syncImage>;

@@ -13,7 +13,7 @@ import { firstHeader, HttpTransport, type HttpTimeouts } from "./http-transport.
 import { readLimited } from "./read-limited.js";
 import { RequestSender, type RequestRetryEvent, type RequestStats } from "./request-sender.js";
 import type { RetryPolicy } from "./retry.js";
-import { mountBlob, pushBlob, pushManifest, type PushBlobOptions } from "./push.js";
+import { isBodyRefused, mountBlob, pushBlob, pushManifest, SMALL_CHUNK_BYTES, type PushBlobOptions } from "./push.js";
 import { listTags } from "./tag-list.js";
 
 /** A repository in a registry: what every client call addresses. */
@@ -76,6 +76,8 @@ export class RegistryClient {
   readonly #http: HttpTransport;
   readonly #sender: RequestSender;
   readonly #mirrors: Record<string, string[]>;
+  /** Registries that refused a whole blob in one body (413). */
+  readonly #chunkOnly = new Set<string>();
 
   constructor(options: RegistryClientOptions = {}) {
     this.#http = new HttpTransport({ timeouts: options.timeouts, connectionsPerOrigin: options.connectionsPerHost });
@@ -196,7 +198,17 @@ export class RegistryClient {
       if (!(content instanceof Uint8Array)) content.destroy();
       return;
     }
-    await pushBlob(this.#sender, originEndpoint(repo.registry), repo, descriptor, content, options);
+    // A registry that refused a whole blob in one body gets chunks from then on.
+    const chunked = this.#chunkOnly.has(repo.registry) ? { monolithicMax: 0, chunkSize: SMALL_CHUNK_BYTES } : {};
+    try {
+      await pushBlob(this.#sender, originEndpoint(repo.registry), repo, descriptor, content, {
+        ...chunked,
+        ...options,
+      });
+    } catch (error) {
+      if (isBodyRefused(error)) this.#chunkOnly.add(repo.registry);
+      throw error;
+    }
   }
 
   /** Mount a blob from another repository of the same registry; false when the registry would not. */

@@ -123,6 +123,32 @@ describe("OciLayoutStore blobs", () => {
     assert.deepEqual(await filesUnder(store.path), ["index.json", "oci-layout"]);
   });
 
+  it("takes another store's verified read as it is, and still never stores what that read rejects", async () => {
+    const [source, target] = [await newStore(), await newStore()];
+    const good = blobOf("good blob");
+    const bad = blobOf("bad blob!");
+    await source.pushBlob(good.descriptor, good.bytes);
+    await source.pushBlob(bad.descriptor, bad.bytes);
+    await writeFile(source.blobPath(bad.descriptor.digest), "bad blob?");
+    await target.pushBlob(good.descriptor, await source.fetchBlob(good.descriptor));
+    assert.equal(await readFile(target.blobPath(good.descriptor.digest), "utf8"), "good blob");
+    await assert.rejects(target.pushBlob(bad.descriptor, await source.fetchBlob(bad.descriptor)), {
+      code: "DIGEST_MISMATCH",
+    });
+    assert.equal(await target.exists(bad.descriptor), false);
+  });
+
+  it("checks a verified read again when some of it was read before the push", async () => {
+    const [source, target] = [await newStore(), await newStore()];
+    const { bytes, descriptor } = blobOf("x".repeat(100));
+    await source.pushBlob(descriptor, bytes);
+    const started = await source.fetchBlob(descriptor);
+    await new Promise((resolve) => started.once("readable", resolve));
+    started.read(10);
+    await assert.rejects(target.pushBlob(descriptor, started), { code: "SIZE_MISMATCH" });
+    assert.equal(await target.exists(descriptor), false);
+  });
+
   it("leaves no temp file when a push is aborted mid-write", async () => {
     const store = await newStore();
     const { descriptor } = blobOf("x".repeat(100));

@@ -1,12 +1,13 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { Readable } from "node:stream";
 import { DigestguardError } from "../errors/error.js";
 import type { Descriptor } from "../oci/descriptor.js";
 import { createDigestHasher, digestOf } from "../oci/digest.js";
 import { MediaType } from "../oci/media-types.js";
 import { connectionLost, scriptedStore } from "../../test/support/scripted-store.js";
 import { streamToBuffer } from "../../test/support/stream-to-buffer.js";
-import { readVerifiedBlob } from "./verified-read.js";
+import { isWholeVerifiedReadOf, openVerifiedBlob, readVerifiedBlob } from "./verified-read.js";
 
 const blob = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7) % 251));
 const layer: Descriptor = { mediaType: MediaType.ociLayerGzip, digest: digestOf(blob), size: blob.length };
@@ -140,5 +141,32 @@ describe("readVerifiedBlob", () => {
     });
     await assert.rejects(streamToBuffer(readVerifiedBlob(store, layer, { signal: controller.signal })));
     assert.deepEqual(store.offsets, [0]);
+  });
+});
+
+describe("isWholeVerifiedReadOf", () => {
+  const store = () => scriptedStore((offset) => ({ bytes: blob.subarray(offset) }));
+
+  test("a fresh verified read is recognised for its own descriptor only", async () => {
+    const stream = await openVerifiedBlob(store(), layer);
+    assert.equal(isWholeVerifiedReadOf(stream, layer), true);
+    assert.equal(isWholeVerifiedReadOf(stream, { ...layer, size: layer.size + 1 }), false);
+    assert.equal(isWholeVerifiedReadOf(stream, { ...layer, digest: digestOf(Buffer.from("other")) }), false);
+    stream.destroy();
+  });
+
+  test("a plain stream, a resumed read and a read already started are not", async () => {
+    assert.equal(isWholeVerifiedReadOf(Readable.from([blob]), layer), false);
+    const hasher = createDigestHasher("sha256");
+    hasher.update(blob.subarray(0, 4000));
+    assert.equal(
+      isWholeVerifiedReadOf(readVerifiedBlob(store(), layer, { from: { offset: 4000, hasher } }), layer),
+      false,
+    );
+    const started = readVerifiedBlob(store(), layer);
+    await new Promise((resolve) => started.once("readable", resolve));
+    started.read(10);
+    assert.equal(isWholeVerifiedReadOf(started, layer), false);
+    started.destroy();
   });
 });

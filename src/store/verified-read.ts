@@ -51,7 +51,34 @@ export function readVerifiedBlob(
   options: VerifiedReadOptions = {},
 ): Readable {
   const stream = Readable.from(readBlob(source, descriptor, options), { objectMode: false, highWaterMark: 1 << 20 });
+  if (options.from === undefined) wholeVerifiedReads.set(stream, { digest: descriptor.digest, size: descriptor.size });
   return options.signal === undefined ? stream : addAbortSignal(options.signal, stream);
+}
+
+// Module-private, so no other code can mark a stream as verified.
+const wholeVerifiedReads = new WeakMap<Readable, { digest: string; size: number }>();
+
+/**
+ * Whether `stream` is an untouched verified read of the whole of `descriptor`
+ * made here: it will error, never end normally, unless every byte it emits
+ * matches the descriptor, so a writer that consumes all of it may skip its
+ * own hash. A plain stream, a resumed read (only part of the blob) and a read
+ * someone already took bytes from are not.
+ *
+ * @example
+ * ```ts
+ * const check = isWholeVerifiedReadOf(content, descriptor) ? undefined : verifyingStream(descriptor);
+ * ```
+ */
+export function isWholeVerifiedReadOf(stream: Readable, descriptor: Descriptor): boolean {
+  const made = wholeVerifiedReads.get(stream);
+  return (
+    made !== undefined &&
+    made.digest === descriptor.digest &&
+    made.size === descriptor.size &&
+    !stream.readableDidRead &&
+    !stream.destroyed
+  );
 }
 
 /**

@@ -165,6 +165,21 @@ describe("mirror between registries and OCI layouts", { skip: registrySkipReason
     );
   });
 
+  // One round trip for the body instead of one per 32 MiB chunk: the PUT streams it.
+  test("a blob above 32 MiB goes up in one streaming PUT, without PATCH chunks", async () => {
+    const bytes = noiseBytes("streamed", 33 * 1024 * 1024 + 5);
+    const descriptor = { mediaType: "application/octet-stream", digest: sha256Of(bytes) as never, size: bytes.length };
+    const since = (await destination.requestLog()).length;
+    const repo = { registry: destination.host, repository: "streamed" };
+    await client.pushBlob(repo, descriptor, Readable.from([bytes.subarray(0, 1 << 20), bytes.subarray(1 << 20)]));
+    const sent = await uploads(destination, since);
+    assert.deepEqual(
+      sent.filter((r) => r.status < 400).map((r) => r.method),
+      ["POST", "PUT"],
+    );
+    assert.equal(await client.blobExists(repo, descriptor.digest), true);
+  });
+
   test("the CLI mirrors into a layout and reports in JSON; a re-run says up to date", async () => {
     const folder = await tempFolder();
     const res = await runCli([

@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { collect } from "../definition-helpers.js";
 import { runAction } from "../run-action.js";
 
@@ -13,7 +13,7 @@ import { runAction } from "../run-action.js";
  * ```
  */
 export function defineMirror(program: Command): void {
-  program
+  const mirror = program
     .command("mirror")
     .description(
       "copy an image (or a repository) between registries and OCI layouts: digests kept, every blob verified, nothing moved twice",
@@ -43,6 +43,33 @@ Examples:
     .action((source: string, destination: string, _flags: object, command: Command) =>
       runAction(async (ctx) =>
         (await import("./mirror.js")).mirrorCommand(source, destination, command.optsWithGlobals(), ctx),
+      ),
+    );
+  mirror
+    .command("config")
+    .description("print the settings that make docker, podman/buildah/skopeo or containerd pull through MIRROR")
+    .argument("<mirror>", "the mirror: [http://|https://]HOST[:PORT][/PATH] (http:// marks it plain HTTP)")
+    .addOption(
+      new Option(
+        "--for <client>",
+        "whose settings: docker (daemon.json), containers (registries.conf), containerd (hosts.toml)",
+      )
+        .choices(["docker", "containers", "containerd"])
+        .makeOptionMandatory(),
+    )
+    .option("--upstream <registry>", "the registry the mirror stands in for", "docker.io")
+    .addHelpText(
+      "after",
+      `
+The snippet goes to stdout, the file it belongs in (and what to do) to stderr.
+
+Examples:
+  $ digestguard mirror config --for containers http://127.0.0.1:5001/hub > /etc/containers/registries.conf.d/hub.conf
+  $ digestguard mirror config --for containerd --upstream ghcr.io https://mirror.local/ghcr`,
+    )
+    .action((mirrorAddress: string, _flags: object, command: Command) =>
+      runAction(async () =>
+        (await import("./mirror.js")).mirrorConfigCommand(mirrorAddress, command.optsWithGlobals()),
       ),
     );
 }

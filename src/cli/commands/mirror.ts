@@ -1,5 +1,6 @@
 import { ERROR_CODES, ExitCode, type ErrorCode } from "../../errors/error.js";
 import { parsePlatform } from "../../oci/platform.js";
+import { mirrorConfigSnippet, type MirrorClient } from "../../mirror/mirror-config.js";
 import { mirrorImage } from "../../mirror/mirror-image.js";
 import type { MirrorReport } from "../../mirror/mirror-report.js";
 import { renderMirror } from "../../mirror/render-mirror.js";
@@ -63,4 +64,22 @@ function mirrorExitCode(report: MirrorReport): number {
   const failed = report.items.find((item) => item.status === "failed");
   if (failed === undefined) return ExitCode.ok;
   return ERROR_CODES[failed.error?.code as ErrorCode] ?? ExitCode.unavailable;
+}
+
+/** Flags of `digestguard mirror config`. */
+export interface MirrorConfigFlags extends GlobalOptions {
+  for: MirrorClient;
+  upstream?: string;
+}
+
+/** `digestguard mirror config --for CLIENT MIRROR`: the snippet on stdout (pipe it into its file), where it goes on stderr. */
+export async function mirrorConfigCommand(mirror: string, flags: MirrorConfigFlags): Promise<number> {
+  const snippet = mirrorConfigSnippet(flags.for, mirror, flags.upstream);
+  if (flags.json) {
+    await writeOut(`${JSON.stringify({ schemaVersion: 1, client: flags.for, ...snippet }, null, 2)}\n`);
+    return ExitCode.ok;
+  }
+  process.stderr.write(`# ${snippet.file}\n${snippet.notes.map((note) => `# ${note}\n`).join("")}`);
+  await writeOut(snippet.text);
+  return ExitCode.ok;
 }

@@ -1,0 +1,37 @@
+import type { Command } from "commander";
+import { runAction } from "../run-action.js";
+
+/**
+ * Add `digestguard sync` (keep a registry's repositories in step with their
+ * sources, as digestguard.yaml's `sync:` section says) to `program`.
+ *
+ * @example
+ * ```ts
+ * defineSync(new Command("digestguard"));
+ * ```
+ */
+export function defineSync(program: Command): void {
+  program
+    .command("sync")
+    .description("copy the images and tags digestguard.yaml's sync: section selects to their targets")
+    .option("--dry-run", "print the plan (what would be copied, bytes to move) and change nothing")
+    .option("--once", "run the plan once and exit")
+    .addHelpText(
+      "after",
+      `
+Each sync.images entry names a source repository, a tag filter (exact, allow,
+deny, newest), platforms and a target template ({registry}, {repo}, {name}).
+With backup: true, a target tag about to move is first kept as
+<tag>-backup-<YYYY-MM-DD> (UTC).
+
+Exit code 0 when every tag was copied or was up to date; the code of the
+first failure otherwise.
+
+Examples:
+  $ digestguard sync --dry-run
+  $ digestguard sync --once --json`,
+    )
+    .action((_flags: object, command: Command) =>
+      runAction(async (ctx) => (await import("./sync.js")).syncCommand(command.optsWithGlobals(), ctx)),
+    );
+}
