@@ -14,6 +14,11 @@ export interface PinFilesOptions {
   workflows?: boolean;
   /** Gitignore-style patterns, relative to the working folder, of paths not to scan (`--exclude`). */
   exclude?: string[];
+  /**
+   * `HOST[:PORT]/PREFIX`: move each pin to the mirror's copy of its image
+   * (same digest), where the mirror holds that digest.
+   */
+  mirror?: string;
   /** Report what would change; write nothing. */
   dryRun?: boolean;
   signal?: AbortSignal;
@@ -33,15 +38,16 @@ export interface PinnedReference {
 /**
  * A reference pin skipped: `unpinnable` (not a pinnable reference, or not a
  * base image), `unresolved` (the registry could not answer; the file was left
- * unchanged) or `held` (its tag is pinned to different digests; only
- * `--update` moves pins).
+ * unchanged), `held` (its tag is pinned to different digests; only
+ * `--update` moves pins) or `not-in-mirror` (with `mirror`: the mirror lacks
+ * its digest, so it stays pointing at its source).
  */
 export interface PinProblem {
   file: string;
   line: number;
   written: string;
   reason: string;
-  kind: "unpinnable" | "unresolved" | "held";
+  kind: "unpinnable" | "unresolved" | "held" | "not-in-mirror";
   /** For `unresolved`: the error's stable code and exit code, so a registry lying about content reads as integrity, not as a skip. */
   error?: { code: string; exitCode: number };
 }

@@ -8,6 +8,7 @@ import type { PinFilesOptions, PinReport, PinProblem } from "./pin-report.js";
 import { resolveReferences, type Resolution } from "./pin-references.js";
 import { scanReferences, type ScannedFile } from "../scan/scan-references.js";
 import type { FileRewrite } from "./write-files.js";
+import { relocateEdit, relocateToMirror, type Relocation } from "./relocate-to-mirror.js";
 
 /** What a pin will do, computed before anything is written. */
 export interface PinPlan {
@@ -33,6 +34,7 @@ export async function planPin(options: PinFilesOptions, lockfilePath: string): P
   const kinds = scanKindsFor(old, options);
   const files = await scanReferences(options.paths, { ...options, ...kinds });
   const resolution = await resolveReferences(files, old, options);
+  const relocation = await relocateIfAsked(resolution, files, options);
   const report: PinReport = {
     schemaVersion: 1,
     lockfile: options.lockfilePath,
@@ -60,7 +62,8 @@ export async function planPin(options: PinFilesOptions, lockfilePath: string): P
       leftAlone.add(resolve(file.path));
       continue;
     }
-    const rewrite = pinFile(file, resolution.entries, report);
+    report.problems.push(...notInMirror(file, relocation));
+    const rewrite = pinFile(file, resolution.entries, relocation.targets, report);
     if (rewrite !== undefined) rewrites.push(rewrite);
   }
   report.filesChanged = rewrites.map((r) => r.path);
@@ -137,12 +140,47 @@ function lockedImages(
   return [...fresh.values(), ...kept];
 }
 
-function pinFile(file: ScannedFile, entries: Map<string, LockedImage>, report: PinReport): FileRewrite | undefined {
+// With --mirror, entries the mirror holds are moved there (their lock entries
+// replaced in place); the others stay and are reported, not blocked.
+async function relocateIfAsked(
+  resolution: Resolution,
+  files: ScannedFile[],
+  options: PinFilesOptions,
+): Promise<Pick<Relocation, "targets" | "missing">> {
+  if (options.mirror === undefined) return { targets: new Map(), missing: new Map() };
+  const relocation = await relocateToMirror(resolution.entries, files, { ...options, mirror: options.mirror });
+  for (const [key, entry] of relocation.moved) resolution.entries.set(key, entry);
+  return relocation;
+}
+
+function notInMirror(file: ScannedFile, relocation: Pick<Relocation, "missing">): PinProblem[] {
+  return file.pinnable.flatMap((ref) => {
+    const target = relocation.missing.get(ref.key);
+    if (target === undefined) return [];
+    return [
+      {
+        file: file.path,
+        line: ref.found.line,
+        written: ref.found.written,
+        kind: "not-in-mirror" as const,
+        reason: `${target} is not in the mirror; run dg mirror/sync first; the reference was left pointing at its source`,
+      },
+    ];
+  });
+}
+
+function pinFile(
+  file: ScannedFile,
+  entries: Map<string, LockedImage>,
+  targets: Map<string, string>,
+  report: PinReport,
+): FileRewrite | undefined {
   const edits: TextEdit[] = [];
   for (const ref of file.pinnable) {
     const entry = entries.get(ref.key);
     if (entry === undefined) continue;
-    const changed = ref.reference.digest !== entry.digest;
+    const target = targets.get(ref.key);
+    const changed = target !== undefined || ref.reference.digest !== entry.digest;
     report.pins.push({
       file: file.path,
       line: ref.found.line,
@@ -151,7 +189,8 @@ function pinFile(file: ScannedFile, entries: Map<string, LockedImage>, report: P
       digest: entry.digest,
       changed,
     });
-    if (changed) edits.push(pinEdit(ref.found, entry.digest));
+    if (target !== undefined) edits.push(relocateEdit(ref.found, target));
+    else if (changed) edits.push(pinEdit(ref.found, entry.digest));
   }
   if (edits.length === 0) return undefined;
   const text = applyEdits(file.text, edits);

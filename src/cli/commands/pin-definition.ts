@@ -42,11 +42,18 @@ Only the image references change, byte for byte; the default pins the index
 digest (all platforms). A reference built from an ARG is pinned through the
 ARG's default, or reported with the reason it cannot be.
 
+--mirror HOST/PREFIX (without "=") moves each pin to the mirror's copy with
+the same digest (REGISTRY/REPO:TAG@D becomes HOST/PREFIX/REPO:TAG@D), once
+the mirror is seen to hold that digest; a reference whose digest the mirror
+lacks is left as it is and reported. --mirror REGISTRY=MIRROR still means
+"read REGISTRY through MIRROR".
+
 Examples:
   $ digestguard pin
   $ digestguard pin --check                      # pre-commit hook / CI
   $ digestguard pin --update --image 'ruby:*'
-  $ digestguard pin --platform linux/amd64 docker/`,
+  $ digestguard pin --platform linux/amd64 docker/
+  $ digestguard pin --mirror 127.0.0.1:5001/backup   # after dg mirror / dg sync`,
     )
     .action((paths: string[], _flags: object, command: Command) =>
       runAction(

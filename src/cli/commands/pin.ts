@@ -41,7 +41,8 @@ export async function pinCommand(paths: string[], flags: PinFlags, { signal }: A
     );
   if (flags.image !== undefined && !flags.update)
     throw new DigestguardError("USAGE", "Cannot use --image without --update: it selects which pins to update.");
-  const registry = lazyRegistryClient(flags);
+  const { relocateTo, readThrough } = splitPinMirrors(flags.mirror);
+  const registry = lazyRegistryClient({ ...flags, mirror: readThrough });
   try {
     const report = await pinFiles({
       paths: roots,
@@ -53,6 +54,7 @@ export async function pinCommand(paths: string[], flags: PinFlags, { signal }: A
       workflows: flags.workflows,
       exclude: flags.exclude,
       dryRun: flags.dryRun,
+      ...(relocateTo !== undefined ? { mirror: relocateTo } : {}),
       ...(flags.platform !== undefined ? { platform: parsePlatform(flags.platform) } : {}),
       open: (reference) => registry.open(reference),
     });
@@ -66,6 +68,19 @@ export async function pinCommand(paths: string[], flags: PinFlags, { signal }: A
   } finally {
     await registry.close();
   }
+}
+
+// The global --mirror REGISTRY=MIRROR reads through a mirror; pin also takes
+// --mirror HOST/PREFIX (no "="): move the pins to that mirror's copies.
+function splitPinMirrors(entries: string[] | undefined): { relocateTo?: string; readThrough: string[] } {
+  const readThrough = (entries ?? []).filter((entry) => entry.includes("="));
+  const targets = (entries ?? []).filter((entry) => !entry.includes("="));
+  if (targets.length > 1)
+    throw new DigestguardError(
+      "USAGE",
+      `Cannot move pins to ${targets.join(" and ")}: pin --mirror HOST/PREFIX takes one mirror; give one.`,
+    );
+  return { readThrough, ...(targets[0] !== undefined ? { relocateTo: targets[0] } : {}) };
 }
 
 async function pinCheck(roots: string[], lockfilePath: string, flags: PinFlags, signal: AbortSignal): Promise<number> {

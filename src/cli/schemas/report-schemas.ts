@@ -156,7 +156,7 @@ export const pinSchema = z.strictObject({
     z.strictObject({
       ...at,
       reason: z.string().min(1),
-      kind: z.enum(["unpinnable", "unresolved", "held"]),
+      kind: z.enum(["unpinnable", "unresolved", "held", "not-in-mirror"]),
       error: z.strictObject({ code: z.string().min(1), exitCode: z.number().int() }).optional(),
     }),
   ),
