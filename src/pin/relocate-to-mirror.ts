@@ -1,9 +1,8 @@
 import { mapConcurrent } from "../async/map-concurrent.js";
-import { DigestguardError } from "../errors/error.js";
 import { isNotFound } from "../errors/predicates.js";
 import type { LockedImage } from "../lockfile/lockfile-schema.js";
 import { parseDigest } from "../oci/digest.js";
-import { formatReference, parseReference, parseRepository } from "../oci/reference.js";
+import { mirrorReference } from "../oci/mirror-reference.js";
 import type { TextEdit } from "../scan/index.js";
 import type { FoundReference } from "../scan/found-reference.js";
 import type { PinnableReference, ScannedFile } from "../scan/scan-references.js";
@@ -26,31 +25,6 @@ export interface Relocation {
   targets: Map<string, string>;
   /** Source key → the mirror reference that lacks its digest. */
   missing: Map<string, string>;
-}
-
-/**
- * The mirror's name for a source reference: the mirror prefix followed by
- * the source repository path, the same tag and digest (`dg sync` with the
- * target `HOST/PREFIX/{repo}` puts images there).
- *
- * @example
- * ```ts
- * mirrorReference("127.0.0.1:5001/backup", "127.0.0.1:5000/app:1.0", "sha256:…");
- * // "127.0.0.1:5001/backup/app:1.0@sha256:…"
- * ```
- */
-export function mirrorReference(mirror: string, key: string, digest: string): string {
-  const source = parseReference(key, { defaultTag: false });
-  let at: { registry: string; repository: string };
-  try {
-    at = parseRepository(`${mirror.replace(/\/+$/, "")}/${source.repository}`);
-  } catch (error) {
-    throw new DigestguardError(
-      "USAGE",
-      `Cannot use --mirror ${mirror}: ${(error as Error).message}; write it as HOST[:PORT]/PREFIX.`,
-    );
-  }
-  return formatReference({ ...at, tag: source.tag, digest: parseDigest(digest) });
 }
 
 /**

@@ -8,6 +8,7 @@ import { pinFiles } from "../../pin/pin-files.js";
 import { hasPendingJournal } from "../../pin/pin-transaction.js";
 import { renderPin } from "../../pin/render-pin.js";
 import { painter, useColor } from "../color.js";
+import { splitMirrorFlags } from "../mirror-flags.js";
 import type { GlobalOptions } from "../global-options.js";
 import { lazyRegistryClient } from "../registry-client-from-options.js";
 import type { ActionContext } from "../run-action.js";
@@ -41,7 +42,7 @@ export async function pinCommand(paths: string[], flags: PinFlags, { signal }: A
     );
   if (flags.image !== undefined && !flags.update)
     throw new DigestguardError("USAGE", "Cannot use --image without --update: it selects which pins to update.");
-  const { relocateTo, readThrough } = splitPinMirrors(flags.mirror);
+  const { copiesAt, readThrough } = splitMirrorFlags(flags.mirror);
   const registry = lazyRegistryClient({ ...flags, mirror: readThrough });
   try {
     const report = await pinFiles({
@@ -54,7 +55,7 @@ export async function pinCommand(paths: string[], flags: PinFlags, { signal }: A
       workflows: flags.workflows,
       exclude: flags.exclude,
       dryRun: flags.dryRun,
-      ...(relocateTo !== undefined ? { mirror: relocateTo } : {}),
+      ...(copiesAt !== undefined ? { mirror: copiesAt } : {}),
       ...(flags.platform !== undefined ? { platform: parsePlatform(flags.platform) } : {}),
       open: (reference) => registry.open(reference),
     });
@@ -68,19 +69,6 @@ export async function pinCommand(paths: string[], flags: PinFlags, { signal }: A
   } finally {
     await registry.close();
   }
-}
-
-// The global --mirror REGISTRY=MIRROR reads through a mirror; pin also takes
-// --mirror HOST/PREFIX (no "="): move the pins to that mirror's copies.
-function splitPinMirrors(entries: string[] | undefined): { relocateTo?: string; readThrough: string[] } {
-  const readThrough = (entries ?? []).filter((entry) => entry.includes("="));
-  const targets = (entries ?? []).filter((entry) => !entry.includes("="));
-  if (targets.length > 1)
-    throw new DigestguardError(
-      "USAGE",
-      `Cannot move pins to ${targets.join(" and ")}: pin --mirror HOST/PREFIX takes one mirror; give one.`,
-    );
-  return { readThrough, ...(targets[0] !== undefined ? { relocateTo: targets[0] } : {}) };
 }
 
 async function pinCheck(roots: string[], lockfilePath: string, flags: PinFlags, signal: AbortSignal): Promise<number> {

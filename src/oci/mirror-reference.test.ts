@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mirrorReference } from "./relocate-to-mirror.js";
+import { mirrorReference } from "./mirror-reference.js";
 
 const digest = `sha256:${"a".repeat(64)}`;
 
