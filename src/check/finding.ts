@@ -7,7 +7,7 @@ export type Severity = "error" | "warning" | "note";
  * lockfile.
  */
 export interface Finding {
-  /** Stable identifier: unpinned, not-locked, differs-from-lock, cannot-pin, missing, content-mismatch, drift, could-not-check, mirror-stale, pin-interrupted. */
+  /** Stable identifier: unpinned, not-locked, differs-from-lock, cannot-pin, missing, content-mismatch, drift, could-not-check, mirror-stale, not-in-mirror, mirror-corrupt, pin-interrupted. */
   rule: FindingRule;
   severity: Severity;
   message: string;
@@ -28,6 +28,8 @@ export type FindingRule =
   | "drift"
   | "could-not-check"
   | "mirror-stale"
+  | "not-in-mirror"
+  | "mirror-corrupt"
   | "pin-interrupted";
 
 /** What each rule means, for SARIF rule descriptions and `--help`. */
@@ -41,5 +43,7 @@ export const FINDING_RULES: Record<FindingRule, string> = {
   drift: "The tag now points to a different digest than the one pinned.",
   "could-not-check": "The registry could not be reached or refused access, so the image was not checked.",
   "mirror-stale": "A mirror serves a tag at another digest than the registry itself: the mirror has not caught up.",
+  "not-in-mirror": "A pinned digest is not in the mirror that should hold it (check --coverage).",
+  "mirror-corrupt": "A mirror's copy of a pinned image does not verify against its digests (check --coverage).",
   "pin-interrupted": "A pin was killed after its commit point; the next pin finishes it.",
 };

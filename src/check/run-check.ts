@@ -4,6 +4,7 @@ import { readLockfile } from "../lockfile/lockfile.js";
 import { scanKindsFor } from "../lockfile/scan-kinds.js";
 import { sourceFileOnDisk } from "../lockfile/source-path.js";
 import type { OpenedLocation } from "../store/open-location.js";
+import { checkMirrorCoverage, type CoverageOptions } from "./check-coverage.js";
 import { checkFilesAgainstLock } from "./check-files-against-lock.js";
 import { checkLockedImages, type CheckLockOptions, type ImageStatus } from "./check-lock.js";
 import type { Finding } from "./finding.js";
@@ -38,6 +39,8 @@ export interface RunCheckOptions {
   deep?: boolean;
   /** Gitignore-style patterns, relative to the working folder, of paths not to compare (`--exclude`). */
   exclude?: string[];
+  /** Also check that each pinned digest is present and verifies in these mirrors (`--coverage`). */
+  coverage?: CoverageOptions["mirrorsFor"];
   /** With deep: progress of the blobs being verified. */
   progress?: CheckLockOptions["progress"];
   concurrency?: number;
@@ -46,8 +49,9 @@ export interface RunCheckOptions {
 
 /**
  * The CI check: the files' references still agree with the lockfile, every
- * pinned digest still exists, how far each tag has drifted, and with `deep`
- * that every blob still verifies.
+ * pinned digest still exists, how far each tag has drifted, with `deep`
+ * that every blob still verifies, and with `coverage` that the mirrors hold
+ * a verified copy of every pinned digest.
  *
  * @example
  * ```ts
@@ -78,7 +82,9 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
         )
       : [];
   const { findings, images } = await checkLockedImages(lock, options);
-  const all = [...fileFindings, ...findings];
+  const coverage =
+    options.coverage === undefined ? [] : await checkMirrorCoverage(lock, { ...options, mirrorsFor: options.coverage });
+  const all = [...fileFindings, ...findings, ...coverage];
   const count = (status: ImageStatus["status"]) => images.filter((i) => i.status === status).length;
   return {
     schemaVersion: 1,

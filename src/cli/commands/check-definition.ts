@@ -22,6 +22,10 @@ export function defineCheck(program: Command): void {
     .option("--lockfile <file>", "lockfile path (default: the nearest digestguard.lock up to the repository root)")
     .option("--exclude <glob>", "leave out paths matching GLOB, gitignore syntax (repeatable)", collect)
     .option("--deep", "also pull every blob of every pinned image, verify it and its diff_id (as verify --deep)")
+    .option(
+      "--coverage",
+      "also confirm every pinned digest is present and verifies in the mirror (--mirror HOST/PREFIX, else the configured mirrors)",
+    )
     .option("--strict", "warnings (drift, references that cannot be pinned) fail too")
     .option("-q, --quiet", "text: print the findings only, no summary line; nothing when clean")
     .option("--concurrency <n>", "images checked at once (default 8)")
@@ -35,7 +39,8 @@ Exit codes: 0 clean; 1 findings; 4 or 5 when an image could not be checked
 Examples:
   $ digestguard check
   $ digestguard check --deep --format sarif > digestguard.sarif
-  $ digestguard check --format github`,
+  $ digestguard check --format github
+  $ digestguard check --coverage --mirror 127.0.0.1:5001/backup`,
     )
     .action((paths: string[], _flags: object, command: Command) =>
       runAction(
