@@ -56,6 +56,8 @@ const watchSettings = z.strictObject({
   notifiers: z.record(notifierName, notifier).optional(),
   /** Event kind (or "*") → what to do; default: notify on every event. */
   actions: z.record(z.string().min(1), z.array(watchAction)).optional(),
+  /** Where the `mirror` action copies new content: `host[:port]/prefix`; a tag lands at `prefix/<repository>:<tag>`. */
+  mirror: z.strictObject({ to: z.string().min(1) }).optional(),
   /** Checks in flight per registry (default 4) and requests per second per registry (default unlimited). */
   perRegistry: z
     .strictObject({

@@ -14,7 +14,7 @@ export interface CycleOptions extends ContentActionHooks {
   targets: WatchTarget[];
   history: HistoryStore;
   /** The store a tag is read from: the registry itself, never a mirror. */
-  openStore(target: WatchTarget): ContentStore | Promise<ContentStore>;
+  openStore(target: Pick<WatchTarget, "registry" | "repository">): ContentStore | Promise<ContentStore>;
   actions?: Record<string, WatchAction[]>;
   /** Names of the configured notifiers: an event with `notify` goes to each. */
   notifiers: string[];

@@ -1,4 +1,5 @@
 import type { WatchSettings } from "../config/config-schema.js";
+import { parseRepository } from "../oci/reference.js";
 import { makeNotifier, type Notifier } from "./notifiers.js";
 import type { Backoff } from "./deliver-outbox.js";
 import type { WatchAction } from "./watch-actions.js";
@@ -13,6 +14,8 @@ export interface WatchPlan {
   perRegistry: { concurrency?: number; requestsPerSecond?: number } | undefined;
   notifiers: Map<string, Notifier>;
   backoff: Backoff;
+  /** `watch.mirror.to`: where the `mirror` action copies new content. */
+  mirrorTo: string | undefined;
 }
 
 /** Every 15 minutes, unless `watch.schedule` says otherwise. */
@@ -35,6 +38,8 @@ export function watchPlan(
   const notifiers = new Map(
     Object.entries(settings?.notifiers ?? {}).map(([name, s]) => [name, makeNotifier(name, s, env)]),
   );
+  // Checked here so a reload naming a bad mirror target is refused.
+  if (settings?.mirror !== undefined) parseRepository(settings.mirror.to);
   return {
     targets,
     schedule: settings?.schedule ?? DEFAULT_SCHEDULE,
@@ -46,5 +51,6 @@ export function watchPlan(
       baseMs: (settings?.retry?.baseSeconds ?? 5) * 1000,
       maxMs: (settings?.retry?.maxSeconds ?? 3600) * 1000,
     },
+    mirrorTo: settings?.mirror?.to,
   };
 }

@@ -4,6 +4,7 @@ import { isAborted } from "../errors/predicates.js";
 import type { HistoryStore } from "../history/history-store.js";
 import type { ContentStore } from "../store/content-store.js";
 import { deliverDue } from "./deliver-outbox.js";
+import { mirrorTo } from "./mirror-action.js";
 import { runCycle, type CycleReport } from "./run-cycle.js";
 import type { ContentActionHooks } from "./content-actions.js";
 import type { WatchLog } from "./watch-log.js";
@@ -14,7 +15,7 @@ import type { WatchTarget } from "./watch-targets.js";
 export interface WatchServiceOptions extends ContentActionHooks {
   plan: () => Promise<WatchPlan>;
   history: HistoryStore;
-  openStore(target: WatchTarget): ContentStore | Promise<ContentStore>;
+  openStore(target: Pick<WatchTarget, "registry" | "repository">): ContentStore | Promise<ContentStore>;
   log: WatchLog;
   /** Requests sent so far by the registry client, logged per cycle. */
   requestCount?: () => number;
@@ -47,7 +48,7 @@ export async function watchOnce(plan: WatchPlan, options: Omit<WatchServiceOptio
     perRegistry: plan.perRegistry,
     log: options.log,
     signal: options.signal,
-    ...(options.mirror ? { mirror: options.mirror } : {}),
+    ...mirrorHook(plan, options),
   });
   const requests = (options.requestCount?.() ?? 0) - before;
   options.log("info", "cycle done", {
@@ -65,6 +66,13 @@ export async function watchOnce(plan: WatchPlan, options: Omit<WatchServiceOptio
     signal: options.signal,
   });
   return report;
+}
+
+// A `mirror` hook given by the caller wins; else `watch.mirror.to` makes one.
+function mirrorHook(plan: WatchPlan, options: Omit<WatchServiceOptions, "plan">): ContentActionHooks {
+  if (options.mirror !== undefined) return { mirror: options.mirror };
+  if (plan.mirrorTo === undefined) return {};
+  return { mirror: mirrorTo(plan.mirrorTo, options.openStore, options.log) };
 }
 
 /**
