@@ -2,8 +2,8 @@ import { mapConcurrent } from "../async/map-concurrent.js";
 import { isAborted, isCode } from "../errors/predicates.js";
 import type { HistoryStore, StoredEvent, WatchEvent } from "../history/history-store.js";
 import type { ContentStore } from "../store/content-store.js";
-import { checkTarget, type CheckResult } from "./check-target.js";
-import { byRegistry, requestPacer } from "./registry-limits.js";
+import { checkError, checkTarget, type CheckResult } from "./check-target.js";
+import { byRegistry, type PerRegistry, type RateLimitGate, rateLimitGate, requestPacer } from "./registry-limits.js";
 import { actionsFor, type WatchAction } from "./watch-actions.js";
 import { contentActions, type ContentActionHooks } from "./content-actions.js";
 import type { WatchLog } from "./watch-log.js";
@@ -18,7 +18,7 @@ export interface CycleOptions extends ContentActionHooks {
   actions?: Record<string, WatchAction[]>;
   /** Names of the configured notifiers: an event with `notify` goes to each. */
   notifiers: string[];
-  perRegistry?: { concurrency?: number; requestsPerSecond?: number };
+  perRegistry?: PerRegistry;
   log: WatchLog;
   now?: () => Date;
   signal?: AbortSignal;
@@ -61,9 +61,10 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
   await Promise.all(
     [...byRegistry(options.targets)].map(async ([, targets]) => {
       const pace = requestPacer(options.perRegistry?.requestsPerSecond);
+      const gate = rateLimitGate(options.perRegistry?.rateLimitFloor);
       const settled = await mapConcurrent(targets, options.perRegistry?.concurrency ?? 4, async (target) => {
-        await pace(options.signal);
-        return checkAndRecord(target, report.startedAt, options);
+        if (gate.closed(target.reference) === undefined) await pace(options.signal);
+        return checkAndRecord(target, report.startedAt, options, gate);
       });
       for (const [i, result] of settled.entries()) {
         if (result.status === "fulfilled") tally(report, result.value);
@@ -91,14 +92,19 @@ async function checkAndRecord(
   target: WatchTarget,
   at: string,
   options: CycleOptions,
+  gate: RateLimitGate,
 ): Promise<{ result: CheckResult; stored: StoredEvent[] }> {
   const store = await options.openStore(target);
-  const result = await checkTarget(target, {
-    store,
-    history: options.history,
-    at,
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  const paused = gate.closed(target.reference);
+  const result: CheckResult = paused
+    ? { target, events: [checkError(target.reference, at, paused)], fetched: false }
+    : await checkTarget(target, {
+        store,
+        history: options.history,
+        at,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+  gate.note(result.rateLimitRemaining);
   const followUps: WatchEvent[] = [];
   for (const event of result.events)
     followUps.push(...(await contentActions(event, actionsFor(options.actions, event.kind), { store, ...options })));

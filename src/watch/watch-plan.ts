@@ -2,6 +2,7 @@ import type { WatchSettings } from "../config/config-schema.js";
 import { parseRepository } from "../oci/reference.js";
 import { makeNotifier, type Notifier } from "./notifiers.js";
 import type { Backoff } from "./deliver-outbox.js";
+import type { PerRegistry } from "./registry-limits.js";
 import type { WatchAction } from "./watch-actions.js";
 import type { WatchTarget } from "./watch-targets.js";
 
@@ -11,7 +12,7 @@ export interface WatchPlan {
   schedule: string;
   jitterMs: number;
   actions: Record<string, WatchAction[]> | undefined;
-  perRegistry: { concurrency?: number; requestsPerSecond?: number } | undefined;
+  perRegistry: PerRegistry | undefined;
   notifiers: Map<string, Notifier>;
   backoff: Backoff;
   /** `watch.mirror.to`: where the `mirror` action copies new content. */
