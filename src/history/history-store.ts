@@ -75,6 +75,17 @@ export interface CheckRecord {
   notifyTo: (event: WatchEvent) => string[];
 }
 
+/** What one listing of a repository's tags writes, all in one transaction. */
+export interface TagListingRecord {
+  /** `registry/repository` */
+  repository: string;
+  at: string;
+  /** Tags listed that were not known before. */
+  tags: string[];
+  events: WatchEvent[];
+  notifyTo: (event: WatchEvent) => string[];
+}
+
 /**
  * Where `watch` keeps what it saw: observations, events and the outbox of
  * notifications. SQLite by default (sqlite-history-store.ts); the methods
@@ -87,6 +98,10 @@ export interface HistoryStore {
   hasSeen(reference: string, digest: string): Promise<boolean>;
   /** Record a check: extend or start an observation, add events and their deliveries. */
   recordCheck(record: CheckRecord): Promise<StoredEvent[]>;
+  /** Every tag a repository (`registry/repository`) was seen to list; empty before its first listing. */
+  knownTags(repository: string): Promise<Set<string>>;
+  /** Record a tag listing: remember the new tags, add events and their deliveries. */
+  recordTags(record: TagListingRecord): Promise<StoredEvent[]>;
   /** Every observation of a reference, oldest first. */
   timeline(reference: string): Promise<Observation[]>;
   /** The observation in effect at `time` (the newest that started at or before it). */

@@ -9,6 +9,7 @@ import type {
   Observation,
   Sighting,
   StoredEvent,
+  TagListingRecord,
   WatchEvent,
 } from "./history-store.js";
 import { historyError } from "./sqlite-errors.js";
@@ -90,6 +91,29 @@ export class SqliteHistoryStore implements HistoryStore {
       this.#db
         .transaction(() => {
           if (record.sighting !== undefined) this.#observe(record.reference, record.sighting, record.at);
+          return record.events.map((event) => this.#insertEvent(event, record.notifyTo(event), record.at));
+        })
+        .immediate(),
+    );
+  }
+
+  async knownTags(repository: string): Promise<Set<string>> {
+    return this.#run("read known tags", () => {
+      const rows = this.#db.prepare("SELECT tag FROM known_tags WHERE repository = ?").all(repository) as {
+        tag: string;
+      }[];
+      return new Set(rows.map((r) => r.tag));
+    });
+  }
+
+  async recordTags(record: TagListingRecord): Promise<StoredEvent[]> {
+    return this.#run("record a tag listing", () =>
+      this.#db
+        .transaction(() => {
+          const add = this.#db.prepare(
+            "INSERT OR IGNORE INTO known_tags (repository, tag, first_seen) VALUES (?, ?, ?)",
+          );
+          for (const tag of record.tags) add.run(record.repository, tag, record.at);
           return record.events.map((event) => this.#insertEvent(event, record.notifyTo(event), record.at));
         })
         .immediate(),

@@ -38,6 +38,13 @@ export const MIGRATIONS: readonly string[] = [
      last_error TEXT
    );
    CREATE INDEX deliveries_pending ON deliveries (delivered_at, next_attempt_at);`,
+  // Every tag a repository was seen to list, for new-tag events (registry/repository, tag).
+  `CREATE TABLE known_tags (
+     repository TEXT NOT NULL,
+     tag TEXT NOT NULL,
+     first_seen TEXT NOT NULL,
+     PRIMARY KEY (repository, tag)
+   );`,
 ];
 
 /**

@@ -3,6 +3,7 @@ import { isAborted, isCode } from "../errors/predicates.js";
 import type { HistoryStore, StoredEvent, WatchEvent } from "../history/history-store.js";
 import type { ContentStore } from "../store/content-store.js";
 import { checkError, checkTarget, type CheckResult } from "./check-target.js";
+import { checkNewTags, tagWatches } from "./new-tags.js";
 import { byRegistry, type PerRegistry, type RateLimitGate, rateLimitGate, requestPacer } from "./registry-limits.js";
 import { actionsFor, type WatchAction } from "./watch-actions.js";
 import { contentActions, type ContentActionHooks } from "./content-actions.js";
@@ -81,6 +82,12 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
           });
         }
       }
+      // Tag lists come after the checks: a rate-limit floor reached there already paused this registry.
+      try {
+        report.events.push(...(await listNewTags(targets, report.startedAt, options, pace)));
+      } catch (error) {
+        fatal.push(error);
+      }
     }),
   );
   if (fatal.length > 0) throw fatal[0];
@@ -113,11 +120,39 @@ async function checkAndRecord(
     at,
     ...(result.sighting ? { sighting: result.sighting } : {}),
     events: [...result.events, ...followUps],
-    notifyTo: (event) => (actionsFor(options.actions, event.kind).includes("notify") ? options.notifiers : []),
+    notifyTo: notifyTo(options),
   });
   for (const event of stored)
     options.log(event.kind === "check-error" ? "warn" : "info", `event ${event.kind}`, { ...event });
   return { result, stored };
+}
+
+function notifyTo(options: CycleOptions): (event: WatchEvent) => string[] {
+  return (event) => (actionsFor(options.actions, event.kind).includes("notify") ? options.notifiers : []);
+}
+
+// One tag-list request per repository with a newTags filter.
+async function listNewTags(
+  targets: WatchTarget[],
+  at: string,
+  options: CycleOptions,
+  pace: (signal?: AbortSignal) => Promise<void>,
+): Promise<StoredEvent[]> {
+  const stored: StoredEvent[] = [];
+  for (const watch of tagWatches(targets)) {
+    await pace(options.signal);
+    const events = await checkNewTags(watch, {
+      store: await options.openStore(watch),
+      history: options.history,
+      at,
+      notifyTo: notifyTo(options),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    for (const event of events)
+      options.log(event.kind === "check-error" ? "warn" : "info", `event ${event.kind}`, { ...event });
+    stored.push(...events);
+  }
+  return stored;
 }
 
 function tally(report: CycleReport, { result, stored }: { result: CheckResult; stored: StoredEvent[] }): void {

@@ -1,5 +1,6 @@
 import type { WatchSettings } from "../config/config-schema.js";
 import { parseRepository } from "../oci/reference.js";
+import { tagWatches } from "./new-tags.js";
 import { makeNotifier, type Notifier } from "./notifiers.js";
 import type { Backoff } from "./deliver-outbox.js";
 import type { PerRegistry } from "./registry-limits.js";
@@ -39,8 +40,9 @@ export function watchPlan(
   const notifiers = new Map(
     Object.entries(settings?.notifiers ?? {}).map(([name, s]) => [name, makeNotifier(name, s, env)]),
   );
-  // Checked here so a reload naming a bad mirror target is refused.
+  // Checked here so a reload naming a bad mirror target or newTags pattern is refused.
   if (settings?.mirror !== undefined) parseRepository(settings.mirror.to);
+  tagWatches(targets);
   return {
     targets,
     schedule: settings?.schedule ?? DEFAULT_SCHEDULE,
