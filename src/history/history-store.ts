@@ -73,6 +73,8 @@ export interface CheckRecord {
   events: WatchEvent[];
   /** Notifier names each event goes to (an outbox row per pair). */
   notifyTo: (event: WatchEvent) => string[];
+  /** When given, the reference's open conditions after this check (replacing those before). */
+  conditions?: string[];
 }
 
 /** What one listing of a repository's tags writes, all in one transaction. */
@@ -98,6 +100,8 @@ export interface HistoryStore {
   hasSeen(reference: string, digest: string): Promise<boolean>;
   /** Record a check: extend or start an observation, add events and their deliveries. */
   recordCheck(record: CheckRecord): Promise<StoredEvent[]>;
+  /** The conditions a reference is in (see src/watch/repeat-events.ts), as the last check left them. */
+  openConditions(reference: string): Promise<Set<string>>;
   /** Every tag a repository (`registry/repository`) was seen to list; empty before its first listing. */
   knownTags(repository: string): Promise<Set<string>>;
   /** Record a tag listing: remember the new tags, add events and their deliveries. */

@@ -91,10 +91,20 @@ export class SqliteHistoryStore implements HistoryStore {
       this.#db
         .transaction(() => {
           if (record.sighting !== undefined) this.#observe(record.reference, record.sighting, record.at);
+          if (record.conditions !== undefined) this.#setConditions(record.reference, record.conditions, record.at);
           return record.events.map((event) => this.#insertEvent(event, record.notifyTo(event), record.at));
         })
         .immediate(),
     );
+  }
+
+  async openConditions(reference: string): Promise<Set<string>> {
+    return this.#run("read open conditions", () => {
+      const rows = this.#db.prepare("SELECT condition FROM open_conditions WHERE reference = ?").all(reference) as {
+        condition: string;
+      }[];
+      return new Set(rows.map((r) => r.condition));
+    });
   }
 
   async knownTags(repository: string): Promise<Set<string>> {
@@ -218,6 +228,17 @@ export class SqliteHistoryStore implements HistoryStore {
         "INSERT INTO observations (reference, digest, media_type, platforms, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)",
       )
       .run(reference, sighting.digest ?? null, sighting.mediaType ?? null, platforms, at, at);
+  }
+
+  #setConditions(reference: string, conditions: string[], at: string): void {
+    const keep = JSON.stringify(conditions);
+    this.#db
+      .prepare("DELETE FROM open_conditions WHERE reference = ? AND condition NOT IN (SELECT value FROM json_each(?))")
+      .run(reference, keep);
+    const add = this.#db.prepare(
+      "INSERT OR IGNORE INTO open_conditions (reference, condition, since) VALUES (?, ?, ?)",
+    );
+    for (const condition of conditions) add.run(reference, condition, at);
   }
 
   #insertEvent(event: WatchEvent, notifiers: string[], now: string): StoredEvent {

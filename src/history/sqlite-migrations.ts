@@ -45,6 +45,13 @@ export const MIGRATIONS: readonly string[] = [
      first_seen TEXT NOT NULL,
      PRIMARY KEY (repository, tag)
    );`,
+  // Conditions a reference is in (a vanished pin, a failing check), so their events are recorded once.
+  `CREATE TABLE open_conditions (
+     reference TEXT NOT NULL,
+     condition TEXT NOT NULL,
+     since TEXT NOT NULL,
+     PRIMARY KEY (reference, condition)
+   );`,
 ];
 
 /**

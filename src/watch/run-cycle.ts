@@ -3,6 +3,7 @@ import { isAborted, isCode } from "../errors/predicates.js";
 import type { HistoryStore, StoredEvent, WatchEvent } from "../history/history-store.js";
 import type { ContentStore } from "../store/content-store.js";
 import { checkError, checkTarget, type CheckResult } from "./check-target.js";
+import { withoutRepeats } from "./repeat-events.js";
 import { checkNewTags, tagWatches } from "./new-tags.js";
 import { byRegistry, type PerRegistry, type RateLimitGate, rateLimitGate, requestPacer } from "./registry-limits.js";
 import { actionsFor, type WatchAction } from "./watch-actions.js";
@@ -115,12 +116,18 @@ async function checkAndRecord(
   const followUps: WatchEvent[] = [];
   for (const event of result.events)
     followUps.push(...(await contentActions(event, actionsFor(options.actions, event.kind), { store, ...options })));
+  const { events, conditions } = withoutRepeats(
+    [...result.events, ...followUps],
+    await options.history.openConditions(target.reference),
+    { checked: result.sighting !== undefined },
+  );
   const stored = await options.history.recordCheck({
     reference: target.reference,
     at,
     ...(result.sighting ? { sighting: result.sighting } : {}),
-    events: [...result.events, ...followUps],
+    events,
     notifyTo: notifyTo(options),
+    conditions,
   });
   for (const event of stored)
     options.log(event.kind === "check-error" ? "warn" : "info", `event ${event.kind}`, { ...event });

@@ -8,6 +8,8 @@ export interface RateLimitedRegistry {
   host: string;
   /** The count the next answers carry (`N;w=21600`); undefined sends no header. */
   remaining: number | undefined;
+  /** When set, every manifest request is answered with this status (an outage). */
+  failWith: number | undefined;
   /** Manifest HEAD and GET requests received so far. */
   manifestRequests: number;
   /** The digest every tag of every repository points at. */
@@ -41,13 +43,17 @@ const MANIFEST = Buffer.from(
  */
 export async function startRateLimitedRegistry(remaining: number | undefined): Promise<RateLimitedRegistry> {
   const digest = `sha256:${createHash("sha256").update(MANIFEST).digest("hex")}`;
-  const state = { remaining, manifestRequests: 0 };
+  const state = { remaining, manifestRequests: 0, failWith: undefined as number | undefined };
   const server = createServer((req, res) => {
     if (!/^\/v2\/.+\/manifests\/[^/]+$/.test(req.url ?? "")) {
       res.writeHead(req.url === "/v2/" ? 200 : 404, { "content-type": "application/json" }).end("{}");
       return;
     }
     state.manifestRequests++;
+    if (state.failWith !== undefined) {
+      res.writeHead(state.failWith, { "content-type": "application/json" }).end('{"errors":[]}');
+      return;
+    }
     res.writeHead(200, {
       "content-type": "application/vnd.oci.image.manifest.v1+json",
       "content-length": MANIFEST.length,
