@@ -1,3 +1,5 @@
+import { Cron } from "croner";
+import { DigestguardError } from "../errors/error.js";
 import type { WatchSettings } from "../config/config-schema.js";
 import { parseRepository } from "../oci/reference.js";
 import { tagWatches } from "./new-tags.js";
@@ -43,6 +45,7 @@ export function watchPlan(
   // Checked here so a reload naming a bad mirror target or newTags pattern is refused.
   if (settings?.mirror !== undefined) parseRepository(settings.mirror.to);
   tagWatches(targets);
+  checkSchedule(settings?.schedule ?? DEFAULT_SCHEDULE);
   return {
     targets,
     schedule: settings?.schedule ?? DEFAULT_SCHEDULE,
@@ -56,4 +59,24 @@ export function watchPlan(
     },
     mirrorTo: settings?.mirror?.to,
   };
+}
+
+/**
+ * Refuse a `watch.schedule` croner cannot read, before anything runs on it.
+ *
+ * @example
+ * ```ts
+ * checkSchedule("*\/15 * * * *"); // fine
+ * checkSchedule("hourly"); // throws CONFIG_INVALID
+ * ```
+ */
+export function checkSchedule(pattern: string): void {
+  try {
+    new Cron(pattern, { paused: true }).stop();
+  } catch (error) {
+    throw new DigestguardError(
+      "CONFIG_INVALID",
+      `Cannot schedule watch: "${pattern}" is not a cron pattern (${(error as Error).message}); use 5 or 6 fields, e.g. "*/15 * * * *".`,
+    );
+  }
 }

@@ -1,5 +1,5 @@
 import { Cron } from "croner";
-import { DigestguardError } from "../errors/error.js";
+import type { DigestguardError } from "../errors/error.js";
 import { isAborted } from "../errors/predicates.js";
 import type { HistoryStore } from "../history/history-store.js";
 import type { ContentStore } from "../store/content-store.js";
@@ -8,7 +8,7 @@ import { mirrorTo } from "./mirror-action.js";
 import { runCycle, type CycleReport } from "./run-cycle.js";
 import type { ContentActionHooks } from "./content-actions.js";
 import type { WatchLog } from "./watch-log.js";
-import type { WatchPlan } from "./watch-plan.js";
+import { checkSchedule, type WatchPlan } from "./watch-plan.js";
 import type { WatchTarget } from "./watch-targets.js";
 
 /** What the service needs; `plan()` is called at start and on every reload. */
@@ -136,9 +136,11 @@ export async function startWatch(options: WatchServiceOptions): Promise<RunningW
     try {
       const next = await options.plan();
       await guarded(async () => {
+        // The new job first: a pattern that does not parse changes nothing.
+        const nextJob = schedule(next.schedule, () => guarded(cycle));
         job.stop();
         plan = next;
-        job = schedule(plan.schedule, () => guarded(cycle));
+        job = nextJob;
       });
       options.log("info", "config reloaded", { targets: plan.targets.length, schedule: plan.schedule });
       return true;
@@ -151,14 +153,8 @@ export async function startWatch(options: WatchServiceOptions): Promise<RunningW
 }
 
 function schedule(pattern: string, run: () => Promise<void>): Cron {
-  try {
-    return new Cron(pattern, { protect: true }, run);
-  } catch (error) {
-    throw new DigestguardError(
-      "CONFIG_INVALID",
-      `Cannot schedule watch: "${pattern}" is not a cron pattern (${(error as Error).message}); use 5 or 6 fields, e.g. "*/15 * * * *".`,
-    );
-  }
+  checkSchedule(pattern);
+  return new Cron(pattern, { protect: true }, run);
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
