@@ -116,18 +116,18 @@ async function checkAndRecord(
   const followUps: WatchEvent[] = [];
   for (const event of result.events)
     followUps.push(...(await contentActions(event, actionsFor(options.actions, event.kind), { store, ...options })));
-  const { events, conditions } = withoutRepeats(
-    [...result.events, ...followUps],
-    await options.history.openConditions(target.reference),
-    { checked: result.sighting !== undefined },
-  );
+  const open = await options.history.openConditions(target.reference);
+  const { events, conditions } = withoutRepeats([...result.events, ...followUps], open, {
+    checked: result.sighting !== undefined,
+  });
   const stored = await options.history.recordCheck({
     reference: target.reference,
     at,
     ...(result.sighting ? { sighting: result.sighting } : {}),
     events,
     notifyTo: notifyTo(options),
-    conditions,
+    // The steady state has none open and none found: nothing to write.
+    ...(open.size > 0 || conditions.length > 0 ? { conditions } : {}),
   });
   for (const event of stored)
     options.log(event.kind === "check-error" ? "warn" : "info", `event ${event.kind}`, { ...event });
