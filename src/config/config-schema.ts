@@ -56,11 +56,15 @@ const watchSettings = z.strictObject({
   notifiers: z.record(notifierName, notifier).optional(),
   /** Event kind (or "*") → what to do; default: notify on every event. */
   actions: z.record(z.string().min(1), z.array(watchAction)).optional(),
-  /** Checks in flight per registry (default 4) and requests per second per registry (default unlimited). */
+  /** Where the `mirror` action copies new content: `host[:port]/prefix`; a tag lands at `prefix/<repository>:<tag>`. */
+  mirror: z.strictObject({ to: z.string().min(1) }).optional(),
+  /** Checks in flight per registry (default 4), requests per second per registry (default unlimited), rate-limit floor (default none). */
   perRegistry: z
     .strictObject({
       concurrency: z.number().int().positive().optional(),
       requestsPerSecond: z.number().positive().optional(),
+      /** Pause a registry's checks for the rest of a cycle once it says this many pulls or fewer are left. */
+      rateLimitFloor: z.number().int().nonnegative().optional(),
     })
     .optional(),
   /** Delivery retries: first wait and the longest wait, in seconds (defaults 5 and 3600). */

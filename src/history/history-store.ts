@@ -73,6 +73,19 @@ export interface CheckRecord {
   events: WatchEvent[];
   /** Notifier names each event goes to (an outbox row per pair). */
   notifyTo: (event: WatchEvent) => string[];
+  /** When given, the reference's open conditions after this check (replacing those before). */
+  conditions?: string[];
+}
+
+/** What one listing of a repository's tags writes, all in one transaction. */
+export interface TagListingRecord {
+  /** `registry/repository` */
+  repository: string;
+  at: string;
+  /** Tags listed that were not known before. */
+  tags: string[];
+  events: WatchEvent[];
+  notifyTo: (event: WatchEvent) => string[];
 }
 
 /**
@@ -87,6 +100,12 @@ export interface HistoryStore {
   hasSeen(reference: string, digest: string): Promise<boolean>;
   /** Record a check: extend or start an observation, add events and their deliveries. */
   recordCheck(record: CheckRecord): Promise<StoredEvent[]>;
+  /** The conditions a reference is in (see src/watch/repeat-events.ts), as the last check left them. */
+  openConditions(reference: string): Promise<Set<string>>;
+  /** Every tag a repository (`registry/repository`) was seen to list; empty before its first listing. */
+  knownTags(repository: string): Promise<Set<string>>;
+  /** Record a tag listing: remember the new tags, add events and their deliveries. */
+  recordTags(record: TagListingRecord): Promise<StoredEvent[]>;
   /** Every observation of a reference, oldest first. */
   timeline(reference: string): Promise<Observation[]>;
   /** The observation in effect at `time` (the newest that started at or before it). */

@@ -9,6 +9,7 @@ import type {
   Observation,
   Sighting,
   StoredEvent,
+  TagListingRecord,
   WatchEvent,
 } from "./history-store.js";
 import { historyError } from "./sqlite-errors.js";
@@ -37,6 +38,8 @@ import {
 export class SqliteHistoryStore implements HistoryStore {
   readonly #db: Database.Database;
   readonly #path: string;
+  // A cycle runs the same few statements thousands of times: each is compiled once.
+  readonly #statements = new Map<string, Database.Statement>();
 
   private constructor(db: Database.Database, path: string) {
     this.#db = db;
@@ -68,9 +71,9 @@ export class SqliteHistoryStore implements HistoryStore {
 
   async latest(reference: string): Promise<Observation | undefined> {
     return this.#run("read the latest observation", () => {
-      const row = this.#db
-        .prepare("SELECT * FROM observations WHERE reference = ? ORDER BY id DESC LIMIT 1")
-        .get(reference) as ObservationRow | undefined;
+      const row = this.#prepare("SELECT * FROM observations WHERE reference = ? ORDER BY id DESC LIMIT 1").get(
+        reference,
+      ) as ObservationRow | undefined;
       return row === undefined ? undefined : toObservation(row);
     });
   }
@@ -79,9 +82,10 @@ export class SqliteHistoryStore implements HistoryStore {
     return this.#run(
       "look up a digest",
       () =>
-        this.#db
-          .prepare("SELECT 1 FROM observations WHERE reference = ? AND digest = ? LIMIT 1")
-          .get(reference, digest) !== undefined,
+        this.#prepare("SELECT 1 FROM observations WHERE reference = ? AND digest = ? LIMIT 1").get(
+          reference,
+          digest,
+        ) !== undefined,
     );
   }
 
@@ -90,6 +94,37 @@ export class SqliteHistoryStore implements HistoryStore {
       this.#db
         .transaction(() => {
           if (record.sighting !== undefined) this.#observe(record.reference, record.sighting, record.at);
+          if (record.conditions !== undefined) this.#setConditions(record.reference, record.conditions, record.at);
+          return record.events.map((event) => this.#insertEvent(event, record.notifyTo(event), record.at));
+        })
+        .immediate(),
+    );
+  }
+
+  async openConditions(reference: string): Promise<Set<string>> {
+    return this.#run("read open conditions", () => {
+      const rows = this.#prepare("SELECT condition FROM open_conditions WHERE reference = ?").all(reference) as {
+        condition: string;
+      }[];
+      return new Set(rows.map((r) => r.condition));
+    });
+  }
+
+  async knownTags(repository: string): Promise<Set<string>> {
+    return this.#run("read known tags", () => {
+      const rows = this.#prepare("SELECT tag FROM known_tags WHERE repository = ?").all(repository) as {
+        tag: string;
+      }[];
+      return new Set(rows.map((r) => r.tag));
+    });
+  }
+
+  async recordTags(record: TagListingRecord): Promise<StoredEvent[]> {
+    return this.#run("record a tag listing", () =>
+      this.#db
+        .transaction(() => {
+          const add = this.#prepare("INSERT OR IGNORE INTO known_tags (repository, tag, first_seen) VALUES (?, ?, ?)");
+          for (const tag of record.tags) add.run(record.repository, tag, record.at);
           return record.events.map((event) => this.#insertEvent(event, record.notifyTo(event), record.at));
         })
         .immediate(),
@@ -99,20 +134,16 @@ export class SqliteHistoryStore implements HistoryStore {
   async timeline(reference: string): Promise<Observation[]> {
     return this.#run("read the timeline", () =>
       (
-        this.#db
-          .prepare("SELECT * FROM observations WHERE reference = ? ORDER BY id")
-          .all(reference) as ObservationRow[]
+        this.#prepare("SELECT * FROM observations WHERE reference = ? ORDER BY id").all(reference) as ObservationRow[]
       ).map(toObservation),
     );
   }
 
   async observationAt(reference: string, time: string): Promise<Observation | undefined> {
     return this.#run("read the timeline", () => {
-      const row = this.#db
-        .prepare(
-          "SELECT * FROM observations WHERE reference = ? AND first_seen <= ? ORDER BY first_seen DESC, id DESC LIMIT 1",
-        )
-        .get(reference, time) as ObservationRow | undefined;
+      const row = this.#prepare(
+        "SELECT * FROM observations WHERE reference = ? AND first_seen <= ? ORDER BY first_seen DESC, id DESC LIMIT 1",
+      ).get(reference, time) as ObservationRow | undefined;
       return row === undefined ? undefined : toObservation(row);
     });
   }
@@ -120,7 +151,7 @@ export class SqliteHistoryStore implements HistoryStore {
   async references(): Promise<string[]> {
     return this.#run("list references", () =>
       (
-        this.#db.prepare("SELECT DISTINCT reference FROM observations ORDER BY reference").all() as {
+        this.#prepare("SELECT DISTINCT reference FROM observations ORDER BY reference").all() as {
           reference: string;
         }[]
       ).map((r) => r.reference),
@@ -130,7 +161,7 @@ export class SqliteHistoryStore implements HistoryStore {
   async events(options: { limit?: number; reference?: string } = {}): Promise<StoredEvent[]> {
     return this.#run("read events", () => {
       const where = options.reference === undefined ? "" : "WHERE reference = @reference";
-      const rows = this.#db.prepare(`SELECT * FROM events ${where} ORDER BY id DESC LIMIT @limit`).all({
+      const rows = this.#prepare(`SELECT * FROM events ${where} ORDER BY id DESC LIMIT @limit`).all({
         limit: options.limit ?? 100,
         ...(options.reference === undefined ? {} : { reference: options.reference }),
       }) as EventRow[];
@@ -146,7 +177,7 @@ export class SqliteHistoryStore implements HistoryStore {
 
   async event(id: number): Promise<StoredEvent | undefined> {
     return this.#run("read an event", () => {
-      const row = this.#db.prepare("SELECT * FROM events WHERE id = ?").get(id) as EventRow | undefined;
+      const row = this.#prepare("SELECT * FROM events WHERE id = ?").get(id) as EventRow | undefined;
       return row === undefined ? undefined : toEvent(row);
     });
   }
@@ -155,24 +186,24 @@ export class SqliteHistoryStore implements HistoryStore {
     return this.#run("read the outbox", () => {
       const due = options.dueAt === undefined ? "" : "AND next_attempt_at <= @dueAt";
       return (
-        this.#db
-          .prepare(`SELECT * FROM deliveries WHERE delivered_at IS NULL ${due} ORDER BY next_attempt_at, rowid`)
-          .all(options.dueAt === undefined ? {} : { dueAt: options.dueAt }) as DeliveryRow[]
+        this.#prepare(`SELECT * FROM deliveries WHERE delivered_at IS NULL ${due} ORDER BY next_attempt_at, rowid`).all(
+          options.dueAt === undefined ? {} : { dueAt: options.dueAt },
+        ) as DeliveryRow[]
       ).map(toDelivery);
     });
   }
 
   async markDelivered(id: string, at: string): Promise<void> {
     this.#run("mark a delivery done", () =>
-      this.#db.prepare("UPDATE deliveries SET delivered_at = ?, attempts = attempts + 1 WHERE id = ?").run(at, id),
+      this.#prepare("UPDATE deliveries SET delivered_at = ?, attempts = attempts + 1 WHERE id = ?").run(at, id),
     );
   }
 
   async markAttemptFailed(id: string, error: string, nextAttemptAt: string): Promise<void> {
     this.#run("record a failed delivery", () =>
-      this.#db
-        .prepare("UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?")
-        .run(error.slice(0, 1000), nextAttemptAt, id),
+      this.#prepare(
+        "UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+      ).run(error.slice(0, 1000), nextAttemptAt, id),
     );
   }
 
@@ -181,38 +212,52 @@ export class SqliteHistoryStore implements HistoryStore {
   }
 
   #observe(reference: string, sighting: Sighting, at: string): void {
-    const last = this.#db
-      .prepare("SELECT id, digest, platforms FROM observations WHERE reference = ? ORDER BY id DESC LIMIT 1")
-      .get(reference) as Pick<ObservationRow, "id" | "digest" | "platforms"> | undefined;
+    const last = this.#prepare(
+      "SELECT id, digest, platforms FROM observations WHERE reference = ? ORDER BY id DESC LIMIT 1",
+    ).get(reference) as Pick<ObservationRow, "id" | "digest" | "platforms"> | undefined;
     const platforms = JSON.stringify(sighting.platforms);
     if (last !== undefined && last.digest === (sighting.digest ?? null) && last.platforms === platforms) {
-      this.#db.prepare("UPDATE observations SET last_seen = ? WHERE id = ?").run(at, last.id);
+      this.#prepare("UPDATE observations SET last_seen = ? WHERE id = ?").run(at, last.id);
       return;
     }
-    this.#db
-      .prepare(
-        "INSERT INTO observations (reference, digest, media_type, platforms, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)",
-      )
-      .run(reference, sighting.digest ?? null, sighting.mediaType ?? null, platforms, at, at);
+    this.#prepare(
+      "INSERT INTO observations (reference, digest, media_type, platforms, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)",
+    ).run(reference, sighting.digest ?? null, sighting.mediaType ?? null, platforms, at, at);
+  }
+
+  #setConditions(reference: string, conditions: string[], at: string): void {
+    const keep = JSON.stringify(conditions);
+    this.#prepare(
+      "DELETE FROM open_conditions WHERE reference = ? AND condition NOT IN (SELECT value FROM json_each(?))",
+    ).run(reference, keep);
+    const add = this.#prepare("INSERT OR IGNORE INTO open_conditions (reference, condition, since) VALUES (?, ?, ?)");
+    for (const condition of conditions) add.run(reference, condition, at);
   }
 
   #insertEvent(event: WatchEvent, notifiers: string[], now: string): StoredEvent {
-    const { lastInsertRowid } = this.#db
-      .prepare("INSERT INTO events (kind, reference, at, from_digest, to_digest, detail) VALUES (?, ?, ?, ?, ?, ?)")
-      .run(
-        event.kind,
-        event.reference,
-        event.at,
-        event.from ?? null,
-        event.to ?? null,
-        event.detail === undefined ? null : JSON.stringify(event.detail),
-      );
-    const id = Number(lastInsertRowid);
-    const add = this.#db.prepare(
-      "INSERT INTO deliveries (id, event_id, notifier, next_attempt_at) VALUES (?, ?, ?, ?)",
+    const { lastInsertRowid } = this.#prepare(
+      "INSERT INTO events (kind, reference, at, from_digest, to_digest, detail) VALUES (?, ?, ?, ?, ?, ?)",
+    ).run(
+      event.kind,
+      event.reference,
+      event.at,
+      event.from ?? null,
+      event.to ?? null,
+      event.detail === undefined ? null : JSON.stringify(event.detail),
     );
+    const id = Number(lastInsertRowid);
+    const add = this.#prepare("INSERT INTO deliveries (id, event_id, notifier, next_attempt_at) VALUES (?, ?, ?, ?)");
     for (const notifier of notifiers) add.run(randomUUID(), id, notifier, now);
     return { ...event, id };
+  }
+
+  #prepare(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
   }
 
   #run<T>(doing: string, work: () => T): T {

@@ -38,6 +38,20 @@ export const MIGRATIONS: readonly string[] = [
      last_error TEXT
    );
    CREATE INDEX deliveries_pending ON deliveries (delivered_at, next_attempt_at);`,
+  // Every tag a repository was seen to list, for new-tag events (registry/repository, tag).
+  `CREATE TABLE known_tags (
+     repository TEXT NOT NULL,
+     tag TEXT NOT NULL,
+     first_seen TEXT NOT NULL,
+     PRIMARY KEY (repository, tag)
+   );`,
+  // Conditions a reference is in (a vanished pin, a failing check), so their events are recorded once.
+  `CREATE TABLE open_conditions (
+     reference TEXT NOT NULL,
+     condition TEXT NOT NULL,
+     since TEXT NOT NULL,
+     PRIMARY KEY (reference, condition)
+   );`,
 ];
 
 /**

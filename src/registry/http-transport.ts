@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { createSecureContext, rootCertificates, type SecureContext } from "node:tls";
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from "undici";
 import { DigestguardError } from "../errors/error.js";
@@ -108,13 +109,7 @@ export class HttpTransport {
   }
 
   #agentFor(tls: TlsSettings, proxy: string | undefined): Dispatcher {
-    const key = JSON.stringify([
-      tls.insecureSkipVerify ?? false,
-      tls.caPem ?? [],
-      tls.clientCertPem ?? "",
-      tls.clientKeyPem ?? "",
-      proxy ?? "",
-    ]);
+    const key = `${tlsKey(tls)}\n${proxy ?? ""}`;
     let agent = this.#agents.get(key);
     if (agent === undefined) {
       const connect = {
@@ -166,6 +161,36 @@ function withTypedErrors(
   const destroy = body.destroy.bind(body);
   body.destroy = (error?: Error) => destroy(error === undefined || error === null ? error : typed(error));
   return body;
+}
+
+// Every request looks its agent up, so the key is short: a digest of the
+// settings, computed once per settings object and once per CA list (the auth
+// path builds settings objects of its own around the same CA list). A key
+// holding the PEMs themselves was hashed by the Map on every request.
+const tlsKeys = new WeakMap<TlsSettings, string>();
+const pemKeys = new WeakMap<readonly string[], string>();
+const NO_PEMS: readonly string[] = [];
+function tlsKey(tls: TlsSettings): string {
+  let key = tlsKeys.get(tls);
+  if (key === undefined) {
+    const client = tls.clientCertPem === undefined ? "" : digestOf([tls.clientCertPem, tls.clientKeyPem ?? ""]);
+    key = `${tls.insecureSkipVerify === true ? "insecure" : "verify"} ${pemKey(tls.caPem ?? NO_PEMS)} ${client}`;
+    tlsKeys.set(tls, key);
+  }
+  return key;
+}
+
+function pemKey(pems: readonly string[]): string {
+  let key = pemKeys.get(pems);
+  if (key === undefined) {
+    key = digestOf(pems);
+    pemKeys.set(pems, key);
+  }
+  return key;
+}
+
+function digestOf(parts: readonly string[]): string {
+  return createHash("sha256").update(JSON.stringify(parts)).digest("hex");
 }
 
 function verifiedTls(tls: TlsSettings | undefined): TlsSettings {

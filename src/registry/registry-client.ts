@@ -14,6 +14,7 @@ import { readLimited } from "./read-limited.js";
 import { RequestSender, type RequestRetryEvent, type RequestStats } from "./request-sender.js";
 import type { RetryPolicy } from "./retry.js";
 import { isBodyRefused, mountBlob, pushBlob, pushManifest, SMALL_CHUNK_BYTES, type PushBlobOptions } from "./push.js";
+import { rateLimitRemaining } from "./rate-limit.js";
 import { listTags } from "./tag-list.js";
 
 /** A repository in a registry: what every client call addresses. */
@@ -107,7 +108,7 @@ export class RegistryClient {
     repo: RepositoryName,
     target: ManifestTarget,
     options: ReadOptions = {},
-  ): Promise<Descriptor & { source: string; mirror: boolean }> {
+  ): Promise<Descriptor & { source: string; mirror: boolean; rateLimitRemaining?: number }> {
     return this.#read(repo, options, async (endpoint) => {
       const res = await this.#sender.send(endpoint, repo.repository, {
         method: "HEAD",
@@ -137,7 +138,15 @@ export class RegistryClient {
           mirror: endpoint.mirror,
         };
       }
-      return { mediaType, digest, size, source: endpoint.host, mirror: endpoint.mirror };
+      const remaining = rateLimitRemaining(firstHeader(res.headers, "ratelimit-remaining"));
+      return {
+        mediaType,
+        digest,
+        size,
+        source: endpoint.host,
+        mirror: endpoint.mirror,
+        ...(remaining === undefined ? {} : { rateLimitRemaining: remaining }),
+      };
     });
   }
 

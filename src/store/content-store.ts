@@ -16,6 +16,8 @@ export interface Answered {
   source?: string;
   /** True when that host is a mirror, not the registry itself. */
   mirror?: boolean;
+  /** Pulls the registry says are left (Docker Hub's `ratelimit-remaining`), when a resolve's answer said. */
+  rateLimitRemaining?: number;
 }
 
 /** Options every store call takes. */

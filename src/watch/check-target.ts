@@ -15,6 +15,8 @@ export interface CheckResult {
   events: WatchEvent[];
   /** Whether the manifest was fetched (the digest was new). */
   fetched: boolean;
+  /** What the tag's HEAD answer said is left of the registry's rate limit. */
+  rateLimitRemaining?: number;
 }
 
 /**
@@ -38,8 +40,10 @@ export async function checkTarget(
   const previous = await history.latest(target.reference);
   let sighting: Sighting;
   let fetched = false;
+  let remaining: number | undefined;
   try {
     const head = await store.resolve({ tag: target.tag }, { signal });
+    remaining = head.rateLimitRemaining;
     if (previous?.digest === head.digest)
       sighting = { digest: head.digest, mediaType: head.mediaType, platforms: previous.platforms };
     else {
@@ -57,7 +61,7 @@ export async function checkTarget(
     (await history.hasSeen(target.reference, sighting.digest));
   const events = classifyChange({ reference: target.reference, at, previous, current: sighting, seenBefore });
   events.push(...(await vanishedPins(target, sighting, { store, at, signal })));
-  return { target, sighting, events, fetched };
+  return { target, sighting, events, fetched, ...(remaining === undefined ? {} : { rateLimitRemaining: remaining }) };
 }
 
 // Only the registry's own "no such manifest" means gone; NAME_UNKNOWN (the repository) counts too.

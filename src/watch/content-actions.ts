@@ -6,9 +6,9 @@ import { bringsContent, type WatchAction } from "./watch-actions.js";
 import type { WatchLog } from "./watch-log.js";
 
 /**
- * Hooks for actions that belong to other features. `mirror` is the
- * extension point for the mirror feature: when absent, a `mirror` action is
- * logged as not available instead of silently skipped.
+ * Hooks for actions that write elsewhere. `mirror` copies new content to the
+ * backup target (mirror-action.ts builds it from `watch.mirror.to`): when
+ * absent, a `mirror` action is logged as skipped, never silently dropped.
  */
 export interface ContentActionHooks {
   mirror?: (event: WatchEvent & { to: string }, store: ContentStore, signal?: AbortSignal) => Promise<void>;
@@ -55,7 +55,7 @@ export async function contentActions(
   }
   if (actions.includes("mirror")) {
     if (deps.mirror === undefined)
-      deps.log("warn", "mirror action not available in this build; skipped", {
+      deps.log("warn", "mirror action skipped: no watch.mirror.to configured", {
         reference: event.reference,
         digest: event.to,
       });

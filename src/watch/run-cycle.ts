@@ -2,8 +2,10 @@ import { mapConcurrent } from "../async/map-concurrent.js";
 import { isAborted, isCode } from "../errors/predicates.js";
 import type { HistoryStore, StoredEvent, WatchEvent } from "../history/history-store.js";
 import type { ContentStore } from "../store/content-store.js";
-import { checkTarget, type CheckResult } from "./check-target.js";
-import { byRegistry, requestPacer } from "./registry-limits.js";
+import { checkError, checkTarget, type CheckResult } from "./check-target.js";
+import { withoutRepeats } from "./repeat-events.js";
+import { checkNewTags, tagWatches } from "./new-tags.js";
+import { byRegistry, type PerRegistry, type RateLimitGate, rateLimitGate, requestPacer } from "./registry-limits.js";
 import { actionsFor, type WatchAction } from "./watch-actions.js";
 import { contentActions, type ContentActionHooks } from "./content-actions.js";
 import type { WatchLog } from "./watch-log.js";
@@ -14,11 +16,11 @@ export interface CycleOptions extends ContentActionHooks {
   targets: WatchTarget[];
   history: HistoryStore;
   /** The store a tag is read from: the registry itself, never a mirror. */
-  openStore(target: WatchTarget): ContentStore | Promise<ContentStore>;
+  openStore(target: Pick<WatchTarget, "registry" | "repository">): ContentStore | Promise<ContentStore>;
   actions?: Record<string, WatchAction[]>;
   /** Names of the configured notifiers: an event with `notify` goes to each. */
   notifiers: string[];
-  perRegistry?: { concurrency?: number; requestsPerSecond?: number };
+  perRegistry?: PerRegistry;
   log: WatchLog;
   now?: () => Date;
   signal?: AbortSignal;
@@ -61,9 +63,10 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
   await Promise.all(
     [...byRegistry(options.targets)].map(async ([, targets]) => {
       const pace = requestPacer(options.perRegistry?.requestsPerSecond);
+      const gate = rateLimitGate(options.perRegistry?.rateLimitFloor);
       const settled = await mapConcurrent(targets, options.perRegistry?.concurrency ?? 4, async (target) => {
-        await pace(options.signal);
-        return checkAndRecord(target, report.startedAt, options);
+        if (gate.closed(target.reference) === undefined) await pace(options.signal);
+        return checkAndRecord(target, report.startedAt, options, gate);
       });
       for (const [i, result] of settled.entries()) {
         if (result.status === "fulfilled") tally(report, result.value);
@@ -80,6 +83,12 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
           });
         }
       }
+      // Tag lists come after the checks: a rate-limit floor reached there already paused this registry.
+      try {
+        report.events.push(...(await listNewTags(targets, report.startedAt, options, pace)));
+      } catch (error) {
+        fatal.push(error);
+      }
     }),
   );
   if (fatal.length > 0) throw fatal[0];
@@ -91,27 +100,66 @@ async function checkAndRecord(
   target: WatchTarget,
   at: string,
   options: CycleOptions,
+  gate: RateLimitGate,
 ): Promise<{ result: CheckResult; stored: StoredEvent[] }> {
   const store = await options.openStore(target);
-  const result = await checkTarget(target, {
-    store,
-    history: options.history,
-    at,
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  const paused = gate.closed(target.reference);
+  const result: CheckResult = paused
+    ? { target, events: [checkError(target.reference, at, paused)], fetched: false }
+    : await checkTarget(target, {
+        store,
+        history: options.history,
+        at,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+  gate.note(result.rateLimitRemaining);
   const followUps: WatchEvent[] = [];
   for (const event of result.events)
     followUps.push(...(await contentActions(event, actionsFor(options.actions, event.kind), { store, ...options })));
+  const open = await options.history.openConditions(target.reference);
+  const { events, conditions } = withoutRepeats([...result.events, ...followUps], open, {
+    checked: result.sighting !== undefined,
+  });
   const stored = await options.history.recordCheck({
     reference: target.reference,
     at,
     ...(result.sighting ? { sighting: result.sighting } : {}),
-    events: [...result.events, ...followUps],
-    notifyTo: (event) => (actionsFor(options.actions, event.kind).includes("notify") ? options.notifiers : []),
+    events,
+    notifyTo: notifyTo(options),
+    // The steady state has none open and none found: nothing to write.
+    ...(open.size > 0 || conditions.length > 0 ? { conditions } : {}),
   });
   for (const event of stored)
     options.log(event.kind === "check-error" ? "warn" : "info", `event ${event.kind}`, { ...event });
   return { result, stored };
+}
+
+function notifyTo(options: CycleOptions): (event: WatchEvent) => string[] {
+  return (event) => (actionsFor(options.actions, event.kind).includes("notify") ? options.notifiers : []);
+}
+
+// One tag-list request per repository with a newTags filter.
+async function listNewTags(
+  targets: WatchTarget[],
+  at: string,
+  options: CycleOptions,
+  pace: (signal?: AbortSignal) => Promise<void>,
+): Promise<StoredEvent[]> {
+  const stored: StoredEvent[] = [];
+  for (const watch of tagWatches(targets)) {
+    await pace(options.signal);
+    const events = await checkNewTags(watch, {
+      store: await options.openStore(watch),
+      history: options.history,
+      at,
+      notifyTo: notifyTo(options),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    for (const event of events)
+      options.log(event.kind === "check-error" ? "warn" : "info", `event ${event.kind}`, { ...event });
+    stored.push(...events);
+  }
+  return stored;
 }
 
 function tally(report: CycleReport, { result, stored }: { result: CheckResult; stored: StoredEvent[] }): void {

@@ -1,20 +1,21 @@
 import { Cron } from "croner";
-import { DigestguardError } from "../errors/error.js";
+import type { DigestguardError } from "../errors/error.js";
 import { isAborted } from "../errors/predicates.js";
 import type { HistoryStore } from "../history/history-store.js";
 import type { ContentStore } from "../store/content-store.js";
 import { deliverDue } from "./deliver-outbox.js";
+import { mirrorTo } from "./mirror-action.js";
 import { runCycle, type CycleReport } from "./run-cycle.js";
 import type { ContentActionHooks } from "./content-actions.js";
 import type { WatchLog } from "./watch-log.js";
-import type { WatchPlan } from "./watch-plan.js";
+import { checkSchedule, type WatchPlan } from "./watch-plan.js";
 import type { WatchTarget } from "./watch-targets.js";
 
 /** What the service needs; `plan()` is called at start and on every reload. */
 export interface WatchServiceOptions extends ContentActionHooks {
   plan: () => Promise<WatchPlan>;
   history: HistoryStore;
-  openStore(target: WatchTarget): ContentStore | Promise<ContentStore>;
+  openStore(target: Pick<WatchTarget, "registry" | "repository">): ContentStore | Promise<ContentStore>;
   log: WatchLog;
   /** Requests sent so far by the registry client, logged per cycle. */
   requestCount?: () => number;
@@ -47,7 +48,7 @@ export async function watchOnce(plan: WatchPlan, options: Omit<WatchServiceOptio
     perRegistry: plan.perRegistry,
     log: options.log,
     signal: options.signal,
-    ...(options.mirror ? { mirror: options.mirror } : {}),
+    ...mirrorHook(plan, options),
   });
   const requests = (options.requestCount?.() ?? 0) - before;
   options.log("info", "cycle done", {
@@ -65,6 +66,13 @@ export async function watchOnce(plan: WatchPlan, options: Omit<WatchServiceOptio
     signal: options.signal,
   });
   return report;
+}
+
+// A `mirror` hook given by the caller wins; else `watch.mirror.to` makes one.
+function mirrorHook(plan: WatchPlan, options: Omit<WatchServiceOptions, "plan">): ContentActionHooks {
+  if (options.mirror !== undefined) return { mirror: options.mirror };
+  if (plan.mirrorTo === undefined) return {};
+  return { mirror: mirrorTo(plan.mirrorTo, options.openStore, options.log) };
 }
 
 /**
@@ -128,9 +136,11 @@ export async function startWatch(options: WatchServiceOptions): Promise<RunningW
     try {
       const next = await options.plan();
       await guarded(async () => {
+        // The new job first: a pattern that does not parse changes nothing.
+        const nextJob = schedule(next.schedule, () => guarded(cycle));
         job.stop();
         plan = next;
-        job = schedule(plan.schedule, () => guarded(cycle));
+        job = nextJob;
       });
       options.log("info", "config reloaded", { targets: plan.targets.length, schedule: plan.schedule });
       return true;
@@ -143,14 +153,8 @@ export async function startWatch(options: WatchServiceOptions): Promise<RunningW
 }
 
 function schedule(pattern: string, run: () => Promise<void>): Cron {
-  try {
-    return new Cron(pattern, { protect: true }, run);
-  } catch (error) {
-    throw new DigestguardError(
-      "CONFIG_INVALID",
-      `Cannot schedule watch: "${pattern}" is not a cron pattern (${(error as Error).message}); use 5 or 6 fields, e.g. "*/15 * * * *".`,
-    );
-  }
+  checkSchedule(pattern);
+  return new Cron(pattern, { protect: true }, run);
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

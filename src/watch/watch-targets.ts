@@ -11,6 +11,8 @@ export interface WatchTarget {
   tag: string;
   /** Digests a lockfile pins for this tag: reported when they vanish upstream. */
   pins: string[];
+  /** `newTags` of the image's config: report new tags of the repository matching it. */
+  newTags?: string;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface WatchTarget {
  */
 export function watchTargets(settings: WatchSettings | undefined, lock: Lockfile | undefined): WatchTarget[] {
   const targets = new Map<string, WatchTarget>();
-  const add = (text: string, pin?: string): void => {
+  const add = (text: string, pin?: string, newTags?: string): void => {
     const ref = parseReference(text);
     const tag = ref.tag ?? "latest";
     const reference = `${ref.registry}/${ref.repository}:${tag}`;
@@ -36,9 +38,11 @@ export function watchTargets(settings: WatchSettings | undefined, lock: Lockfile
       pins: [],
     };
     if (pin !== undefined && !target.pins.includes(pin)) target.pins.push(pin);
+    if (newTags !== undefined) target.newTags = newTags;
     targets.set(reference, target);
   };
-  for (const image of settings?.images ?? []) add(typeof image === "string" ? image : image.ref);
+  for (const image of settings?.images ?? [])
+    typeof image === "string" ? add(image) : add(image.ref, undefined, image.newTags);
   for (const image of lock?.images ?? []) {
     const ref = parseReference(image.reference);
     if (image.tag === undefined && ref.tag === undefined) continue;

@@ -1,6 +1,7 @@
 import { ExitCode } from "../../errors/error.js";
 import { DigestguardError } from "../../errors/error.js";
 import { SqliteHistoryStore } from "../../history/sqlite-history-store.js";
+import { parseRepository } from "../../oci/reference.js";
 import { RegistryStore } from "../../store/registry-store.js";
 import { historyPathFor, loadWatchPlan } from "../../watch/load-watch-plan.js";
 import { lineLogger } from "../../watch/watch-log.js";
@@ -41,9 +42,12 @@ export async function watchCommand(flags: WatchFlags, { signal }: ActionContext)
   );
   const client = await registryClientFromOptions(flags, {
     mirrors: false,
-    named: new Set(plan.targets.map((t) => t.registry)),
+    named: new Set([
+      ...plan.targets.map((t) => t.registry),
+      ...(plan.mirrorTo === undefined ? [] : [parseRepository(plan.mirrorTo).registry]),
+    ]),
   });
-  const openStore = (t: WatchTarget): RegistryStore =>
+  const openStore = (t: Pick<WatchTarget, "registry" | "repository">): RegistryStore =>
     new RegistryStore(client, { registry: t.registry, repository: t.repository }, { originOnly: true });
   const common = { history, openStore, log, signal, requestCount: () => client.stats.requests };
   try {
