@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runDemo } from "./run-demo.js";
 
-test("the demo tells the whole story offline: inspect, pin, drift, corruption caught and explained", async () => {
+test("the demo tells the whole story offline: inspect, pin, a watched move, drift, corruption caught and explained", async () => {
   const dir = await mkdtemp(join(tmpdir(), "dg-demo-test-"));
   try {
     let out = "";
@@ -16,6 +16,8 @@ test("the demo tells the whole story offline: inspect, pin, drift, corruption ca
       await readFile(join(world.projectDir, "Dockerfile"), "utf8"),
       /^FROM demo\.local\/demo\/base:1\.0@sha256:[0-9a-f]{64} AS build$/m,
     );
+    assert.match(out, /event moved: demo\.local\/demo\/base:1\.0 sha256:/);
+    assert.match(out, /notified delivery [0-9a-f-]{36}: moved demo\.local\/demo\/base:1\.0/);
     assert.match(out, /warning \[drift\].*changed: linux\/amd64/);
     assert.match(out, /FAILED {2}linux\/amd64 layer 0/);
     assert.match(out, /Cause: +registry-serves-bad-bytes/);

@@ -12,6 +12,7 @@ import { renderCheck } from "../check/render-check.js";
 import { checkExitCode, runCheck } from "../check/run-check.js";
 import { createDemoWorld, type DemoWorld } from "./demo-world.js";
 import { corruptAndDiagnose } from "./demo-corruption.js";
+import { demoWatch } from "./demo-watch.js";
 import { indent } from "./indent.js";
 
 const BASE = "demo.local/demo/base:1.0";
@@ -43,8 +44,15 @@ export async function runDemo(options: {
   write(`   demo.local/demo/base:1.0 -> ${await world.publishBase("1.0", signal)}\n\n`);
   await inspectAct(world, cli, write, signal);
   await pinAct(world, cli, write, signal);
-  write(`\n== 5. Upstream moves the tag: linux/amd64 gets a new os layer\n`);
-  write(`   demo.local/demo/base:1.0 -> ${await world.publishBase("1.1", signal)}\n`);
+  const watch = demoWatch(world, cli, write, signal);
+  try {
+    write(`\n== 5. Upstream moves the tag: linux/amd64 gets a new os layer; watch sees it\n`);
+    await watch.baseline();
+    write(`   demo.local/demo/base:1.0 -> ${await world.publishBase("1.1", signal)}\n`);
+    await watch.seeTheMove();
+  } finally {
+    await watch.close();
+  }
   write(`   $ ${cli} check --strict --lockfile ${world.lockfilePath} ${world.projectDir}\n`);
   const drift = await runCheck({
     lockfilePath: world.lockfilePath,
