@@ -3,6 +3,7 @@ import type { Descriptor } from "../oci/descriptor.js";
 import type { FetchedManifest } from "../oci/manifest.js";
 import { MediaType } from "../oci/media-types.js";
 import type { CallOptions, ContentStore } from "../store/content-store.js";
+import { fetchChildManifest } from "./fetch-child-manifest.js";
 
 /** What a copy must move, in the order it must land. */
 export interface CopyPlan {
@@ -69,16 +70,7 @@ async function planInto(
         plan.presentManifests++;
         continue;
       }
-      const childManifest = await source.fetchManifest({ digest: child.digest }, options);
-      if (childManifest.size !== child.size) {
-        throw new DigestguardError(
-          "SIZE_MISMATCH",
-          `Cannot copy manifest ${child.digest}: the index says ${child.size} bytes, the source served ${childManifest.size}.`,
-          {
-            details: { expectedDigest: child.digest, expectedSize: child.size, received: childManifest.size },
-          },
-        );
-      }
+      const childManifest = await fetchChildManifest(source, child, options, { doing: "copy", who: "source" });
       await planInto(source, destination, childManifest, plan, seen, options, depth + 1);
     }
   }

@@ -4,6 +4,7 @@ import type { FetchedManifest, ImageManifest } from "../oci/manifest.js";
 import { formatPlatform, isAttestationPlatform } from "../oci/platform.js";
 import { selectPlatform } from "../oci/select-platform.js";
 import type { CallOptions, ContentStore, Target } from "../store/content-store.js";
+import { fetchChildManifest } from "./fetch-child-manifest.js";
 
 /** One image (platform) in a walked tree: its manifest and what it lists. */
 export interface WalkedImage {
@@ -76,16 +77,7 @@ async function walkInto(
   for (const child of children) {
     const childPlatform = child.platform !== undefined ? formatPlatform(child.platform) : undefined;
     try {
-      const childManifest = await store.fetchManifest({ digest: child.digest }, options);
-      if (childManifest.size !== child.size) {
-        throw new DigestguardError(
-          "SIZE_MISMATCH",
-          `Cannot accept manifest ${child.digest}: the index says ${child.size} bytes, the store served ${childManifest.size}.`,
-          {
-            details: { expectedDigest: child.digest, expectedSize: child.size, received: childManifest.size },
-          },
-        );
-      }
+      const childManifest = await fetchChildManifest(store, child, options, { doing: "accept", who: "store" });
       await walkInto(
         store,
         childManifest,
