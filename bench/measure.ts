@@ -57,3 +57,24 @@ export function assertOk(result: Timed, what: string): void {
   if (result.exitCode !== 0)
     throw new Error(`${what} failed (exit ${result.exitCode}): ${result.stderr.slice(0, 2000)}`);
 }
+
+/** Run a command under `/usr/bin/time` so its peak RSS can be read with {@link maxRssKb}. */
+export function timedWithRss(argv: string[]): Promise<Timed> {
+  return timeCommand("/usr/bin/time", ["-f", "maxrss-kb=%M", ...argv]);
+}
+
+/** The result, after failing loudly when the command did not succeed. */
+export function checked(result: Timed, what: string): Timed {
+  assertOk(result, what);
+  return result;
+}
+
+/** Peak RSS in KiB of a run made by {@link timedWithRss}. */
+export function maxRssKb(result: Timed): number {
+  return Number(/maxrss-kb=(\d+)/.exec(result.stderr)?.[1] ?? Number.NaN);
+}
+
+/** A figure rounded to three decimals, as the JSON files keep them. */
+export function round3(value: number): number {
+  return Number(value.toFixed(3));
+}

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { clientFor } from "../test/support/client-for.js";
 import { startRegistry } from "../test/support/registry.js";
-import { assertOk, median, timeCommand, writeFigures, type Timed } from "./measure.js";
+import { checked, maxRssKb, median, round3, timedWithRss, writeFigures, type Timed } from "./measure.js";
 import { bigLayers, pushBigImage } from "./big-image.js";
 
 const RUNS = Number(process.env["BENCH_RUNS"] ?? 3);
@@ -20,9 +20,9 @@ try {
   await client.close();
   const ref = `${source.host}/bench/big:1`;
   const bytes = layers.reduce((sum, l) => sum + l.descriptor.size, 0);
-  const dg = (args: string[]) => timed(["node", "bin/digestguard.js", ...args]);
+  const dg = (args: string[]) => timedWithRss(["node", "bin/digestguard.js", ...args]);
   const skopeoCopy = (to: string, destTls: boolean) =>
-    timed([
+    timedWithRss([
       "skopeo",
       "copy",
       "-q",
@@ -71,13 +71,13 @@ try {
       mirrorToLayout: ms(runs.layout),
       skopeoCopyToLayout: ms(runs.skopeoLayout),
     },
-    mirrorVsSkopeo: round(ms(runs.mirror) / ms(runs.skopeo)),
-    layoutVsSkopeo: round(ms(runs.layout) / ms(runs.skopeoLayout)),
+    mirrorVsSkopeo: round3(ms(runs.mirror) / ms(runs.skopeo)),
+    layoutVsSkopeo: round3(ms(runs.layout) / ms(runs.skopeoLayout)),
     rerunBlobBytesMoved: rerunBytes,
     peakRssMB: {
-      mirror: round(rssMB(runs.mirror)),
-      mirrorToLayout: round(rssMB(runs.layout)),
-      skopeoCopy: round(rssMB(runs.skopeo)),
+      mirror: round3(rssMB(runs.mirror)),
+      mirrorToLayout: round3(rssMB(runs.layout)),
+      skopeoCopy: round3(rssMB(runs.skopeo)),
     },
     targets: {
       mirrorVsSkopeo: "≤ 0.8",
@@ -90,21 +90,4 @@ try {
 } finally {
   await source.stop();
   await rm(scratch, { recursive: true, force: true });
-}
-
-function timed(argv: string[]): Promise<Timed> {
-  return timeCommand("/usr/bin/time", ["-f", "maxrss-kb=%M", ...argv]);
-}
-
-function checked(result: Timed, what: string): Timed {
-  assertOk(result, what);
-  return result;
-}
-
-function maxRssKb(result: Timed): number {
-  return Number(/maxrss-kb=(\d+)/.exec(result.stderr)?.[1] ?? Number.NaN);
-}
-
-function round(value: number): number {
-  return Number(value.toFixed(3));
 }

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { clientFor } from "../test/support/client-for.js";
 import { startRegistry } from "../test/support/registry.js";
-import { assertOk, median, timeCommand, writeFigures, type Timed } from "./measure.js";
+import { assertOk, checked, maxRssKb, median, round3, timedWithRss, writeFigures, type Timed } from "./measure.js";
 import { bigLayers, pushBigImage } from "./big-image.js";
 import { curlDeepPipeline, curlOpensslPipeline, parallelOpenssl } from "./peer-pipelines.js";
 
@@ -23,7 +23,7 @@ try {
   const ref = `${registry.host}/bench/big:1`;
   const urls = layers.map((l) => `${registry.url}/v2/bench/big/blobs/${l.descriptor.digest}`);
   const bytes = layers.reduce((sum, l) => sum + l.descriptor.size, 0);
-  const dg = (args: string[]) => timed(["node", "bin/digestguard.js", ...args]);
+  const dg = (args: string[]) => timedWithRss(["node", "bin/digestguard.js", ...args]);
   const cacheDir = join(scratch, "cache");
   assertOk(await dg(["verify", "-q", "--cache", "--cache-dir", cacheDir, ref]), "verify --cache");
   const cachedFiles = (await readdir(join(cacheDir, "blobs/sha256"))).map((f) => join(cacheDir, "blobs/sha256", f));
@@ -39,30 +39,30 @@ try {
   };
   for (let i = 0; i < RUNS; i++) {
     runs.verify.push(checked(await dg(["verify", "-q", ref]), "verify"));
-    runs.fetchHash.push(checked(await timed(curlOpensslPipeline(urls)), "curl | openssl"));
+    runs.fetchHash.push(checked(await timedWithRss(curlOpensslPipeline(urls)), "curl | openssl"));
     runs.deep.push(checked(await dg(["verify", "-q", "--deep", ref]), "verify --deep"));
-    runs.fetchInflateHash.push(checked(await timed(curlDeepPipeline(urls)), "curl | tee | gzip -dc | openssl"));
+    runs.fetchInflateHash.push(checked(await timedWithRss(curlDeepPipeline(urls)), "curl | tee | gzip -dc | openssl"));
     runs.offline.push(
       checked(await dg(["verify", "-q", "--offline", "--cache-dir", cacheDir, ref]), "verify --offline"),
     );
-    runs.opensslCache.push(checked(await timed(parallelOpenssl(cachedFiles)), "openssl over cache"));
+    runs.opensslCache.push(checked(await timedWithRss(parallelOpenssl(cachedFiles)), "openssl over cache"));
     const out = join(scratch, `skopeo-${i}`);
     runs.skopeo.push(
       checked(
-        await timed(["skopeo", "copy", "-q", "--src-tls-verify=false", `docker://${ref}`, `oci:${out}:1`]),
+        await timedWithRss(["skopeo", "copy", "-q", "--src-tls-verify=false", `docker://${ref}`, `oci:${out}:1`]),
         "skopeo copy",
       ),
     );
     await rm(out, { recursive: true, force: true });
   }
-  const ms = (list: Timed[]) => round(median(list.map((t) => t.ms)));
-  const rssMB = (list: Timed[]) => round(Math.max(...list.map(maxRssKb)) / 1024);
+  const ms = (list: Timed[]) => round3(median(list.map((t) => t.ms)));
+  const rssMB = (list: Timed[]) => round3(Math.max(...list.map(maxRssKb)) / 1024);
   const ratios = {
-    verifyVsCurlOpenssl: round(ms(runs.verify) / ms(runs.fetchHash)),
-    deepVsCurlGunzipOpenssl: round(ms(runs.deep) / ms(runs.fetchInflateHash)),
-    warmCacheSpeedVsParallelOpenssl: round(ms(runs.opensslCache) / ms(runs.offline)),
-    verifyVsSkopeo: round(ms(runs.verify) / ms(runs.skopeo)),
-    deepVsSkopeo: round(ms(runs.deep) / ms(runs.skopeo)),
+    verifyVsCurlOpenssl: round3(ms(runs.verify) / ms(runs.fetchHash)),
+    deepVsCurlGunzipOpenssl: round3(ms(runs.deep) / ms(runs.fetchInflateHash)),
+    warmCacheSpeedVsParallelOpenssl: round3(ms(runs.opensslCache) / ms(runs.offline)),
+    verifyVsSkopeo: round3(ms(runs.verify) / ms(runs.skopeo)),
+    deepVsSkopeo: round3(ms(runs.deep) / ms(runs.skopeo)),
   };
   const peakRssMB = { verify: rssMB(runs.verify), verifyDeep: rssMB(runs.deep), verifyOffline: rssMB(runs.offline) };
   await writeFigures("verify", {
@@ -95,21 +95,4 @@ try {
 } finally {
   await registry.stop();
   await rm(scratch, { recursive: true, force: true });
-}
-
-function timed(argv: string[]): Promise<Timed> {
-  return timeCommand("/usr/bin/time", ["-f", "maxrss-kb=%M", ...argv]);
-}
-
-function checked(result: Timed, what: string): Timed {
-  assertOk(result, what);
-  return result;
-}
-
-function maxRssKb(result: Timed): number {
-  return Number(/maxrss-kb=(\d+)/.exec(result.stderr)?.[1] ?? Number.NaN);
-}
-
-function round(value: number): number {
-  return Number(value.toFixed(3));
 }

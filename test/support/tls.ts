@@ -89,60 +89,31 @@ async function generate(): Promise<HarnessTls> {
     "keyUsage=critical,keyCertSign,cRLSign",
   );
 
-  await openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", file("server.key"));
-  await openssl("req", "-new", "-key", file("server.key"), "-subj", "/CN=127.0.0.1", "-out", file("server.csr"));
-  await openssl(
-    "x509",
-    "-req",
-    "-in",
-    file("server.csr"),
-    "-CA",
-    file("ca.crt"),
-    "-CAkey",
-    file("ca.key"),
-    "-CAcreateserial",
-    "-days",
-    "2",
-    "-sha256",
-    "-extfile",
-    file("server.ext"),
-    "-out",
-    file("server.crt"),
-  );
-
+  // A key, a request and a certificate signed by the harness CA, with the extensions in `<name>.ext`.
+  const issue = async (name: string, subject: string, certFile: string): Promise<void> => {
+    await openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", file(`${name}.key`));
+    await openssl("req", "-new", "-key", file(`${name}.key`), "-subj", subject, "-out", file(`${name}.csr`));
+    await openssl(
+      ...[
+        "x509",
+        "-req",
+        "-in",
+        file(`${name}.csr`),
+        "-CA",
+        file("ca.crt"),
+        "-CAkey",
+        file("ca.key"),
+        "-CAcreateserial",
+      ],
+      ...["-days", "2", "-sha256", "-extfile", file(`${name}.ext`), "-out", file(certFile)],
+    );
+  };
+  await issue("server", "/CN=127.0.0.1", "server.crt");
   await writeFile(
     file("client.ext"),
     "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n",
   );
-  await openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", file("client.key"));
-  await openssl(
-    "req",
-    "-new",
-    "-key",
-    file("client.key"),
-    "-subj",
-    "/CN=digestguard test client",
-    "-out",
-    file("client.csr"),
-  );
-  await openssl(
-    "x509",
-    "-req",
-    "-in",
-    file("client.csr"),
-    "-CA",
-    file("ca.crt"),
-    "-CAkey",
-    file("ca.key"),
-    "-CAcreateserial",
-    "-days",
-    "2",
-    "-sha256",
-    "-extfile",
-    file("client.ext"),
-    "-out",
-    file("client.cert"),
-  );
+  await issue("client", "/CN=digestguard test client", "client.cert");
 
   // PKCS#8 so node:crypto and any JOSE tooling read the key without guessing the format.
   await openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", file("signing.key"));
