@@ -4,7 +4,10 @@
 # openssl (test CAs), zstd (zstd layers), strace (proves renames are fsynced),
 # containerd (diagnose reads its content store; the test starts its own daemon
 # on a temporary root), buildah (pulls through a registries.conf mirror, the
-# way teams' builds do). Needs root or passwordless sudo.
+# way teams' builds do), chromium (the dashboard's browser tests, driven by
+# playwright-core), postgresql (history on PostgreSQL; the test starts its own
+# cluster with initdb/pg_ctl in a temporary folder as a non-root user).
+# Needs root or passwordless sudo.
 set -euo pipefail
 
 declare -A needed=(
@@ -15,10 +18,13 @@ declare -A needed=(
   [strace]=/usr/bin/strace
   [containerd]=/usr/bin/containerd
   [buildah]=/usr/bin/buildah
+  [chromium]=/usr/bin/chromium
+  [postgresql]='/usr/lib/postgresql/*/bin/initdb'
 )
 missing=()
 for package in "${!needed[@]}"; do
-  [ -x "${needed[$package]}" ] || missing+=("$package")
+  # A path may be a glob: the PostgreSQL version differs between releases.
+  compgen -G "${needed[$package]}" >/dev/null || missing+=("$package")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
