@@ -19,6 +19,32 @@ describe("selectTags", () => {
     assert.throws(() => selectTags(tags, { deny: "(" }, "a"), { code: "CONFIG_INVALID", message: /tags\.deny/ });
   });
 
+  test("a semver range keeps version tags in range and drops the rest, loose forms coerced", () => {
+    const all = [
+      "3.17",
+      "3.18",
+      "3.18.4",
+      "v3.19",
+      "3.19.0-rc1",
+      "3.19-alpine",
+      "4.0",
+      "latest",
+      "edge",
+      "3",
+      "sha256-ab",
+    ];
+    assert.deepEqual(selectTags(all, { semver: ">=3.18 <4" }, "a"), ["3.18", "3.18.4", "v3.19"]);
+    assert.deepEqual(selectTags(all, { semver: "^3" }, "a"), ["3", "3.17", "3.18", "3.18.4", "v3.19"]);
+    assert.deepEqual(selectTags(all, { semver: ">=3.18 <4", newest: 1, deny: "^v" }, "a"), ["3.18.4"]);
+  });
+
+  test("a semver range that does not parse is a config error naming the key", () => {
+    assert.throws(() => selectTags(tags, { semver: ">=three" }, "a"), {
+      code: "CONFIG_INVALID",
+      message: /tags\.semver/,
+    });
+  });
+
   test("versions compare number by number, a pre-release before its release", () => {
     assert.deepEqual(["3.10", "3.9", "3.10-rc1", "3.10-rc2"].sort(compareVersions), [
       "3.9",

@@ -1,18 +1,22 @@
 import { DigestguardError } from "../errors/error.js";
+import { inSemverRange } from "./semver-tags.js";
 
 /** Which tags of a source repository to copy. */
 export interface TagFilter {
   exact?: readonly string[];
   allow?: string;
   deny?: string;
+  /** A semver range (`>=3.18 <4`); tags that are not versions are dropped. */
+  semver?: string;
   newest?: number;
 }
 
 /**
  * Apply a sync tag filter to a repository's tags: `exact` names tags (a
  * missing one is an error: a typo must not sync nothing quietly), `allow`
- * and `deny` are regular expressions, and `newest` keeps the last N by
- * version order of the names. The result is in version order.
+ * and `deny` are regular expressions, `semver` a version range (see
+ * `inSemverRange`), and `newest` keeps the last N by version order of the
+ * names. The result is in version order.
  *
  * @example
  * ```ts
@@ -30,7 +34,10 @@ export function selectTags(all: readonly string[], filter: TagFilter, what: stri
   }
   const allow = pattern(filter.allow, "allow", what);
   const deny = pattern(filter.deny, "deny", what);
-  let tags = (filter.exact ?? all).filter((tag) => (allow?.test(tag) ?? true) && !(deny?.test(tag) ?? false));
+  const inRange = filter.semver === undefined ? () => true : inSemverRange(filter.semver, what);
+  let tags = (filter.exact ?? all).filter(
+    (tag) => (allow?.test(tag) ?? true) && !(deny?.test(tag) ?? false) && inRange(tag),
+  );
   tags = [...new Set(tags)].sort(compareVersions);
   return filter.newest === undefined ? tags : tags.slice(-filter.newest);
 }
