@@ -2,6 +2,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { DOCUMENT_SCHEMAS } from "../../src/cli/schemas/output-schemas.js";
 import { MediaType } from "../../src/oci/media-types.js";
 import { buildFixtureImages, type FixtureImages } from "../support/fixture-images.js";
 import { pushImage } from "../support/noise-image.js";
@@ -40,7 +41,13 @@ describe("dg sync between two registries", { skip: registrySkipReason() }, () =>
   const sync = async (...flags: string[]): Promise<Report> => {
     const res = await runCli(["sync", "--json", "--config", config, ...flags]);
     assert.equal(res.exitCode, 0, res.stderr + res.stdout.toString());
-    return JSON.parse(res.stdout.toString()) as Report;
+    const document = JSON.parse(res.stdout.toString()) as unknown;
+    const parsed = DOCUMENT_SCHEMAS["sync"]?.safeParse(document);
+    assert.ok(
+      parsed?.success,
+      `sync --json must match schemas/sync.schema.json: ${JSON.stringify(parsed?.error?.issues)}`,
+    );
+    return document as Report;
   };
   const manifest = async (repository: string, ref: string) => {
     const res = await fetch(`http://${target.host}/v2/${repository}/manifests/${ref}`, {

@@ -14,6 +14,7 @@ import {
   tagsSchema,
   verifySchema,
 } from "./report-schemas.js";
+import { syncSchema } from "./sync-schema.js";
 
 /**
  * Every document digestguard prints or reads, by the file name its JSON
@@ -38,6 +39,7 @@ export const DOCUMENT_SCHEMAS: Record<string, z.ZodType> = {
   "cache-ls": cacheListSchema,
   "cache-verify": cacheVerifySchema,
   "cache-prune": cachePruneSchema,
+  sync: syncSchema,
   "digestguard-yaml": configSchema,
   "digestguard-lock": lockfileSchema,
 };
