@@ -80,6 +80,8 @@ const syncTags = z.strictObject({
   allow: z.string().min(1).optional(),
   /** No tag matching this regular expression. */
   deny: z.string().min(1).optional(),
+  /** Only tags whose version is in this semver range, e.g. `>=3.18 <4` (`3.19` and `v1.2` count as 3.19.0 and 1.2.0; tags that are not versions are dropped). */
+  semver: z.string().min(1).optional(),
   /** Of the tags left, the newest N by version order of their names (3.10 after 3.9). */
   newest: z.number().int().positive().optional(),
 });
@@ -102,6 +104,8 @@ const syncSettings = z.strictObject({
   target: z.string().min(1).optional(),
   /** Default for every image's `backup` (default false). */
   backup: z.boolean().optional(),
+  /** Cron pattern (5 or 6 fields) for `dg sync` as a long-lived process; `--schedule` overrides it. */
+  schedule: z.string().min(1).optional(),
   images: z.array(syncImage).min(1),
 });
 

@@ -16,7 +16,10 @@ export interface SyncOptions {
   dryRun?: boolean;
   /** The clock for backup tag dates (default now). */
   now?: Date;
+  /** Aborts the copy in flight. */
   signal?: AbortSignal;
+  /** Gentler than `signal`: finish the image in flight, start no other. */
+  stop?: AbortSignal;
 }
 
 /**
@@ -36,6 +39,7 @@ export async function syncOnce(settings: SyncSettings, options: SyncOptions): Pr
   const targetsByRegistry = new Map<string, ContentStore[]>();
   const images: SyncImageReport[] = [];
   for (const image of settings.images) {
+    if (options.stop?.aborted) break;
     images.push(await syncImage(image, settings, options, now, targetsByRegistry));
   }
   return summarize(images, options.dryRun === true);

@@ -16,20 +16,28 @@ export function defineSync(program: Command): void {
     .description("copy the images and tags digestguard.yaml's sync: section selects to their targets")
     .option("--dry-run", "print the plan (what would be copied, bytes to move) and change nothing")
     .option("--once", "run the plan once and exit")
+    .option("--schedule <cron>", "keep running: a pass now, then one per cron tick (overrides sync.schedule)")
     .addHelpText(
       "after",
       `
 Each sync.images entry names a source repository, a tag filter (exact, allow,
-deny, newest), platforms and a target template ({registry}, {repo}, {name}).
+deny, semver range, newest), platforms and a target template ({registry},
+{repo}, {name}).
 With backup: true, a target tag about to move is first kept as
 <tag>-backup-<YYYY-MM-DD> (UTC).
 
 Exit code 0 when every tag was copied or was up to date; the code of the
 first failure otherwise.
 
+With --schedule (or sync.schedule in the config and neither --once nor
+--dry-run) sync runs until SIGTERM or Ctrl-C: passes never overlap, log lines
+go to stderr, each pass's report to stdout (--json: one document a line).
+On a stop the image in flight is finished, then sync exits 0.
+
 Examples:
   $ digestguard sync --dry-run
-  $ digestguard sync --once --json`,
+  $ digestguard sync --once --json
+  $ digestguard sync --schedule "0 */6 * * *"`,
     )
     .action((_flags: object, command: Command) =>
       runAction(async (ctx) => (await import("./sync.js")).syncCommand(command.optsWithGlobals(), ctx)),

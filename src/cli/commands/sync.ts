@@ -1,10 +1,13 @@
+import type { SyncSettings } from "../../config/config-schema.js";
 import { loadConfig } from "../../config/load-config.js";
 import { ERROR_CODES, DigestguardError, ExitCode, type ErrorCode } from "../../errors/error.js";
 import { RegistryStore } from "../../store/registry-store.js";
 import { renderSync } from "../../sync/render-sync.js";
 import { syncOnce } from "../../sync/sync-once.js";
 import type { SyncReport } from "../../sync/sync-report.js";
+import { runSyncSchedule } from "../../sync/sync-schedule.js";
 import { syncRegistries } from "../../sync/sync-target.js";
+import { lineLogger } from "../../watch/watch-log.js";
 import type { GlobalOptions } from "../global-options.js";
 import { registryClientFromOptions } from "../registry-client-from-options.js";
 import type { ActionContext } from "../run-action.js";
@@ -14,35 +17,64 @@ import { writeOut } from "../write-out.js";
 export interface SyncFlags extends GlobalOptions {
   dryRun?: boolean;
   once?: boolean;
+  schedule?: string;
 }
 
-/** `digestguard sync --dry-run | --once`: the `sync:` section of digestguard.yaml, planned or run once. */
+/** `digestguard sync --dry-run | --once | --schedule CRON`: the `sync:` section of digestguard.yaml, planned, run once or kept running. */
 export async function syncCommand(flags: SyncFlags, { signal }: ActionContext): Promise<number> {
-  if (flags.dryRun !== true && flags.once !== true)
-    throw new DigestguardError(
-      "USAGE",
-      "Cannot sync: nothing asked; pass --dry-run to see the plan or --once to run it.",
-    );
+  if (flags.schedule !== undefined && (flags.dryRun === true || flags.once === true))
+    throw new DigestguardError("USAGE", "Cannot sync: --schedule runs for good; drop --once or --dry-run.");
   const { path, config } = await loadConfig(flags.config ? { path: flags.config } : {});
   if (config.sync === undefined)
     throw new DigestguardError(
       "CONFIG_INVALID",
       `Cannot sync: ${path ?? "no digestguard.yaml was found, so the config"} has no sync: section; add one (see the README).`,
     );
+  const schedule = flags.dryRun === true || flags.once === true ? undefined : (flags.schedule ?? config.sync.schedule);
+  if (flags.dryRun !== true && flags.once !== true && schedule === undefined)
+    throw new DigestguardError(
+      "USAGE",
+      "Cannot sync: nothing asked; pass --dry-run to see the plan, --once to run it, or --schedule CRON to keep running it.",
+    );
   const client = await registryClientFromOptions(flags, { mirrors: false, named: syncRegistries(config.sync) });
-  let report: SyncReport;
+  // The origin only: a sync fills a mirror, and must not read its own target back through it.
+  const open = (repo: { registry: string; repository: string }) =>
+    new RegistryStore(client, repo, { originOnly: true });
   try {
-    report = await syncOnce(config.sync, {
-      // The origin only: a sync fills a mirror, and must not read its own target back through it.
-      open: (repo) => new RegistryStore(client, repo, { originOnly: true }),
-      dryRun: flags.dryRun === true,
-      signal,
-    });
+    if (schedule !== undefined) return await scheduled(config.sync, schedule, open, flags, signal);
+    const report = await syncOnce(config.sync, { open, dryRun: flags.dryRun === true, signal });
+    await writeOut(flags.json ? `${JSON.stringify({ schemaVersion: 1, ...report }, null, 2)}\n` : renderSync(report));
+    return syncExitCode(report);
   } finally {
     await client.close();
   }
-  await writeOut(flags.json ? `${JSON.stringify({ schemaVersion: 1, ...report }, null, 2)}\n` : renderSync(report));
-  return syncExitCode(report);
+}
+
+// Log lines on stderr; each pass's report on stdout (with --json one compact document a line).
+async function scheduled(
+  settings: SyncSettings,
+  schedule: string,
+  open: (repo: { registry: string; repository: string }) => RegistryStore,
+  flags: SyncFlags,
+  signal: AbortSignal,
+): Promise<number> {
+  const log = lineLogger(flags.json ? "json" : "text", (line) => process.stderr.write(line));
+  log("info", "sync started", { schedule, images: settings.images.length });
+  const passes = await runSyncSchedule(settings, {
+    schedule,
+    open,
+    signal,
+    onPass: async (report, pass) => {
+      const { copied, upToDate, failed, bytes } = report.totals;
+      log(report.ok ? "info" : "warn", "pass done", { pass, copied, upToDate, failed, bytes });
+      await writeOut(flags.json ? `${JSON.stringify({ schemaVersion: 1, pass, ...report })}\n` : renderSync(report));
+    },
+    onError: (error, pass) =>
+      log("error", "pass failed", { pass, error: (error as Error).message, code: (error as DigestguardError).code }),
+    onNext: (next) => log("debug", "next pass", { at: next?.toISOString() }),
+  });
+  log("info", "sync stopped", { passes });
+  return ExitCode.ok;
 }
 
 function syncExitCode(report: SyncReport): number {
