@@ -10,7 +10,7 @@ import type { DemoWorld } from "./demo-world.js";
 import { indent } from "./indent.js";
 
 /**
- * Act 6: one byte of a pinned layer goes bad in the "registry"; `verify`
+ * Acts 7 and 8: one byte of a pinned layer goes bad in the "registry"; `verify`
  * names platform, layer, expected and actual digest, and `diagnose`, given
  * the error BuildKit would print, says which cause fits and what to do.
  */
@@ -31,7 +31,7 @@ export async function corruptAndDiagnose(
   await writeFile(blob, bytes);
   const reference = `demo.local/demo/base@${pinned.digest}`;
   write(
-    `\n== 6. One byte of the pinned amd64 layer goes bad in the registry's storage\n   $ ${cli} verify ${reference}\n`,
+    `\n== 7. One byte of the pinned amd64 layer goes bad in the registry's storage\n   $ ${cli} verify ${reference}\n`,
   );
   const { store, target, display } = await world.open(reference);
   const report = await verifyImage(store, target, { display, signal });
@@ -39,7 +39,7 @@ export async function corruptAndDiagnose(
   const actual = digestOf(bytes);
   const text = `ERROR: failed to solve: failed commit on ref "layer-${layer.digest}": unexpected commit digest ${actual}, expected ${layer.digest}: failed precondition`;
   write(
-    `\n== 7. The build fails; paste its error into diagnose\n   ${text}\n   $ ${cli} diagnose --image ${reference}\n`,
+    `\n== 8. The build fails; paste its error into diagnose\n   ${text}\n   $ ${cli} diagnose --image ${reference}\n`,
   );
   const diagnosis = await diagnose({
     text,
@@ -47,7 +47,10 @@ export async function corruptAndDiagnose(
     ...(lock ? { lock } : {}),
     signal,
     openOrigin: async (ref) => ({ name: "demo.local", ...(await world.open(ref)) }),
-    mirrorsFor: async () => [],
+    // The backup made in act 5, as a mirror of demo.local: diagnose offers it when it verifies.
+    mirrorsFor: async (ref) => [
+      { name: "backup.local", store: (await world.open(ref.replace(/^demo\.local\//, "backup.local/"))).store },
+    ],
   });
   write(indent(renderDiagnosis(diagnosis)));
 }

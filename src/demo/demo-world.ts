@@ -14,6 +14,8 @@ export interface DemoWorld {
   dir: string;
   /** Folder of layouts behind the `demo.local` registry name. */
   registryDir: string;
+  /** Folder of layouts behind the `backup.local` registry name: the demo's mirror. */
+  backupDir: string;
   projectDir: string;
   configPath: string;
   lockfilePath: string;
@@ -24,7 +26,7 @@ export interface DemoWorld {
 
 /**
  * Lay out the demo: `registry/` (OCI layouts served as `demo.local`),
- * `digestguard.yaml` saying so, and `app/` with a Dockerfile and compose file.
+ * `backup/` (served as `backup.local`), `digestguard.yaml` saying so, and `app/` with a Dockerfile and compose file.
  *
  * @example
  * ```ts
@@ -35,21 +37,31 @@ export interface DemoWorld {
 export async function createDemoWorld(dir?: string): Promise<DemoWorld> {
   const root = resolve(dir ?? join(await mkdtemp(join(tmpdir(), "digestguard-demo-")), "demo"));
   const registryDir = join(root, "registry");
+  const backupDir = join(root, "backup");
   const projectDir = join(root, "app");
   const configPath = join(root, "digestguard.yaml");
   await mkdir(projectDir, { recursive: true });
   await mkdir(registryDir, { recursive: true });
   await writeFile(
     configPath,
-    "version: 1\nregistries:\n  demo.local:\n    layout: registry   # served from local OCI layouts: no network\n",
+    [
+      "version: 1",
+      "registries:",
+      "  demo.local:",
+      "    layout: registry   # served from local OCI layouts: no network",
+      "  backup.local:",
+      "    layout: backup     # the backup made with dg mirror",
+      "",
+    ].join("\n"),
   );
   await writeFile(join(projectDir, "Dockerfile"), DEMO_DOCKERFILE);
   await writeFile(join(projectDir, "compose.yaml"), DEMO_COMPOSE);
-  const layouts = { "demo.local": registryDir };
+  const layouts = { "demo.local": registryDir, "backup.local": backupDir };
   const open = (reference: string) => openLocation(reference, { client: offlineOnly, layouts, create: true });
   return {
     dir: root,
     registryDir,
+    backupDir,
     projectDir,
     configPath,
     lockfilePath: join(projectDir, "digestguard.lock"),

@@ -11,6 +11,7 @@ import { renderPin } from "../pin/render-pin.js";
 import { renderCheck } from "../check/render-check.js";
 import { checkExitCode, runCheck } from "../check/run-check.js";
 import { createDemoWorld, type DemoWorld } from "./demo-world.js";
+import { backUpBase, pinToBackup } from "./demo-backup.js";
 import { corruptAndDiagnose } from "./demo-corruption.js";
 import { demoWatch } from "./demo-watch.js";
 import { indent } from "./indent.js";
@@ -21,9 +22,10 @@ const BASE = "demo.local/demo/base:1.0";
  * The offline tour of the whole story, on OCI layouts served under the
  * registry name `demo.local` (no network): build a two-platform base image,
  * inspect it byte-exact, resolve index vs platform digests, pin a Dockerfile
- * and compose file with a lockfile, check the pins, simulate an upstream
+ * and compose file with a lockfile, check the pins, back the image up, simulate an upstream
  * change that `check` catches, then corrupt one layer so `verify` catches it
- * and `diagnose` explains it. The same library calls the CLI makes.
+ * and `diagnose` explains it; the backup made into an OCI layout with the
+ * mirror copy engine stays good, and the pins move to it. The same library calls the CLI makes.
  *
  * @example
  * ```ts
@@ -44,9 +46,10 @@ export async function runDemo(options: {
   write(`   demo.local/demo/base:1.0 -> ${await world.publishBase("1.0", signal)}\n\n`);
   await inspectAct(world, cli, write, signal);
   await pinAct(world, cli, write, signal);
+  await backUpBase(world, cli, write, signal);
   const watch = demoWatch(world, cli, write, signal);
   try {
-    write(`\n== 5. Upstream moves the tag: linux/amd64 gets a new os layer; watch sees it\n`);
+    write(`\n== 6. Upstream moves the tag: linux/amd64 gets a new os layer; watch sees it\n`);
     await watch.baseline();
     write(`   demo.local/demo/base:1.0 -> ${await world.publishBase("1.1", signal)}\n`);
     await watch.seeTheMove();
@@ -65,6 +68,7 @@ export async function runDemo(options: {
     `   exit ${checkExitCode(drift, { strict: true })}: the pin still holds the reviewed digest; "pin --update" would move it after review.\n`,
   );
   await corruptAndDiagnose(world, cli, write, signal);
+  await pinToBackup(world, cli, write, signal);
   return world;
 }
 

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
@@ -22,6 +22,15 @@ describe("--json output matches the schemas in schemas/", () => {
     app = join(world, "app");
     flags = ["--config", join(world, "digestguard.yaml")];
     cacheDir = join(world, "cache");
+    // The demo ends with its pins moved to the backup copy; spoil one of its layers so check has findings to report.
+    const lock = JSON.parse(await readFile(join(app, "digestguard.lock"), "utf8")) as {
+      images: { platforms: { layers: { digest: string }[] }[] }[];
+    };
+    const layer = lock.images[0]?.platforms[0]?.layers[0]?.digest.replace("sha256:", "") ?? "";
+    const blob = join(world, "backup/demo/base/blobs/sha256", layer);
+    const bytes = await readFile(blob);
+    bytes[0] = (bytes[0] ?? 0) ^ 0xff;
+    await writeFile(blob, bytes);
   });
   after(() => rm(world, { recursive: true, force: true }));
 
