@@ -266,7 +266,7 @@ export async function pushManifest(
 ): Promise<Descriptor> {
   const digest = digestOf(bytes);
   const ref = options.tag ?? digest;
-  const doing = `upload manifest ${repo.registry}/${repo.repository}:${ref}`;
+  const doing = `upload manifest ${repo.registry}/${repo.repository}${options.tag === undefined ? "@" : ":"}${ref}`;
   const res = await sender.send(endpoint, repo.repository, {
     method: "PUT",
     path: `manifests/${ref}`,

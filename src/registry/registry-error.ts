@@ -43,13 +43,17 @@ export async function registryError(response: HttpResponse, doing: string): Prom
   const code = errorCodeFor(status, first?.code, response.url);
   const retryAfterMs = parseRetryAfter(firstHeader(response.headers, "retry-after"));
   const said = summary ? ` — registry says ${summary}` : "";
-  return new DigestguardError(code, `Cannot ${doing}: HTTP ${status}${said}.${adviceFor(code)}`, {
+  const advice = status === 413 ? TOO_LARGE_ADVICE : adviceFor(code);
+  return new DigestguardError(code, `Cannot ${doing}: HTTP ${status}${said}.${advice}`, {
     temporary,
     details: { status, registryErrors: entries, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
   });
 }
 
 function errorCodeFor(status: number, registryCode: string | undefined, url: URL | undefined): ErrorCode {
+  // 413 is the registry's size limit or quota refusing an upload, whatever code
+  // its body names (often SIZE_INVALID): not content that failed a check.
+  if (status === 413) return "REGISTRY_ERROR";
   const mapped = registryCode === undefined ? undefined : CODE_BY_REGISTRY_CODE[registryCode];
   if (mapped !== undefined) return mapped;
   if (status === 401) return "UNAUTHORIZED";
@@ -69,6 +73,9 @@ function notFoundCode(url: URL | undefined): ErrorCode {
   if (/^\/v2\/.+\/blobs\/[^/]+$/.test(path)) return "BLOB_UNKNOWN";
   return "NOT_FOUND";
 }
+
+const TOO_LARGE_ADVICE =
+  " The registry refused the upload's size (a size limit or quota); free space or raise the limit there, then run again.";
 
 function adviceFor(code: ErrorCode): string {
   switch (code) {
