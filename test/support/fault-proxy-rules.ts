@@ -37,6 +37,8 @@ export type Fault =
   | { type: "lying-digest-header"; digest: string }
   /** 307 to the proxy's other origin, which serves the same path without needing the client's Authorization. */
   | { type: "redirect-other-origin" }
+  /** Passed through with an absolute `Location` (an upload URL) moved to the proxy's other origin, query kept. */
+  | { type: "foreign-location" }
   /** Other bytes served (a tag moved); Docker-Content-Digest and Etag, when sent, are recomputed so the headers stay consistent. */
   | { type: "replace-body"; body: Uint8Array; contentType?: string };
 
@@ -49,11 +51,19 @@ export interface FaultRule {
 }
 
 /** The faults applied after the registry answered, to the body it sent. */
-export type BodyFault = Exclude<Fault, { type: "status" | "lying-digest-header" | "redirect-other-origin" }>;
+export type BodyFault = Exclude<
+  Fault,
+  { type: "status" | "lying-digest-header" | "redirect-other-origin" | "foreign-location" }
+>;
 
 /** Whether a fault acts on a response body (see {@link Fault}). */
 export function isBodyFault(fault: Fault): fault is BodyFault {
-  return fault.type !== "status" && fault.type !== "lying-digest-header" && fault.type !== "redirect-other-origin";
+  return (
+    fault.type !== "status" &&
+    fault.type !== "lying-digest-header" &&
+    fault.type !== "redirect-other-origin" &&
+    fault.type !== "foreign-location"
+  );
 }
 
 /** What the proxy can tell about a request from its method and target. */

@@ -127,6 +127,10 @@ async function proxied(
   if (fault?.type === "lying-digest-header") {
     record.fault = fault;
     headers["docker-content-digest"] = fault.digest;
+  } else if (fault?.type === "foreign-location" && typeof headers["location"] === "string") {
+    record.fault = fault;
+    const moved = new URL(headers["location"], state.url);
+    headers["location"] = `${state.otherUrl}${moved.pathname}${moved.search}`;
   } else if (taken !== undefined && fault !== undefined && isBodyFault(fault)) {
     if (status === 200 || status === 206) {
       record.fault = fault;
