@@ -85,7 +85,17 @@ export async function mirrorImage(
       }
     }
   }
-  return mirrorReport(source.opened.display, destination.opened.display, items);
+  return mirrorReport(source.opened.display, headerDisplay(destination.opened, destinationText), items);
+}
+
+// A registry destination named without a tag is parsed as `:latest`, yet takes the
+// source's tag (or, with --all-tags, every tag): name just the repository then.
+function headerDisplay(opened: OpenedLocation, text: string): string {
+  const named = namedTarget(text);
+  if (opened.location.kind !== "registry" || named.tag !== undefined || named.digest !== undefined)
+    return opened.display;
+  const { registry, repository } = opened.location.reference;
+  return locationDisplay(registry, repository, {});
 }
 
 async function copyOne(

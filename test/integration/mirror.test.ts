@@ -52,6 +52,9 @@ describe("mirror between registries and OCI layouts", { skip: registrySkipReason
   test("registry to registry: every platform, identical digests, and skopeo reads the same bytes", async () => {
     const report = await mirrorImage(`${source.host}/base:1.0`, `${destination.host}/mirror/base`, { open });
     assert.equal(report.ok, true, JSON.stringify(report.items));
+    // Named without a tag, the destination takes the source's: the report must not say "latest".
+    assert.equal(report.destination, `${destination.host}/mirror/base`);
+    assert.equal(report.items[0]?.destination, `${destination.host}/mirror/base:1.0`);
     assert.equal(report.items[0]?.result?.written.digest, images.ociIndex.root.digest);
     assert.equal(
       await rawDigest(`docker://${destination.host}/mirror/base:1.0`, destination),
