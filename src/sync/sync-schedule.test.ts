@@ -53,3 +53,34 @@ test("a pattern that is not cron is a config error", async () => {
     { code: "CONFIG_INVALID", message: /"every hour" is not a cron pattern/ },
   );
 });
+
+test("a stop during a pass finishes the image in flight and starts no other", async () => {
+  const controller = new AbortController();
+  const listed: string[] = [];
+  const open = (repo: { repository: string }) =>
+    ({
+      async listTags() {
+        listed.push(repo.repository);
+        controller.abort();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        return [];
+      },
+    }) as unknown as ContentStore;
+  const reports: { images: { source: string; error?: unknown }[] }[] = [];
+  const passes = await runSyncSchedule(
+    { ...settings, images: [{ source: "127.0.0.1:5998/first" }, { source: "127.0.0.1:5998/second" }] },
+    {
+      schedule: "0 0 1 1 *",
+      open,
+      signal: controller.signal,
+      onPass: (report) => void reports.push(report),
+      onError: (error) => assert.fail(String(error)),
+    },
+  );
+  assert.equal(passes, 1);
+  assert.deepEqual(listed, ["first"]);
+  assert.deepEqual(
+    reports[0]?.images.map((image) => [image.source, image.error]),
+    [["127.0.0.1:5998/first", undefined]],
+  );
+});
