@@ -1,0 +1,52 @@
+import type { DashboardContext } from "./dashboard-routes.js";
+import { imageFilters, imageRows, tagHistory } from "./dashboard-data.js";
+import type { Html } from "./html.js";
+import { indexPage } from "./pages/index-page.js";
+import { STYLESHEET } from "./pages/stylesheet.js";
+import { tagPage } from "./pages/tag-page.js";
+import type { Reply, Route } from "./router.js";
+
+const htmlReply = (page: Html): Reply => ({ status: 200, type: "text/html; charset=utf-8", body: page.text });
+
+/**
+ * The HTML pages and their stylesheet.
+ *
+ * @example
+ * ```ts
+ * const routes = pageRoutes(context);
+ * ```
+ */
+export function pageRoutes(context: DashboardContext): Route[] {
+  return [
+    {
+      method: "GET",
+      path: "/",
+      handle: async ({ query }) => {
+        const filters = imageFilters(query);
+        const [rows, all, events] = await Promise.all([
+          imageRows(context, filters),
+          imageRows(context),
+          context.history.events({ limit: filters.kind === undefined ? 20 : 1000 }),
+        ]);
+        const registries = [...new Set(all.map((r) => r.registry))].sort();
+        const recent = events.filter((e) => filters.kind === undefined || e.kind === filters.kind).slice(0, 20);
+        return htmlReply(indexPage({ rows, registries, filters, recent }));
+      },
+    },
+    {
+      method: "GET",
+      path: "/tags/{reference}",
+      handle: async ({ params }) => htmlReply(tagPage(await tagHistory(context, params["reference"] as string))),
+    },
+    {
+      method: "GET",
+      path: "/static/dashboard.css",
+      handle: async () => ({
+        status: 200,
+        type: "text/css; charset=utf-8",
+        body: STYLESHEET,
+        headers: { "cache-control": "max-age=300" },
+      }),
+    },
+  ];
+}
