@@ -30,6 +30,7 @@ svg text{fill:var(--muted);font:11px ui-monospace,monospace}
 svg text.end{text-anchor:end}
 svg .span{stroke:var(--accent);stroke-width:6;stroke-linecap:round;opacity:.45}
 svg .point{fill:var(--accent)}
+svg .step{fill:none;stroke:var(--muted);stroke-width:1.5;stroke-dasharray:4 3}
 svg .absent .point,svg .absent .span{fill:var(--bad);stroke:var(--bad)}
 svg .mark rect{fill:var(--warn)}
 svg .mark-verify-failed rect,svg .mark-check-error rect,svg .mark-tag-deleted rect,svg .mark-pin-vanished rect{fill:var(--bad)}

@@ -21,7 +21,7 @@ const MARKED = new Set([
 /**
  * A tag's timeline as an inline SVG: one lane per digest the tag pointed
  * to, a bar for each observation (first to last seen) with a point where it
- * began, and markers above for platform changes, verification failures and
+ * began, a step line where it moved, and markers above for platform changes, verification failures and
  * check errors. Styled only by classes (the stylesheet), so the page's CSP
  * needs no inline styles.
  *
@@ -45,6 +45,7 @@ export function timelineChart(observations: readonly Observation[], events: read
 <text class="tick" x="${LEFT}" y="${height - 6}">${new Date(start).toISOString()}</text>
 <text class="tick end" x="${WIDTH - RIGHT}" y="${height - 6}">${new Date(start + span).toISOString()}</text>
 ${lanes.map((digest, i) => html`<text class="lane" x="4" y="${TOP + LANE * i + LANE / 2 + 4}">${digest === "absent" ? "(tag absent)" : shortDigest(digest)}</text>`)}
+${observations.slice(1).map((next, i) => step(observations[i] as Observation, next, x, y))}
 ${observations.map(
   (o) =>
     html`<g class="observation${o.digest === undefined ? " absent" : ""}"><title>${o.digest ?? "tag absent"}: ${o.firstSeen} … ${o.lastSeen}; ${o.platforms.length} platforms</title><line class="span" x1="${x(o.firstSeen).toFixed(1)}" y1="${y(o)}" x2="${Math.max(x(o.lastSeen), x(o.firstSeen) + 2).toFixed(1)}" y2="${y(o)}"/><circle class="point" cx="${x(o.firstSeen).toFixed(1)}" cy="${y(o)}" r="5"/></g>`,
@@ -54,4 +55,14 @@ ${marks.map(
     html`<g class="mark mark-${e.kind}"><title>${e.kind} at ${e.at}</title><rect x="${(x(e.at) - 5).toFixed(1)}" y="8" width="10" height="10"/></g>`,
 )}
 </svg>`;
+}
+
+// A dashed step from one observation to the next: where the tag moved between two checks.
+function step(
+  previous: Observation,
+  next: Observation,
+  x: (time: string) => number,
+  y: (o: Observation) => number,
+): Html {
+  return html`<path class="step" d="M${x(previous.lastSeen).toFixed(1)} ${y(previous)} H${x(next.firstSeen).toFixed(1)} V${y(next)}"/>`;
 }
