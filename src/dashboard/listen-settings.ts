@@ -34,7 +34,8 @@ export async function listenSettings(options: {
       "CONFIG_INVALID",
       "Cannot read watch.listen: token and tokenFile are both set; keep one.",
     );
-  let token = configured?.token ?? options.env["DIGESTGUARD_API_TOKEN"];
+  // An empty variable is unset, as shells and container runtimes often pass one.
+  let token = configured?.token ?? (options.env["DIGESTGUARD_API_TOKEN"] || undefined);
   if (configured?.tokenFile !== undefined) token = await readToken(resolve(options.baseDir, configured.tokenFile));
   if (token !== undefined && token.trim().length < 16)
     throw new DigestguardError(

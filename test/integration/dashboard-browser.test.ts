@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { request } from "undici";
 import { SqliteHistoryStore } from "../../src/history/sqlite-history-store.js";
+import { parsePrometheusText } from "../support/prometheus-text.js";
 import { buildImage, type BuiltImage } from "../../src/imagebuild/image.js";
 import { spawnTracked, type TrackedChild } from "../support/child-reaper.js";
 import { chromiumSkipReason, launchChromium } from "../support/chromium.js";
@@ -54,6 +55,7 @@ describe("the dashboard in Chromium", { skip }, () => {
     reference = `${registry.host}/team/app:1`;
     dir = await tempFolder();
     const port = await freeLoopbackPort();
+    const closedPort = await freeLoopbackPort();
     url = `http://127.0.0.1:${port}`;
     await writeFile(
       join(dir, "digestguard.yaml"),
@@ -65,6 +67,9 @@ describe("the dashboard in Chromium", { skip }, () => {
         `  images: ["${reference}", "${registry.host}/team/base:2"]`,
         "  lockfile: false",
         "  database: history.sqlite",
+        // Nothing listens there: every delivery fails and stays pending, for the retry action.
+        `  notifiers: { ops: { type: webhook, url: "http://127.0.0.1:${closedPort}/hook" } }`,
+        "  retry: { baseSeconds: 3600 }",
         "  listen:",
         `    address: "127.0.0.1:${port}"`,
       ].join("\n"),
@@ -160,6 +165,33 @@ describe("the dashboard in Chromium", { skip }, () => {
     await page.close();
   });
 
+  it("counts the real watch's checks, events and registry answers in /metrics, and retries a delivery on request", async () => {
+    const families = parsePrometheusText(await (await request(`${url}/metrics`)).body.text());
+    const family = (name: string) => families.find((f) => f.name === `digestguard_watch_${name}`);
+    const sum = (name: string) => (family(name)?.metrics ?? []).reduce((n, m) => n + Number(m.value), 0);
+    assert.ok(sum("checks_total") >= 4, "two images, two cycles");
+    assert.equal(family("events_total")?.metrics.find((m) => m.labels?.["kind"] === "moved")?.value, "1");
+    const answers = family("registry_requests_total")?.metrics ?? [];
+    assert.ok(answers.some((m) => m.labels?.["registry"] === registry.host && m.labels?.["status"] === "200"));
+    assert.equal(family("cycle_duration_seconds")?.metrics[0]?.count, "2");
+
+    const { deliveries } = (await (await request(`${url}/api/v1/deliveries`)).body.json()) as {
+      deliveries: { id: string; attempts: number }[];
+    };
+    assert.equal(deliveries.length, 1, "the moved event's delivery waits");
+    const [pending] = deliveries as [{ id: string; attempts: number }];
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    const retried = await request(`${url}/api/v1/deliveries/${pending.id}/retry`, { method: "POST", headers: auth });
+    assert.deepEqual(await retried.body.json(), { delivered: false });
+    const after = (await (await request(`${url}/api/v1/deliveries`)).body.json()) as {
+      deliveries: { attempts: number }[];
+    };
+    assert.equal(after.deliveries[0]?.attempts, pending.attempts + 1, "the retry was an attempt");
+    const unknown = await request(`${url}/api/v1/deliveries/no-such-id/retry`, { method: "POST", headers: auth });
+    assert.equal(unknown.statusCode, 404);
+    assert.equal(((await unknown.body.json()) as { error: { code: string } }).error.code, "NOT_FOUND");
+  });
+
   it("serves its own stylesheet under the strict CSP, with no blocked resource", async () => {
     const page = await browser.newPage();
     const failed: string[] = [];
@@ -172,7 +204,11 @@ describe("the dashboard in Chromium", { skip }, () => {
     const color = await page
       .locator("td.status")
       .first()
-      .evaluate((el) => getComputedStyle(el).fontWeight);
+      .evaluate(
+        (el) =>
+          (globalThis as unknown as { getComputedStyle(e: unknown): { fontWeight: string } }).getComputedStyle(el)
+            .fontWeight,
+      );
     assert.equal(color, "600", "the stylesheet applied");
     assert.deepEqual(failed, []);
     await page.close();
