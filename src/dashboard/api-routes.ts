@@ -3,8 +3,12 @@ import type { EventKind } from "../history/history-store.js";
 import type { DashboardContext } from "./dashboard-routes.js";
 import { EVENT_KINDS, imageFilters, imageRows, tagHistory } from "./dashboard-data.js";
 import { openApiDocument } from "./openapi.js";
+import { cachedFor } from "./reply-cache.js";
 import { jsonReply } from "./respond.js";
 import type { Route } from "./router.js";
+
+/** How old the image list may be: a second, so a crowd of pollers costs one read. */
+export const LIST_CACHE_MS = 1000;
 
 /**
  * The JSON API under /api/v1, as described by {@link openApiDocument}.
@@ -16,7 +20,10 @@ import type { Route } from "./router.js";
  */
 export function apiRoutes(context: DashboardContext): Route[] {
   return [
-    get("/api/v1/images", async ({ query }) => ({ images: await imageRows(context, imageFilters(query)) })),
+    cachedFor(
+      LIST_CACHE_MS,
+      get("/api/v1/images", async ({ query }) => ({ images: await imageRows(context, imageFilters(query)) })),
+    ),
     get("/api/v1/images/{reference}", async ({ params }) => tagHistory(context, params["reference"] as string)),
     get("/api/v1/events", async ({ query }) => ({ events: await events(context, query) })),
     get("/api/v1/deliveries", async () => ({ deliveries: await context.history.pendingDeliveries() })),

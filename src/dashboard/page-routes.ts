@@ -1,12 +1,18 @@
+import { LIST_CACHE_MS } from "./api-routes.js";
 import type { DashboardContext } from "./dashboard-routes.js";
 import { imageFilters, imageRows, tagHistory } from "./dashboard-data.js";
 import type { Html } from "./html.js";
 import { indexPage } from "./pages/index-page.js";
 import { STYLESHEET } from "./pages/stylesheet.js";
 import { tagPage } from "./pages/tag-page.js";
+import { cachedFor } from "./reply-cache.js";
 import type { Reply, Route } from "./router.js";
 
-const htmlReply = (page: Html): Reply => ({ status: 200, type: "text/html; charset=utf-8", body: page.text });
+const htmlReply = (page: Html): Reply => ({
+  status: 200,
+  type: "text/html; charset=utf-8",
+  body: Buffer.from(page.text),
+});
 
 /**
  * The HTML pages and their stylesheet.
@@ -18,7 +24,7 @@ const htmlReply = (page: Html): Reply => ({ status: 200, type: "text/html; chars
  */
 export function pageRoutes(context: DashboardContext): Route[] {
   return [
-    {
+    cachedFor(LIST_CACHE_MS, {
       method: "GET",
       path: "/",
       handle: async ({ query }) => {
@@ -32,7 +38,7 @@ export function pageRoutes(context: DashboardContext): Route[] {
         const recent = events.filter((e) => filters.kind === undefined || e.kind === filters.kind).slice(0, 20);
         return htmlReply(indexPage({ rows, registries, filters, recent }));
       },
-    },
+    }),
     {
       method: "GET",
       path: "/tags/{reference}",

@@ -21,7 +21,8 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
  * ```
  */
 export function jsonReply(status: number, value: unknown): Reply {
-  return { status, type: "application/json; charset=utf-8", body: `${JSON.stringify(value, null, 2)}\n` };
+  // Compact: the 1,000-image list is a quarter smaller than indented (pipe it to jq to read it).
+  return { status, type: "application/json; charset=utf-8", body: Buffer.from(`${JSON.stringify(value)}\n`) };
 }
 
 /**
@@ -54,12 +55,30 @@ export function send(request: IncomingMessage, response: ServerResponse, reply: 
     ...reply.headers,
   };
   const encoding = body.length >= 1024 ? chooseEncoding(request.headers["accept-encoding"]) : undefined;
-  if (encoding === "br") body = brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } });
-  else if (encoding === "gzip") body = gzipSync(body, { level: 6 });
-  if (encoding !== undefined) headers["content-encoding"] = encoding;
+  if (encoding !== undefined) {
+    body = compressed(reply, body, encoding);
+    headers["content-encoding"] = encoding;
+  }
   headers["content-length"] = String(body.length);
   response.writeHead(reply.status, headers);
   response.end(request.method === "HEAD" ? undefined : body);
+}
+
+// A cached reply (see reply-cache.ts) is compressed once per encoding, not once per request.
+const compressions = new WeakMap<Reply, Map<string, Uint8Array>>();
+
+function compressed(reply: Reply, body: Uint8Array, encoding: "br" | "gzip"): Uint8Array {
+  const done = compressions.get(reply) ?? new Map<string, Uint8Array>();
+  compressions.set(reply, done);
+  let out = done.get(encoding);
+  if (out === undefined) {
+    out =
+      encoding === "br"
+        ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } })
+        : gzipSync(body, { level: 6 });
+    done.set(encoding, out);
+  }
+  return out;
 }
 
 function chooseEncoding(accept: string | undefined): "br" | "gzip" | undefined {
