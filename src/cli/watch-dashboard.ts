@@ -56,12 +56,14 @@ export async function watchDashboard(options: {
   checkBindable(listen.address, listen.token);
   const metrics = watchMetrics(options.history);
   let ready = false;
+  let generation = 0;
   let close = async (): Promise<void> => {};
   return {
     observer: {
       ...metrics.observer,
+      recorded: (event) => (generation++, metrics.observer.recorded?.(event)),
       // Ready once the first cycle has ended, well or not: the dashboard then has something to show.
-      cycleDone: (seconds) => ((ready = true), metrics.observer.cycleDone?.(seconds)),
+      cycleDone: (seconds) => ((ready = true), generation++, metrics.observer.cycleDone?.(seconds)),
       failed: (code) => ((ready = true), metrics.observer.failed?.(code)),
     },
     onResponse: metrics.registryResponse,
@@ -71,6 +73,7 @@ export async function watchDashboard(options: {
         targets: () => running.plan().targets,
         metrics,
         ready: () => ready,
+        generation: () => generation,
         checkNow: () => running.checkNow(),
         retryDelivery: (id) => running.retryDelivery(id),
       });

@@ -23,6 +23,7 @@ export function apiRoutes(context: DashboardContext): Route[] {
     cachedFor(
       LIST_CACHE_MS,
       get("/api/v1/images", async ({ query }) => ({ images: await imageRows(context, imageFilters(query)) })),
+      () => context.generation?.() ?? 0,
     ),
     get("/api/v1/images/{reference}", async ({ params }) => tagHistory(context, params["reference"] as string)),
     get("/api/v1/events", async ({ query }) => ({ events: await events(context, query) })),

@@ -55,11 +55,22 @@ export async function imageRows(source: DashboardSource, filters: ImageFilters =
       pins,
     };
   });
+  return filterRows(rows, filters).sort((a, b) => (a.reference < b.reference ? -1 : 1));
+}
+
+/**
+ * Keep the rows every given filter accepts.
+ *
+ * @example
+ * ```ts
+ * filterRows(rows, { registry: "docker.io", status: "drifted" });
+ * ```
+ */
+export function filterRows(rows: readonly ImageRow[], filters: ImageFilters): ImageRow[] {
   return rows
     .filter((r) => filters.registry === undefined || r.registry === filters.registry)
     .filter((r) => filters.status === undefined || r.status === filters.status)
-    .filter((r) => filters.kind === undefined || r.lastEvent?.kind === filters.kind)
-    .sort((a, b) => (a.reference < b.reference ? -1 : 1));
+    .filter((r) => filters.kind === undefined || r.lastEvent?.kind === filters.kind);
 }
 
 /**

@@ -8,6 +8,8 @@ export interface DashboardContext extends DashboardSource {
   ready(): boolean;
   /** Start a cycle now. */
   checkNow(): Promise<void>;
+  /** Grows whenever the watch records something, so cached lists start afresh; absent: never. */
+  generation?(): number;
   /** Send one pending delivery now; true when delivered. */
   retryDelivery(id: string): Promise<boolean>;
 }

@@ -1,6 +1,6 @@
 import { LIST_CACHE_MS } from "./api-routes.js";
 import type { DashboardContext } from "./dashboard-routes.js";
-import { imageFilters, imageRows, tagHistory } from "./dashboard-data.js";
+import { filterRows, imageFilters, imageRows, tagHistory } from "./dashboard-data.js";
 import type { Html } from "./html.js";
 import { indexPage } from "./pages/index-page.js";
 import { STYLESHEET } from "./pages/stylesheet.js";
@@ -24,21 +24,25 @@ const htmlReply = (page: Html): Reply => ({
  */
 export function pageRoutes(context: DashboardContext): Route[] {
   return [
-    cachedFor(LIST_CACHE_MS, {
-      method: "GET",
-      path: "/",
-      handle: async ({ query }) => {
-        const filters = imageFilters(query);
-        const [rows, all, events] = await Promise.all([
-          imageRows(context, filters),
-          imageRows(context),
-          context.history.events({ limit: filters.kind === undefined ? 20 : 1000 }),
-        ]);
-        const registries = [...new Set(all.map((r) => r.registry))].sort();
-        const recent = events.filter((e) => filters.kind === undefined || e.kind === filters.kind).slice(0, 20);
-        return htmlReply(indexPage({ rows, registries, filters, recent }));
+    cachedFor(
+      LIST_CACHE_MS,
+      {
+        method: "GET",
+        path: "/",
+        handle: async ({ query }) => {
+          const filters = imageFilters(query);
+          // One read of every row: the registry filter offers every registry, not only those left after filtering.
+          const [all, events] = await Promise.all([
+            imageRows(context),
+            context.history.events({ limit: filters.kind === undefined ? 20 : 1000 }),
+          ]);
+          const registries = [...new Set(all.map((r) => r.registry))].sort();
+          const recent = events.filter((e) => filters.kind === undefined || e.kind === filters.kind).slice(0, 20);
+          return htmlReply(indexPage({ rows: filterRows(all, filters), registries, filters, recent }));
+        },
       },
-    }),
+      () => context.generation?.() ?? 0,
+    ),
     {
       method: "GET",
       path: "/tags/{reference}",

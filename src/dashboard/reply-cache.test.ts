@@ -25,6 +25,20 @@ describe("cachedFor", () => {
     assert.equal((await route.handle(at("/x"))).body, "3");
   });
 
+  it("starts afresh when the generation grows", async () => {
+    let calls = 0;
+    let generation = 0;
+    const route = cachedFor(
+      60_000,
+      { method: "GET", path: "/x", handle: async () => ({ status: 200, type: "text/plain", body: String(++calls) }) },
+      () => generation,
+    );
+    await route.handle(at("/x"));
+    await route.handle(at("/x"));
+    generation++;
+    assert.equal((await route.handle(at("/x"))).body, "2");
+  });
+
   it("keeps no failure", async () => {
     let calls = 0;
     const route = cachedFor(60_000, {
