@@ -16,6 +16,16 @@ export interface WatchDashboard {
   close(): Promise<void>;
 }
 
+/** What the dashboard of a watch is made from. */
+interface DashboardOptions {
+  listen: string | undefined;
+  once: boolean;
+  configPath: string | undefined;
+  settings: WatchSettings | undefined;
+  history: HistoryStore;
+  log: WatchLog;
+}
+
 /**
  * Prepare `dg watch --listen` (or `watch.listen.address`): undefined when
  * neither asks for it, so the dashboard's code is loaded only when used.
@@ -26,34 +36,19 @@ export interface WatchDashboard {
  * const dashboard = await watchDashboard({ listen: "127.0.0.1:8080", settings, history, log });
  * ```
  */
-export async function watchDashboard(options: {
-  listen: string | undefined;
-  once: boolean;
-  configPath: string | undefined;
-  settings: WatchSettings | undefined;
-  history: HistoryStore;
-  log: WatchLog;
-}): Promise<WatchDashboard | undefined> {
+export async function watchDashboard(options: DashboardOptions): Promise<WatchDashboard | undefined> {
   if (options.listen === undefined && options.settings?.listen?.address === undefined) return undefined;
   if (options.once)
     throw new DigestguardError(
       "USAGE",
       "Cannot use --listen with --once: the dashboard serves a long-lived watch; drop one.",
     );
-  const [{ listenSettings }, { watchMetrics }, { checkBindable, startDashboard }] = await Promise.all([
-    import("../dashboard/listen-settings.js"),
+  const listen = await listenFor(options);
+  if (listen === undefined) return undefined;
+  const [{ watchMetrics }, { startDashboard }] = await Promise.all([
     import("../dashboard/metrics.js"),
     import("../dashboard/start-dashboard.js"),
   ]);
-  const { path } = await loadConfig(options.configPath ? { path: options.configPath } : {});
-  const listen = await listenSettings({
-    flag: options.listen,
-    settings: options.settings,
-    env: process.env,
-    baseDir: path === undefined ? process.cwd() : dirname(path),
-  });
-  if (listen === undefined) return undefined;
-  checkBindable(listen.address, listen.token);
   const metrics = watchMetrics(options.history);
   let ready = false;
   let generation = 0;
@@ -82,4 +77,21 @@ export async function watchDashboard(options: {
     },
     close: () => close(),
   };
+}
+
+// Where to listen and with what token; a bind beyond loopback without one is refused here.
+async function listenFor(options: DashboardOptions) {
+  const [{ listenSettings }, { checkBindable }] = await Promise.all([
+    import("../dashboard/listen-settings.js"),
+    import("../dashboard/start-dashboard.js"),
+  ]);
+  const { path } = await loadConfig(options.configPath ? { path: options.configPath } : {});
+  const listen = await listenSettings({
+    flag: options.listen,
+    settings: options.settings,
+    env: process.env,
+    baseDir: path === undefined ? process.cwd() : dirname(path),
+  });
+  if (listen !== undefined) checkBindable(listen.address, listen.token);
+  return listen;
 }
