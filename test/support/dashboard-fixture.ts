@@ -43,7 +43,12 @@ export async function startDashboardFixture(
     retryDelivery: async () => true,
     ...options.context,
   };
-  const server = await startDashboard({ host: options.host ?? "127.0.0.1", port: 0 }, options.token, context);
+  const server = await startDashboard({ host: options.host ?? "127.0.0.1", port: 0 }, options.token, context).catch(
+    async (error: unknown) => {
+      await history.close();
+      throw error;
+    },
+  );
   return Object.assign(fixture, {
     url: server.url.replace("0.0.0.0", "127.0.0.1").replace("[::]", "127.0.0.1"),
     history,
