@@ -22,7 +22,12 @@ import type { GlobalOptions } from "./global-options.js";
  */
 export async function registryClientFromOptions(
   options: GlobalOptions,
-  use: { mirrors?: boolean; named?: ReadonlySet<string>; retry?: RetryPolicy } = {},
+  use: {
+    mirrors?: boolean;
+    named?: ReadonlySet<string>;
+    retry?: RetryPolicy;
+    onResponse?: (host: string, status: number) => void;
+  } = {},
 ): Promise<RegistryClient> {
   const settings = await effectiveOf(options);
   const hosts = hostSettings(settings);
@@ -43,6 +48,7 @@ export async function registryClientFromOptions(
       : {}),
     onRetry: sayRetry,
     ...(use.retry !== undefined ? { retry: use.retry } : {}),
+    ...(use.onResponse !== undefined ? { onResponse: use.onResponse } : {}),
   });
 }
 

@@ -67,6 +67,17 @@ const watchSettings = z.strictObject({
       rateLimitFloor: z.number().int().nonnegative().optional(),
     })
     .optional(),
+  /** The dashboard, API and metrics (off unless set here or by --listen). */
+  listen: z
+    .strictObject({
+      /** HOST:PORT; loopback unless a token is set. */
+      address: z.string().min(1).optional(),
+      /** Bearer token for the API (prefer tokenFile or DIGESTGUARD_API_TOKEN). */
+      token: z.string().min(1).optional(),
+      /** File holding the bearer token, relative to the config. */
+      tokenFile: z.string().min(1).optional(),
+    })
+    .optional(),
   /** Delivery retries: first wait and the longest wait, in seconds (defaults 5 and 3600). */
   retry: z
     .strictObject({ baseSeconds: z.number().positive().optional(), maxSeconds: z.number().positive().optional() })

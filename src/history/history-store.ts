@@ -88,6 +88,13 @@ export interface TagListingRecord {
   notifyTo: (event: WatchEvent) => string[];
 }
 
+/** One reference at a glance: its newest observation and its newest event. */
+export interface ReferenceSummary {
+  reference: string;
+  latest?: Observation;
+  lastEvent?: StoredEvent;
+}
+
 /**
  * Where `watch` keeps what it saw: observations, events and the outbox of
  * notifications. SQLite by default (sqlite-history-store.ts); the methods
@@ -112,6 +119,12 @@ export interface HistoryStore {
   observationAt(reference: string, time: string): Promise<Observation | undefined>;
   /** Every reference with observations. */
   references(): Promise<string[]>;
+  /**
+   * Every reference with an observation or an event, each with its newest
+   * observation and newest event, ordered by reference: the dashboard's list
+   * in one read instead of two per reference.
+   */
+  referenceSummaries(): Promise<ReferenceSummary[]>;
   /** Events, newest first. */
   events(options?: { limit?: number; reference?: string }): Promise<StoredEvent[]>;
   /** Add a standalone event (a test notification) and its deliveries. */

@@ -100,4 +100,32 @@ describe("SqliteHistoryStore", () => {
     await second.close();
     await first.close();
   });
+
+  it("summarises every reference with its newest observation and newest event in one read", async () => {
+    const history = SqliteHistoryStore.open(join(await tempFolder(), "h.sqlite"));
+    const other = "127.0.0.1:5000/app:2";
+    const record = (reference: string, digest: string | undefined, at: string, kinds: string[] = []) =>
+      history.recordCheck({
+        reference,
+        at,
+        ...(digest === undefined ? {} : { sighting: { digest, platforms: [] } }),
+        events: kinds.map((kind) => ({ kind: kind as "moved", reference, at })),
+        notifyTo: () => [],
+      });
+    await record(ref, d("a"), "2026-01-01T00:00:00.000Z");
+    await record(ref, d("b"), "2026-01-02T00:00:00.000Z", ["moved"]);
+    await record(ref, undefined, "2026-01-03T00:00:00.000Z", ["check-error"]);
+    await record(other, d("c"), "2026-01-01T00:00:00.000Z");
+    await history.addEvent({ kind: "new-tag", reference: "127.0.0.1:5000/app:3", at: "2026-01-04T00:00:00.000Z" }, []);
+    const summaries = await history.referenceSummaries();
+    assert.deepEqual(
+      summaries.map((s) => [s.reference, s.latest?.digest, s.lastEvent?.kind]),
+      [
+        [ref, d("b"), "check-error"],
+        [other, d("c"), undefined],
+        ["127.0.0.1:5000/app:3", undefined, "new-tag"],
+      ],
+    );
+    await history.close();
+  });
 });

@@ -7,6 +7,7 @@ import type {
   Delivery,
   HistoryStore,
   Observation,
+  ReferenceSummary,
   Sighting,
   StoredEvent,
   TagListingRecord,
@@ -156,6 +157,31 @@ export class SqliteHistoryStore implements HistoryStore {
         }[]
       ).map((r) => r.reference),
     );
+  }
+
+  async referenceSummaries(): Promise<ReferenceSummary[]> {
+    return this.#run("summarise references", () => {
+      // Each MAX(id) … GROUP BY reference walks its (reference, …) index once.
+      const observations = this.#prepare(
+        "SELECT o.* FROM observations o JOIN (SELECT MAX(id) AS id FROM observations GROUP BY reference) m ON o.id = m.id",
+      ).all() as ObservationRow[];
+      const events = this.#prepare(
+        "SELECT e.* FROM events e JOIN (SELECT MAX(id) AS id FROM events GROUP BY reference) m ON e.id = m.id",
+      ).all() as EventRow[];
+      const byReference = new Map<string, ReferenceSummary>();
+      const entry = (reference: string): ReferenceSummary => {
+        const found = byReference.get(reference);
+        if (found !== undefined) return found;
+        const made: ReferenceSummary = { reference };
+        byReference.set(reference, made);
+        return made;
+      };
+      for (const row of observations) entry(row.reference).latest = toObservation(row);
+      for (const row of events) entry(row.reference).lastEvent = toEvent(row);
+      return [...byReference.values()].sort((a, b) =>
+        a.reference < b.reference ? -1 : a.reference > b.reference ? 1 : 0,
+      );
+    });
   }
 
   async events(options: { limit?: number; reference?: string } = {}): Promise<StoredEvent[]> {

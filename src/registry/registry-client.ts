@@ -44,6 +44,8 @@ export interface RegistryClientOptions {
   connectionsPerHost?: number;
   /** Told before every retry wait, so a long wait need not be a silent one. */
   onRetry?: (event: RequestRetryEvent) => void;
+  /** Told of every answer a registry gives (host and HTTP status), for metrics. */
+  onResponse?: (host: string, status: number) => void;
 }
 
 /** A manifest as a registry served it, with where it came from. */
@@ -91,7 +93,7 @@ export class RegistryClient {
         signal,
       }),
     );
-    this.#sender = new RequestSender(this.#http, sessions, auth, options.retry, options.onRetry);
+    this.#sender = new RequestSender(this.#http, sessions, auth, options.retry, options.onRetry, options.onResponse);
     this.#mirrors = options.mirrors ?? {};
   }
 

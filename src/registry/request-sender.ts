@@ -60,6 +60,7 @@ export class RequestSender {
     private readonly auth: Authenticator,
     private readonly retry?: RetryPolicy,
     private readonly onRetry?: (event: RequestRetryEvent) => void,
+    private readonly onResponse?: (host: string, status: number) => void,
   ) {}
 
   /** Send `request` to `repository` at `endpoint`; the caller consumes the body. */
@@ -87,7 +88,7 @@ export class RequestSender {
     const streaming = request.body !== undefined || (request.method === "GET" && request.path.startsWith("blobs/"));
     const sendWith = async (auth: Record<string, string>): Promise<HttpResponse> => {
       this.#count(request.method, request.path);
-      return this.http.send({
+      const response = await this.http.send({
         method: request.method,
         url,
         headers: { ...request.headers, ...auth },
@@ -96,6 +97,8 @@ export class RequestSender {
         signal: request.signal,
         streaming,
       });
+      this.onResponse?.(endpoint.host, response.status);
+      return response;
     };
     let response = await sendWith(await this.auth.headers(session, scopes, repository, request.signal));
     // A 401 from wherever a redirect led is that server's business: learning

@@ -1,4 +1,5 @@
-import type { HistoryStore } from "../history/history-store.js";
+import { DigestguardError } from "../errors/error.js";
+import type { Delivery, HistoryStore } from "../history/history-store.js";
 import type { Notifier } from "./notifiers.js";
 import type { WatchLog } from "./watch-log.js";
 
@@ -6,6 +7,14 @@ import type { WatchLog } from "./watch-log.js";
 export interface Backoff {
   baseMs: number;
   maxMs: number;
+}
+
+/** How the outbox sends: retry spacing, where to log, the clock. */
+export interface OutboxOptions {
+  backoff: Backoff;
+  log: WatchLog;
+  now?: () => Date;
+  signal?: AbortSignal;
 }
 
 /** What one pass over the outbox did. */
@@ -28,38 +37,75 @@ export interface OutboxPass {
 export async function deliverDue(
   history: HistoryStore,
   notifiers: ReadonlyMap<string, Notifier>,
-  options: { backoff: Backoff; log: WatchLog; now?: () => Date; signal?: AbortSignal },
+  options: OutboxOptions,
 ): Promise<OutboxPass> {
   const now = options.now ?? (() => new Date());
   const pass: OutboxPass = { delivered: 0, failed: 0 };
   for (const delivery of await history.pendingDeliveries({ dueAt: now().toISOString() })) {
     options.signal?.throwIfAborted();
-    const event = await history.event(delivery.eventId);
-    const send = notifiers.get(delivery.notifier);
-    try {
-      if (event === undefined) throw new Error(`event ${delivery.eventId} is missing`);
-      if (send === undefined) throw new Error(`notifier ${delivery.notifier} is not configured`);
-      await send({ schemaVersion: 1, deliveryId: delivery.id, event }, options.signal);
-      await history.markDelivered(delivery.id, now().toISOString());
-      pass.delivered++;
-      options.log("info", "delivered", { delivery: delivery.id, notifier: delivery.notifier, event: delivery.eventId });
-    } catch (error) {
-      if (options.signal?.aborted === true) throw error;
-      const waitMs = Math.min(options.backoff.maxMs, options.backoff.baseMs * 2 ** delivery.attempts);
-      await history.markAttemptFailed(
-        delivery.id,
-        (error as Error).message,
-        new Date(now().getTime() + waitMs).toISOString(),
-      );
-      pass.failed++;
-      options.log("warn", "delivery failed; will retry", {
-        delivery: delivery.id,
-        notifier: delivery.notifier,
-        attempt: delivery.attempts + 1,
-        retryInMs: waitMs,
-        error: (error as Error).message,
-      });
-    }
+    if (await attempt(delivery, history, notifiers, options)) pass.delivered++;
+    else pass.failed++;
   }
   return pass;
+}
+
+/**
+ * Send one pending delivery now, whenever its next attempt was due (the
+ * dashboard's "retry"): delivered, failed again (and rescheduled as any
+ * failure is), or refused when no pending delivery has that id.
+ *
+ * @example
+ * ```ts
+ * await retryDelivery(history, notifiers, "5b0f…", { backoff, log }); // true when delivered
+ * ```
+ */
+export async function retryDelivery(
+  history: HistoryStore,
+  notifiers: ReadonlyMap<string, Notifier>,
+  id: string,
+  options: OutboxOptions,
+): Promise<boolean> {
+  const delivery = (await history.pendingDeliveries()).find((d) => d.id === id);
+  if (delivery === undefined) {
+    throw new DigestguardError(
+      "NOT_FOUND",
+      `Cannot retry delivery ${id}: no pending delivery has that id; list them with GET /api/v1/deliveries or dg events --pending.`,
+    );
+  }
+  return attempt(delivery, history, notifiers, options);
+}
+
+async function attempt(
+  delivery: Delivery,
+  history: HistoryStore,
+  notifiers: ReadonlyMap<string, Notifier>,
+  options: OutboxOptions,
+): Promise<boolean> {
+  const now = options.now ?? (() => new Date());
+  const event = await history.event(delivery.eventId);
+  const send = notifiers.get(delivery.notifier);
+  try {
+    if (event === undefined) throw new Error(`event ${delivery.eventId} is missing`);
+    if (send === undefined) throw new Error(`notifier ${delivery.notifier} is not configured`);
+    await send({ schemaVersion: 1, deliveryId: delivery.id, event }, options.signal);
+    await history.markDelivered(delivery.id, now().toISOString());
+    options.log("info", "delivered", { delivery: delivery.id, notifier: delivery.notifier, event: delivery.eventId });
+    return true;
+  } catch (error) {
+    if (options.signal?.aborted === true) throw error;
+    const waitMs = Math.min(options.backoff.maxMs, options.backoff.baseMs * 2 ** delivery.attempts);
+    await history.markAttemptFailed(
+      delivery.id,
+      (error as Error).message,
+      new Date(now().getTime() + waitMs).toISOString(),
+    );
+    options.log("warn", "delivery failed; will retry", {
+      delivery: delivery.id,
+      notifier: delivery.notifier,
+      attempt: delivery.attempts + 1,
+      retryInMs: waitMs,
+      error: (error as Error).message,
+    });
+    return false;
+  }
 }

@@ -9,6 +9,7 @@ import { byRegistry, type PerRegistry, type RateLimitGate, rateLimitGate, reques
 import { actionsFor, type WatchAction } from "./watch-actions.js";
 import { contentActions, type ContentActionHooks } from "./content-actions.js";
 import type { WatchLog } from "./watch-log.js";
+import type { WatchObserver } from "./watch-observer.js";
 import type { WatchTarget } from "./watch-targets.js";
 
 /** What one cycle needs. */
@@ -22,6 +23,8 @@ export interface CycleOptions extends ContentActionHooks {
   notifiers: string[];
   perRegistry?: PerRegistry;
   log: WatchLog;
+  /** Told of every check and event, for metrics. */
+  observer?: WatchObserver;
   now?: () => Date;
   signal?: AbortSignal;
 }
@@ -113,6 +116,8 @@ async function checkAndRecord(
         ...(options.signal ? { signal: options.signal } : {}),
       });
   gate.note(result.rateLimitRemaining);
+  if (result.rateLimitRemaining !== undefined)
+    options.observer?.rateLimit?.(target.registry, result.rateLimitRemaining);
   const followUps: WatchEvent[] = [];
   for (const event of result.events)
     followUps.push(...(await contentActions(event, actionsFor(options.actions, event.kind), { store, ...options })));
@@ -131,6 +136,7 @@ async function checkAndRecord(
   });
   for (const event of stored)
     options.log(event.kind === "check-error" ? "warn" : "info", `event ${event.kind}`, { ...event });
+  observe(options.observer, target.registry, result, stored);
   return { result, stored };
 }
 
@@ -155,11 +161,25 @@ async function listNewTags(
       notifyTo: notifyTo(options),
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    for (const event of events)
+    for (const event of events) {
       options.log(event.kind === "check-error" ? "warn" : "info", `event ${event.kind}`, { ...event });
+      options.observer?.recorded?.(event);
+    }
     stored.push(...events);
   }
   return stored;
+}
+
+function observe(
+  observer: WatchObserver | undefined,
+  registry: string,
+  result: CheckResult,
+  stored: StoredEvent[],
+): void {
+  if (observer === undefined) return;
+  const outcome = result.sighting === undefined ? "error" : stored.length === 0 ? "unchanged" : "changed";
+  observer.checked?.(registry, outcome);
+  for (const event of stored) observer.recorded?.(event);
 }
 
 function tally(report: CycleReport, { result, stored }: { result: CheckResult; stored: StoredEvent[] }): void {

@@ -3,11 +3,12 @@ import type { DigestguardError } from "../errors/error.js";
 import { isAborted } from "../errors/predicates.js";
 import type { HistoryStore } from "../history/history-store.js";
 import type { ContentStore } from "../store/content-store.js";
-import { deliverDue } from "./deliver-outbox.js";
+import { deliverDue, retryDelivery } from "./deliver-outbox.js";
 import { mirrorTo } from "./mirror-action.js";
 import { runCycle, type CycleReport } from "./run-cycle.js";
 import type { ContentActionHooks } from "./content-actions.js";
 import type { WatchLog } from "./watch-log.js";
+import type { WatchObserver } from "./watch-observer.js";
 import { checkSchedule, type WatchPlan } from "./watch-plan.js";
 import type { WatchTarget } from "./watch-targets.js";
 
@@ -19,6 +20,8 @@ export interface WatchServiceOptions extends ContentActionHooks {
   log: WatchLog;
   /** Requests sent so far by the registry client, logged per cycle. */
   requestCount?: () => number;
+  /** Told of checks, events and cycles (the dashboard's metrics). */
+  observer?: WatchObserver;
   signal: AbortSignal;
 }
 
@@ -26,6 +29,12 @@ export interface WatchServiceOptions extends ContentActionHooks {
 export interface RunningWatch {
   /** Re-read the config; a bad one is refused and the old plan kept. Never overlaps a cycle's use of the plan. */
   reload(): Promise<boolean>;
+  /** Run a cycle now (after the one in flight, if any); resolves when it is done. */
+  checkNow(): Promise<void>;
+  /** Send one pending delivery now; true when delivered. Rejects NOT_FOUND for an unknown id. */
+  retryDelivery(id: string): Promise<boolean>;
+  /** The plan in use (it changes on reload). */
+  plan(): WatchPlan;
   done: Promise<void>;
 }
 
@@ -47,9 +56,11 @@ export async function watchOnce(plan: WatchPlan, options: Omit<WatchServiceOptio
     notifiers: [...plan.notifiers.keys()],
     perRegistry: plan.perRegistry,
     log: options.log,
+    ...(options.observer ? { observer: options.observer } : {}),
     signal: options.signal,
     ...mirrorHook(plan, options),
   });
+  options.observer?.cycleDone?.(report.seconds);
   const requests = (options.requestCount?.() ?? 0) - before;
   options.log("info", "cycle done", {
     checked: report.checked,
@@ -93,14 +104,24 @@ function mirrorHook(plan: WatchPlan, options: Omit<WatchServiceOptions, "plan">)
 export async function startWatch(options: WatchServiceOptions): Promise<RunningWatch> {
   let plan = await options.plan();
   let inFlight: Promise<unknown> = Promise.resolve();
+  // One step at a time: cycles, outbox passes, reloads and retries never overlap.
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = inFlight.then(work);
+    inFlight = run.catch(() => undefined);
+    return run;
+  };
   const guarded = (work: () => Promise<unknown>): Promise<void> =>
-    (inFlight = inFlight.then(work).catch((error: unknown) => {
-      if (!isAborted(error) && !options.signal.aborted)
+    exclusive(work).then(
+      () => undefined,
+      (error: unknown) => {
+        if (isAborted(error) || options.signal.aborted) return;
+        options.observer?.failed?.((error as DigestguardError).code ?? "INTERNAL");
         options.log("error", "watch step failed", {
           error: (error as Error).message,
           code: (error as DigestguardError).code,
         });
-    })) as Promise<void>;
+      },
+    );
   const cycle = async (): Promise<void> => {
     await sleep(Math.random() * plan.jitterMs, options.signal);
     await watchOnce(plan, options);
@@ -149,7 +170,14 @@ export async function startWatch(options: WatchServiceOptions): Promise<RunningW
       return false;
     }
   };
-  return { reload, done };
+  const outboxOptions = () => ({ backoff: plan.backoff, log: options.log, signal: options.signal });
+  return {
+    reload,
+    done,
+    plan: () => plan,
+    checkNow: () => guarded(() => watchOnce(plan, options)),
+    retryDelivery: (id) => exclusive(() => retryDelivery(options.history, plan.notifiers, id, outboxOptions())),
+  };
 }
 
 function schedule(pattern: string, run: () => Promise<void>): Cron {

@@ -20,6 +20,10 @@ export function defineWatch(program: Command): void {
     )
     .option("--lockfile <file>", "watch this lockfile's pins (default: the project's digestguard.lock)")
     .option("--log-format <format>", "text or json (one object a line)", "text")
+    .option(
+      "--listen <host:port>",
+      "serve the dashboard, JSON API and /metrics here (default: watch.listen.address; off when neither)",
+    )
     .addHelpText(
       "after",
       `
@@ -29,7 +33,8 @@ SIGTERM/SIGINT stop cleanly; SIGHUP reloads the config (a bad one is refused).
 
 Examples:
   $ digestguard watch --once --json
-  $ digestguard watch --log-format json`,
+  $ digestguard watch --log-format json
+  $ digestguard watch --listen 127.0.0.1:8080    # dashboard at http://127.0.0.1:8080/`,
     )
     .action((_flags: object, command: Command) =>
       runAction(async (ctx) => (await import("./watch.js")).watchCommand(command.optsWithGlobals(), ctx)),

@@ -9,6 +9,7 @@ import { startWatch, watchOnce } from "../../watch/watch-service.js";
 import type { WatchTarget } from "../../watch/watch-targets.js";
 import type { GlobalOptions } from "../global-options.js";
 import { registryClientFromOptions } from "../registry-client-from-options.js";
+import { watchDashboard } from "../watch-dashboard.js";
 import type { ActionContext } from "../run-action.js";
 import { writeOut } from "../write-out.js";
 
@@ -18,6 +19,7 @@ export interface WatchFlags extends GlobalOptions {
   db?: string;
   lockfile?: string;
   logFormat?: string;
+  listen?: string;
 }
 
 /**
@@ -40,7 +42,19 @@ export async function watchCommand(flags: WatchFlags, { signal }: ActionContext)
       ...(flags.config ? { configPath: flags.config } : {}),
     }),
   );
+  const dashboard = await watchDashboard({
+    listen: flags.listen,
+    once: flags.once === true,
+    configPath: flags.config,
+    settings: plan.settings,
+    history,
+    log,
+  }).catch(async (error: unknown) => {
+    await history.close();
+    throw error;
+  });
   const client = await registryClientFromOptions(flags, {
+    ...(dashboard ? { onResponse: dashboard.onResponse } : {}),
     mirrors: false,
     named: new Set([
       ...plan.targets.map((t) => t.registry),
@@ -49,7 +63,14 @@ export async function watchCommand(flags: WatchFlags, { signal }: ActionContext)
   });
   const openStore = (t: Pick<WatchTarget, "registry" | "repository">): RegistryStore =>
     new RegistryStore(client, { registry: t.registry, repository: t.repository }, { originOnly: true });
-  const common = { history, openStore, log, signal, requestCount: () => client.stats.requests };
+  const common = {
+    history,
+    openStore,
+    log,
+    signal,
+    requestCount: () => client.stats.requests,
+    ...(dashboard ? { observer: dashboard.observer } : {}),
+  };
   try {
     if (flags.once === true) {
       const report = await watchOnce(plan, common);
@@ -58,6 +79,7 @@ export async function watchCommand(flags: WatchFlags, { signal }: ActionContext)
       return report.events.some((e) => e.kind !== "check-error") ? ExitCode.findings : ExitCode.ok;
     }
     const running = await startWatch({ ...common, plan: () => loadWatchPlan(sources) });
+    await dashboard?.start(running);
     const onHangup = (): void => void running.reload();
     process.on("SIGHUP", onHangup);
     try {
@@ -68,6 +90,7 @@ export async function watchCommand(flags: WatchFlags, { signal }: ActionContext)
     log("info", "watch stopped; history closed");
     return ExitCode.ok;
   } finally {
+    await dashboard?.close();
     await history.close();
     await client.close();
   }

@@ -1,0 +1,15 @@
+import type { DashboardSource } from "./dashboard-data.js";
+import type { WatchMetrics } from "./metrics.js";
+
+/** Everything the routes need: the data, the watch's actions, readiness and metrics. */
+export interface DashboardContext extends DashboardSource {
+  metrics: WatchMetrics;
+  /** Whether the first cycle is done (or the config is loaded): /readyz. */
+  ready(): boolean;
+  /** Start a cycle now. */
+  checkNow(): Promise<void>;
+  /** Grows whenever the watch records something, so cached lists start afresh; absent: never. */
+  generation?(): number;
+  /** Send one pending delivery now; true when delivered. */
+  retryDelivery(id: string): Promise<boolean>;
+}

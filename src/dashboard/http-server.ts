@@ -1,0 +1,120 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { DigestguardError } from "../errors/error.js";
+import { type AccessPolicy, refusal } from "./access-control.js";
+import type { ListenAddress } from "./listen-address.js";
+import { errorReply, send } from "./respond.js";
+import { matchRoute, type Reply, type Route } from "./router.js";
+
+/** A listening dashboard server. */
+export interface RunningServer {
+  /** `http://host:port` as bound (the real port when 0 was asked for). */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** No route reads a body: anything past this is refused rather than buffered. */
+const MAX_BODY_BYTES = 16 * 1024;
+
+/**
+ * Serve `routes` on `address` with node:http: bounded bodies, header and
+ * request timeouts, access decided per route by {@link refusal}, errors as
+ * the stable JSON error body.
+ *
+ * @example
+ * ```ts
+ * const server = await serve({ host: "127.0.0.1", port: 0 }, routes, { token: undefined, loopbackBind: true });
+ * await server.close();
+ * ```
+ */
+export async function serve(
+  address: ListenAddress,
+  routes: readonly Route[],
+  policy: AccessPolicy,
+): Promise<RunningServer> {
+  const server = createServer(
+    { requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 },
+    (req, res) => {
+      void handle(req, routes, policy).then(
+        (reply) => send(req, res, reply),
+        () => send(req, res, errorReply(500, "INTERNAL", "Cannot answer: the dashboard failed; see the watch log.")),
+      );
+    },
+  );
+  server.maxHeadersCount = 100;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(address.port, address.host, () => resolve());
+  });
+  const bound = server.address() as AddressInfo;
+  const host = bound.family === "IPv6" ? `[${bound.address}]` : bound.address;
+  return { url: `http://${host}:${bound.port}`, close: () => closeServer(server) };
+}
+
+async function handle(request: IncomingMessage, routes: readonly Route[], policy: AccessPolicy): Promise<Reply> {
+  const url = new URL(request.url ?? "/", "http://dashboard.invalid");
+  const match = matchRoute(routes, request.method ?? "GET", url.pathname);
+  if (match === undefined)
+    return errorReply(404, "NOT_FOUND", `Cannot find ${url.pathname}: no such page or API route; start at /.`);
+  if ("allowed" in match)
+    return errorReply(
+      405,
+      "METHOD_NOT_ALLOWED",
+      `Cannot ${request.method} ${url.pathname}: it answers ${match.allowed.join(", ")} only.`,
+      {
+        allow: match.allowed.join(", "),
+      },
+    );
+  const refused = refusal(request, { write: match.route.write === true }, policy);
+  if (refused !== undefined)
+    return errorReply(
+      refused.status,
+      refused.code,
+      refused.message,
+      refused.status === 401 ? { "www-authenticate": "Bearer" } : undefined,
+    );
+  if (!(await bodyWithinLimit(request)))
+    return errorReply(
+      413,
+      "USAGE",
+      `Cannot accept a body over ${MAX_BODY_BYTES} bytes: no route takes one that large.`,
+    );
+  try {
+    return await match.route.handle({ request, params: match.params, query: url.searchParams });
+  } catch (error) {
+    if (!(error instanceof DigestguardError)) throw error;
+    return errorReply(statusOf(error), error.code, error.message);
+  }
+}
+
+// Reads (and drops) the body, giving up once it passes the limit.
+function bodyWithinLimit(request: IncomingMessage): Promise<boolean> {
+  if (Number(request.headers["content-length"] ?? 0) > MAX_BODY_BYTES) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    let size = 0;
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        request.removeAllListeners("data");
+        request.resume();
+        resolve(false);
+      }
+    });
+    request.on("end", () => resolve(size <= MAX_BODY_BYTES));
+    request.on("error", () => resolve(false));
+  });
+}
+
+function statusOf(error: DigestguardError): number {
+  if (error.code === "NOT_FOUND" || error.code === "MANIFEST_UNKNOWN") return 404;
+  if (error.exitCode === 2) return 400;
+  if (error.code === "HISTORY_BUSY") return 503;
+  return 500;
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

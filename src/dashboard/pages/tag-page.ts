@@ -1,0 +1,56 @@
+import type { TagHistory } from "../dashboard-data.js";
+import { type Html, html } from "../html.js";
+import { eventTable } from "./index-page.js";
+import { page } from "./layout.js";
+import { timelineChart } from "./timeline-chart.js";
+
+/**
+ * A tag's page: the timeline chart, the platforms of what it points to now,
+ * the `pin --update` command for a reviewed move, every observation and event.
+ *
+ * @example
+ * ```ts
+ * tagPage(await tagHistory(source, "127.0.0.1:5000/app:1")).text;
+ * ```
+ */
+export function tagPage(history: TagHistory): Html {
+  const latest = history.observations.at(-1);
+  return page(
+    history.reference,
+    html`<p>Now: <code class="digest">${latest?.digest ?? "(tag absent)"}</code>${latest ? html` since ${latest.firstSeen}, last seen ${latest.lastSeen}` : ""}</p>
+${history.pins.length > 0 ? html`<p>Pinned in the lockfile: ${history.pins.map((p) => html`<code>${p}</code> `)}</p>` : ""}
+<h2>Timeline</h2>
+${timelineChart(history.observations, history.events)}
+<h2>Platforms</h2>
+${
+  latest === undefined || latest.platforms.length === 0
+    ? html`<p class="none">A single manifest (no index), or nothing seen.</p>`
+    : html`<table class="platforms"><thead><tr><th>Platform</th><th>Digest</th></tr></thead><tbody>
+${latest.platforms.map((p) => html`<tr><td>${p.platform}</td><td><code>${p.digest}</code></td></tr>\n`)}</tbody></table>`
+}
+<h2>Move the pin</h2>
+<p>After reviewing the change, in the project that pins this tag:</p>
+<pre class="command"><code id="pin-command">${pinUpdateCommand(history.reference)}</code></pre>
+<h2>Observations</h2>
+<table class="observations"><thead><tr><th>First seen</th><th>Last seen</th><th>Digest</th><th>Platforms</th></tr></thead><tbody>
+${history.observations.map(
+  (o) =>
+    html`<tr><td>${o.firstSeen}</td><td>${o.lastSeen}</td><td><code>${o.digest ?? "(tag absent)"}</code></td><td>${o.platforms.map((p) => p.platform).join(", ")}</td></tr>\n`,
+)}</tbody></table>
+<h2>Events</h2>
+${eventTable(history.events)}`,
+  );
+}
+
+/**
+ * The command that moves a project's pin of `reference` to what the tag
+ * names now: `pin --update` re-resolves the tags `--image` selects.
+ *
+ * @example
+ * ```ts
+ * pinUpdateCommand("docker.io/library/alpine:3.19"); // "dg pin --update --image 'docker.io/library/alpine:3.19'"
+ * ```
+ */
+export function pinUpdateCommand(reference: string): string {
+  return `dg pin --update --image '${reference.replace(/'/g, `'\\''`)}'`;
+}
