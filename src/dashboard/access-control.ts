@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import { isLoopback } from "./listen-address.js";
 
 /** Who may do what: decided by the bound address and the configured token. */
 export interface AccessPolicy {
@@ -19,7 +20,8 @@ export interface Refusal {
 /**
  * Decide whether a request may go on. The rule follows the bound address,
  * never the peer's: bound beyond loopback, every request needs
- * `Authorization: Bearer TOKEN`; on loopback reads are open. Writes always
+ * `Authorization: Bearer TOKEN`; on loopback reads are open to requests
+ * that name a loopback host. Writes always
  * need the token and must not come from another site (a browser's `Origin`
  * or `Sec-Fetch-Site`), so a page elsewhere cannot make a visitor's browser
  * post here; bearer-only auth means no ambient credentials exist anyway.
@@ -34,6 +36,13 @@ export function refusal(
   route: { write: boolean },
   policy: AccessPolicy,
 ): Refusal | undefined {
+  if (policy.loopbackBind && !hostIsLoopback(request.headers.host)) {
+    return {
+      status: 403,
+      code: "DENIED",
+      message: "Cannot accept a request for another host name: a loopback dashboard answers only to loopback names.",
+    };
+  }
   if (route.write && crossSite(request)) {
     return {
       status: 403,
@@ -58,6 +67,15 @@ export function refusal(
     };
   }
   return undefined;
+}
+
+// A page elsewhere can point its own DNS name at 127.0.0.1 (DNS rebinding)
+// and read a loopback server as same-origin; its requests still carry that
+// name in Host, so a loopback bind answers only to loopback names.
+function hostIsLoopback(host: string | undefined): boolean {
+  if (host === undefined) return true;
+  const name = /^(\[[^\]]*\]|[^:]*)(?::\d*)?$/.exec(host)?.[1];
+  return name !== undefined && isLoopback(name);
 }
 
 function crossSite(request: IncomingMessage): boolean {

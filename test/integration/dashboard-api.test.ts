@@ -148,6 +148,20 @@ describe("dashboard API on loopback", () => {
     await big.body.dump();
   });
 
+  it("refuses a request whose Host is not loopback, so a rebound DNS name cannot read it", async () => {
+    const rebound = await get(`${dash.url}/api/v1/images`, { host: "attacker.example:8080" });
+    assert.equal(rebound.statusCode, 403);
+    assert.equal((await json(rebound)).error.code, "DENIED");
+    const page = await get(`${dash.url}/`, { host: "attacker.example" });
+    assert.equal(page.statusCode, 403);
+    await page.body.dump();
+    for (const host of ["localhost:1", "127.0.0.1", "[::1]:8080"]) {
+      const fine = await get(`${dash.url}/healthz`, { host });
+      assert.equal(fine.statusCode, 200, host);
+      await fine.body.dump();
+    }
+  });
+
   it("sets a strict CSP and friends, escapes markup from error texts, and compresses for clients that accept it", async () => {
     const page = await get(`${dash.url}/`, { "accept-encoding": "gzip" });
     assert.equal(page.statusCode, 200);
