@@ -145,6 +145,21 @@ export function registryEndpointHost(registry: string): string {
   return isDockerHub(registry) ? HUB_ENDPOINT : registry;
 }
 
+/**
+ * Whether a text is a tag name of the distribution grammar (`\w[\w.-]{0,127}`).
+ * Tags a registry lists, and tags put into an API path, must pass it: a
+ * `/`, `..`, `?` or `#` in one would address another path on the registry.
+ *
+ * @example
+ * ```ts
+ * isTag("3.19-alpine"); // true
+ * isTag("1/../../other/manifests/latest"); // false
+ * ```
+ */
+export function isTag(text: string): boolean {
+  return text.length <= TAG_MAX && TAG.test(text);
+}
+
 function parseParts(text: string, kind: "reference" | "repository", fail: Fail): Reference {
   if (text === "") fail("it is empty");
   if (text.trim() !== text) fail("it has leading or trailing whitespace");

@@ -13,7 +13,15 @@ import { firstHeader, HttpTransport, type HttpTimeouts } from "./http-transport.
 import { readLimited } from "./read-limited.js";
 import { RequestSender, type RequestRetryEvent, type RequestStats } from "./request-sender.js";
 import type { RetryPolicy } from "./retry.js";
-import { isBodyRefused, mountBlob, pushBlob, pushManifest, SMALL_CHUNK_BYTES, type PushBlobOptions } from "./push.js";
+import {
+  isBodyRefused,
+  mountBlob,
+  pushBlob,
+  pushManifest,
+  refuseMalformedTag,
+  SMALL_CHUNK_BYTES,
+  type PushBlobOptions,
+} from "./push.js";
 import { rateLimitRemaining } from "./rate-limit.js";
 import { listTags } from "./tag-list.js";
 
@@ -361,6 +369,7 @@ function mostSpecificFailure(failures: { endpoint: Endpoint; error: unknown }[])
 function manifestRef(target: ManifestTarget): string {
   const ref = target.digest ?? target.tag;
   if (ref === undefined) throw new DigestguardError("USAGE", "Cannot address a manifest without a tag or digest.");
+  if (target.digest === undefined) refuseMalformedTag(ref, "address a manifest");
   return ref;
 }
 

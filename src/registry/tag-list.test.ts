@@ -51,3 +51,41 @@ test("nextLink reads rel=next among several links", () => {
   assert.equal(nextLink('</a>; rel="prev"', base), undefined);
   assert.equal(nextLink(undefined, base), undefined);
 });
+
+test("a hostile tag list cannot name a path: names outside the tag grammar are dropped, and no manifest is pushed under one", async () => {
+  const hostile = [
+    "1.0",
+    "1.0/../../../../victim/manifests/latest",
+    "a?b",
+    "a#b",
+    ".x",
+    "-x",
+    "x".repeat(129),
+    "%2e%2e",
+  ];
+  const requests: string[] = [];
+  const evil = createServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    if (req.url === "/v2/") return void res.writeHead(200).end("{}");
+    if (req.method === "PUT") return void res.writeHead(201).end();
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ name: "app", tags: hostile }));
+  });
+  await new Promise<void>((resolve) => evil.listen(0, "127.0.0.1", resolve));
+  const evilHost = `127.0.0.1:${(evil.address() as AddressInfo).port}`;
+  const client = new RegistryClient({ credentials: { authFile: "/nonexistent" } });
+  try {
+    const repo = { registry: evilHost, repository: "mirror/app" };
+    assert.deepEqual(await client.listTags(repo), ["1.0"]);
+    await assert.rejects(
+      client.pushManifest(repo, Buffer.from("{}"), "application/vnd.oci.image.manifest.v1+json", { tag: hostile[1] }),
+      { code: "USAGE" },
+    );
+    assert.deepEqual(
+      requests.filter((r) => r.startsWith("PUT")),
+      [],
+    );
+  } finally {
+    await client.close();
+    await new Promise<void>((resolve) => evil.close(() => resolve()));
+  }
+});

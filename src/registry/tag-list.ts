@@ -1,4 +1,5 @@
 import { DigestguardError } from "../errors/error.js";
+import { isTag } from "../oci/reference.js";
 import type { Endpoint } from "./endpoints.js";
 import { firstHeader } from "./http-transport.js";
 import { readLimited } from "./read-limited.js";
@@ -56,7 +57,8 @@ function parseTagPage(body: Uint8Array, doing: string): string[] {
   if (!Array.isArray(parsed.tags) || !parsed.tags.every((t) => typeof t === "string")) {
     throw new DigestguardError("REGISTRY_ERROR", `Cannot ${doing}: "tags" is not a list of strings.`);
   }
-  return parsed.tags as string[];
+  // A listed name is later put into manifest paths: one outside the tag grammar is not a tag, so it is left out.
+  return (parsed.tags as string[]).filter(isTag);
 }
 
 /**
