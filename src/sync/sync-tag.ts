@@ -5,6 +5,7 @@ import { isNotFound } from "../errors/predicates.js";
 import type { Platform } from "../oci/descriptor.js";
 import type { Digest } from "../oci/digest.js";
 import type { ContentStore } from "../store/content-store.js";
+import { freeBackupTag } from "./backup-tag.js";
 import type { SyncTagReport } from "./sync-report.js";
 
 /** One tag to bring to its target. */
@@ -26,7 +27,7 @@ export interface TagJob {
  * platform subset) with what the target tag names; equal is up to date and
  * moves nothing. Otherwise list the blobs the target lacks (the bytes a dry
  * run reports), keep the target's old manifest under
- * `<tag>-backup-<YYYY-MM-DD>` when backups are on, then copy.
+ * `<tag>-backup-<YYYY-MM-DD>` (see `freeBackupTag`) when backups are on, then copy.
  *
  * @example
  * ```ts
@@ -42,7 +43,7 @@ export async function syncTag(job: TagJob): Promise<Omit<SyncTagReport, "source"
   if (previous === root.digest) return { ...base, status: "up-to-date", bytes: 0 };
   const moving = previous === undefined ? {} : { previous };
   const backupTag =
-    job.backup && previous !== undefined ? `${tag}-backup-${job.now.toISOString().slice(0, 10)}` : undefined;
+    job.backup && previous !== undefined ? await freeBackupTag(target, tag, previous, job.now, signal) : undefined;
   if (job.dryRun) {
     const plan = await planCopy(source, target, root, { signal });
     const lacking = await Promise.all(plan.blobs.map(async (b) => ((await target.exists(b, { signal })) ? 0 : b.size)));

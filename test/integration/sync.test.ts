@@ -140,6 +140,19 @@ describe("dg sync between two registries", { skip: registrySkipReason() }, () =>
     assert.equal(report.totals.upToDate, 3);
   });
 
+  test("a second move on the same day keeps the day's first backup and adds <tag>-backup-<date>.2", async () => {
+    const first = `2.0-backup-${new Date().toISOString().slice(0, 10)}`;
+    await pushImage(source, "library/app", images.ociIndex, ["2.0"]);
+    const report = await sync("--once");
+    const moved = report.images[0]?.tags.find((t) => t.tag === "2.0");
+    assert.deepEqual(
+      [moved?.status, moved?.previous, moved?.backupTag],
+      ["copied", images.dockerSingle.root.digest, `${first}.2`],
+    );
+    assert.equal((await manifest("hub/library/app", first)).digest, images.ociSingle.root.digest);
+    assert.equal((await manifest("hub/library/app", `${first}.2`)).digest, images.dockerSingle.root.digest);
+  });
+
   test("a config without a sync section, or an unknown key in it, is refused", async () => {
     const bad = join(await tempFolder(), "digestguard.yaml");
     await writeFile(bad, `version: 1\nsync:\n  version: 1\n  images: [{ source: a/b, tagz: [1] }]\n`);

@@ -24,7 +24,8 @@ Each sync.images entry names a source repository, a tag filter (exact, allow,
 deny, semver range, newest), platforms and a target template ({registry},
 {repo}, {name}).
 With backup: true, a target tag about to move is first kept as
-<tag>-backup-<YYYY-MM-DD> (UTC).
+<tag>-backup-<YYYY-MM-DD> (UTC; .2, .3... for later moves that day: a
+backup is never overwritten).
 
 Exit code 0 when every tag was copied or was up to date; the code of the
 first failure otherwise.
