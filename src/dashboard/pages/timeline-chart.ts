@@ -34,11 +34,13 @@ export function timelineChart(observations: readonly Observation[], events: read
   const marks = events.filter((e) => MARKED.has(e.kind));
   const times = [...observations.flatMap((o) => [o.firstSeen, o.lastSeen]), ...marks.map((e) => e.at)].map(Date.parse);
   if (times.length === 0) return html`<p class="none">Nothing observed yet.</p>`;
-  const start = Math.min(...times);
-  const span = Math.max(Math.max(...times) - start, 1);
+  // A loop, not Math.min(...times): spreading a long list overflows the call stack.
+  const start = times.reduce((a, b) => Math.min(a, b));
+  const span = Math.max(times.reduce((a, b) => Math.max(a, b)) - start, 1);
   const x = (time: string): number => LEFT + ((Date.parse(time) - start) / span) * (WIDTH - LEFT - RIGHT);
   const lanes = [...new Set(observations.map((o) => o.digest ?? "absent"))];
-  const y = (o: Observation): number => TOP + LANE * lanes.indexOf(o.digest ?? "absent") + LANE / 2;
+  const laneOf = new Map(lanes.map((digest, i) => [digest, i]));
+  const y = (o: Observation): number => TOP + LANE * (laneOf.get(o.digest ?? "absent") ?? 0) + LANE / 2;
   const height = TOP + LANE * lanes.length + 24;
   return html`<svg class="timeline" role="img" aria-label="Timeline: ${observations.length} observations, ${lanes.length} digests" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" xmlns="http://www.w3.org/2000/svg">
 <line class="axis" x1="${LEFT}" y1="${height - 20}" x2="${WIDTH - RIGHT}" y2="${height - 20}"/>
