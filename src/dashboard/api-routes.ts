@@ -1,7 +1,7 @@
 import { DigestguardError } from "../errors/error.js";
 import type { EventKind } from "../history/history-store.js";
 import type { DashboardContext } from "./dashboard-routes.js";
-import { EVENT_KINDS, imageFilters, imageRows, tagHistory } from "./dashboard-data.js";
+import { EVENT_KINDS, filterKey, imageFilters, imageRows, tagHistory } from "./dashboard-data.js";
 import { openApiDocument } from "./openapi.js";
 import { cachedFor } from "./reply-cache.js";
 import { jsonReply } from "./respond.js";
@@ -24,6 +24,7 @@ export function apiRoutes(context: DashboardContext): Route[] {
       LIST_CACHE_MS,
       get("/api/v1/images", async ({ query }) => ({ images: await imageRows(context, imageFilters(query)) })),
       () => context.generation?.() ?? 0,
+      ({ query }) => filterKey(query),
     ),
     get("/api/v1/images/{reference}", async ({ params }) => tagHistory(context, params["reference"] as string)),
     get("/api/v1/events", async ({ query }) => ({ events: await events(context, query) })),

@@ -96,6 +96,19 @@ export function imageFilters(query: URLSearchParams): ImageFilters {
   };
 }
 
+/**
+ * What a list's answer depends on in its query: only the filters, so a
+ * cache keyed by it is not bypassed by other parameters.
+ *
+ * @example
+ * ```ts
+ * filterKey(new URLSearchParams("status=drifted&junk=1")); // "\ndrifted\n"
+ * ```
+ */
+export function filterKey(query: URLSearchParams): string {
+  return ["registry", "status", "kind"].map((name) => query.get(name) ?? "").join("\n");
+}
+
 /** Every event kind watch records. */
 export const EVENT_KINDS: readonly EventKind[] = [
   "moved",

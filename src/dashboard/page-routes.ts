@@ -1,6 +1,6 @@
 import { LIST_CACHE_MS } from "./api-routes.js";
 import type { DashboardContext } from "./dashboard-routes.js";
-import { filterRows, imageFilters, imageRows, tagHistory } from "./dashboard-data.js";
+import { filterKey, filterRows, imageFilters, imageRows, tagHistory } from "./dashboard-data.js";
 import type { Html } from "./html.js";
 import { indexPage } from "./pages/index-page.js";
 import { STYLESHEET } from "./pages/stylesheet.js";
@@ -42,6 +42,7 @@ export function pageRoutes(context: DashboardContext): Route[] {
         },
       },
       () => context.generation?.() ?? 0,
+      ({ query }) => filterKey(query),
     ),
     {
       method: "GET",

@@ -1,11 +1,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { IncomingMessage } from "node:http";
-import { cachedFor } from "./reply-cache.js";
+import { cachedFor, MAX_CACHED_REPLIES } from "./reply-cache.js";
 import type { RouteRequest } from "./router.js";
 
 const at = (url: string): RouteRequest =>
-  ({ request: { url } as IncomingMessage, params: {}, query: new URLSearchParams() }) as RouteRequest;
+  ({ request: { url } as IncomingMessage, params: {}, query: new URL(url, "http://x").searchParams }) as RouteRequest;
 
 describe("cachedFor", () => {
   it("shares one answer among requests for the same URL within the window, and asks again after it", async (t) => {
@@ -53,5 +53,25 @@ describe("cachedFor", () => {
     await assert.rejects(route.handle(at("/x")));
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal((await route.handle(at("/x"))).body, "ok");
+  });
+
+  it("keys by what the route reads, so junk query parameters cannot bypass it, and holds a bounded number of answers", async () => {
+    let calls = 0;
+    const route = cachedFor(
+      60_000,
+      { method: "GET", path: "/x", handle: async () => ({ status: 200, type: "text/plain", body: String(++calls) }) },
+      () => 0,
+      ({ query }) => query.get("registry") ?? "",
+    );
+    const withQuery = (search: string): RouteRequest => at(`/x?${search}`);
+    for (let i = 0; i < 1000; i++) await route.handle(withQuery(`junk=${i}`));
+    assert.equal(calls, 1, "junk parameters share the one answer");
+    for (let i = 0; i < 1000; i++) await route.handle(withQuery(`registry=r${i}`));
+    calls = 0;
+    for (let i = 0; i < 1000; i++) await route.handle(withQuery(`registry=r${i}`));
+    assert.ok(
+      calls >= 1000 - MAX_CACHED_REPLIES,
+      `${calls} asked again: the cache holds at most ${MAX_CACHED_REPLIES}`,
+    );
   });
 });
