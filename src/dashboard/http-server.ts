@@ -13,12 +13,15 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Open connections at once: past this a new one is closed, so idle clients cannot use up the file descriptors the watch shares. */
+export const MAX_CONNECTIONS = 256;
+
 /** No route reads a body: anything past this is refused rather than buffered. */
 const MAX_BODY_BYTES = 16 * 1024;
 
 /**
- * Serve `routes` on `address` with node:http: bounded bodies, header and
- * request timeouts, access decided per route by {@link refusal}, errors as
+ * Serve `routes` on `address` with node:http: bounded bodies and
+ * connections, header and request timeouts, access decided per route by {@link refusal}, errors as
  * the stable JSON error body.
  *
  * @example
@@ -33,7 +36,8 @@ export async function serve(
   policy: AccessPolicy,
 ): Promise<RunningServer> {
   const server = createServer(
-    { requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 },
+    // The timeouts are enforced each connectionsCheckingInterval (30 s by default): checked each second, they hold.
+    { requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000, connectionsCheckingInterval: 1_000 },
     (req, res) => {
       void handle(req, routes, policy).then(
         (reply) => send(req, res, reply),
@@ -42,6 +46,7 @@ export async function serve(
     },
   );
   server.maxHeadersCount = 100;
+  server.maxConnections = MAX_CONNECTIONS;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(address.port, address.host, () => resolve());
