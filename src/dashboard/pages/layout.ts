@@ -55,7 +55,8 @@ export function tagHref(reference: string): string {
 }
 
 /**
- * What an event's detail says, as one line of text (escaped where it is shown).
+ * What an event's detail says, as one line of text cut to 400 characters
+ * (escaped where it is shown; the API has it whole).
  *
  * @example
  * ```ts
@@ -65,6 +66,13 @@ export function tagHref(reference: string): string {
 export function detailText(detail: Record<string, unknown> | undefined): string {
   if (detail === undefined) return "";
   if (typeof detail["message"] === "string")
-    return typeof detail["code"] === "string" ? `${detail["code"]}: ${detail["message"]}` : detail["message"];
-  return JSON.stringify(detail).slice(0, 400);
+    return cut(typeof detail["code"] === "string" ? `${detail["code"]}: ${detail["message"]}` : detail["message"]);
+  return cut(JSON.stringify(detail));
+}
+
+/** Characters of a detail shown in a table: a registry's error text can run to 64 KiB, on every event. */
+const DETAIL_SHOWN = 400;
+
+function cut(text: string): string {
+  return text.length <= DETAIL_SHOWN ? text : `${text.slice(0, DETAIL_SHOWN)}…`;
 }
