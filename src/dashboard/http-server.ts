@@ -57,7 +57,9 @@ export async function serve(
 }
 
 async function handle(request: IncomingMessage, routes: readonly Route[], policy: AccessPolicy): Promise<Reply> {
-  const url = new URL(request.url ?? "/", "http://dashboard.invalid");
+  const url = requestUrl(request);
+  if (url === undefined)
+    return errorReply(400, "USAGE", "Cannot read the request target: it is not a URL path; start at /.");
   const match = matchRoute(routes, request.method ?? "GET", url.pathname);
   if (match === undefined)
     return errorReply(404, "NOT_FOUND", `Cannot find ${url.pathname}: no such page or API route; start at /.`);
@@ -89,6 +91,15 @@ async function handle(request: IncomingMessage, routes: readonly Route[], policy
   } catch (error) {
     if (!(error instanceof DigestguardError)) throw error;
     return errorReply(statusOf(error), error.code, error.message);
+  }
+}
+
+// URL.parse would do, but Node 20 lacks it.
+function requestUrl(request: IncomingMessage): URL | undefined {
+  try {
+    return new URL(request.url ?? "/", "http://dashboard.invalid");
+  } catch {
+    return undefined;
   }
 }
 

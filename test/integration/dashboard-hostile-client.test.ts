@@ -42,4 +42,18 @@ describe("dashboard against a hostile client", () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal((await fetch(`${dash.url}/healthz`)).status, 200);
   });
+
+  it("answers a request target that is no URL with 400, not an internal error", async () => {
+    const { hostname, port } = new URL(dash.url);
+    const answer = await new Promise<string>((resolve) => {
+      const socket = connect(Number(port), hostname);
+      let text = "";
+      socket.on("data", (chunk) => (text += chunk));
+      socket.on("close", () => resolve(text));
+      socket.on("error", () => resolve(text));
+      socket.end("GET //[ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    });
+    assert.match(answer, /^HTTP\/1\.1 400 /);
+    assert.match(answer, /"code":"USAGE"/);
+  });
 });
