@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { RegistryClient } from "./registry-client.js";
-import { nextLink } from "./tag-list.js";
+import { MAX_LISTED_TAGS, nextLink } from "./tag-list.js";
 
 const ALL_TAGS = Array.from({ length: 7 }, (_, i) => `v${i}`);
 let server: Server;
@@ -87,5 +87,29 @@ test("a hostile tag list cannot name a path: names outside the tag grammar are d
   } finally {
     await client.close();
     await new Promise<void>((resolve) => evil.close(() => resolve()));
+  }
+});
+
+test("a registry that pages out tags past MAX_LISTED_TAGS is stopped there, not held in memory", async () => {
+  const pageSize = 100_000;
+  const pages = MAX_LISTED_TAGS / pageSize + 3;
+  const endless = createServer((req, res) => {
+    if (req.url === "/v2/") return void res.writeHead(200).end("{}");
+    const page = Number(new URL(req.url ?? "/", "http://x").searchParams.get("page") ?? 0);
+    const tags = Array.from({ length: pageSize }, (_, i) => `t${page}-${i}`);
+    const next = page + 1 < pages ? { link: `</v2/app/tags/list?page=${page + 1}>; rel="next"` } : {};
+    res.writeHead(200, { "content-type": "application/json", ...next }).end(JSON.stringify({ name: "app", tags }));
+  });
+  await new Promise<void>((resolve) => endless.listen(0, "127.0.0.1", resolve));
+  const endlessHost = `127.0.0.1:${(endless.address() as AddressInfo).port}`;
+  const client = new RegistryClient({ credentials: { authFile: "/nonexistent" } });
+  try {
+    await assert.rejects(client.listTags({ registry: endlessHost, repository: "app" }), {
+      code: "REGISTRY_ERROR",
+      message: new RegExp(`more than ${MAX_LISTED_TAGS} tags`),
+    });
+  } finally {
+    await client.close();
+    await new Promise<void>((resolve) => endless.close(() => resolve()));
   }
 });

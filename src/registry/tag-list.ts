@@ -7,6 +7,8 @@ import type { RequestSender } from "./request-sender.js";
 
 const TAG_PAGE_LIMIT = 16 * 1024 * 1024;
 const MAX_PAGES = 10_000;
+/** Tags one listing may hold: far past the largest public repositories, short of what would exhaust memory. */
+export const MAX_LISTED_TAGS = 500_000;
 
 /**
  * List a repository's tags, following the `Link: <…>; rel="next"` header
@@ -36,7 +38,12 @@ export async function listTags(
     });
     const next = nextLink(firstHeader(res.headers, "link"), res.url);
     const body = await readLimited(res.body, TAG_PAGE_LIMIT, `the tag list of ${repo.repository}`, "REGISTRY_ERROR");
-    tags.push(...parseTagPage(body, doing));
+    for (const tag of parseTagPage(body, doing)) tags.push(tag);
+    if (tags.length > MAX_LISTED_TAGS)
+      throw new DigestguardError(
+        "REGISTRY_ERROR",
+        `Cannot ${doing}: it has more than ${MAX_LISTED_TAGS} tags; the registry's list seems not to end.`,
+      );
     if (next === undefined) return tags;
     path = next.href;
   }
