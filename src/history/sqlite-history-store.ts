@@ -2,15 +2,19 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { InProcessJobs } from "./in-process-jobs.js";
 import type {
   CheckRecord,
   Delivery,
+  DeliveryClaim,
   HistoryStore,
+  JobClaim,
   Observation,
   Sighting,
   StoredEvent,
   TagListingRecord,
   WatchEvent,
+  WorkerCheck,
 } from "./history-store.js";
 import { historyError } from "./sqlite-errors.js";
 import { migrate } from "./sqlite-migrations.js";
@@ -40,6 +44,8 @@ export class SqliteHistoryStore implements HistoryStore {
   readonly #path: string;
   // A cycle runs the same few statements thousands of times: each is compiled once.
   readonly #statements = new Map<string, Database.Statement>();
+  // One process writes a SQLite history: its cycle jobs need no table.
+  readonly #jobs = new InProcessJobs();
 
   private constructor(db: Database.Database, path: string) {
     this.#db = db;
@@ -95,6 +101,10 @@ export class SqliteHistoryStore implements HistoryStore {
         .transaction(() => {
           if (record.sighting !== undefined) this.#observe(record.reference, record.sighting, record.at);
           if (record.conditions !== undefined) this.#setConditions(record.reference, record.conditions, record.at);
+          if (record.worker !== undefined)
+            this.#prepare(
+              "INSERT INTO worker_checks (reference, worker, checked_at) VALUES (?, ?, ?) ON CONFLICT (reference) DO UPDATE SET worker = excluded.worker, checked_at = excluded.checked_at",
+            ).run(record.reference, record.worker, record.at);
           return record.events.map((event) => this.#insertEvent(event, record.notifyTo(event), record.at));
         })
         .immediate(),
@@ -204,6 +214,38 @@ export class SqliteHistoryStore implements HistoryStore {
       this.#prepare(
         "UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
       ).run(error.slice(0, 1000), nextAttemptAt, id),
+    );
+  }
+
+  async planCycle(cycle: string, jobs: { registry: string; reference: string }[]): Promise<boolean> {
+    return this.#jobs.plan(cycle, jobs);
+  }
+
+  async claimJobs(claim: JobClaim): Promise<string[]> {
+    return this.#jobs.claim(claim);
+  }
+
+  async jobsLeft(cycle: string, registry: string): Promise<number> {
+    return this.#jobs.left(cycle, registry);
+  }
+
+  // One process sends: every due delivery is this one's.
+  async claimDeliveries(claim: DeliveryClaim): Promise<Delivery[]> {
+    const due = await this.pendingDeliveries({ dueAt: claim.dueAt });
+    return claim.limit === undefined ? due : due.slice(0, claim.limit);
+  }
+
+  async takeRequestSlot(registry: string, gapMs: number): Promise<number> {
+    return this.#jobs.takeSlot(registry, gapMs);
+  }
+
+  async workerChecks(): Promise<WorkerCheck[]> {
+    return this.#run("read worker checks", () =>
+      (
+        this.#prepare(
+          "SELECT reference, worker, checked_at AS at FROM worker_checks ORDER BY reference",
+        ).all() as WorkerCheck[]
+      ).map((row) => ({ ...row })),
     );
   }
 
