@@ -116,8 +116,9 @@ const perCommand = await build({
   entryPoints: Object.fromEntries(commands.map((name) => [`command-${name}`, join(commandsDir, `${name}.ts`)])),
   outdir,
   outExtension: { ".js": ".cjs" },
-  // A native addon: loaded from node_modules at run time, not bundled.
-  external: ["better-sqlite3"],
+  // A native addon: loaded from node_modules at run time, not bundled. pg
+  // requires pg-native only when asked for it (never here), so it stays out.
+  external: ["better-sqlite3", "pg-native"],
   plugins: [sharedErrors, undiciAgent, importMetaUrl],
 });
 

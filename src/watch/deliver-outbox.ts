@@ -1,4 +1,4 @@
-import type { HistoryStore } from "../history/history-store.js";
+import type { Delivery, HistoryStore } from "../history/history-store.js";
 import type { Notifier } from "./notifiers.js";
 import type { WatchLog } from "./watch-log.js";
 
@@ -8,6 +8,19 @@ export interface Backoff {
   maxMs: number;
 }
 
+/** How long a claimed delivery stays a worker's: longer than any notifier may take to answer. */
+export const DELIVERY_LEASE_MS = 300_000;
+
+/** How a pass runs; `worker` names who claims the deliveries when several share the outbox. */
+export interface OutboxOptions {
+  backoff: Backoff;
+  log: WatchLog;
+  now?: () => Date;
+  signal?: AbortSignal;
+  worker?: string;
+  leaseMs?: number;
+}
+
 /** What one pass over the outbox did. */
 export interface OutboxPass {
   delivered: number;
@@ -15,7 +28,10 @@ export interface OutboxPass {
 }
 
 /**
- * Send every due delivery of the outbox once. A delivered one is marked
+ * Send every due delivery of the outbox once. Each is claimed first (with
+ * a lease), so of several workers sharing the outbox exactly one sends it;
+ * one whose worker died is claimed again when the lease runs out, with the
+ * same id. A delivered one is marked
  * done; a failed one keeps its id (receivers deduplicate on it) and waits
  * longer before the next try. Nothing is dropped: a delivery whose notifier
  * is no longer configured stays pending, visible in `dg events --pending`.
@@ -28,38 +44,54 @@ export interface OutboxPass {
 export async function deliverDue(
   history: HistoryStore,
   notifiers: ReadonlyMap<string, Notifier>,
-  options: { backoff: Backoff; log: WatchLog; now?: () => Date; signal?: AbortSignal },
+  options: OutboxOptions,
 ): Promise<OutboxPass> {
   const now = options.now ?? (() => new Date());
   const pass: OutboxPass = { delivered: 0, failed: 0 };
-  for (const delivery of await history.pendingDeliveries({ dueAt: now().toISOString() })) {
-    options.signal?.throwIfAborted();
-    const event = await history.event(delivery.eventId);
-    const send = notifiers.get(delivery.notifier);
-    try {
-      if (event === undefined) throw new Error(`event ${delivery.eventId} is missing`);
-      if (send === undefined) throw new Error(`notifier ${delivery.notifier} is not configured`);
-      await send({ schemaVersion: 1, deliveryId: delivery.id, event }, options.signal);
-      await history.markDelivered(delivery.id, now().toISOString());
-      pass.delivered++;
-      options.log("info", "delivered", { delivery: delivery.id, notifier: delivery.notifier, event: delivery.eventId });
-    } catch (error) {
-      if (options.signal?.aborted === true) throw error;
-      const waitMs = Math.min(options.backoff.maxMs, options.backoff.baseMs * 2 ** delivery.attempts);
-      await history.markAttemptFailed(
-        delivery.id,
-        (error as Error).message,
-        new Date(now().getTime() + waitMs).toISOString(),
-      );
-      pass.failed++;
-      options.log("warn", "delivery failed; will retry", {
-        delivery: delivery.id,
-        notifier: delivery.notifier,
-        attempt: delivery.attempts + 1,
-        retryInMs: waitMs,
-        error: (error as Error).message,
-      });
-    }
-  }
+  // One claim per pass: a delivery that fails now is retried by a later pass, after its backoff.
+  const claimed = await history.claimDeliveries({
+    dueAt: now().toISOString(),
+    worker: options.worker ?? "local",
+    leaseMs: options.leaseMs ?? DELIVERY_LEASE_MS,
+    limit: 500,
+  });
+  for (const delivery of claimed) await deliverOne(history, notifiers, delivery, options, pass);
   return pass;
+}
+
+async function deliverOne(
+  history: HistoryStore,
+  notifiers: ReadonlyMap<string, Notifier>,
+  delivery: Delivery,
+  options: OutboxOptions,
+  pass: OutboxPass,
+): Promise<void> {
+  const now = options.now ?? (() => new Date());
+  options.signal?.throwIfAborted();
+  const event = await history.event(delivery.eventId);
+  const send = notifiers.get(delivery.notifier);
+  try {
+    if (event === undefined) throw new Error(`event ${delivery.eventId} is missing`);
+    if (send === undefined) throw new Error(`notifier ${delivery.notifier} is not configured`);
+    await send({ schemaVersion: 1, deliveryId: delivery.id, event }, options.signal);
+    await history.markDelivered(delivery.id, now().toISOString());
+    pass.delivered++;
+    options.log("info", "delivered", { delivery: delivery.id, notifier: delivery.notifier, event: delivery.eventId });
+  } catch (error) {
+    if (options.signal?.aborted === true) throw error;
+    const waitMs = Math.min(options.backoff.maxMs, options.backoff.baseMs * 2 ** delivery.attempts);
+    await history.markAttemptFailed(
+      delivery.id,
+      (error as Error).message,
+      new Date(now().getTime() + waitMs).toISOString(),
+    );
+    pass.failed++;
+    options.log("warn", "delivery failed; will retry", {
+      delivery: delivery.id,
+      notifier: delivery.notifier,
+      attempt: delivery.attempts + 1,
+      retryInMs: waitMs,
+      error: (error as Error).message,
+    });
+  }
 }

@@ -8,6 +8,7 @@ import { checkNewTags, tagWatches } from "./new-tags.js";
 import { byRegistry, type PerRegistry, type RateLimitGate, rateLimitGate, requestPacer } from "./registry-limits.js";
 import { actionsFor, type WatchAction } from "./watch-actions.js";
 import { contentActions, type ContentActionHooks } from "./content-actions.js";
+import { claimedBatches, type SharedCycle } from "./shared-cycle.js";
 import type { WatchLog } from "./watch-log.js";
 import type { WatchTarget } from "./watch-targets.js";
 
@@ -24,6 +25,12 @@ export interface CycleOptions extends ContentActionHooks {
   log: WatchLog;
   now?: () => Date;
   signal?: AbortSignal;
+  /**
+   * Share the cycle's checks with the other workers on the history's
+   * database: each check is a job claimed by one worker, and requests per
+   * second hold across workers. Without it this process checks every target.
+   */
+  shared?: SharedCycle;
 }
 
 /** What a cycle did, for the log and `--once --json`. */
@@ -60,32 +67,29 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
     events: [],
   };
   const fatal: unknown[] = [];
+  const planned =
+    options.shared === undefined ||
+    (await options.history.planCycle(
+      options.shared.cycle,
+      options.targets.map((t) => ({ registry: t.registry, reference: t.reference })),
+    ));
   await Promise.all(
-    [...byRegistry(options.targets)].map(async ([, targets]) => {
-      const pace = requestPacer(options.perRegistry?.requestsPerSecond);
+    [...byRegistry(options.targets)].map(async ([registry, targets]) => {
+      const pace = pacerFor(registry, options);
       const gate = rateLimitGate(options.perRegistry?.rateLimitFloor);
-      const settled = await mapConcurrent(targets, options.perRegistry?.concurrency ?? 4, async (target) => {
-        if (gate.closed(target.reference) === undefined) await pace(options.signal);
-        return checkAndRecord(target, report.startedAt, options, gate);
-      });
-      for (const [i, result] of settled.entries()) {
-        if (result.status === "fulfilled") tally(report, result.value);
-        else if (
-          isAborted(result.reason) ||
-          isCode(result.reason, "HISTORY_BUSY", "HISTORY_INVALID", "HISTORY_TOO_NEW", "IO")
-        )
-          fatal.push(result.reason);
-        else {
-          report.errors++;
-          options.log("error", "check failed", {
-            reference: targets[i]?.reference,
-            error: (result.reason as Error).message,
-          });
-        }
-      }
-      // Tag lists come after the checks: a rate-limit floor reached there already paused this registry.
+      const concurrency = options.perRegistry?.concurrency ?? 4;
       try {
-        report.events.push(...(await listNewTags(targets, report.startedAt, options, pace)));
+        for await (const batch of batches(registry, targets, concurrency * 4, options)) {
+          const settled = await mapConcurrent(batch, concurrency, async (target) => {
+            if (gate.closed(target.reference) === undefined) await pace(options.signal);
+            return checkAndRecord(target, report.startedAt, options, gate);
+          });
+          for (const [i, result] of settled.entries()) tallySettled(report, result, batch[i], options, fatal);
+          if (fatal.length > 0) return;
+        }
+        // Tag lists come after the checks: a rate-limit floor reached there already paused this registry.
+        // In a shared cycle the worker that planned it lists them, so each list is asked for once.
+        if (planned) report.events.push(...(await listNewTags(targets, report.startedAt, options, pace)));
       } catch (error) {
         fatal.push(error);
       }
@@ -128,6 +132,9 @@ async function checkAndRecord(
     notifyTo: notifyTo(options),
     // The steady state has none open and none found: nothing to write.
     ...(open.size > 0 || conditions.length > 0 ? { conditions } : {}),
+    ...(options.shared
+      ? { worker: options.shared.worker, job: { cycle: options.shared.cycle, reference: target.reference } }
+      : {}),
   });
   for (const event of stored)
     options.log(event.kind === "check-error" ? "warn" : "info", `event ${event.kind}`, { ...event });
@@ -160,6 +167,48 @@ async function listNewTags(
     stored.push(...events);
   }
   return stored;
+}
+
+// Every target at once, or (shared) the batches this worker claims.
+function batches(
+  registry: string,
+  targets: WatchTarget[],
+  batchSize: number,
+  options: CycleOptions,
+): AsyncIterable<WatchTarget[]> | WatchTarget[][] {
+  if (options.shared === undefined) return [targets];
+  return claimedBatches(options.history, options.shared, registry, targets, batchSize, options.signal);
+}
+
+// In a shared cycle the pace is the fleet's, kept in the database.
+function pacerFor(registry: string, options: CycleOptions): (signal?: AbortSignal) => Promise<void> {
+  const perSecond = options.perRegistry?.requestsPerSecond;
+  if (options.shared === undefined || perSecond === undefined) return requestPacer(perSecond);
+  return async (signal) => {
+    const startAt = await options.history.takeRequestSlot(registry, 1000 / perSecond);
+    const wait = startAt - Date.now();
+    if (wait > 0) await new Promise<void>((resolve) => setTimeout(resolve, wait));
+    signal?.throwIfAborted();
+  };
+}
+
+function tallySettled(
+  report: CycleReport,
+  result: PromiseSettledResult<{ result: CheckResult; stored: StoredEvent[] }>,
+  target: WatchTarget | undefined,
+  options: CycleOptions,
+  fatal: unknown[],
+): void {
+  if (result.status === "fulfilled") tally(report, result.value);
+  else if (
+    isAborted(result.reason) ||
+    isCode(result.reason, "HISTORY_BUSY", "HISTORY_INVALID", "HISTORY_TOO_NEW", "HISTORY_UNAVAILABLE", "IO")
+  )
+    fatal.push(result.reason);
+  else {
+    report.errors++;
+    options.log("error", "check failed", { reference: target?.reference, error: (result.reason as Error).message });
+  }
 }
 
 function tally(report: CycleReport, { result, stored }: { result: CheckResult; stored: StoredEvent[] }): void {

@@ -3,9 +3,10 @@ import type { DigestguardError } from "../errors/error.js";
 import { isAborted } from "../errors/predicates.js";
 import type { HistoryStore } from "../history/history-store.js";
 import type { ContentStore } from "../store/content-store.js";
-import { deliverDue } from "./deliver-outbox.js";
+import { deliverDue, type OutboxOptions } from "./deliver-outbox.js";
 import { mirrorTo } from "./mirror-action.js";
 import { runCycle, type CycleReport } from "./run-cycle.js";
+import { cycleTick, onceCycle, type SharedCycle } from "./shared-cycle.js";
 import type { ContentActionHooks } from "./content-actions.js";
 import type { WatchLog } from "./watch-log.js";
 import { checkSchedule, type WatchPlan } from "./watch-plan.js";
@@ -20,6 +21,11 @@ export interface WatchServiceOptions extends ContentActionHooks {
   /** Requests sent so far by the registry client, logged per cycle. */
   requestCount?: () => number;
   signal: AbortSignal;
+  /**
+   * This worker's name and lease: cycles are then shared with the other
+   * workers on the history's database (each check done by one of them).
+   */
+  worker?: { id: string; leaseMs: number };
 }
 
 /** A running watch: reload its config, or wait for it to stop (when `signal` fires). */
@@ -37,8 +43,14 @@ export interface RunningWatch {
  * const report = await watchOnce(plan, { history, openStore, log, signal });
  * ```
  */
-export async function watchOnce(plan: WatchPlan, options: Omit<WatchServiceOptions, "plan">): Promise<CycleReport> {
+export async function watchOnce(
+  plan: WatchPlan,
+  options: Omit<WatchServiceOptions, "plan">,
+  cycle: string = onceCycle(),
+): Promise<CycleReport> {
   const before = options.requestCount?.() ?? 0;
+  const shared: SharedCycle | undefined =
+    options.worker === undefined ? undefined : { cycle, worker: options.worker.id, leaseMs: options.worker.leaseMs };
   const report = await runCycle({
     targets: plan.targets,
     history: options.history,
@@ -48,6 +60,7 @@ export async function watchOnce(plan: WatchPlan, options: Omit<WatchServiceOptio
     perRegistry: plan.perRegistry,
     log: options.log,
     signal: options.signal,
+    ...(shared ? { shared } : {}),
     ...mirrorHook(plan, options),
   });
   const requests = (options.requestCount?.() ?? 0) - before;
@@ -60,12 +73,17 @@ export async function watchOnce(plan: WatchPlan, options: Omit<WatchServiceOptio
     requests,
     seconds: report.seconds,
   });
-  await deliverDue(options.history, plan.notifiers, {
+  await deliverDue(options.history, plan.notifiers, outboxOptions(plan, options));
+  return report;
+}
+
+function outboxOptions(plan: WatchPlan, options: Omit<WatchServiceOptions, "plan">): OutboxOptions {
+  return {
     backoff: plan.backoff,
     log: options.log,
     signal: options.signal,
-  });
-  return report;
+    ...(options.worker ? { worker: options.worker.id } : {}),
+  };
 }
 
 // A `mirror` hook given by the caller wins; else `watch.mirror.to` makes one.
@@ -101,20 +119,15 @@ export async function startWatch(options: WatchServiceOptions): Promise<RunningW
           code: (error as DigestguardError).code,
         });
     })) as Promise<void>;
+  // Named by its tick before the jitter, so every worker names it alike.
   const cycle = async (): Promise<void> => {
+    const tick = cycleTick(plan.schedule);
     await sleep(Math.random() * plan.jitterMs, options.signal);
-    await watchOnce(plan, options);
+    await watchOnce(plan, options, tick);
   };
   let job = schedule(plan.schedule, () => guarded(cycle));
   const outboxTimer = setInterval(
-    () =>
-      void guarded(() =>
-        deliverDue(options.history, plan.notifiers, {
-          backoff: plan.backoff,
-          log: options.log,
-          signal: options.signal,
-        }),
-      ),
+    () => void guarded(() => deliverDue(options.history, plan.notifiers, outboxOptions(plan, options))),
     Math.min(plan.backoff.baseMs, 5000),
   );
   options.log("info", "watch started", {

@@ -1,0 +1,85 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { Cron } from "croner";
+import type { HistoryStore } from "../history/history-store.js";
+import type { WatchTarget } from "./watch-targets.js";
+
+/** How a worker takes part in cycles shared with the other workers on its database. */
+export interface SharedCycle {
+  /** The cycle's name, the same in every worker: the schedule's tick (ISO). */
+  cycle: string;
+  /** `--worker-id`; default `hostname:pid`. */
+  worker: string;
+  /** How long a claimed check stays this worker's before another may take it. */
+  leaseMs: number;
+}
+
+/** Seconds a claimed check stays a worker's unless `--lease-seconds` says otherwise. */
+export const DEFAULT_LEASE_MS = 120_000;
+
+/**
+ * The tick of `schedule` a cycle belongs to: the newest at or before `now`.
+ * Workers on one database name a cycle alike without talking to each other.
+ *
+ * @example
+ * ```ts
+ * cycleTick("*\/15 * * * *", new Date("2026-01-01T00:16:40Z")); // "2026-01-01T00:15:00.000Z"
+ * ```
+ */
+export function cycleTick(schedule: string, now: Date = new Date()): string {
+  const [tick] = new Cron(schedule, { paused: true }).previousRuns(1, new Date(now.getTime() + 1));
+  return (tick ?? now).toISOString();
+}
+
+/**
+ * A cycle of `--once`: a name of its own, so a run shares no work with an
+ * earlier one of the same tick (which would find every check done).
+ *
+ * @example
+ * ```ts
+ * onceCycle(); // "once:2026-01-01T00:16:40.000Z:5f0c…"
+ * ```
+ */
+export function onceCycle(now: Date = new Date()): string {
+  return `once:${now.toISOString()}:${randomUUID()}`;
+}
+
+/** This process's worker name unless `--worker-id` gives one. */
+export function defaultWorkerId(): string {
+  return `${hostname()}:${process.pid}`;
+}
+
+/**
+ * The batches of one registry's checks this worker does in a shared cycle:
+ * claim a batch, check it, claim again; when none is left to claim but some
+ * are still leased to other workers, wait and try again, so a job whose
+ * worker died is taken over once its lease runs out. Ends when every job of
+ * the registry is done.
+ *
+ * @example
+ * ```ts
+ * for await (const batch of claimedBatches(history, shared, "docker.io", targets, 8, signal)) await check(batch);
+ * ```
+ */
+export async function* claimedBatches(
+  history: HistoryStore,
+  shared: SharedCycle,
+  registry: string,
+  targets: WatchTarget[],
+  batchSize: number,
+  signal?: AbortSignal,
+): AsyncGenerator<WatchTarget[]> {
+  const byReference = new Map(targets.map((t) => [t.reference, t]));
+  const pollMs = Math.min(1000, Math.max(50, shared.leaseMs / 10));
+  for (;;) {
+    signal?.throwIfAborted();
+    const claimed = await history.claimJobs({ ...shared, registry, limit: batchSize });
+    if (claimed.length > 0) {
+      // A job another worker's config added (a reload in between) is left to a worker that knows it.
+      yield claimed.flatMap((reference) => byReference.get(reference) ?? []);
+      continue;
+    }
+    if ((await history.jobsLeft(shared.cycle, registry)) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
