@@ -110,6 +110,22 @@ export interface DeliveryClaim {
   limit?: number;
 }
 
+/** What `dg db status` shows. */
+export interface HistoryStatus {
+  backend: "sqlite" | "postgres";
+  /** The path, or the URL without its password. */
+  location: string;
+  /** The database's schema version, and the newest this digestguard knows. */
+  schema: { version: number; latest: number };
+  counts: {
+    observations: number;
+    events: number;
+    deliveries: number;
+    pendingDeliveries: number;
+    knownTags: number;
+  };
+}
+
 /** Which worker checked a reference last, and when. */
 export interface WorkerCheck {
   reference: string;
@@ -177,6 +193,12 @@ export interface HistoryStore {
    * across every worker of the database: the epoch ms to start at.
    */
   takeRequestSlot(registry: string, gapMs: number): Promise<number>;
+  /** Note that a registry's rate limit reached the floor in a cycle: every worker pauses it for the rest of the cycle. */
+  pauseRegistry(cycle: string, registry: string, remaining: number): Promise<void>;
+  /** What was left when a worker paused the registry in this cycle; undefined while it is not paused. */
+  registryPaused(cycle: string, registry: string): Promise<number | undefined>;
+  /** Backend, schema version and row counts, for `dg db status`. */
+  status(): Promise<HistoryStatus>;
   /** Which worker checked each reference last: the fleet. */
   workerChecks(): Promise<WorkerCheck[]>;
   close(): Promise<void>;

@@ -4,6 +4,7 @@ import type {
   CheckRecord,
   Delivery,
   DeliveryClaim,
+  HistoryStatus,
   HistoryStore,
   JobClaim,
   Observation,
@@ -14,7 +15,9 @@ import type {
   WorkerCheck,
 } from "./history-store.js";
 import { postgresError, redactUrl } from "./postgres-errors.js";
-import { migratePostgres } from "./postgres-migrations.js";
+import type { HistoryDump } from "./history-dump.js";
+import { countPostgres, loadPostgres } from "./postgres-load.js";
+import { migratePostgres, POSTGRES_MIGRATIONS, schemaVersion } from "./postgres-migrations.js";
 import { pgDelivery, pgEvent, pgObservation } from "./postgres-rows.js";
 import * as work from "./postgres-work.js";
 
@@ -209,8 +212,33 @@ export class PostgresHistoryStore implements HistoryStore {
     return this.#guard("take a request slot", () => work.takeRequestSlot(this.#pool, registry, gapMs));
   }
 
+  async pauseRegistry(cycle: string, registry: string, remaining: number): Promise<void> {
+    await this.#guard("pause a registry", () => work.pauseRegistry(this.#pool, cycle, registry, remaining));
+  }
+
+  async registryPaused(cycle: string, registry: string): Promise<number | undefined> {
+    return this.#guard("read a registry's pause", () => work.registryPaused(this.#pool, cycle, registry));
+  }
+
   async workerChecks(): Promise<WorkerCheck[]> {
     return this.#guard("read worker checks", () => work.workerChecks(this.#pool));
+  }
+
+  async status(): Promise<HistoryStatus> {
+    return this.#guard("read the status", async () => ({
+      backend: "postgres" as const,
+      location: this.where,
+      schema: { version: await schemaVersion(this.#pool), latest: POSTGRES_MIGRATIONS.length },
+      counts: await countPostgres(this.#pool),
+    }));
+  }
+
+  /** Load a dump into this (empty) history in one transaction, for `dg db copy`. */
+  async load(dump: HistoryDump): Promise<void> {
+    await this.#transaction("copy the history in", async (client) => {
+      await loadPostgres(client, dump, this.where);
+      return true;
+    });
   }
 
   async close(): Promise<void> {

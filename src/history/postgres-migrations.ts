@@ -74,7 +74,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
    ALTER TABLE deliveries ADD COLUMN leased_by TEXT, ADD COLUMN lease_until TIMESTAMPTZ;
    CREATE TABLE registry_pace (
      registry TEXT PRIMARY KEY,
-     next_slot TIMESTAMPTZ NOT NULL
+     next_slot TIMESTAMPTZ NOT NULL DEFAULT now(),
+     -- The cycle in which a worker saw the registry's rate limit at or below the floor, and what was left.
+     paused_cycle TEXT,
+     paused_remaining INTEGER
    );`,
 ];
 
@@ -126,7 +129,7 @@ export async function migratePostgres(
 }
 
 /** The version reached: the highest row of `schema_migrations`, 0 before the first migration. */
-export async function schemaVersion(client: pg.ClientBase): Promise<number> {
+export async function schemaVersion(client: Pick<pg.ClientBase, "query">): Promise<number> {
   const exists = await client.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS present");
   if (exists.rows[0]?.present !== true) return 0;
   const { rows } = await client.query("SELECT coalesce(max(version), 0) AS version FROM schema_migrations");

@@ -119,3 +119,21 @@ export async function takeRequestSlot(db: Queryable, registry: string, gapMs: nu
   const now = new Date(isoOf(rows[0]?.now)).getTime();
   return Date.now() + Math.max(0, slot - now);
 }
+
+/** Pause a registry for the rest of a cycle, for every worker. */
+export async function pauseRegistry(db: Queryable, cycle: string, registry: string, remaining: number): Promise<void> {
+  await db.query(
+    `INSERT INTO registry_pace (registry, paused_cycle, paused_remaining) VALUES ($1, $2, $3)
+     ON CONFLICT (registry) DO UPDATE SET paused_cycle = $2, paused_remaining = $3`,
+    [registry, cycle, remaining],
+  );
+}
+
+/** What was left when the registry was paused in this cycle, if it was. */
+export async function registryPaused(db: Queryable, cycle: string, registry: string): Promise<number | undefined> {
+  const { rows } = await db.query(
+    "SELECT paused_remaining FROM registry_pace WHERE registry = $1 AND paused_cycle = $2",
+    [registry, cycle],
+  );
+  return rows[0] === undefined ? undefined : Number(rows[0].paused_remaining);
+}

@@ -7,6 +7,7 @@ import type {
   CheckRecord,
   Delivery,
   DeliveryClaim,
+  HistoryStatus,
   HistoryStore,
   JobClaim,
   Observation,
@@ -17,7 +18,8 @@ import type {
   WorkerCheck,
 } from "./history-store.js";
 import { historyError } from "./sqlite-errors.js";
-import { migrate } from "./sqlite-migrations.js";
+import { countSqlite, dumpSqlite, type HistoryDump } from "./history-dump.js";
+import { MIGRATIONS, migrate } from "./sqlite-migrations.js";
 import {
   toDelivery,
   toEvent,
@@ -239,6 +241,13 @@ export class SqliteHistoryStore implements HistoryStore {
     return this.#jobs.takeSlot(registry, gapMs);
   }
 
+  // One process: its own rate-limit gate already pauses the registry for the cycle.
+  async pauseRegistry(): Promise<void> {}
+
+  async registryPaused(): Promise<number | undefined> {
+    return undefined;
+  }
+
   async workerChecks(): Promise<WorkerCheck[]> {
     return this.#run("read worker checks", () =>
       (
@@ -247,6 +256,20 @@ export class SqliteHistoryStore implements HistoryStore {
         ).all() as WorkerCheck[]
       ).map((row) => ({ ...row })),
     );
+  }
+
+  async status(): Promise<HistoryStatus> {
+    return this.#run("read the status", () => ({
+      backend: "sqlite" as const,
+      location: this.#path,
+      schema: { version: this.#db.pragma("user_version", { simple: true }) as number, latest: MIGRATIONS.length },
+      counts: countSqlite(this.#db),
+    }));
+  }
+
+  /** Every row, for `dg db copy`. */
+  dump(): HistoryDump {
+    return this.#run("read every row", () => dumpSqlite(this.#db));
   }
 
   async close(): Promise<void> {

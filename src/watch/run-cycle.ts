@@ -80,11 +80,13 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
       const concurrency = options.perRegistry?.concurrency ?? 4;
       try {
         for await (const batch of batches(registry, targets, concurrency * 4, options)) {
+          await shareGate(registry, gate, options);
           const settled = await mapConcurrent(batch, concurrency, async (target) => {
             if (gate.closed(target.reference) === undefined) await pace(options.signal);
             return checkAndRecord(target, report.startedAt, options, gate);
           });
           for (const [i, result] of settled.entries()) tallySettled(report, result, batch[i], options, fatal);
+          await shareGate(registry, gate, options);
           if (fatal.length > 0) return;
         }
         // Tag lists come after the checks: a rate-limit floor reached there already paused this registry.
@@ -178,6 +180,16 @@ function batches(
 ): AsyncIterable<WatchTarget[]> | WatchTarget[][] {
   if (options.shared === undefined) return [targets];
   return claimedBatches(options.history, options.shared, registry, targets, batchSize, options.signal);
+}
+
+// In a shared cycle the rate-limit floor is the fleet's: a worker that
+// reached it pauses the registry for all; the others see it before their next batch.
+async function shareGate(registry: string, gate: RateLimitGate, options: CycleOptions): Promise<void> {
+  if (options.shared === undefined || options.perRegistry?.rateLimitFloor === undefined) return;
+  const mine = gate.remaining();
+  if (mine !== undefined) return options.history.pauseRegistry(options.shared.cycle, registry, mine);
+  const theirs = await options.history.registryPaused(options.shared.cycle, registry);
+  if (theirs !== undefined) gate.note(theirs);
 }
 
 // In a shared cycle the pace is the fleet's, kept in the database.

@@ -108,6 +108,17 @@ describe("PostgresHistoryStore", { skip: postgresSkipReason() }, () => {
     await Promise.all([a?.close(), b?.close()]);
   });
 
+  it("pauses a registry for every worker once one reached the rate-limit floor, for that cycle only", async () => {
+    const url = await cluster.createDatabase();
+    const [a, b] = await Promise.all([PostgresHistoryStore.open(url), PostgresHistoryStore.open(url)]);
+    assert.equal(await b?.registryPaused(T(15), "r"), undefined);
+    await a?.pauseRegistry(T(15), "r", 3);
+    assert.equal(await b?.registryPaused(T(15), "r"), 3);
+    assert.equal(await b?.registryPaused(T(30), "r"), undefined, "the next cycle tries again");
+    assert.equal(await b?.registryPaused(T(15), "other"), undefined);
+    await Promise.all([a?.close(), b?.close()]);
+  });
+
   it("never shows the password of an unreachable database", async () => {
     const url = `postgresql://dg:pa55word@localhost/none?host=${encodeURIComponent(`${cluster.socketDir}/missing`)}`;
     await assert.rejects(
