@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import pg from "pg";
 import type {
   CheckRecord,
@@ -8,7 +7,6 @@ import type {
   HistoryStore,
   JobClaim,
   Observation,
-  Sighting,
   StoredEvent,
   TagListingRecord,
   WatchEvent,
@@ -20,6 +18,7 @@ import { countPostgres, loadPostgres } from "./postgres-load.js";
 import { migratePostgres, POSTGRES_MIGRATIONS, schemaVersion } from "./postgres-migrations.js";
 import { pgDelivery, pgEvent, pgObservation } from "./postgres-rows.js";
 import * as work from "./postgres-work.js";
+import { insertEvents, observe, setConditions } from "./postgres-writes.js";
 
 /** A connection or a pool: what a query needs. */
 export type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
@@ -91,9 +90,11 @@ export class PostgresHistoryStore implements HistoryStore {
 
   async recordCheck(record: CheckRecord): Promise<StoredEvent[]> {
     return this.#transaction("record a check", async (client) => {
-      if (record.job !== undefined && !(await work.markJobDone(client, record.job, record.worker))) return undefined;
-      // One writer per reference at a time, even outside jobs: extend-or-insert must not interleave.
-      await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [record.reference]);
+      // One writer per reference at a time: the job's row lock, or outside jobs an advisory lock,
+      // so extend-or-insert never interleaves.
+      if (record.job !== undefined) {
+        if (!(await work.markJobDone(client, record.job, record.worker))) return undefined;
+      } else await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [record.reference]);
       if (record.sighting !== undefined) await observe(client, record.reference, record.sighting, record.at);
       if (record.conditions !== undefined) await setConditions(client, record.reference, record.conditions, record.at);
       if (record.worker !== undefined) await work.noteWorkerCheck(client, record.reference, record.worker, record.at);
@@ -279,67 +280,4 @@ export class PostgresHistoryStore implements HistoryStore {
       }
     });
   }
-}
-
-async function observe(client: pg.PoolClient, reference: string, sighting: Sighting, at: string): Promise<void> {
-  const platforms = JSON.stringify(sighting.platforms);
-  const { rows } = await client.query(
-    "SELECT id, digest, platforms FROM observations WHERE reference = $1 ORDER BY id DESC LIMIT 1",
-    [reference],
-  );
-  const last = rows[0] as { id: string; digest: string | null; platforms: string } | undefined;
-  if (last !== undefined && last.digest === (sighting.digest ?? null) && last.platforms === platforms) {
-    await client.query("UPDATE observations SET last_seen = $1 WHERE id = $2", [at, last.id]);
-    return;
-  }
-  await client.query(
-    "INSERT INTO observations (reference, digest, media_type, platforms, first_seen, last_seen) VALUES ($1, $2, $3, $4, $5, $5)",
-    [reference, sighting.digest ?? null, sighting.mediaType ?? null, platforms, at],
-  );
-}
-
-async function setConditions(
-  client: pg.PoolClient,
-  reference: string,
-  conditions: string[],
-  at: string,
-): Promise<void> {
-  await client.query("DELETE FROM open_conditions WHERE reference = $1 AND NOT (condition = ANY($2::text[]))", [
-    reference,
-    conditions,
-  ]);
-  await client.query(
-    "INSERT INTO open_conditions (reference, condition, since) SELECT $1, unnest($2::text[]), $3 ON CONFLICT DO NOTHING",
-    [reference, conditions, at],
-  );
-}
-
-async function insertEvents(
-  client: pg.PoolClient,
-  events: WatchEvent[],
-  notifyTo: (event: WatchEvent) => string[],
-  now: string,
-): Promise<StoredEvent[]> {
-  const stored: StoredEvent[] = [];
-  for (const event of events) {
-    const { rows } = await client.query(
-      "INSERT INTO events (kind, reference, at, from_digest, to_digest, detail) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-      [
-        event.kind,
-        event.reference,
-        event.at,
-        event.from ?? null,
-        event.to ?? null,
-        event.detail === undefined ? null : JSON.stringify(event.detail),
-      ],
-    );
-    const id = Number(rows[0]?.id);
-    const notifiers = notifyTo(event);
-    await client.query(
-      "INSERT INTO deliveries (id, event_id, notifier, next_attempt_at) SELECT unnest($1::text[]), $2, unnest($3::text[]), $4",
-      [notifiers.map(() => randomUUID()), id, notifiers, now],
-    );
-    stored.push({ ...event, id });
-  }
-  return stored;
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
@@ -11,7 +10,6 @@ import type {
   HistoryStore,
   JobClaim,
   Observation,
-  Sighting,
   StoredEvent,
   TagListingRecord,
   WatchEvent,
@@ -20,6 +18,7 @@ import type {
 import { historyError } from "./sqlite-errors.js";
 import { countSqlite, dumpSqlite, type HistoryDump } from "./history-dump.js";
 import { MIGRATIONS, migrate } from "./sqlite-migrations.js";
+import { insertEvent, observe, setConditions } from "./sqlite-writes.js";
 import {
   toDelivery,
   toEvent,
@@ -101,13 +100,14 @@ export class SqliteHistoryStore implements HistoryStore {
     return this.#run("record a check", () =>
       this.#db
         .transaction(() => {
-          if (record.sighting !== undefined) this.#observe(record.reference, record.sighting, record.at);
-          if (record.conditions !== undefined) this.#setConditions(record.reference, record.conditions, record.at);
+          if (record.sighting !== undefined) observe(this.#prepare, record.reference, record.sighting, record.at);
+          if (record.conditions !== undefined)
+            setConditions(this.#prepare, record.reference, record.conditions, record.at);
           if (record.worker !== undefined)
             this.#prepare(
               "INSERT INTO worker_checks (reference, worker, checked_at) VALUES (?, ?, ?) ON CONFLICT (reference) DO UPDATE SET worker = excluded.worker, checked_at = excluded.checked_at",
             ).run(record.reference, record.worker, record.at);
-          return record.events.map((event) => this.#insertEvent(event, record.notifyTo(event), record.at));
+          return record.events.map((event) => insertEvent(this.#prepare, event, record.notifyTo(event), record.at));
         })
         .immediate(),
     );
@@ -137,7 +137,7 @@ export class SqliteHistoryStore implements HistoryStore {
         .transaction(() => {
           const add = this.#prepare("INSERT OR IGNORE INTO known_tags (repository, tag, first_seen) VALUES (?, ?, ?)");
           for (const tag of record.tags) add.run(record.repository, tag, record.at);
-          return record.events.map((event) => this.#insertEvent(event, record.notifyTo(event), record.at));
+          return record.events.map((event) => insertEvent(this.#prepare, event, record.notifyTo(event), record.at));
         })
         .immediate(),
     );
@@ -183,7 +183,7 @@ export class SqliteHistoryStore implements HistoryStore {
 
   async addEvent(event: WatchEvent, notifiers: string[]): Promise<StoredEvent> {
     return this.#run("add an event", () =>
-      this.#db.transaction(() => this.#insertEvent(event, notifiers, event.at)).immediate(),
+      this.#db.transaction(() => insertEvent(this.#prepare, event, notifiers, event.at)).immediate(),
     );
   }
 
@@ -276,54 +276,14 @@ export class SqliteHistoryStore implements HistoryStore {
     if (this.#db.open) this.#db.close();
   }
 
-  #observe(reference: string, sighting: Sighting, at: string): void {
-    const last = this.#prepare(
-      "SELECT id, digest, platforms FROM observations WHERE reference = ? ORDER BY id DESC LIMIT 1",
-    ).get(reference) as Pick<ObservationRow, "id" | "digest" | "platforms"> | undefined;
-    const platforms = JSON.stringify(sighting.platforms);
-    if (last !== undefined && last.digest === (sighting.digest ?? null) && last.platforms === platforms) {
-      this.#prepare("UPDATE observations SET last_seen = ? WHERE id = ?").run(at, last.id);
-      return;
-    }
-    this.#prepare(
-      "INSERT INTO observations (reference, digest, media_type, platforms, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)",
-    ).run(reference, sighting.digest ?? null, sighting.mediaType ?? null, platforms, at, at);
-  }
-
-  #setConditions(reference: string, conditions: string[], at: string): void {
-    const keep = JSON.stringify(conditions);
-    this.#prepare(
-      "DELETE FROM open_conditions WHERE reference = ? AND condition NOT IN (SELECT value FROM json_each(?))",
-    ).run(reference, keep);
-    const add = this.#prepare("INSERT OR IGNORE INTO open_conditions (reference, condition, since) VALUES (?, ?, ?)");
-    for (const condition of conditions) add.run(reference, condition, at);
-  }
-
-  #insertEvent(event: WatchEvent, notifiers: string[], now: string): StoredEvent {
-    const { lastInsertRowid } = this.#prepare(
-      "INSERT INTO events (kind, reference, at, from_digest, to_digest, detail) VALUES (?, ?, ?, ?, ?, ?)",
-    ).run(
-      event.kind,
-      event.reference,
-      event.at,
-      event.from ?? null,
-      event.to ?? null,
-      event.detail === undefined ? null : JSON.stringify(event.detail),
-    );
-    const id = Number(lastInsertRowid);
-    const add = this.#prepare("INSERT INTO deliveries (id, event_id, notifier, next_attempt_at) VALUES (?, ?, ?, ?)");
-    for (const notifier of notifiers) add.run(randomUUID(), id, notifier, now);
-    return { ...event, id };
-  }
-
-  #prepare(sql: string): Database.Statement {
+  readonly #prepare = (sql: string): Database.Statement => {
     let statement = this.#statements.get(sql);
     if (statement === undefined) {
       statement = this.#db.prepare(sql);
       this.#statements.set(sql, statement);
     }
     return statement;
-  }
+  };
 
   #run<T>(doing: string, work: () => T): T {
     try {

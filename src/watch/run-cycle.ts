@@ -1,14 +1,15 @@
-import { mapConcurrent } from "../async/map-concurrent.js";
 import { isAborted, isCode } from "../errors/predicates.js";
 import type { HistoryStore, StoredEvent, WatchEvent } from "../history/history-store.js";
 import type { ContentStore } from "../store/content-store.js";
 import { checkError, checkTarget, type CheckResult } from "./check-target.js";
 import { withoutRepeats } from "./repeat-events.js";
 import { checkNewTags, tagWatches } from "./new-tags.js";
-import { byRegistry, type PerRegistry, type RateLimitGate, rateLimitGate, requestPacer } from "./registry-limits.js";
+import { byRegistry, type PerRegistry, type RateLimitGate, rateLimitGate } from "./registry-limits.js";
 import { actionsFor, type WatchAction } from "./watch-actions.js";
 import { contentActions, type ContentActionHooks } from "./content-actions.js";
-import { claimedBatches, type SharedCycle } from "./shared-cycle.js";
+import type { SharedCycle } from "./shared-cycle.js";
+import { targetFeed } from "./target-feed.js";
+import { pacerFor, shareGate } from "./fleet-limits.js";
 import type { WatchLog } from "./watch-log.js";
 import type { WatchTarget } from "./watch-targets.js";
 
@@ -74,32 +75,66 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
       options.targets.map((t) => ({ registry: t.registry, reference: t.reference })),
     ));
   await Promise.all(
-    [...byRegistry(options.targets)].map(async ([registry, targets]) => {
-      const pace = pacerFor(registry, options);
-      const gate = rateLimitGate(options.perRegistry?.rateLimitFloor);
-      const concurrency = options.perRegistry?.concurrency ?? 4;
-      try {
-        for await (const batch of batches(registry, targets, concurrency * 4, options)) {
-          await shareGate(registry, gate, options);
-          const settled = await mapConcurrent(batch, concurrency, async (target) => {
-            if (gate.closed(target.reference) === undefined) await pace(options.signal);
-            return checkAndRecord(target, report.startedAt, options, gate);
-          });
-          for (const [i, result] of settled.entries()) tallySettled(report, result, batch[i], options, fatal);
-          await shareGate(registry, gate, options);
-          if (fatal.length > 0) return;
-        }
-        // Tag lists come after the checks: a rate-limit floor reached there already paused this registry.
-        // In a shared cycle the worker that planned it lists them, so each list is asked for once.
-        if (planned) report.events.push(...(await listNewTags(targets, report.startedAt, options, pace)));
-      } catch (error) {
-        fatal.push(error);
-      }
-    }),
+    [...byRegistry(options.targets)].map(([registry, targets]) =>
+      checkRegistry(registry, targets, { options, report, fatal, planned }),
+    ),
   );
   if (fatal.length > 0) throw fatal[0];
   report.seconds = (Date.now() - started.getTime()) / 1000;
   return report;
+}
+
+/** What a cycle's registries share: the options, the report they add to, the fatal errors. */
+interface CycleState {
+  options: CycleOptions;
+  report: CycleReport;
+  fatal: unknown[];
+  /** Whether this worker planned the cycle (it lists new tags). */
+  planned: boolean;
+}
+
+// One registry's checks: `concurrency` runners pull from the feed, then the tag lists.
+async function checkRegistry(registry: string, targets: WatchTarget[], state: CycleState): Promise<void> {
+  const { options, report, fatal, planned } = state;
+  const pace = pacerFor(registry, options);
+  const gate = rateLimitGate(options.perRegistry?.rateLimitFloor);
+  const concurrency = options.perRegistry?.concurrency ?? 4;
+  const next = targetFeed({
+    history: options.history,
+    registry,
+    targets,
+    batchSize: concurrency * 4,
+    beforeClaim: () => shareGate(registry, gate, options),
+    ...(options.shared ? { shared: options.shared } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const check = async (target: WatchTarget) => {
+    if (gate.closed(target.reference) === undefined) await pace(options.signal);
+    return checkAndRecord(target, report.startedAt, options, gate);
+  };
+  const runner = async (): Promise<void> => {
+    for (let target = await next(); target !== undefined && fatal.length === 0; target = await next()) {
+      const [settled] = await Promise.allSettled([check(target)]);
+      tallySettled(report, settled as PromiseSettledResult<Checked>, target, options, fatal);
+    }
+  };
+  try {
+    for (const failed of await Promise.allSettled(Array.from({ length: concurrency }, runner)))
+      if (failed.status === "rejected") fatal.push(failed.reason);
+    if (fatal.length > 0) return;
+    await shareGate(registry, gate, options);
+    // Tag lists come after the checks: a rate-limit floor reached there already paused this registry.
+    // In a shared cycle the worker that planned it lists them, so each list is asked for once.
+    if (planned) report.events.push(...(await listNewTags(targets, report.startedAt, options, pace)));
+  } catch (error) {
+    fatal.push(error);
+  }
+}
+
+/** One check's result and the events it stored. */
+interface Checked {
+  result: CheckResult;
+  stored: StoredEvent[];
 }
 
 async function checkAndRecord(
@@ -107,7 +142,7 @@ async function checkAndRecord(
   at: string,
   options: CycleOptions,
   gate: RateLimitGate,
-): Promise<{ result: CheckResult; stored: StoredEvent[] }> {
+): Promise<Checked> {
   const store = await options.openStore(target);
   const paused = gate.closed(target.reference);
   const result: CheckResult = paused
@@ -171,42 +206,9 @@ async function listNewTags(
   return stored;
 }
 
-// Every target at once, or (shared) the batches this worker claims.
-function batches(
-  registry: string,
-  targets: WatchTarget[],
-  batchSize: number,
-  options: CycleOptions,
-): AsyncIterable<WatchTarget[]> | WatchTarget[][] {
-  if (options.shared === undefined) return [targets];
-  return claimedBatches(options.history, options.shared, registry, targets, batchSize, options.signal);
-}
-
-// In a shared cycle the rate-limit floor is the fleet's: a worker that
-// reached it pauses the registry for all; the others see it before their next batch.
-async function shareGate(registry: string, gate: RateLimitGate, options: CycleOptions): Promise<void> {
-  if (options.shared === undefined || options.perRegistry?.rateLimitFloor === undefined) return;
-  const mine = gate.remaining();
-  if (mine !== undefined) return options.history.pauseRegistry(options.shared.cycle, registry, mine);
-  const theirs = await options.history.registryPaused(options.shared.cycle, registry);
-  if (theirs !== undefined) gate.note(theirs);
-}
-
-// In a shared cycle the pace is the fleet's, kept in the database.
-function pacerFor(registry: string, options: CycleOptions): (signal?: AbortSignal) => Promise<void> {
-  const perSecond = options.perRegistry?.requestsPerSecond;
-  if (options.shared === undefined || perSecond === undefined) return requestPacer(perSecond);
-  return async (signal) => {
-    const startAt = await options.history.takeRequestSlot(registry, 1000 / perSecond);
-    const wait = startAt - Date.now();
-    if (wait > 0) await new Promise<void>((resolve) => setTimeout(resolve, wait));
-    signal?.throwIfAborted();
-  };
-}
-
 function tallySettled(
   report: CycleReport,
-  result: PromiseSettledResult<{ result: CheckResult; stored: StoredEvent[] }>,
+  result: PromiseSettledResult<Checked>,
   target: WatchTarget | undefined,
   options: CycleOptions,
   fatal: unknown[],
@@ -223,7 +225,7 @@ function tallySettled(
   }
 }
 
-function tally(report: CycleReport, { result, stored }: { result: CheckResult; stored: StoredEvent[] }): void {
+function tally(report: CycleReport, { result, stored }: Checked): void {
   report.checked++;
   if (result.fetched) report.fetched++;
   if (result.sighting === undefined) report.errors++;

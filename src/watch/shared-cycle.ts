@@ -1,8 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { Cron } from "croner";
-import type { HistoryStore } from "../history/history-store.js";
-import type { WatchTarget } from "./watch-targets.js";
 
 /** How a worker takes part in cycles shared with the other workers on its database. */
 export interface SharedCycle {
@@ -47,39 +45,4 @@ export function onceCycle(now: Date = new Date()): string {
 /** This process's worker name unless `--worker-id` gives one. */
 export function defaultWorkerId(): string {
   return `${hostname()}:${process.pid}`;
-}
-
-/**
- * The batches of one registry's checks this worker does in a shared cycle:
- * claim a batch, check it, claim again; when none is left to claim but some
- * are still leased to other workers, wait and try again, so a job whose
- * worker died is taken over once its lease runs out. Ends when every job of
- * the registry is done.
- *
- * @example
- * ```ts
- * for await (const batch of claimedBatches(history, shared, "docker.io", targets, 8, signal)) await check(batch);
- * ```
- */
-export async function* claimedBatches(
-  history: HistoryStore,
-  shared: SharedCycle,
-  registry: string,
-  targets: WatchTarget[],
-  batchSize: number,
-  signal?: AbortSignal,
-): AsyncGenerator<WatchTarget[]> {
-  const byReference = new Map(targets.map((t) => [t.reference, t]));
-  const pollMs = Math.min(1000, Math.max(50, shared.leaseMs / 10));
-  for (;;) {
-    signal?.throwIfAborted();
-    const claimed = await history.claimJobs({ ...shared, registry, limit: batchSize });
-    if (claimed.length > 0) {
-      // A job another worker's config added (a reload in between) is left to a worker that knows it.
-      yield claimed.flatMap((reference) => byReference.get(reference) ?? []);
-      continue;
-    }
-    if ((await history.jobsLeft(shared.cycle, registry)) === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
-  }
 }
