@@ -68,8 +68,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      attempts INTEGER NOT NULL DEFAULT 0,
      lease_until TIMESTAMPTZ,
      done_at TIMESTAMPTZ,
+     planned_at TIMESTAMPTZ NOT NULL DEFAULT now(),
      PRIMARY KEY (cycle, reference)
    );
+   CREATE INDEX cycle_jobs_by_age ON cycle_jobs (planned_at);
    CREATE INDEX cycle_jobs_open ON cycle_jobs (cycle, registry) WHERE done_at IS NULL;
    ALTER TABLE deliveries ADD COLUMN leased_by TEXT, ADD COLUMN lease_until TIMESTAMPTZ;
    CREATE TABLE registry_pace (

@@ -36,7 +36,10 @@ export async function planCycle(
     "INSERT INTO cycle_jobs (cycle, registry, reference) SELECT $1, unnest($2::text[]), unnest($3::text[]) ON CONFLICT DO NOTHING",
     [cycle, jobs.map((j) => j.registry), jobs.map((j) => j.reference)],
   );
-  return (rowCount ?? 0) > 0;
+  const planned = (rowCount ?? 0) > 0;
+  // The planner of a cycle clears out the jobs of cycles long over, so the table stays a few cycles big.
+  if (planned) await db.query("DELETE FROM cycle_jobs WHERE planned_at < now() - interval '1 day'");
+  return planned;
 }
 
 /** Lease open jobs of one registry in a cycle: never leased, or leased by a worker whose lease ran out. */

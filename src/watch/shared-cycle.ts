@@ -12,7 +12,7 @@ export interface SharedCycle {
   leaseMs: number;
 }
 
-/** Seconds a claimed check stays a worker's unless `--lease-seconds` says otherwise. */
+/** How long (ms) a claimed check stays a worker's unless `--lease-seconds` says otherwise. */
 export const DEFAULT_LEASE_MS = 120_000;
 
 /**

@@ -82,6 +82,23 @@ describe("PostgresHistoryStore", { skip: postgresSkipReason() }, () => {
     await history.close();
   });
 
+  it("clears out the jobs of cycles more than a day old when a new cycle is planned", async () => {
+    const url = await cluster.createDatabase();
+    const history = await PostgresHistoryStore.open(url);
+    await history.planCycle(T(0), [{ registry: "r", reference: "r/a:1" }]);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query("UPDATE cycle_jobs SET planned_at = now() - interval '25 hours'");
+    await history.planCycle(T(15), [{ registry: "r", reference: "r/a:1" }]);
+    const { rows } = await client.query("SELECT cycle FROM cycle_jobs");
+    await client.end();
+    assert.deepEqual(
+      rows.map((r) => r.cycle),
+      [T(15)],
+    );
+    await history.close();
+  });
+
   it("hands each due delivery to exactly one of several workers claiming at once", async () => {
     const url = await cluster.createDatabase();
     const stores = await Promise.all([1, 2, 3].map(() => PostgresHistoryStore.open(url)));
