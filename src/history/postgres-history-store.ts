@@ -18,7 +18,7 @@ import { countPostgres, loadPostgres } from "./postgres-load.js";
 import { migratePostgres, POSTGRES_MIGRATIONS, schemaVersion } from "./postgres-migrations.js";
 import { pgDelivery, pgEvent, pgObservation } from "./postgres-rows.js";
 import * as work from "./postgres-work.js";
-import { insertEvents, observe, setConditions } from "./postgres-writes.js";
+import { insertEvents, observe, recordUnchanged, setConditions } from "./postgres-writes.js";
 
 /** A connection or a pool: what a query needs. */
 export type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
@@ -89,6 +89,7 @@ export class PostgresHistoryStore implements HistoryStore {
   }
 
   async recordCheck(record: CheckRecord): Promise<StoredEvent[]> {
+    if (await this.#guard("record a check", () => recordUnchanged(this.#pool, record))) return [];
     return this.#transaction("record a check", async (client) => {
       // One writer per reference at a time: the job's row lock, or outside jobs an advisory lock,
       // so extend-or-insert never interleaves.

@@ -20,6 +20,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
    -- history --at: the newest observation of a reference that started at or before a time, one index probe.
    CREATE INDEX observations_by_reference ON observations (reference, first_seen DESC, id DESC);
    CREATE INDEX observations_by_digest ON observations (reference, digest);
+   -- A check's first read: the newest observation of a reference, by id.
+   CREATE INDEX observations_latest ON observations (reference, id DESC);
    CREATE TABLE events (
      id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
      kind TEXT NOT NULL,

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import type { Sighting, StoredEvent, WatchEvent } from "./history-store.js";
+import type { CheckRecord, Sighting, StoredEvent, WatchEvent } from "./history-store.js";
+
+type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
 
 // The writes of a check or a listing, each run inside the caller's transaction.
 
@@ -75,4 +77,47 @@ export async function insertEvents(
     stored.push({ ...event, id });
   }
   return stored;
+}
+
+/**
+ * The steady state — the tag still points where it did, no event, no
+ * condition — in one statement (one round trip instead of a transaction of
+ * six): extend the newest observation, mark the job done and note the
+ * worker, all only when the observation matches and (with a job) the job was
+ * still open. False when it did nothing: the caller then records the check
+ * in a full transaction, which also finds a job another worker finished.
+ *
+ * @example
+ * ```ts
+ * if (!(await recordUnchanged(pool, record))) await recordInTransaction(record);
+ * ```
+ */
+export async function recordUnchanged(db: Queryable, record: CheckRecord): Promise<boolean> {
+  if (record.sighting === undefined || record.events.length > 0 || record.conditions !== undefined) return false;
+  const { rows } = await db.query(
+    `WITH last AS (
+       SELECT id FROM (SELECT id, digest, platforms FROM observations WHERE reference = $1 ORDER BY id DESC LIMIT 1) newest
+       WHERE digest IS NOT DISTINCT FROM $2 AND platforms = $3),
+     job AS (
+       UPDATE cycle_jobs SET done_at = now(), worker = coalesce($5, worker)
+       WHERE $6::text IS NOT NULL AND cycle = $6 AND reference = $1 AND done_at IS NULL AND EXISTS (SELECT 1 FROM last)
+       RETURNING 1),
+     go AS (SELECT 1 WHERE EXISTS (SELECT 1 FROM last) AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM job))),
+     extended AS (
+       UPDATE observations SET last_seen = $4 WHERE id = (SELECT id FROM last) AND EXISTS (SELECT 1 FROM go) RETURNING 1),
+     noted AS (
+       INSERT INTO worker_checks (reference, worker, checked_at) SELECT $1, $5, $4
+       WHERE $5::text IS NOT NULL AND EXISTS (SELECT 1 FROM go)
+       ON CONFLICT (reference) DO UPDATE SET worker = excluded.worker, checked_at = excluded.checked_at RETURNING 1)
+     SELECT EXISTS (SELECT 1 FROM go) AS done`,
+    [
+      record.reference,
+      record.sighting.digest ?? null,
+      JSON.stringify(record.sighting.platforms),
+      record.at,
+      record.worker ?? null,
+      record.job?.cycle ?? null,
+    ],
+  );
+  return rows[0]?.done === true;
 }

@@ -82,6 +82,34 @@ describe("PostgresHistoryStore", { skip: postgresSkipReason() }, () => {
     await history.close();
   });
 
+  it("records an unchanged check once per job, even when a late worker repeats it", async () => {
+    const history = await fresh();
+    const reference = "r/a:1";
+    const sighting = { digest: d("a"), platforms: [] };
+    await history.recordCheck({ reference, at: T(1), sighting, events: [], notifyTo: () => [] });
+    await history.planCycle(T(15), [{ registry: "r", reference }]);
+    const steady = (at: string, worker: string) =>
+      history.recordCheck({
+        reference,
+        at,
+        sighting,
+        events: [],
+        notifyTo: () => [],
+        worker,
+        job: { cycle: T(15), reference },
+      });
+    assert.deepEqual(await steady(T(16), "w1"), []);
+    assert.equal(await history.jobsLeft(T(15), "r"), 0);
+    await steady(T(17), "w2");
+    assert.deepEqual(
+      (await history.timeline(reference)).map((o) => [o.firstSeen, o.lastSeen]),
+      [[T(1), T(16)]],
+      "the late worker's repeat changed nothing",
+    );
+    assert.deepEqual(await history.workerChecks(), [{ reference, worker: "w1", at: T(16) }]);
+    await history.close();
+  });
+
   it("clears out the jobs of cycles more than a day old when a new cycle is planned", async () => {
     const url = await cluster.createDatabase();
     const history = await PostgresHistoryStore.open(url);
