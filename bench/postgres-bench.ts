@@ -1,7 +1,7 @@
 // PostgreSQL history figures on the loopback registry (plain HTTP):
 // 1. 10,000 tags in 100 repositories, nothing changed: the same long-lived
 //    `dg watch` as one process on SQLite, and as three workers sharing one
-//    PostgreSQL; per steady cycle the manifest HEADs per tag (registry access
+//    PostgreSQL (and as one worker on PostgreSQL); per steady cycle the manifest HEADs per tag (registry access
 //    log) and the cycle time (the slowest worker's "cycle done");
 // 2. `history --at` on PostgreSQL with 1,000,000 observations (1,000 tags of
 //    1,000 observations each): the query in-process, its plan, and the CLI.
@@ -34,11 +34,14 @@ try {
     `version: 1\nwatch:\n  version: 1\n  lockfile: false\n  database: history.sqlite\n  schedule: "*/${SCHEDULE_SECONDS} * * * * *"\n  perRegistry: { concurrency: 16 }\n  images:\n${references.map((r) => `    - ${r}\n`).join("")}`,
   );
   const sqlite = await fleet(registry, 1, undefined);
+  // One worker on PostgreSQL tells the database's cost per check apart from three processes sharing the cores.
+  const postgresOne = await fleet(registry, 1, await cluster.createDatabase());
   const postgres = await fleet(registry, 3, await cluster.createDatabase());
   const at = await historyAt(await cluster.createDatabase());
   await writeFigures("postgres", {
     tags: references.length,
     sqliteOneProcess: sqlite,
+    postgresOneWorker: postgresOne,
     postgresThreeWorkers: postgres,
     historyAt: at,
   });
