@@ -99,6 +99,22 @@ const importMetaUrl = {
   },
 };
 
+/**
+ * The PostgreSQL history store and the pg driver are a bundle of their own,
+ * postgres-history-store.cjs, required only when a postgres:// URL is
+ * configured: the SQLite default neither parses nor runs them.
+ */
+const postgresBundle = {
+  name: "postgres-bundle",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/postgres-history-store\.js$/ }, (args) =>
+      args.kind === "dynamic-import" && args.resolveDir === join(root, "src/history")
+        ? { path: "./postgres-history-store.cjs", external: true }
+        : undefined,
+    );
+  },
+};
+
 rmSync(outdir, { recursive: true, force: true });
 const start = await build({
   ...common,
@@ -113,12 +129,16 @@ const start = await build({
 });
 const perCommand = await build({
   ...common,
-  entryPoints: Object.fromEntries(commands.map((name) => [`command-${name}`, join(commandsDir, `${name}.ts`)])),
+  entryPoints: {
+    ...Object.fromEntries(commands.map((name) => [`command-${name}`, join(commandsDir, `${name}.ts`)])),
+    "postgres-history-store": join(root, "src/history/postgres-history-store.ts"),
+  },
   outdir,
   outExtension: { ".js": ".cjs" },
-  // A native addon: loaded from node_modules at run time, not bundled.
-  external: ["better-sqlite3"],
-  plugins: [sharedErrors, undiciAgent, importMetaUrl],
+  // A native addon: loaded from node_modules at run time, not bundled. pg
+  // requires pg-native only when asked for it (never here), so it stays out.
+  external: ["better-sqlite3", "pg-native"],
+  plugins: [sharedErrors, undiciAgent, importMetaUrl, postgresBundle],
 });
 
 // What each bundle holds (esbuild's metafile): for size work, and for the test that keeps start.cjs light.

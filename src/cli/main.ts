@@ -16,6 +16,7 @@ import { defineWatch } from "./commands/watch-definition.js";
 import { defineHistory } from "./commands/history-definition.js";
 import { defineEvents } from "./commands/events-definition.js";
 import { defineNotify } from "./commands/notify-definition.js";
+import { defineDb } from "./commands/db-definition.js";
 import { collect } from "./definition-helpers.js";
 import { usageErrors } from "./usage-error.js";
 import { VERSION } from "./version.js";
@@ -37,6 +38,7 @@ const COMMANDS = [
   defineHistory,
   defineEvents,
   defineNotify,
+  defineDb,
   defineDemo,
   defineCompletion,
 ];

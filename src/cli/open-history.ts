@@ -1,9 +1,11 @@
-import { SqliteHistoryStore } from "../history/sqlite-history-store.js";
-import { historyPathFor } from "../watch/load-watch-plan.js";
+import type { HistoryStore } from "../history/history-store.js";
+import { openHistoryStore } from "../history/open-history-store.js";
+import { historyLocationFor } from "../watch/load-watch-plan.js";
 
 /**
- * The history database the `--db` flag, the config's `watch.database` or
- * the default state folder names, as `history`, `events` and `notify` open it.
+ * The history the `--db` flag, `$DIGESTGUARD_DATABASE_URL`, the config's
+ * `database.url` or `watch.database`, or the default state folder names, as
+ * `watch`, `history`, `events`, `notify` and `db` open it.
  *
  * @example
  * ```ts
@@ -13,10 +15,10 @@ import { historyPathFor } from "../watch/load-watch-plan.js";
 export async function openHistory(
   flags: { db?: string; config?: string },
   options: { readonly?: boolean } = {},
-): Promise<SqliteHistoryStore> {
-  const path = await historyPathFor({
+): Promise<HistoryStore> {
+  const location = await historyLocationFor({
     ...(flags.db ? { db: flags.db } : {}),
     ...(flags.config ? { configPath: flags.config } : {}),
   });
-  return SqliteHistoryStore.open(path, options.readonly ? { readonly: true } : {});
+  return openHistoryStore(location, options.readonly ? { readonly: true } : {});
 }

@@ -88,6 +88,27 @@ describe("what start-up loads", () => {
       [],
     );
   });
+
+  test("the PostgreSQL store and pg load only when a postgres:// history is named", async () => {
+    const sqlite = await bundlesLoadedBy(["history", "r/app:1", "--db", join(emptyDir, "none.sqlite")], {
+      cwd: emptyDir,
+    });
+    assert.deepEqual(sqlite.bundles, ["start.cjs", "command-history.cjs"], sqlite.stderr);
+    const inputs = Object.keys((await bundleInputs())["command-history.cjs"] ?? {}).map(fromNodeModules);
+    assert.deepEqual(
+      inputs.filter((file) => file.startsWith("node_modules/pg")),
+      [],
+      "command-history.cjs leaves pg to its own bundle",
+    );
+    const postgres = await bundlesLoadedBy(
+      ["history", "r/app:1", "--db", "postgres://dg@localhost/dg?host=/nonexistent"],
+      {
+        cwd: emptyDir,
+      },
+    );
+    assert.equal(postgres.exitCode, 5, postgres.stderr);
+    assert.deepEqual(postgres.bundles, ["start.cjs", "command-history.cjs", "postgres-history-store.cjs"]);
+  });
 });
 
 /**

@@ -120,12 +120,19 @@ const syncSettings = z.strictObject({
   images: z.array(syncImage).min(1),
 });
 
+const databaseSettings = z.strictObject({
+  /** PostgreSQL for history, events and the outbox, shared by several workers: `postgres://user:password@host/db` (or set DIGESTGUARD_DATABASE_URL). */
+  url: z.string().regex(/^postgres(ql)?:\/\//i, "must be a postgres:// or postgresql:// URL"),
+});
+
 /** The schema of `digestguard.yaml`, version 1. Unknown keys are errors. */
 export const configSchema = z.strictObject({
   version: z.literal(1),
   registries: z.record(z.string().regex(hostPattern, "must be a registry host[:port]"), registrySettings).optional(),
   watch: watchSettings.optional(),
   sync: syncSettings.optional(),
+  /** Where watch keeps its history; default a SQLite file (watch.database). */
+  database: databaseSettings.optional(),
 });
 
 /** A validated `digestguard.yaml`. */

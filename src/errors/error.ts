@@ -89,6 +89,7 @@ const EXIT_CODE_BY_ERROR = {
   HISTORY_BUSY: ExitCode.io,
   HISTORY_INVALID: ExitCode.io,
   HISTORY_TOO_NEW: ExitCode.unsupported,
+  HISTORY_UNAVAILABLE: ExitCode.unavailable,
   NOTIFY_FAILED: ExitCode.unavailable,
   ABORTED: ExitCode.interrupted,
 } as const satisfies Record<string, ExitCode>;

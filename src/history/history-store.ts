@@ -75,6 +75,62 @@ export interface CheckRecord {
   notifyTo: (event: WatchEvent) => string[];
   /** When given, the reference's open conditions after this check (replacing those before). */
   conditions?: string[];
+  /** Who checked: kept per reference for the fleet view. */
+  worker?: string;
+  /**
+   * The cycle job this check did: it is marked done in the same transaction.
+   * When another worker already did it (this one's lease ran out), nothing is
+   * recorded and no event is returned, so an event is never stored twice.
+   */
+  job?: CycleJob;
+}
+
+/** One check of one reference in one cycle, as workers sharing a database claim it. */
+export interface CycleJob {
+  /** The schedule's tick time (ISO): every worker names a cycle alike without talking. */
+  cycle: string;
+  reference: string;
+}
+
+/** A claim of a cycle's jobs for one worker. */
+export interface JobClaim {
+  cycle: string;
+  registry: string;
+  worker: string;
+  limit: number;
+  /** How long the jobs stay this worker's before another may take them. */
+  leaseMs: number;
+}
+
+/** A claim of due deliveries for one worker. */
+export interface DeliveryClaim {
+  dueAt: string;
+  worker: string;
+  leaseMs: number;
+  limit?: number;
+}
+
+/** What `dg db status` shows. */
+export interface HistoryStatus {
+  backend: "sqlite" | "postgres";
+  /** The path, or the URL without its password. */
+  location: string;
+  /** The database's schema version, and the newest this digestguard knows. */
+  schema: { version: number; latest: number };
+  counts: {
+    observations: number;
+    events: number;
+    deliveries: number;
+    pendingDeliveries: number;
+    knownTags: number;
+  };
+}
+
+/** Which worker checked a reference last, and when. */
+export interface WorkerCheck {
+  reference: string;
+  worker: string;
+  at: string;
 }
 
 /** What one listing of a repository's tags writes, all in one transaction. */
@@ -134,5 +190,29 @@ export interface HistoryStore {
   pendingDeliveries(options?: { dueAt?: string }): Promise<Delivery[]>;
   markDelivered(id: string, at: string): Promise<void>;
   markAttemptFailed(id: string, error: string, nextAttemptAt: string): Promise<void>;
+  /**
+   * Add the jobs of a cycle (one per reference) unless a worker already did.
+   * True for the worker that added them.
+   */
+  planCycle(cycle: string, jobs: { registry: string; reference: string }[]): Promise<boolean>;
+  /** Lease jobs of the cycle and registry that are neither done nor leased (or whose lease ran out). */
+  claimJobs(claim: JobClaim): Promise<string[]>;
+  /** How many of the cycle's jobs of a registry are not done yet (leased ones included). */
+  jobsLeft(cycle: string, registry: string): Promise<number>;
+  /** Lease due, undelivered deliveries to one worker, so exactly one worker sends each. */
+  claimDeliveries(claim: DeliveryClaim): Promise<Delivery[]>;
+  /**
+   * The next request slot of a registry, spaced `gapMs` after the one before
+   * across every worker of the database: the epoch ms to start at.
+   */
+  takeRequestSlot(registry: string, gapMs: number): Promise<number>;
+  /** Note that a registry's rate limit reached the floor in a cycle: every worker pauses it for the rest of the cycle. */
+  pauseRegistry(cycle: string, registry: string, remaining: number): Promise<void>;
+  /** What was left when a worker paused the registry in this cycle; undefined while it is not paused. */
+  registryPaused(cycle: string, registry: string): Promise<number | undefined>;
+  /** Backend, schema version and row counts, for `dg db status`. */
+  status(): Promise<HistoryStatus>;
+  /** Which worker checked each reference last: the fleet. */
+  workerChecks(): Promise<WorkerCheck[]>;
   close(): Promise<void>;
 }

@@ -1,20 +1,26 @@
-import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { summarize } from "./reference-summaries.js";
+import { InProcessJobs } from "./in-process-jobs.js";
 import type {
   CheckRecord,
   Delivery,
+  DeliveryClaim,
+  HistoryStatus,
   HistoryStore,
+  JobClaim,
   Observation,
   ReferenceSummary,
-  Sighting,
   StoredEvent,
   TagListingRecord,
   WatchEvent,
+  WorkerCheck,
 } from "./history-store.js";
 import { historyError } from "./sqlite-errors.js";
-import { migrate } from "./sqlite-migrations.js";
+import { countSqlite, dumpSqlite, type HistoryDump } from "./history-dump.js";
+import { MIGRATIONS, migrate } from "./sqlite-migrations.js";
+import { insertEvent, observe, setConditions } from "./sqlite-writes.js";
 import {
   toDelivery,
   toEvent,
@@ -41,6 +47,8 @@ export class SqliteHistoryStore implements HistoryStore {
   readonly #path: string;
   // A cycle runs the same few statements thousands of times: each is compiled once.
   readonly #statements = new Map<string, Database.Statement>();
+  // One process writes a SQLite history: its cycle jobs need no table.
+  readonly #jobs = new InProcessJobs();
 
   private constructor(db: Database.Database, path: string) {
     this.#db = db;
@@ -94,9 +102,14 @@ export class SqliteHistoryStore implements HistoryStore {
     return this.#run("record a check", () =>
       this.#db
         .transaction(() => {
-          if (record.sighting !== undefined) this.#observe(record.reference, record.sighting, record.at);
-          if (record.conditions !== undefined) this.#setConditions(record.reference, record.conditions, record.at);
-          return record.events.map((event) => this.#insertEvent(event, record.notifyTo(event), record.at));
+          if (record.sighting !== undefined) observe(this.#prepare, record.reference, record.sighting, record.at);
+          if (record.conditions !== undefined)
+            setConditions(this.#prepare, record.reference, record.conditions, record.at);
+          if (record.worker !== undefined)
+            this.#prepare(
+              "INSERT INTO worker_checks (reference, worker, checked_at) VALUES (?, ?, ?) ON CONFLICT (reference) DO UPDATE SET worker = excluded.worker, checked_at = excluded.checked_at",
+            ).run(record.reference, record.worker, record.at);
+          return record.events.map((event) => insertEvent(this.#prepare, event, record.notifyTo(event), record.at));
         })
         .immediate(),
     );
@@ -126,7 +139,7 @@ export class SqliteHistoryStore implements HistoryStore {
         .transaction(() => {
           const add = this.#prepare("INSERT OR IGNORE INTO known_tags (repository, tag, first_seen) VALUES (?, ?, ?)");
           for (const tag of record.tags) add.run(record.repository, tag, record.at);
-          return record.events.map((event) => this.#insertEvent(event, record.notifyTo(event), record.at));
+          return record.events.map((event) => insertEvent(this.#prepare, event, record.notifyTo(event), record.at));
         })
         .immediate(),
     );
@@ -168,19 +181,7 @@ export class SqliteHistoryStore implements HistoryStore {
       const events = this.#prepare(
         "SELECT e.* FROM events e JOIN (SELECT MAX(id) AS id FROM events GROUP BY reference) m ON e.id = m.id",
       ).all() as EventRow[];
-      const byReference = new Map<string, ReferenceSummary>();
-      const entry = (reference: string): ReferenceSummary => {
-        const found = byReference.get(reference);
-        if (found !== undefined) return found;
-        const made: ReferenceSummary = { reference };
-        byReference.set(reference, made);
-        return made;
-      };
-      for (const row of observations) entry(row.reference).latest = toObservation(row);
-      for (const row of events) entry(row.reference).lastEvent = toEvent(row);
-      return [...byReference.values()].sort((a, b) =>
-        a.reference < b.reference ? -1 : a.reference > b.reference ? 1 : 0,
-      );
+      return summarize(observations.map(toObservation), events.map(toEvent));
     });
   }
 
@@ -197,7 +198,7 @@ export class SqliteHistoryStore implements HistoryStore {
 
   async addEvent(event: WatchEvent, notifiers: string[]): Promise<StoredEvent> {
     return this.#run("add an event", () =>
-      this.#db.transaction(() => this.#insertEvent(event, notifiers, event.at)).immediate(),
+      this.#db.transaction(() => insertEvent(this.#prepare, event, notifiers, event.at)).immediate(),
     );
   }
 
@@ -233,58 +234,71 @@ export class SqliteHistoryStore implements HistoryStore {
     );
   }
 
+  async planCycle(cycle: string, jobs: { registry: string; reference: string }[]): Promise<boolean> {
+    return this.#jobs.plan(cycle, jobs);
+  }
+
+  async claimJobs(claim: JobClaim): Promise<string[]> {
+    return this.#jobs.claim(claim);
+  }
+
+  async jobsLeft(cycle: string, registry: string): Promise<number> {
+    return this.#jobs.left(cycle, registry);
+  }
+
+  // One process sends: every due delivery is this one's.
+  async claimDeliveries(claim: DeliveryClaim): Promise<Delivery[]> {
+    const due = await this.pendingDeliveries({ dueAt: claim.dueAt });
+    return claim.limit === undefined ? due : due.slice(0, claim.limit);
+  }
+
+  async takeRequestSlot(registry: string, gapMs: number): Promise<number> {
+    return this.#jobs.takeSlot(registry, gapMs);
+  }
+
+  // One process: its own rate-limit gate already pauses the registry for the cycle.
+  async pauseRegistry(): Promise<void> {}
+
+  async registryPaused(): Promise<number | undefined> {
+    return undefined;
+  }
+
+  async workerChecks(): Promise<WorkerCheck[]> {
+    return this.#run("read worker checks", () =>
+      (
+        this.#prepare(
+          "SELECT reference, worker, checked_at AS at FROM worker_checks ORDER BY reference",
+        ).all() as WorkerCheck[]
+      ).map((row) => ({ ...row })),
+    );
+  }
+
+  async status(): Promise<HistoryStatus> {
+    return this.#run("read the status", () => ({
+      backend: "sqlite" as const,
+      location: this.#path,
+      schema: { version: this.#db.pragma("user_version", { simple: true }) as number, latest: MIGRATIONS.length },
+      counts: countSqlite(this.#db),
+    }));
+  }
+
+  /** Every row, for `dg db copy`. */
+  dump(): HistoryDump {
+    return this.#run("read every row", () => dumpSqlite(this.#db));
+  }
+
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
   }
 
-  #observe(reference: string, sighting: Sighting, at: string): void {
-    const last = this.#prepare(
-      "SELECT id, digest, platforms FROM observations WHERE reference = ? ORDER BY id DESC LIMIT 1",
-    ).get(reference) as Pick<ObservationRow, "id" | "digest" | "platforms"> | undefined;
-    const platforms = JSON.stringify(sighting.platforms);
-    if (last !== undefined && last.digest === (sighting.digest ?? null) && last.platforms === platforms) {
-      this.#prepare("UPDATE observations SET last_seen = ? WHERE id = ?").run(at, last.id);
-      return;
-    }
-    this.#prepare(
-      "INSERT INTO observations (reference, digest, media_type, platforms, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)",
-    ).run(reference, sighting.digest ?? null, sighting.mediaType ?? null, platforms, at, at);
-  }
-
-  #setConditions(reference: string, conditions: string[], at: string): void {
-    const keep = JSON.stringify(conditions);
-    this.#prepare(
-      "DELETE FROM open_conditions WHERE reference = ? AND condition NOT IN (SELECT value FROM json_each(?))",
-    ).run(reference, keep);
-    const add = this.#prepare("INSERT OR IGNORE INTO open_conditions (reference, condition, since) VALUES (?, ?, ?)");
-    for (const condition of conditions) add.run(reference, condition, at);
-  }
-
-  #insertEvent(event: WatchEvent, notifiers: string[], now: string): StoredEvent {
-    const { lastInsertRowid } = this.#prepare(
-      "INSERT INTO events (kind, reference, at, from_digest, to_digest, detail) VALUES (?, ?, ?, ?, ?, ?)",
-    ).run(
-      event.kind,
-      event.reference,
-      event.at,
-      event.from ?? null,
-      event.to ?? null,
-      event.detail === undefined ? null : JSON.stringify(event.detail),
-    );
-    const id = Number(lastInsertRowid);
-    const add = this.#prepare("INSERT INTO deliveries (id, event_id, notifier, next_attempt_at) VALUES (?, ?, ?, ?)");
-    for (const notifier of notifiers) add.run(randomUUID(), id, notifier, now);
-    return { ...event, id };
-  }
-
-  #prepare(sql: string): Database.Statement {
+  readonly #prepare = (sql: string): Database.Statement => {
     let statement = this.#statements.get(sql);
     if (statement === undefined) {
       statement = this.#db.prepare(sql);
       this.#statements.set(sql, statement);
     }
     return statement;
-  }
+  };
 
   #run<T>(doing: string, work: () => T): T {
     try {

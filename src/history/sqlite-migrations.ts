@@ -52,6 +52,12 @@ export const MIGRATIONS: readonly string[] = [
      since TEXT NOT NULL,
      PRIMARY KEY (reference, condition)
    );`,
+  // Which worker checked each reference last (one process here; many on PostgreSQL, see postgres-migrations.ts).
+  `CREATE TABLE worker_checks (
+     reference TEXT PRIMARY KEY,
+     worker TEXT NOT NULL,
+     checked_at TEXT NOT NULL
+   );`,
 ];
 
 /**

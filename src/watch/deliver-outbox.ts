@@ -9,12 +9,17 @@ export interface Backoff {
   maxMs: number;
 }
 
-/** How the outbox sends: retry spacing, where to log, the clock. */
+/** How long a claimed delivery stays a worker's: longer than any notifier may take to answer. */
+export const DELIVERY_LEASE_MS = 300_000;
+
+/** How a pass runs; `worker` names who claims the deliveries when several share the outbox. */
 export interface OutboxOptions {
   backoff: Backoff;
   log: WatchLog;
   now?: () => Date;
   signal?: AbortSignal;
+  worker?: string;
+  leaseMs?: number;
 }
 
 /** What one pass over the outbox did. */
@@ -24,7 +29,10 @@ export interface OutboxPass {
 }
 
 /**
- * Send every due delivery of the outbox once. A delivered one is marked
+ * Send every due delivery of the outbox once. Each is claimed first (with
+ * a lease), so of several workers sharing the outbox exactly one sends it;
+ * one whose worker died is claimed again when the lease runs out, with the
+ * same id. A delivered one is marked
  * done; a failed one keeps its id (receivers deduplicate on it) and waits
  * longer before the next try. Nothing is dropped: a delivery whose notifier
  * is no longer configured stays pending, visible in `dg events --pending`.
@@ -41,7 +49,14 @@ export async function deliverDue(
 ): Promise<OutboxPass> {
   const now = options.now ?? (() => new Date());
   const pass: OutboxPass = { delivered: 0, failed: 0 };
-  for (const delivery of await history.pendingDeliveries({ dueAt: now().toISOString() })) {
+  // One claim per pass: a delivery that fails now is retried by a later pass, after its backoff.
+  const claimed = await history.claimDeliveries({
+    dueAt: now().toISOString(),
+    worker: options.worker ?? "local",
+    leaseMs: options.leaseMs ?? DELIVERY_LEASE_MS,
+    limit: 500,
+  });
+  for (const delivery of claimed) {
     options.signal?.throwIfAborted();
     if (await attempt(delivery, history, notifiers, options)) pass.delivered++;
     else pass.failed++;

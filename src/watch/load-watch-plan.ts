@@ -2,6 +2,7 @@ import { dirname, resolve } from "node:path";
 import type { WatchSettings } from "../config/config-schema.js";
 import { loadConfig } from "../config/load-config.js";
 import { DigestguardError } from "../errors/error.js";
+import { isPostgresUrl, type HistoryLocation } from "../history/open-history-store.js";
 import { defaultHistoryPath } from "../history/state-path.js";
 import { locateLockfile } from "../lockfile/locate-lockfile.js";
 import { readLockfile } from "../lockfile/lockfile.js";
@@ -83,4 +84,39 @@ export async function historyPathFor(options: {
   const configured = config.watch?.database;
   if (configured !== undefined) return resolve(path === undefined ? process.cwd() : dirname(path), configured);
   return defaultHistoryPath(options.env);
+}
+
+/**
+ * Where the history is: `--db` (a SQLite path or a PostgreSQL URL), else
+ * `$DIGESTGUARD_DATABASE_URL`, else `database.url` in digestguard.yaml (both
+ * PostgreSQL), else the SQLite file {@link historyPathFor} names.
+ *
+ * @example
+ * ```ts
+ * await historyLocationFor({ env: { DIGESTGUARD_DATABASE_URL: "postgres://db/dg" } }); // { backend: "postgres", … }
+ * ```
+ */
+export async function historyLocationFor(options: {
+  db?: string;
+  configPath?: string;
+  env?: NodeJS.ProcessEnv;
+}): Promise<HistoryLocation> {
+  if (options.db !== undefined && isPostgresUrl(options.db)) return { backend: "postgres", url: options.db };
+  if (options.db !== undefined) return { backend: "sqlite", path: resolve(options.db) };
+  const fromEnv = (options.env ?? process.env)["DIGESTGUARD_DATABASE_URL"];
+  if (fromEnv !== undefined && fromEnv !== "") return { backend: "postgres", url: postgresUrl(fromEnv) };
+  const { config } = await loadConfig({
+    ...(options.configPath ? { path: options.configPath } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  });
+  if (config.database?.url !== undefined) return { backend: "postgres", url: config.database.url };
+  return { backend: "sqlite", path: await historyPathFor(options) };
+}
+
+function postgresUrl(text: string): string {
+  if (isPostgresUrl(text)) return text;
+  throw new DigestguardError(
+    "USAGE",
+    "Cannot use DIGESTGUARD_DATABASE_URL: it is not a postgres:// or postgresql:// URL; set it to one, or unset it to keep the SQLite history.",
+  );
 }

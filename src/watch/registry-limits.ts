@@ -13,6 +13,8 @@ export interface RateLimitGate {
   note(remaining: number | undefined): void;
   /** Undefined while open; else the error each further check of the cycle records. */
   closed(reference: string): DigestguardError | undefined;
+  /** What the registry said was left when the gate closed; undefined while open. */
+  remaining(): number | undefined;
 }
 
 /**
@@ -34,6 +36,7 @@ export function rateLimitGate(floor: number | undefined): RateLimitGate {
     note(remaining) {
       if (floor !== undefined && remaining !== undefined && remaining <= floor) seen = remaining;
     },
+    remaining: () => seen,
     closed(reference) {
       if (seen === undefined) return undefined;
       return new DigestguardError(

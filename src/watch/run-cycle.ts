@@ -1,13 +1,15 @@
-import { mapConcurrent } from "../async/map-concurrent.js";
 import { isAborted, isCode } from "../errors/predicates.js";
 import type { HistoryStore, StoredEvent, WatchEvent } from "../history/history-store.js";
 import type { ContentStore } from "../store/content-store.js";
 import { checkError, checkTarget, type CheckResult } from "./check-target.js";
 import { withoutRepeats } from "./repeat-events.js";
 import { checkNewTags, tagWatches } from "./new-tags.js";
-import { byRegistry, type PerRegistry, type RateLimitGate, rateLimitGate, requestPacer } from "./registry-limits.js";
+import { byRegistry, type PerRegistry, type RateLimitGate, rateLimitGate } from "./registry-limits.js";
 import { actionsFor, type WatchAction } from "./watch-actions.js";
 import { contentActions, type ContentActionHooks } from "./content-actions.js";
+import type { SharedCycle } from "./shared-cycle.js";
+import { targetFeed } from "./target-feed.js";
+import { pacerFor, shareGate } from "./fleet-limits.js";
 import type { WatchLog } from "./watch-log.js";
 import type { WatchObserver } from "./watch-observer.js";
 import type { WatchTarget } from "./watch-targets.js";
@@ -27,6 +29,12 @@ export interface CycleOptions extends ContentActionHooks {
   observer?: WatchObserver;
   now?: () => Date;
   signal?: AbortSignal;
+  /**
+   * Share the cycle's checks with the other workers on the history's
+   * database: each check is a job claimed by one worker, and requests per
+   * second hold across workers. Without it this process checks every target.
+   */
+  shared?: SharedCycle;
 }
 
 /** What a cycle did, for the log and `--once --json`. */
@@ -63,40 +71,73 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
     events: [],
   };
   const fatal: unknown[] = [];
+  const planned =
+    options.shared === undefined ||
+    (await options.history.planCycle(
+      options.shared.cycle,
+      options.targets.map((t) => ({ registry: t.registry, reference: t.reference })),
+    ));
   await Promise.all(
-    [...byRegistry(options.targets)].map(async ([, targets]) => {
-      const pace = requestPacer(options.perRegistry?.requestsPerSecond);
-      const gate = rateLimitGate(options.perRegistry?.rateLimitFloor);
-      const settled = await mapConcurrent(targets, options.perRegistry?.concurrency ?? 4, async (target) => {
-        if (gate.closed(target.reference) === undefined) await pace(options.signal);
-        return checkAndRecord(target, report.startedAt, options, gate);
-      });
-      for (const [i, result] of settled.entries()) {
-        if (result.status === "fulfilled") tally(report, result.value);
-        else if (
-          isAborted(result.reason) ||
-          isCode(result.reason, "HISTORY_BUSY", "HISTORY_INVALID", "HISTORY_TOO_NEW", "IO")
-        )
-          fatal.push(result.reason);
-        else {
-          report.errors++;
-          options.log("error", "check failed", {
-            reference: targets[i]?.reference,
-            error: (result.reason as Error).message,
-          });
-        }
-      }
-      // Tag lists come after the checks: a rate-limit floor reached there already paused this registry.
-      try {
-        report.events.push(...(await listNewTags(targets, report.startedAt, options, pace)));
-      } catch (error) {
-        fatal.push(error);
-      }
-    }),
+    [...byRegistry(options.targets)].map(([registry, targets]) =>
+      checkRegistry(registry, targets, { options, report, fatal, planned }),
+    ),
   );
   if (fatal.length > 0) throw fatal[0];
   report.seconds = (Date.now() - started.getTime()) / 1000;
   return report;
+}
+
+/** What a cycle's registries share: the options, the report they add to, the fatal errors. */
+interface CycleState {
+  options: CycleOptions;
+  report: CycleReport;
+  fatal: unknown[];
+  /** Whether this worker planned the cycle (it lists new tags). */
+  planned: boolean;
+}
+
+// One registry's checks: `concurrency` runners pull from the feed, then the tag lists.
+async function checkRegistry(registry: string, targets: WatchTarget[], state: CycleState): Promise<void> {
+  const { options, report, fatal, planned } = state;
+  const pace = pacerFor(registry, options);
+  const gate = rateLimitGate(options.perRegistry?.rateLimitFloor);
+  const concurrency = options.perRegistry?.concurrency ?? 4;
+  const next = targetFeed({
+    history: options.history,
+    registry,
+    targets,
+    batchSize: concurrency * 4,
+    beforeClaim: () => shareGate(registry, gate, options),
+    ...(options.shared ? { shared: options.shared } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const check = async (target: WatchTarget) => {
+    if (gate.closed(target.reference) === undefined) await pace(options.signal);
+    return checkAndRecord(target, report.startedAt, options, gate);
+  };
+  const runner = async (): Promise<void> => {
+    for (let target = await next(); target !== undefined && fatal.length === 0; target = await next()) {
+      const [settled] = await Promise.allSettled([check(target)]);
+      tallySettled(report, settled as PromiseSettledResult<Checked>, target, options, fatal);
+    }
+  };
+  try {
+    for (const failed of await Promise.allSettled(Array.from({ length: concurrency }, runner)))
+      if (failed.status === "rejected") fatal.push(failed.reason);
+    if (fatal.length > 0) return;
+    await shareGate(registry, gate, options);
+    // Tag lists come after the checks: a rate-limit floor reached there already paused this registry.
+    // In a shared cycle the worker that planned it lists them, so each list is asked for once.
+    if (planned) report.events.push(...(await listNewTags(targets, report.startedAt, options, pace)));
+  } catch (error) {
+    fatal.push(error);
+  }
+}
+
+/** One check's result and the events it stored. */
+interface Checked {
+  result: CheckResult;
+  stored: StoredEvent[];
 }
 
 async function checkAndRecord(
@@ -104,7 +145,7 @@ async function checkAndRecord(
   at: string,
   options: CycleOptions,
   gate: RateLimitGate,
-): Promise<{ result: CheckResult; stored: StoredEvent[] }> {
+): Promise<Checked> {
   const store = await options.openStore(target);
   const paused = gate.closed(target.reference);
   const result: CheckResult = paused
@@ -133,6 +174,9 @@ async function checkAndRecord(
     notifyTo: notifyTo(options),
     // The steady state has none open and none found: nothing to write.
     ...(open.size > 0 || conditions.length > 0 ? { conditions } : {}),
+    ...(options.shared
+      ? { worker: options.shared.worker, job: { cycle: options.shared.cycle, reference: target.reference } }
+      : {}),
   });
   for (const event of stored)
     options.log(event.kind === "check-error" ? "warn" : "info", `event ${event.kind}`, { ...event });
@@ -182,7 +226,26 @@ function observe(
   for (const event of stored) observer.recorded?.(event);
 }
 
-function tally(report: CycleReport, { result, stored }: { result: CheckResult; stored: StoredEvent[] }): void {
+function tallySettled(
+  report: CycleReport,
+  result: PromiseSettledResult<Checked>,
+  target: WatchTarget | undefined,
+  options: CycleOptions,
+  fatal: unknown[],
+): void {
+  if (result.status === "fulfilled") tally(report, result.value);
+  else if (
+    isAborted(result.reason) ||
+    isCode(result.reason, "HISTORY_BUSY", "HISTORY_INVALID", "HISTORY_TOO_NEW", "HISTORY_UNAVAILABLE", "IO")
+  )
+    fatal.push(result.reason);
+  else {
+    report.errors++;
+    options.log("error", "check failed", { reference: target?.reference, error: (result.reason as Error).message });
+  }
+}
+
+function tally(report: CycleReport, { result, stored }: Checked): void {
   report.checked++;
   if (result.fetched) report.fetched++;
   if (result.sighting === undefined) report.errors++;

@@ -3,9 +3,10 @@ import type { DigestguardError } from "../errors/error.js";
 import { isAborted } from "../errors/predicates.js";
 import type { HistoryStore } from "../history/history-store.js";
 import type { ContentStore } from "../store/content-store.js";
-import { deliverDue, retryDelivery } from "./deliver-outbox.js";
+import { deliverDue, type OutboxOptions, retryDelivery } from "./deliver-outbox.js";
 import { mirrorTo } from "./mirror-action.js";
 import { runCycle, type CycleReport } from "./run-cycle.js";
+import { cycleTick, onceCycle, type SharedCycle } from "./shared-cycle.js";
 import type { ContentActionHooks } from "./content-actions.js";
 import type { WatchLog } from "./watch-log.js";
 import type { WatchObserver } from "./watch-observer.js";
@@ -23,6 +24,11 @@ export interface WatchServiceOptions extends ContentActionHooks {
   /** Told of checks, events and cycles (the dashboard's metrics). */
   observer?: WatchObserver;
   signal: AbortSignal;
+  /**
+   * This worker's name and lease: cycles are then shared with the other
+   * workers on the history's database (each check done by one of them).
+   */
+  worker?: { id: string; leaseMs: number };
 }
 
 /** A running watch: reload its config, or wait for it to stop (when `signal` fires). */
@@ -46,8 +52,14 @@ export interface RunningWatch {
  * const report = await watchOnce(plan, { history, openStore, log, signal });
  * ```
  */
-export async function watchOnce(plan: WatchPlan, options: Omit<WatchServiceOptions, "plan">): Promise<CycleReport> {
+export async function watchOnce(
+  plan: WatchPlan,
+  options: Omit<WatchServiceOptions, "plan">,
+  cycle: string = onceCycle(),
+): Promise<CycleReport> {
   const before = options.requestCount?.() ?? 0;
+  const shared: SharedCycle | undefined =
+    options.worker === undefined ? undefined : { cycle, worker: options.worker.id, leaseMs: options.worker.leaseMs };
   const report = await runCycle({
     targets: plan.targets,
     history: options.history,
@@ -58,6 +70,7 @@ export async function watchOnce(plan: WatchPlan, options: Omit<WatchServiceOptio
     log: options.log,
     ...(options.observer ? { observer: options.observer } : {}),
     signal: options.signal,
+    ...(shared ? { shared } : {}),
     ...mirrorHook(plan, options),
   });
   options.observer?.cycleDone?.(report.seconds);
@@ -71,12 +84,17 @@ export async function watchOnce(plan: WatchPlan, options: Omit<WatchServiceOptio
     requests,
     seconds: report.seconds,
   });
-  await deliverDue(options.history, plan.notifiers, {
+  await deliverDue(options.history, plan.notifiers, outboxOptions(plan, options));
+  return report;
+}
+
+function outboxOptions(plan: WatchPlan, options: Omit<WatchServiceOptions, "plan">): OutboxOptions {
+  return {
     backoff: plan.backoff,
     log: options.log,
     signal: options.signal,
-  });
-  return report;
+    ...(options.worker ? { worker: options.worker.id } : {}),
+  };
 }
 
 // A `mirror` hook given by the caller wins; else `watch.mirror.to` makes one.
@@ -122,20 +140,15 @@ export async function startWatch(options: WatchServiceOptions): Promise<RunningW
         });
       },
     );
+  // Named by its tick before the jitter, so every worker names it alike.
   const cycle = async (): Promise<void> => {
+    const tick = cycleTick(plan.schedule);
     await sleep(Math.random() * plan.jitterMs, options.signal);
-    await watchOnce(plan, options);
+    await watchOnce(plan, options, tick);
   };
   let job = schedule(plan.schedule, () => guarded(cycle));
   const outboxTimer = setInterval(
-    () =>
-      void guarded(() =>
-        deliverDue(options.history, plan.notifiers, {
-          backoff: plan.backoff,
-          log: options.log,
-          signal: options.signal,
-        }),
-      ),
+    () => void guarded(() => deliverDue(options.history, plan.notifiers, outboxOptions(plan, options))),
     Math.min(plan.backoff.baseMs, 5000),
   );
   options.log("info", "watch started", {
@@ -170,13 +183,13 @@ export async function startWatch(options: WatchServiceOptions): Promise<RunningW
       return false;
     }
   };
-  const outboxOptions = () => ({ backoff: plan.backoff, log: options.log, signal: options.signal });
   return {
     reload,
     done,
     plan: () => plan,
     checkNow: () => guarded(() => watchOnce(plan, options)),
-    retryDelivery: (id) => exclusive(() => retryDelivery(options.history, plan.notifiers, id, outboxOptions())),
+    retryDelivery: (id) =>
+      exclusive(() => retryDelivery(options.history, plan.notifiers, id, outboxOptions(plan, options))),
   };
 }
 

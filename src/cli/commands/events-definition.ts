@@ -16,7 +16,7 @@ export function defineEvents(program: Command): void {
     .option("--pending", "list the outbox: deliveries waiting for a retry, with attempts and last error")
     .option("--limit <n>", "events shown (default 50)")
     .option("--ref <ref>", "only events of this tag (canonical registry/repository:tag)")
-    .option("--db <file>", "history database (default: as watch)")
+    .option("--db <file|url>", "history: a SQLite file or a postgres:// URL (default: as watch)")
     .action((_flags: object, command: Command) =>
       runAction(async () => (await import("./events.js")).eventsCommand(command.optsWithGlobals())),
     );

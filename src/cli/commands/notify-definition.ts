@@ -15,7 +15,7 @@ export function defineNotify(program: Command): void {
     .command("test")
     .description("send a test event through the outbox to every notifier in watch.notifiers (or --to NAME)")
     .option("--to <name>", "only this notifier")
-    .option("--db <file>", "history database (default: as watch)")
+    .option("--db <file|url>", "history: a SQLite file or a postgres:// URL (default: as watch)")
     .action((_flags: object, command: Command) =>
       runAction(async (ctx) => (await import("./notify.js")).notifyTestCommand(command.optsWithGlobals(), ctx)),
     );

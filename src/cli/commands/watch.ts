@@ -1,14 +1,15 @@
 import { ExitCode } from "../../errors/error.js";
 import { DigestguardError } from "../../errors/error.js";
-import { SqliteHistoryStore } from "../../history/sqlite-history-store.js";
 import { parseRepository } from "../../oci/reference.js";
 import { RegistryStore } from "../../store/registry-store.js";
-import { historyPathFor, loadWatchPlan } from "../../watch/load-watch-plan.js";
+import { loadWatchPlan } from "../../watch/load-watch-plan.js";
+import { DEFAULT_LEASE_MS, defaultWorkerId } from "../../watch/shared-cycle.js";
 import { lineLogger } from "../../watch/watch-log.js";
 import { startWatch, watchOnce } from "../../watch/watch-service.js";
 import type { WatchTarget } from "../../watch/watch-targets.js";
 import type { GlobalOptions } from "../global-options.js";
-import { registryClientFromOptions } from "../registry-client-from-options.js";
+import { openHistory } from "../open-history.js";
+import { positiveNumber, registryClientFromOptions } from "../registry-client-from-options.js";
 import { watchDashboard } from "../watch-dashboard.js";
 import type { ActionContext } from "../run-action.js";
 import { writeOut } from "../write-out.js";
@@ -20,6 +21,8 @@ export interface WatchFlags extends GlobalOptions {
   lockfile?: string;
   logFormat?: string;
   listen?: string;
+  workerId?: string;
+  leaseSeconds?: string;
 }
 
 /**
@@ -36,12 +39,14 @@ export async function watchCommand(flags: WatchFlags, { signal }: ActionContext)
     ...(flags.lockfile ? { lockfilePath: flags.lockfile } : {}),
   };
   const plan = await loadWatchPlan(sources);
-  const history = SqliteHistoryStore.open(
-    await historyPathFor({
-      ...(flags.db ? { db: flags.db } : {}),
-      ...(flags.config ? { configPath: flags.config } : {}),
-    }),
-  );
+  const worker = {
+    id: flags.workerId ?? defaultWorkerId(),
+    leaseMs:
+      flags.leaseSeconds === undefined
+        ? DEFAULT_LEASE_MS
+        : positiveNumber(flags.leaseSeconds, "--lease-seconds") * 1000,
+  };
+  const history = await openHistory(flags);
   const dashboard = await watchDashboard({
     listen: flags.listen,
     once: flags.once === true,
@@ -68,6 +73,7 @@ export async function watchCommand(flags: WatchFlags, { signal }: ActionContext)
     openStore,
     log,
     signal,
+    worker,
     requestCount: () => client.stats.requests,
     ...(dashboard ? { observer: dashboard.observer } : {}),
   };
