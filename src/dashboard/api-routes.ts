@@ -2,6 +2,7 @@ import { DigestguardError } from "../errors/error.js";
 import type { EventKind } from "../history/history-store.js";
 import type { DashboardContext } from "./dashboard-routes.js";
 import { EVENT_KINDS, filterKey, imageFilters, imageRows, tagHistory } from "./dashboard-data.js";
+import { fleetWorkers } from "./fleet-data.js";
 import { openApiDocument } from "./openapi.js";
 import { cachedFor } from "./reply-cache.js";
 import { jsonReply } from "./respond.js";
@@ -27,6 +28,7 @@ export function apiRoutes(context: DashboardContext): Route[] {
       ({ query }) => filterKey(query),
     ),
     get("/api/v1/images/{reference}", async ({ params }) => tagHistory(context, params["reference"] as string)),
+    get("/api/v1/workers", async () => ({ workers: await fleetWorkers(context.history) })),
     get("/api/v1/events", async ({ query }) => ({ events: await events(context, query) })),
     get("/api/v1/deliveries", async () => ({ deliveries: await context.history.pendingDeliveries() })),
     get("/api/v1/openapi.json", async () => openApiDocument()),

@@ -1,6 +1,7 @@
 import { DigestguardError } from "../errors/error.js";
 import type { EventKind, HistoryStore, Observation, StoredEvent } from "../history/history-store.js";
 import type { WatchTarget } from "../watch/watch-targets.js";
+import { type CheckedBy, checkedByOf } from "./fleet-data.js";
 import { IMAGE_STATUSES, type ImageStatus, imageStatus } from "./image-status.js";
 
 /** What the dashboard reads from: the history and the watch's current targets. */
@@ -9,8 +10,8 @@ export interface DashboardSource {
   targets(): readonly WatchTarget[];
 }
 
-/** One row of the image list. */
-export interface ImageRow {
+/** One row of the image list; `checkedBy`/`checkedAt` name the worker that checked it last. */
+export interface ImageRow extends CheckedBy {
   reference: string;
   registry: string;
   digest?: string;
@@ -30,7 +31,8 @@ export interface ImageFilters {
 
 /**
  * Every watched image (the targets, and any reference with history) with
- * its status, filtered: two reads of the history whatever the count.
+ * its status and the worker that checked it last, filtered: three reads of
+ * the history whatever the count.
  *
  * @example
  * ```ts
@@ -39,7 +41,8 @@ export interface ImageFilters {
  */
 export async function imageRows(source: DashboardSource, filters: ImageFilters = {}): Promise<ImageRow[]> {
   const pinsOf = new Map(source.targets().map((t) => [t.reference, t.pins]));
-  const summaries = await source.history.referenceSummaries();
+  const [summaries, checks] = await Promise.all([source.history.referenceSummaries(), source.history.workerChecks()]);
+  const checkOf = new Map(checks.map((c) => [c.reference, c]));
   const seen = new Set(summaries.map((s) => s.reference));
   for (const reference of pinsOf.keys()) if (!seen.has(reference)) summaries.push({ reference });
   const rows = summaries.map((summary): ImageRow => {
@@ -51,6 +54,7 @@ export async function imageRows(source: DashboardSource, filters: ImageFilters =
       platforms: summary.latest?.platforms.length ?? 0,
       ...(summary.latest ? { lastChecked: newer(summary.latest, summary.lastEvent) } : {}),
       status: imageStatus(summary, pins),
+      ...checkedByOf(checkOf, summary.reference),
       ...(summary.lastEvent ? { lastEvent: summary.lastEvent } : {}),
       pins,
     };
@@ -124,8 +128,8 @@ export const EVENT_KINDS: readonly EventKind[] = [
   "test",
 ];
 
-/** A tag's history: what it pointed to over time, and its events. */
-export interface TagHistory {
+/** A tag's history: what it pointed to over time, its events, and who checked it last. */
+export interface TagHistory extends CheckedBy {
   reference: string;
   observations: Observation[];
   events: StoredEvent[];
@@ -141,9 +145,10 @@ export interface TagHistory {
  * ```
  */
 export async function tagHistory(source: DashboardSource, reference: string): Promise<TagHistory> {
-  const [observations, events] = await Promise.all([
+  const [observations, events, checks] = await Promise.all([
     source.history.timeline(reference),
     source.history.events({ reference, limit: 500 }),
+    source.history.workerChecks(),
   ]);
   if (observations.length === 0 && events.length === 0)
     throw new DigestguardError(
@@ -151,7 +156,8 @@ export async function tagHistory(source: DashboardSource, reference: string): Pr
       `Cannot show ${reference}: it has no history; check the reference, or wait for the first cycle.`,
     );
   const pins = source.targets().find((t) => t.reference === reference)?.pins ?? [];
-  return { reference, observations, events, pins };
+  const checkedBy = checkedByOf(new Map(checks.map((c) => [c.reference, c])), reference);
+  return { reference, observations, events, pins, ...checkedBy };
 }
 
 // References in the history are normalised `registry/repository:tag`.

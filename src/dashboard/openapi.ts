@@ -21,6 +21,7 @@ export function openApiDocument(): Record<string, unknown> {
     paths: {
       "/": page("The watched images, with filters", [query("registry"), query("status"), query("kind")]),
       "/tags/{reference}": page("A tag's timeline, platforms, pin --update command and events", [reference]),
+      "/fleet": page("The workers sharing the history: who checked what, and when", []),
       "/static/dashboard.css": { get: { summary: "The dashboard's stylesheet", responses: { 200: text("text/css") } } },
       "/healthz": { get: { summary: "The process answers", responses: { 200: json("Status") } } },
       "/readyz": {
@@ -36,6 +37,7 @@ export function openApiDocument(): Record<string, unknown> {
         query("kind"),
       ]),
       "/api/v1/images/{reference}": read("A tag's history: observations and events", "TagHistory", [reference]),
+      "/api/v1/workers": read("The fleet: each worker's newest check and its count of references", "WorkerList", []),
       "/api/v1/events": read("Events, newest first", "EventList", [query("reference"), query("kind"), query("limit")]),
       "/api/v1/deliveries": read("Pending notification deliveries", "DeliveryList", []),
       "/api/v1/openapi.json": { get: { summary: "This document", responses: { 200: json("Status") } } },
@@ -137,6 +139,8 @@ const SCHEMAS = {
             digest: { type: "string" },
             platforms: { type: "integer" },
             lastChecked: { type: "string", format: "date-time" },
+            checkedBy: { type: "string", description: "The worker that checked it last (absent without a name)" },
+            checkedAt: { type: "string", format: "date-time" },
             status: { enum: ["verified", "drifted", "error"] },
             lastEvent: { $ref: "#/components/schemas/Event" },
             pins: { type: "array", items: { type: "string" } },
@@ -152,6 +156,28 @@ const SCHEMAS = {
       observations: { type: "array", items: { $ref: "#/components/schemas/Observation" } },
       events: { type: "array", items: { $ref: "#/components/schemas/Event" } },
       pins: { type: "array", items: { type: "string" } },
+      checkedBy: { type: "string" },
+      checkedAt: { type: "string", format: "date-time" },
+    },
+  },
+  WorkerList: {
+    type: "object",
+    properties: {
+      workers: {
+        type: "array",
+        items: {
+          type: "object",
+          required: ["worker", "lastCheckAt", "checks"],
+          properties: {
+            worker: { type: "string" },
+            lastCheckAt: { type: "string", format: "date-time" },
+            checks: {
+              type: "integer",
+              description: "References this worker was the last to check: its share of the latest cycle(s)",
+            },
+          },
+        },
+      },
     },
   },
   EventList: {

@@ -1,7 +1,9 @@
 import { LIST_CACHE_MS } from "./api-routes.js";
 import type { DashboardContext } from "./dashboard-routes.js";
 import { filterKey, filterRows, imageFilters, imageRows, tagHistory } from "./dashboard-data.js";
+import { fleetWorkers } from "./fleet-data.js";
 import type { Html } from "./html.js";
+import { fleetPage } from "./pages/fleet-page.js";
 import { indexPage } from "./pages/index-page.js";
 import { STYLESHEET } from "./pages/stylesheet.js";
 import { tagPage } from "./pages/tag-page.js";
@@ -48,6 +50,11 @@ export function pageRoutes(context: DashboardContext): Route[] {
       method: "GET",
       path: "/tags/{reference}",
       handle: async ({ params }) => htmlReply(tagPage(await tagHistory(context, params["reference"] as string))),
+    },
+    {
+      method: "GET",
+      path: "/fleet",
+      handle: async () => htmlReply(fleetPage(await fleetWorkers(context.history))),
     },
     {
       method: "GET",

@@ -184,6 +184,52 @@ describe("dashboard API on loopback", () => {
   });
 });
 
+describe("dashboard fleet", () => {
+  it("shows which worker checked what, and when, in the API and on the pages, escaped", async () => {
+    const dash = await startDashboardFixture(await tempFolder());
+    try {
+      const check = (reference: string, worker: string, at: string) =>
+        dash.history.recordCheck({
+          reference,
+          at,
+          sighting: { digest: d("a"), platforms: [] },
+          events: [],
+          notifyTo: () => [],
+          worker,
+        });
+      await check(APP, "w1", "2026-01-01T00:00:00.000Z");
+      await check("127.0.0.1:5000/team/app:2", "w1", "2026-01-01T00:00:01.000Z");
+      await check("127.0.0.1:5000/team/app:3", HOSTILE, "2026-01-01T00:00:02.000Z");
+      const { workers } = await json(await get(`${dash.url}/api/v1/workers`));
+      assert.deepEqual(workers, [
+        { worker: HOSTILE, lastCheckAt: "2026-01-01T00:00:02.000Z", checks: 1 },
+        { worker: "w1", lastCheckAt: "2026-01-01T00:00:01.000Z", checks: 2 },
+      ]);
+      const { images } = await json(await get(`${dash.url}/api/v1/images`));
+      assert.deepEqual(
+        images.map((i: any) => [i.reference, i.checkedBy, i.checkedAt]),
+        [
+          [APP, "w1", "2026-01-01T00:00:00.000Z"],
+          ["127.0.0.1:5000/team/app:2", "w1", "2026-01-01T00:00:01.000Z"],
+          ["127.0.0.1:5000/team/app:3", HOSTILE, "2026-01-01T00:00:02.000Z"],
+        ],
+      );
+      const tag = await json(await get(`${dash.url}/api/v1/images/${encodeURIComponent(APP)}`));
+      assert.deepEqual([tag.checkedBy, tag.checkedAt], ["w1", "2026-01-01T00:00:00.000Z"]);
+      const escaped = "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;";
+      for (const path of ["/fleet", "/", `/tags/${encodeURIComponent("127.0.0.1:5000/team/app:3")}`]) {
+        const page = await (await get(`${dash.url}${path}`)).body.text();
+        assert.ok(!page.includes(HOSTILE), `${path} escapes the worker name`);
+        assert.ok(page.includes(escaped), `${path} names the worker`);
+      }
+      const fleet = await (await get(`${dash.url}/fleet`)).body.text();
+      assert.match(fleet, /<td class="worker">w1<\/td><td>2026-01-01T00:00:01.000Z<\/td><td>2<\/td>/);
+    } finally {
+      await dash.stop();
+    }
+  });
+});
+
 describe("dashboard readiness", () => {
   it("is not ready until the first cycle is done", async () => {
     let ready = false;

@@ -41,7 +41,7 @@ export async function seedTags(registry: RunningRegistry, repositories: number, 
 /** Write the fleet's digestguard.yaml: every reference, a schedule, a webhook. */
 export async function writeFleetConfig(
   dir: string,
-  options: { references: string[]; schedule: string; webhook: string; secret: string },
+  options: { references: string[]; schedule: string; webhook: string; secret: string; perRegistry?: string },
 ): Promise<void> {
   await writeFile(
     join(dir, "digestguard.yaml"),
@@ -51,7 +51,7 @@ export async function writeFleetConfig(
       "  version: 1",
       "  lockfile: false",
       `  schedule: "${options.schedule}"`,
-      "  perRegistry: { concurrency: 8 }",
+      `  perRegistry: ${options.perRegistry ?? "{ concurrency: 8 }"}`,
       "  retry: { baseSeconds: 0.05, maxSeconds: 0.2 }",
       `  notifiers: { ops: { type: webhook, url: "${options.webhook}", secret: ${options.secret} } }`,
       "  images:",
@@ -76,6 +76,8 @@ export function startWorker(options: {
   databaseUrl: string;
   worker: string;
   leaseSeconds: number;
+  /** More flags, e.g. `--listen 127.0.0.1:PORT`. */
+  args?: string[];
 }): TrackedChild {
   const tracked = spawnTracked(
     process.execPath,
@@ -89,6 +91,7 @@ export function startWorker(options: {
       "--lease-seconds",
       String(options.leaseSeconds),
       ...cliFlagsFor(options.registry),
+      ...(options.args ?? []),
     ],
     {
       cwd: options.dir,

@@ -26,7 +26,7 @@ export function indexPage(view: IndexView): Html {
     html`${filterForm(view)}
 <p class="count">${view.rows.length} image${view.rows.length === 1 ? "" : "s"}</p>
 <table class="images">
-<thead><tr><th>Reference</th><th>Digest</th><th>Platforms</th><th>Last check</th><th>Status</th><th>Last event</th></tr></thead>
+<thead><tr><th>Reference</th><th>Digest</th><th>Platforms</th><th>Last check</th><th>Checked by</th><th>Status</th><th>Last event</th></tr></thead>
 <tbody>
 ${view.rows.map(imageRow)}</tbody>
 </table>
@@ -36,7 +36,7 @@ ${eventTable(view.recent)}`,
 }
 
 function imageRow(row: ImageRow): Html {
-  return html`<tr><td><a href="${tagHref(row.reference)}">${row.reference}</a></td><td><code>${shortDigest(row.digest)}</code></td><td>${row.platforms}</td><td>${row.lastChecked ?? "never"}</td><td class="status status-${row.status}">${row.status}</td><td>${row.lastEvent ? html`<span class="kind">${row.lastEvent.kind}</span> ${row.lastEvent.at}` : ""}</td></tr>
+  return html`<tr><td><a href="${tagHref(row.reference)}">${row.reference}</a></td><td><code>${shortDigest(row.digest)}</code></td><td>${row.platforms}</td><td>${row.lastChecked ?? "never"}</td><td class="worker">${row.checkedBy ?? ""}</td><td class="status status-${row.status}">${row.status}</td><td>${row.lastEvent ? html`<span class="kind">${row.lastEvent.kind}</span> ${row.lastEvent.at}` : ""}</td></tr>
 `;
 }
 

@@ -18,7 +18,7 @@ export function page(title: string, body: Html): Html {
 <link rel="stylesheet" href="/static/dashboard.css">
 </head>
 <body>
-<header><a class="home" href="/">digestguard watch</a> <nav><a href="/api/v1/openapi.json">API</a> <a href="/metrics">metrics</a></nav></header>
+<header><a class="home" href="/">digestguard watch</a> <nav><a href="/fleet">fleet</a> <a href="/api/v1/openapi.json">API</a> <a href="/metrics">metrics</a></nav></header>
 <main>
 <h1>${title}</h1>
 ${body}

@@ -25,7 +25,7 @@ export function tagPage(history: TagHistory): Html {
   return page(
     history.reference,
     html`<p>Now: <code class="digest">${latest?.digest ?? "(tag absent)"}</code>${latest ? html` since ${latest.firstSeen}, last seen ${latest.lastSeen}` : ""}</p>
-${history.pins.length > 0 ? html`<p>Pinned in the lockfile: ${history.pins.map((p) => html`<code>${p}</code> `)}</p>` : ""}
+${history.checkedBy === undefined ? "" : html`<p>Checked last by <span class="worker">${history.checkedBy}</span> at ${history.checkedAt ?? ""}</p>\n`}${history.pins.length > 0 ? html`<p>Pinned in the lockfile: ${history.pins.map((p) => html`<code>${p}</code> `)}</p>` : ""}
 <h2>Timeline</h2>
 ${timelineChart(shown.slice(-CHARTED), history.events)}
 <h2>Platforms</h2>
