@@ -22,3 +22,18 @@ export async function openHistory(
   });
   return openHistoryStore(location, options.readonly ? { readonly: true } : {});
 }
+
+/**
+ * The shared database a config names (`DIGESTGUARD_DATABASE_URL` or
+ * `database.url`, as watch resolves them), opened; undefined when the
+ * history is the local SQLite file, which no other process shares.
+ *
+ * @example
+ * ```ts
+ * const shared = await openSharedDatabase({ config: "digestguard.yaml" }); // a PostgresHistoryStore, or undefined
+ * ```
+ */
+export async function openSharedDatabase(flags: { config?: string }): Promise<HistoryStore | undefined> {
+  const location = await historyLocationFor(flags.config ? { configPath: flags.config } : {});
+  return location.backend === "postgres" ? openHistoryStore(location) : undefined;
+}

@@ -199,6 +199,11 @@ export interface HistoryStore {
   claimJobs(claim: JobClaim): Promise<string[]>;
   /** How many of the cycle's jobs of a registry are not done yet (leased ones included). */
   jobsLeft(cycle: string, registry: string): Promise<number>;
+  /**
+   * Mark a job done that records no check (a sync pass's image): false when
+   * it already was, by this worker or another whose lease had run out.
+   */
+  finishJob(job: CycleJob, worker: string): Promise<boolean>;
   /** Lease due, undelivered deliveries to one worker, so exactly one worker sends each. */
   claimDeliveries(claim: DeliveryClaim): Promise<Delivery[]>;
   /**

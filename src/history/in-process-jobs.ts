@@ -1,4 +1,4 @@
-import type { JobClaim } from "./history-store.js";
+import type { CycleJob, JobClaim } from "./history-store.js";
 
 /**
  * The cycle jobs of a store only one process writes (SQLite): kept in
@@ -16,11 +16,13 @@ export class InProcessJobs {
   #cycle: string | undefined;
   #open = new Map<string, string[]>();
   #nextSlot = new Map<string, number>();
+  #finished = new Set<string>();
 
   plan(cycle: string, jobs: { registry: string; reference: string }[]): boolean {
     if (this.#cycle === cycle) return false;
     this.#cycle = cycle;
     this.#open = new Map();
+    this.#finished = new Set();
     for (const { registry, reference } of jobs)
       this.#open.set(registry, [...(this.#open.get(registry) ?? []), reference]);
     return true;
@@ -34,6 +36,13 @@ export class InProcessJobs {
 
   left(cycle: string, registry: string): number {
     return cycle === this.#cycle ? (this.#open.get(registry)?.length ?? 0) : 0;
+  }
+
+  /** A claimed job is done already here; this only says whether it was finished before. */
+  finish(job: CycleJob): boolean {
+    if (job.cycle !== this.#cycle || this.#finished.has(job.reference)) return false;
+    this.#finished.add(job.reference);
+    return true;
   }
 
   takeSlot(registry: string, gapMs: number): number {

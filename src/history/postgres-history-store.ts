@@ -1,6 +1,7 @@
 import pg from "pg";
 import type {
   CheckRecord,
+  CycleJob,
   Delivery,
   DeliveryClaim,
   HistoryStatus,
@@ -219,6 +220,10 @@ export class PostgresHistoryStore implements HistoryStore {
 
   async jobsLeft(cycle: string, registry: string): Promise<number> {
     return this.#guard("count open checks", () => work.jobsLeft(this.#pool, cycle, registry));
+  }
+
+  async finishJob(job: CycleJob, worker: string): Promise<boolean> {
+    return this.#guard("mark a job done", () => work.markJobDone(this.#pool, job, worker));
   }
 
   async claimDeliveries(claim: DeliveryClaim): Promise<Delivery[]> {

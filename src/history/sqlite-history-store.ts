@@ -5,6 +5,7 @@ import { summarize } from "./reference-summaries.js";
 import { InProcessJobs } from "./in-process-jobs.js";
 import type {
   CheckRecord,
+  CycleJob,
   Delivery,
   DeliveryClaim,
   HistoryStatus,
@@ -244,6 +245,10 @@ export class SqliteHistoryStore implements HistoryStore {
 
   async jobsLeft(cycle: string, registry: string): Promise<number> {
     return this.#jobs.left(cycle, registry);
+  }
+
+  async finishJob(job: CycleJob): Promise<boolean> {
+    return this.#jobs.finish(job);
   }
 
   // One process sends: every due delivery is this one's.

@@ -4,6 +4,7 @@ import { parsePlatform } from "../oci/platform.js";
 import { parseRepository } from "../oci/reference.js";
 import type { ContentStore } from "../store/content-store.js";
 import { selectTags } from "./select-tags.js";
+import { type SharedPass, sharedImages } from "./shared-pass.js";
 import { summarize, type SyncImageReport, type SyncReport } from "./sync-report.js";
 import { syncTag } from "./sync-tag.js";
 import { expandTarget } from "./sync-target.js";
@@ -20,6 +21,8 @@ export interface SyncOptions {
   signal?: AbortSignal;
   /** Gentler than `signal`: finish the image in flight, start no other. */
   stop?: AbortSignal;
+  /** Share the pass with the other workers on a database: each image is synced by one of them. */
+  shared?: SharedPass;
 }
 
 /**
@@ -27,7 +30,8 @@ export interface SyncOptions {
  * those the filter selects, and bring each to the target the template names
  * (see `syncTag`). Images run one after another, tags one after another (each
  * copy moves blobs in parallel). A failing image or tag is reported with its
- * reason and the rest continue.
+ * reason and the rest continue. With `shared`, this worker syncs only the
+ * images it claims, and reports only those.
  *
  * @example
  * ```ts
@@ -38,8 +42,11 @@ export async function syncOnce(settings: SyncSettings, options: SyncOptions): Pr
   const now = options.now ?? new Date();
   const targetsByRegistry = new Map<string, ContentStore[]>();
   const images: SyncImageReport[] = [];
-  for (const image of settings.images) {
+  const order =
+    options.shared === undefined ? settings.images.keys() : sharedImages(settings.images, options.shared, options.stop);
+  for await (const index of order) {
     if (options.stop?.aborted) break;
+    const image = settings.images[index] as SyncImageSettings;
     images.push(await syncImage(image, settings, options, now, targetsByRegistry));
   }
   return summarize(images, options.dryRun === true);

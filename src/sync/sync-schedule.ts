@@ -1,6 +1,8 @@
 import { Cron } from "croner";
 import type { SyncSettings } from "../config/config-schema.js";
 import { DigestguardError } from "../errors/error.js";
+import type { HistoryStore } from "../history/history-store.js";
+import { cycleTick } from "../history/shared-work.js";
 import { syncOnce, type SyncOptions } from "./sync-once.js";
 import type { SyncReport } from "./sync-report.js";
 
@@ -10,8 +12,13 @@ export interface SyncScheduleOptions extends Pick<SyncOptions, "open"> {
   schedule: string;
   /** Stop: the image in flight is finished, no new pass starts, and the promise resolves. */
   signal: AbortSignal;
-  /** Each pass's report, numbered from 1. */
-  onPass(report: SyncReport, pass: number): void | Promise<void>;
+  /**
+   * Share each pass with the other workers on this history's database: a
+   * pass is named by its tick, and each image is synced by one worker.
+   */
+  shared?: { history: HistoryStore; worker: string; leaseMs: number };
+  /** Each pass's report, numbered from 1; `tick` names a shared pass. */
+  onPass(report: SyncReport, pass: number, tick?: string): void | Promise<void>;
   /** A pass that failed as a whole (an unexpected error); the schedule goes on. */
   onError(error: unknown, pass: number): void;
   /** When the process started, and after each pass: the next run. */
@@ -37,8 +44,13 @@ export async function runSyncSchedule(settings: SyncSettings, options: SyncSched
   const pass = async (): Promise<void> => {
     if (options.signal.aborted) return;
     const number = ++passes;
+    // Named by the tick before the pass starts, so every worker names it alike.
+    const tick = options.shared === undefined ? undefined : `sync:${cycleTick(options.schedule)}`;
+    const shared =
+      tick === undefined || options.shared === undefined ? {} : { shared: { ...options.shared, cycle: tick } };
     try {
-      await options.onPass(await syncOnce(settings, { open: options.open, stop: options.signal }), number);
+      const report = await syncOnce(settings, { open: options.open, stop: options.signal, ...shared });
+      await options.onPass(report, number, tick);
     } catch (error) {
       options.onError(error, number);
     }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { hostname } from "node:os";
-import { Cron } from "croner";
+
+// The tick naming, lease default and worker name live in history/, so sync's passes share them.
+export { cycleTick, DEFAULT_LEASE_MS, defaultWorkerId } from "../history/shared-work.js";
 
 /** How a worker takes part in cycles shared with the other workers on its database. */
 export interface SharedCycle {
@@ -10,23 +11,6 @@ export interface SharedCycle {
   worker: string;
   /** How long a claimed check stays this worker's before another may take it. */
   leaseMs: number;
-}
-
-/** How long (ms) a claimed check stays a worker's unless `--lease-seconds` says otherwise. */
-export const DEFAULT_LEASE_MS = 120_000;
-
-/**
- * The tick of `schedule` a cycle belongs to: the newest at or before `now`.
- * Workers on one database name a cycle alike without talking to each other.
- *
- * @example
- * ```ts
- * cycleTick("*\/15 * * * *", new Date("2026-01-01T00:16:40Z")); // "2026-01-01T00:15:00.000Z"
- * ```
- */
-export function cycleTick(schedule: string, now: Date = new Date()): string {
-  const [tick] = new Cron(schedule, { paused: true }).previousRuns(1, new Date(now.getTime() + 1));
-  return (tick ?? now).toISOString();
 }
 
 /**
@@ -40,9 +24,4 @@ export function cycleTick(schedule: string, now: Date = new Date()): string {
  */
 export function onceCycle(now: Date = new Date()): string {
   return `once:${now.toISOString()}:${randomUUID()}`;
-}
-
-/** This process's worker name unless `--worker-id` gives one. */
-export function defaultWorkerId(): string {
-  return `${hostname()}:${process.pid}`;
 }

@@ -1,4 +1,5 @@
 import type { HistoryStore } from "../history/history-store.js";
+import { jobFeed } from "../history/job-feed.js";
 import type { SharedCycle } from "./shared-cycle.js";
 import type { WatchTarget } from "./watch-targets.js";
 
@@ -31,39 +32,25 @@ export interface FeedOptions {
  * ```
  */
 export function targetFeed(options: FeedOptions): () => Promise<WatchTarget | undefined> {
-  const queue = options.shared === undefined ? [...options.targets] : [];
-  if (options.shared === undefined) return async () => queue.shift();
-  const shared = options.shared;
+  if (options.shared === undefined) {
+    const queue = [...options.targets];
+    return async () => queue.shift();
+  }
   const byReference = new Map(options.targets.map((t) => [t.reference, t]));
-  const pollMs = Math.min(1000, Math.max(50, shared.leaseMs / 10));
-  let finished = false;
-  let refilling: Promise<void> | undefined;
-  const refill = async (): Promise<void> => {
-    options.signal?.throwIfAborted();
-    await options.beforeClaim?.();
-    const claimed = await options.history.claimJobs({
-      ...shared,
-      registry: options.registry,
-      limit: options.batchSize,
-    });
-    // A job another worker's config added (a reload in between) is left to a worker that knows it.
-    for (const reference of claimed) {
-      const target = byReference.get(reference);
-      if (target !== undefined) queue.push(target);
-    }
-    if (claimed.length > 0) return;
-    if ((await options.history.jobsLeft(shared.cycle, options.registry)) === 0) finished = true;
-    else await new Promise((resolve) => setTimeout(resolve, pollMs));
-  };
+  const next = jobFeed({
+    history: options.history,
+    ...options.shared,
+    registry: options.registry,
+    batchSize: options.batchSize,
+    ...(options.beforeClaim ? { beforeClaim: options.beforeClaim } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   return async () => {
-    for (;;) {
-      const target = queue.shift();
+    for (let reference = await next(); reference !== undefined; reference = await next()) {
+      // A job another worker's config added (a reload in between) is left to a worker that knows it.
+      const target = byReference.get(reference);
       if (target !== undefined) return target;
-      if (finished) return undefined;
-      refilling ??= refill().finally(() => {
-        refilling = undefined;
-      });
-      await refilling;
     }
+    return undefined;
   };
 }

@@ -203,6 +203,20 @@ export function historyStoreContract(open: () => Promise<HistoryStore>): void {
       assert.deepEqual(due, []);
     }));
 
+  it("marks a job done without a check, once, so a sync pass's image goes to one worker", () =>
+    using(async (history) => {
+      const cycle = `sync:${T(6)}`;
+      const jobs = ["x", "y"].map((name) => ({ registry: "sync", reference: `0:${name}` }));
+      assert.equal(await history.planCycle(cycle, jobs), true);
+      const claimed = await history.claimJobs({ cycle, registry: "sync", worker: "w1", limit: 5, leaseMs: 60_000 });
+      assert.deepEqual(claimed, ["0:x", "0:y"]);
+      assert.equal(await history.finishJob({ cycle, reference: "0:x" }, "w1"), true);
+      assert.equal(await history.finishJob({ cycle, reference: "0:x" }, "w2"), false, "a job is done once");
+      assert.equal(await history.finishJob({ cycle, reference: "0:y" }, "w1"), true);
+      assert.equal(await history.jobsLeft(cycle, "sync"), 0);
+      assert.deepEqual(await history.claimJobs({ cycle, registry: "sync", worker: "w2", limit: 5, leaseMs: 1 }), []);
+    }));
+
   it("summarises every reference with its newest observation and newest event in one read", () =>
     using(async (history) => {
       const other = "127.0.0.1:5000/app:2";

@@ -17,6 +17,8 @@ export function defineSync(program: Command): void {
     .option("--dry-run", "print the plan (what would be copied, bytes to move) and change nothing")
     .option("--once", "run the plan once and exit")
     .option("--schedule <cron>", "keep running: a pass now, then one per cron tick (overrides sync.schedule)")
+    .option("--worker-id <name>", "this worker's name in passes shared on a database (default hostname:pid)")
+    .option("--lease-seconds <n>", "how long an image stays this worker's before another takes it over (120)")
     .addHelpText(
       "after",
       `
@@ -34,6 +36,10 @@ With --schedule (or sync.schedule in the config and neither --once nor
 --dry-run) sync runs until SIGTERM or Ctrl-C: passes never overlap, log lines
 go to stderr, each pass's report to stdout (--json: one document a line).
 On a stop the image in flight is finished, then sync exits 0.
+With a database (database.url or DIGESTGUARD_DATABASE_URL), every sync
+--schedule worker on it shares each pass: a pass is named by its tick and
+each image is synced by one worker; a worker that dies mid-image leaves it
+to another once its lease (--lease-seconds) runs out.
 
 Examples:
   $ digestguard sync --dry-run

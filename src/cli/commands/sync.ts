@@ -7,9 +7,12 @@ import { syncOnce } from "../../sync/sync-once.js";
 import type { SyncReport } from "../../sync/sync-report.js";
 import { runSyncSchedule } from "../../sync/sync-schedule.js";
 import { syncRegistries } from "../../sync/sync-target.js";
+import type { HistoryStore } from "../../history/history-store.js";
+import { DEFAULT_LEASE_MS, defaultWorkerId } from "../../history/shared-work.js";
 import { lineLogger } from "../../watch/watch-log.js";
 import type { GlobalOptions } from "../global-options.js";
-import { registryClientFromOptions } from "../registry-client-from-options.js";
+import { openSharedDatabase } from "../open-history.js";
+import { positiveNumber, registryClientFromOptions } from "../registry-client-from-options.js";
 import type { ActionContext } from "../run-action.js";
 import { writeOut } from "../write-out.js";
 
@@ -18,6 +21,8 @@ export interface SyncFlags extends GlobalOptions {
   dryRun?: boolean;
   once?: boolean;
   schedule?: string;
+  workerId?: string;
+  leaseSeconds?: string;
 }
 
 /** `digestguard sync --dry-run | --once | --schedule CRON`: the `sync:` section of digestguard.yaml, planned, run once or kept running. */
@@ -50,7 +55,9 @@ export async function syncCommand(flags: SyncFlags, { signal }: ActionContext): 
   }
 }
 
-// Log lines on stderr; each pass's report on stdout (with --json one compact document a line).
+type Shared = { history: HistoryStore; worker: string; leaseMs: number };
+
+// With a database configured, passes are shared with every sync worker on it; without, as before.
 async function scheduled(
   settings: SyncSettings,
   schedule: string,
@@ -58,16 +65,40 @@ async function scheduled(
   flags: SyncFlags,
   signal: AbortSignal,
 ): Promise<number> {
+  const leaseMs =
+    flags.leaseSeconds === undefined ? DEFAULT_LEASE_MS : positiveNumber(flags.leaseSeconds, "--lease-seconds") * 1000;
+  const history = await openSharedDatabase(flags);
+  try {
+    const shared = history && { history, worker: flags.workerId ?? defaultWorkerId(), leaseMs };
+    return await runPasses(settings, { schedule, open, signal }, flags, shared);
+  } finally {
+    await history?.close();
+  }
+}
+
+// Log lines on stderr; each pass's report on stdout (with --json one compact document a line).
+async function runPasses(
+  settings: SyncSettings,
+  run: {
+    schedule: string;
+    open: (repo: { registry: string; repository: string }) => RegistryStore;
+    signal: AbortSignal;
+  },
+  flags: SyncFlags,
+  shared: Shared | undefined,
+): Promise<number> {
   const log = lineLogger(flags.json ? "json" : "text", (line) => process.stderr.write(line));
-  log("info", "sync started", { schedule, images: settings.images.length });
+  const worker = shared ? { worker: shared.worker } : {};
+  log("info", "sync started", { schedule: run.schedule, images: settings.images.length, ...worker });
   const passes = await runSyncSchedule(settings, {
-    schedule,
-    open,
-    signal,
-    onPass: async (report, pass) => {
+    ...run,
+    ...(shared ? { shared } : {}),
+    onPass: async (report, pass, tick) => {
       const { copied, upToDate, failed, bytes } = report.totals;
-      log(report.ok ? "info" : "warn", "pass done", { pass, copied, upToDate, failed, bytes });
-      await writeOut(flags.json ? `${JSON.stringify({ schemaVersion: 1, pass, ...report })}\n` : renderSync(report));
+      const named = tick === undefined ? {} : { tick: tick.slice("sync:".length), ...worker };
+      log(report.ok ? "info" : "warn", "pass done", { pass, ...named, copied, upToDate, failed, bytes });
+      const line = { schemaVersion: 1, pass, ...named, ...report };
+      await writeOut(flags.json ? `${JSON.stringify(line)}\n` : renderSync(report));
     },
     onError: (error, pass) =>
       log("error", "pass failed", { pass, error: (error as Error).message, code: (error as DigestguardError).code }),

@@ -22,11 +22,15 @@ const syncTag = z.strictObject({
 /**
  * `sync --json`: one document for `--once` and `--dry-run`; with
  * `--schedule`, one such document per pass, each on its own line, with the
- * pass number.
+ * pass number (and, shared on a database, its tick and this worker's name:
+ * its images are those this worker synced).
  */
 export const syncSchema = z.strictObject({
   schemaVersion: z.literal(1),
   pass: z.number().int().positive().optional(),
+  /** A pass shared on a database: its schedule tick, and the worker that wrote this report. */
+  tick: z.string().datetime().optional(),
+  worker: z.string().min(1).optional(),
   ok: z.boolean(),
   dryRun: z.boolean(),
   images: z.array(
