@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DOCUMENT_SCHEMAS } from "../../src/cli/schemas/output-schemas.js";
+import { PostgresHistoryStore } from "../../src/history/postgres-history-store.js";
+import { imageJob, SYNC_QUEUE, sharedImages } from "../../src/sync/shared-pass.js";
 import { spawnTracked, type TrackedChild } from "../support/child-reaper.js";
 import { pushImage } from "../support/noise-image.js";
 import { postgresSkipReason, startPostgres, type RunningPostgres } from "../support/postgres.js";
@@ -120,6 +122,26 @@ describe("two sync workers sharing one PostgreSQL", { skip }, () => {
     for (const ref of expected.map((s) => `${target.host}/mirror/${s.slice(source.host.length + 1)}:1.0`)) {
       const verify = await runCli(["verify", ref]);
       assert.equal(verify.exitCode, 0, verify.stderr + verify.stdout.toString());
+    }
+  });
+
+  it("takes over a dead worker's image once its lease runs out, and syncs every image once", async () => {
+    const history = await PostgresHistoryStore.open(await cluster.createDatabase());
+    try {
+      const images = Array.from({ length: 3 }, (_, i) => ({ source: `${source.host}/team/app${i}` }));
+      const cycle = "sync:2026-01-01T00:00:00.000Z";
+      const jobs = images.map((image, i) => ({ registry: SYNC_QUEUE, reference: imageJob(i, image) }));
+      await history.planCycle(cycle, jobs);
+      // A worker SIGKILLed mid-image: it claimed one and never marks it done.
+      const dead = await history.claimJobs({ cycle, registry: SYNC_QUEUE, worker: "dead", limit: 1, leaseMs: 1500 });
+      assert.deepEqual(dead, [imageJob(0, images[0] as { source: string })]);
+      const synced: number[] = [];
+      for await (const index of sharedImages(images, { history, cycle, worker: "w2", leaseMs: 1500 }))
+        synced.push(index);
+      assert.deepEqual(synced.sort(), [0, 1, 2], "the dead worker's image too, after its lease");
+      assert.equal(await history.jobsLeft(cycle, SYNC_QUEUE), 0);
+    } finally {
+      await history.close();
     }
   });
 });
