@@ -11,7 +11,6 @@ import type { HistoryStore } from "../../history/history-store.js";
 import { DEFAULT_LEASE_MS, defaultWorkerId } from "../../history/shared-work.js";
 import { lineLogger } from "../../watch/watch-log.js";
 import type { GlobalOptions } from "../global-options.js";
-import { openSharedDatabase } from "../open-history.js";
 import { positiveNumber, registryClientFromOptions } from "../registry-client-from-options.js";
 import type { ActionContext } from "../run-action.js";
 import { writeOut } from "../write-out.js";
@@ -67,6 +66,8 @@ async function scheduled(
 ): Promise<number> {
   const leaseMs =
     flags.leaseSeconds === undefined ? DEFAULT_LEASE_MS : positiveNumber(flags.leaseSeconds, "--lease-seconds") * 1000;
+  // Loaded only for a schedule: `sync --once` and `--dry-run` never open a history.
+  const { openSharedDatabase } = await import("../open-history.js");
   const history = await openSharedDatabase(flags);
   try {
     const shared = history && { history, worker: flags.workerId ?? defaultWorkerId(), leaseMs };
