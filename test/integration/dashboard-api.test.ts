@@ -273,6 +273,27 @@ describe("dashboard metrics and OpenAPI", () => {
     }
   });
 
+  it("pages the outbox: 100 deliveries by default, ?limit= up to 1,000, and the total beside them", async () => {
+    const dash = await startDashboardFixture(await tempFolder());
+    try {
+      const notifiers = Array.from({ length: 101 }, (_, i) => `n${i}`);
+      await dash.history.addEvent({ kind: "test", reference: "test", at: "2026-01-01T00:00:00.000Z" }, notifiers);
+      const page = await json(await get(`${dash.url}/api/v1/deliveries`));
+      assert.equal(page.deliveries.length, 100);
+      assert.equal(page.total, 101);
+      const one = await json(await get(`${dash.url}/api/v1/deliveries?limit=1`));
+      assert.deepEqual(one.deliveries, page.deliveries.slice(0, 1));
+      assert.equal((await json(await get(`${dash.url}/api/v1/deliveries?limit=1000`))).deliveries.length, 101);
+      for (const limit of ["0", "1001", "ten", "1.5"]) {
+        const refused = await get(`${dash.url}/api/v1/deliveries?limit=${limit}`);
+        assert.equal(refused.statusCode, 400, limit);
+        assert.equal((await json(refused)).error.code, "USAGE");
+      }
+    } finally {
+      await dash.stop();
+    }
+  });
+
   it("documents every route in docs/openapi.json, and documents no route the server lacks", async () => {
     const file = JSON.parse(await readFile(join(process.cwd(), "docs/openapi.json"), "utf8"));
     const dash = await startDashboardFixture(await tempFolder());
