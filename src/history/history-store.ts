@@ -195,6 +195,8 @@ export interface HistoryStore {
   pendingDeliveries(options?: { dueAt?: string; limit?: number }): Promise<Delivery[]>;
   /** How many deliveries are undelivered, counted on the outbox's index without reading them. */
   pendingDeliveryCount(): Promise<number>;
+  /** One undelivered delivery by its id; undefined when delivered or unknown. */
+  pendingDelivery(id: string): Promise<Delivery | undefined>;
   markDelivered(id: string, at: string): Promise<void>;
   markAttemptFailed(id: string, error: string, nextAttemptAt: string): Promise<void>;
   /**

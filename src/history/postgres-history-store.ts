@@ -202,6 +202,15 @@ export class PostgresHistoryStore implements HistoryStore {
     return Number(row?.["n"] ?? 0);
   }
 
+  async pendingDelivery(id: string): Promise<Delivery | undefined> {
+    const [row] = await this.#rows(
+      "read a delivery",
+      "SELECT * FROM deliveries WHERE id = $1 AND delivered_at IS NULL",
+      [id],
+    );
+    return row === undefined ? undefined : pgDelivery(row);
+  }
+
   async markDelivered(id: string, at: string): Promise<void> {
     await this.#rows(
       "mark a delivery done",

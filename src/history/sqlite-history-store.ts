@@ -229,6 +229,15 @@ export class SqliteHistoryStore implements HistoryStore {
     });
   }
 
+  async pendingDelivery(id: string): Promise<Delivery | undefined> {
+    return this.#run("read a delivery", () => {
+      const row = this.#prepare("SELECT * FROM deliveries WHERE id = ? AND delivered_at IS NULL").get(id) as
+        | DeliveryRow
+        | undefined;
+      return row === undefined ? undefined : toDelivery(row);
+    });
+  }
+
   async markDelivered(id: string, at: string): Promise<void> {
     this.#run("mark a delivery done", () =>
       this.#prepare("UPDATE deliveries SET delivered_at = ?, attempts = attempts + 1 WHERE id = ?").run(at, id),

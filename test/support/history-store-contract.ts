@@ -132,6 +132,21 @@ export function historyStoreContract(open: () => Promise<HistoryStore>): void {
       );
     }));
 
+  it("finds one pending delivery by its id, and none once it is delivered", () =>
+    using(async (history) => {
+      await history.recordCheck({
+        reference: ref,
+        at: T(1),
+        events: [{ kind: "moved", reference: ref, at: T(1), to: d("b") }],
+        notifyTo: () => ["ops", "chat"],
+      });
+      const [one, other] = await history.pendingDeliveries();
+      assert.deepEqual(await history.pendingDelivery(other?.id as string), other);
+      await history.markDelivered(one?.id as string, T(1, 1));
+      assert.equal(await history.pendingDelivery(one?.id as string), undefined);
+      assert.equal(await history.pendingDelivery("no-such-id"), undefined);
+    }));
+
   it("lists events newest first, by reference and with a limit, and keeps standalone events", () =>
     using(async (history) => {
       const other = "127.0.0.1:5000/other:1";
