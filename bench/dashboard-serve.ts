@@ -4,6 +4,7 @@
 import { watchMetrics } from "../src/dashboard/metrics.js";
 import { startDashboard } from "../src/dashboard/start-dashboard.js";
 import { SqliteHistoryStore } from "../src/history/sqlite-history-store.js";
+import { lineLogger } from "../src/watch/watch-log.js";
 
 const history = SqliteHistoryStore.open(process.argv[2] as string);
 const server = await startDashboard({ host: "127.0.0.1", port: 0 }, undefined, {
@@ -13,6 +14,7 @@ const server = await startDashboard({ host: "127.0.0.1", port: 0 }, undefined, {
   ready: () => true,
   checkNow: async () => {},
   retryDelivery: async () => false,
+  log: lineLogger("text", (line) => process.stderr.write(line)),
 });
 process.stdout.write(`${server.url}\n`);
 process.on("SIGTERM", () => void server.close().then(() => history.close()));

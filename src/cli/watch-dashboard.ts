@@ -71,6 +71,7 @@ export async function watchDashboard(options: DashboardOptions): Promise<WatchDa
         generation: () => generation,
         checkNow: () => running.checkNow(),
         retryDelivery: (id) => running.retryDelivery(id),
+        log: options.log,
       });
       close = server.close;
       options.log("info", "dashboard listening", { url: server.url, token: listen.token !== undefined });

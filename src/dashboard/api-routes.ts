@@ -30,7 +30,10 @@ export function apiRoutes(context: DashboardContext): Route[] {
     get("/api/v1/images/{reference}", async ({ params }) => tagHistory(context, params["reference"] as string)),
     get("/api/v1/workers", async () => ({ workers: await fleetWorkers(context.history) })),
     get("/api/v1/events", async ({ query }) => ({ events: await events(context, query) })),
-    get("/api/v1/deliveries", async () => ({ deliveries: await context.history.pendingDeliveries() })),
+    get("/api/v1/deliveries", async ({ query }) => ({
+      deliveries: await context.history.pendingDeliveries({ limit: limitOf(query) }),
+      total: await context.history.pendingDeliveryCount(),
+    })),
     get("/api/v1/openapi.json", async () => openApiDocument()),
     {
       method: "POST",
@@ -55,14 +58,20 @@ function get(path: string, answer: (request: Parameters<Route["handle"]>[0]) => 
   return { method: "GET", path, handle: async (request) => jsonReply(200, await answer(request)) };
 }
 
-// The newest events; a kind filter looks among the newest 1,000.
-async function events(context: DashboardContext, query: URLSearchParams) {
+// `?limit=`: 100 by default, at most 1,000, so no request reads a whole table.
+function limitOf(query: URLSearchParams): number {
   const limit = Number(query.get("limit") ?? 100);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
     throw new DigestguardError(
       "USAGE",
       `Cannot use limit=${query.get("limit")}: expected a whole number from 1 to 1000.`,
     );
+  return limit;
+}
+
+// The newest events; a kind filter looks among the newest 1,000.
+async function events(context: DashboardContext, query: URLSearchParams) {
+  const limit = limitOf(query);
   const kind = query.get("kind") || undefined;
   if (kind !== undefined && !EVENT_KINDS.includes(kind as EventKind))
     throw new DigestguardError("USAGE", `Cannot filter by event kind "${kind}": expected ${EVENT_KINDS.join(", ")}.`);

@@ -1,4 +1,5 @@
 import type { DashboardSource } from "./dashboard-data.js";
+import type { WatchLog } from "../watch/watch-log.js";
 import type { WatchMetrics } from "./metrics.js";
 
 /** Everything the routes need: the data, the watch's actions, readiness and metrics. */
@@ -12,4 +13,6 @@ export interface DashboardContext extends DashboardSource {
   generation?(): number;
   /** Send one pending delivery now; true when delivered. */
   retryDelivery(id: string): Promise<boolean>;
+  /** The watch log: a request that fails unexpectedly is written here. */
+  log: WatchLog;
 }

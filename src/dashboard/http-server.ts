@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { DigestguardError } from "../errors/error.js";
+import type { WatchLog } from "../watch/watch-log.js";
 import { type AccessPolicy, refusal } from "./access-control.js";
 import type { ListenAddress } from "./listen-address.js";
 import { errorReply, send } from "./respond.js";
+import { failureReply } from "./route-failure.js";
 import { matchRoute, type Reply, type Route } from "./router.js";
 
 /** A listening dashboard server. */
@@ -22,11 +23,11 @@ const MAX_BODY_BYTES = 16 * 1024;
 /**
  * Serve `routes` on `address` with node:http: bounded bodies and
  * connections, header and request timeouts, access decided per route by {@link refusal}, errors as
- * the stable JSON error body.
+ * the stable JSON error body; an unexpected error is written to `log` (see {@link failureReply}).
  *
  * @example
  * ```ts
- * const server = await serve({ host: "127.0.0.1", port: 0 }, routes, { token: undefined, loopbackBind: true });
+ * const server = await serve({ host: "127.0.0.1", port: 0 }, routes, { token: undefined, loopbackBind: true }, log);
  * await server.close();
  * ```
  */
@@ -34,14 +35,15 @@ export async function serve(
   address: ListenAddress,
   routes: readonly Route[],
   policy: AccessPolicy,
+  log: WatchLog,
 ): Promise<RunningServer> {
   const server = createServer(
     // The timeouts are enforced each connectionsCheckingInterval (30 s by default): checked each second, they hold.
     { requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000, connectionsCheckingInterval: 1_000 },
     (req, res) => {
-      void handle(req, routes, policy).then(
+      void handle(req, routes, policy, log).then(
         (reply) => send(req, res, reply),
-        () => send(req, res, errorReply(500, "INTERNAL", "Cannot answer: the dashboard failed; see the watch log.")),
+        (error: unknown) => send(req, res, failureReply(error, `${req.method} (before a route)`, log)),
       );
     },
   );
@@ -56,7 +58,12 @@ export async function serve(
   return { url: `http://${host}:${bound.port}`, close: () => closeServer(server) };
 }
 
-async function handle(request: IncomingMessage, routes: readonly Route[], policy: AccessPolicy): Promise<Reply> {
+async function handle(
+  request: IncomingMessage,
+  routes: readonly Route[],
+  policy: AccessPolicy,
+  log: WatchLog,
+): Promise<Reply> {
   const url = requestUrl(request);
   if (url === undefined)
     return errorReply(400, "USAGE", "Cannot read the request target: it is not a URL path; start at /.");
@@ -89,8 +96,7 @@ async function handle(request: IncomingMessage, routes: readonly Route[], policy
   try {
     return await match.route.handle({ request, params: match.params, query: url.searchParams });
   } catch (error) {
-    if (!(error instanceof DigestguardError)) throw error;
-    return errorReply(statusOf(error), error.code, error.message);
+    return failureReply(error, `${match.route.method} ${match.route.path}`, log);
   }
 }
 
@@ -119,13 +125,6 @@ function bodyWithinLimit(request: IncomingMessage): Promise<boolean> {
     request.on("end", () => resolve(size <= MAX_BODY_BYTES));
     request.on("error", () => resolve(false));
   });
-}
-
-function statusOf(error: DigestguardError): number {
-  if (error.code === "NOT_FOUND" || error.code === "MANIFEST_UNKNOWN") return 404;
-  if (error.exitCode === 2) return 400;
-  if (error.code === "HISTORY_BUSY") return 503;
-  return 500;
 }
 
 function closeServer(server: Server): Promise<void> {

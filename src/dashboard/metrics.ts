@@ -16,7 +16,7 @@ export interface WatchMetrics {
  * watches in one process, or a test, never share counters):
  * `digestguard_watch_checks_total{result}`, `…_events_total{kind}`,
  * `…_registry_requests_total{registry,status}`, `…_errors_total{code}`,
- * `…_rate_limit_remaining{registry}`, `…_outbox_pending` (read from the
+ * `…_rate_limit_remaining{registry}`, `…_outbox_pending` (counted in the
  * history at each scrape) and `…_cycle_duration_seconds` (a histogram).
  *
  * @example
@@ -69,7 +69,7 @@ export function watchMetrics(history: HistoryStore): WatchMetrics {
     help: "Notifications waiting in the outbox (undelivered).",
     registers: [registry],
     async collect() {
-      this.set((await history.pendingDeliveries()).length);
+      this.set(await history.pendingDeliveryCount());
     },
   });
   const observer: WatchObserver = {

@@ -38,8 +38,8 @@ export function openApiDocument(): Record<string, unknown> {
       ]),
       "/api/v1/images/{reference}": read("A tag's history: observations and events", "TagHistory", [reference]),
       "/api/v1/workers": read("The fleet: each worker's newest check and its count of references", "WorkerList", []),
-      "/api/v1/events": read("Events, newest first", "EventList", [query("reference"), query("kind"), query("limit")]),
-      "/api/v1/deliveries": read("Pending notification deliveries", "DeliveryList", []),
+      "/api/v1/events": read("Events, newest first", "EventList", [query("reference"), query("kind"), limit]),
+      "/api/v1/deliveries": read("Pending notification deliveries, earliest due first", "DeliveryList", [limit]),
       "/api/v1/openapi.json": { get: { summary: "This document", responses: { 200: json("Status") } } },
       "/api/v1/checks": write("Start a watch cycle now", 202, []),
       "/api/v1/deliveries/{id}/retry": write("Send one pending delivery now", 200, [
@@ -61,6 +61,13 @@ const reference = {
   schema: { type: "string" },
 };
 const query = (name: string) => ({ name, in: "query", required: false, schema: { type: "string" } });
+const limit = {
+  name: "limit",
+  in: "query",
+  required: false,
+  description: "How many to answer at most.",
+  schema: { type: "integer", minimum: 1, maximum: 1000, default: 100 },
+};
 const json = (schema: string) => ({
   description: "OK",
   content: { "application/json": { schema: { $ref: `#/components/schemas/${schema}` } } },
@@ -201,6 +208,7 @@ const SCHEMAS = {
           },
         },
       },
+      total: { type: "integer", description: "Every pending delivery, beyond this page too." },
     },
   },
 };

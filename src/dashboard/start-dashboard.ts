@@ -36,7 +36,7 @@ export async function startDashboard(
   context: DashboardContext,
 ): Promise<RunningServer> {
   checkBindable(address, token);
-  return serve(address, dashboardRoutes(context), { token, loopbackBind: isLoopback(address.host) });
+  return serve(address, dashboardRoutes(context), { token, loopbackBind: isLoopback(address.host) }, context.log);
 }
 
 /**

@@ -186,8 +186,17 @@ export interface HistoryStore {
   /** Add a standalone event (a test notification) and its deliveries. */
   addEvent(event: WatchEvent, notifiers: string[]): Promise<StoredEvent>;
   event(id: number): Promise<StoredEvent | undefined>;
-  /** Undelivered deliveries; `dueAt` keeps only those whose next attempt is due. */
-  pendingDeliveries(options?: { dueAt?: string }): Promise<Delivery[]>;
+  /**
+   * Undelivered deliveries, earliest next attempt first; `dueAt` keeps only
+   * those whose next attempt is due, `limit` only the first so many (a long
+   * notifier outage can pile up thousands, so readers that serve a request
+   * pass one).
+   */
+  pendingDeliveries(options?: { dueAt?: string; limit?: number }): Promise<Delivery[]>;
+  /** How many deliveries are undelivered, counted on the outbox's index without reading them. */
+  pendingDeliveryCount(): Promise<number>;
+  /** One undelivered delivery by its id; undefined when delivered or unknown. */
+  pendingDelivery(id: string): Promise<Delivery | undefined>;
   markDelivered(id: string, at: string): Promise<void>;
   markAttemptFailed(id: string, error: string, nextAttemptAt: string): Promise<void>;
   /**

@@ -185,13 +185,31 @@ export class PostgresHistoryStore implements HistoryStore {
     return row === undefined ? undefined : pgEvent(row);
   }
 
-  async pendingDeliveries(options: { dueAt?: string } = {}): Promise<Delivery[]> {
+  async pendingDeliveries(options: { dueAt?: string; limit?: number } = {}): Promise<Delivery[]> {
+    // LIMIT NULL is LIMIT ALL.
     const rows = await this.#rows(
       "read the outbox",
-      "SELECT * FROM deliveries WHERE delivered_at IS NULL AND ($1::timestamptz IS NULL OR next_attempt_at <= $1) ORDER BY next_attempt_at, id",
-      [options.dueAt ?? null],
+      "SELECT * FROM deliveries WHERE delivered_at IS NULL AND ($1::timestamptz IS NULL OR next_attempt_at <= $1) ORDER BY next_attempt_at, id LIMIT $2",
+      [options.dueAt ?? null, options.limit ?? null],
     );
     return rows.map(pgDelivery);
+  }
+
+  async pendingDeliveryCount(): Promise<number> {
+    const [row] = await this.#rows(
+      "count the outbox",
+      "SELECT count(*) AS n FROM deliveries WHERE delivered_at IS NULL",
+    );
+    return Number(row?.["n"] ?? 0);
+  }
+
+  async pendingDelivery(id: string): Promise<Delivery | undefined> {
+    const [row] = await this.#rows(
+      "read a delivery",
+      "SELECT * FROM deliveries WHERE id = $1 AND delivered_at IS NULL",
+      [id],
+    );
+    return row === undefined ? undefined : pgDelivery(row);
   }
 
   async markDelivered(id: string, at: string): Promise<void> {

@@ -210,14 +210,32 @@ export class SqliteHistoryStore implements HistoryStore {
     });
   }
 
-  async pendingDeliveries(options: { dueAt?: string } = {}): Promise<Delivery[]> {
+  async pendingDeliveries(options: { dueAt?: string; limit?: number } = {}): Promise<Delivery[]> {
     return this.#run("read the outbox", () => {
       const due = options.dueAt === undefined ? "" : "AND next_attempt_at <= @dueAt";
-      return (
-        this.#prepare(`SELECT * FROM deliveries WHERE delivered_at IS NULL ${due} ORDER BY next_attempt_at, rowid`).all(
-          options.dueAt === undefined ? {} : { dueAt: options.dueAt },
-        ) as DeliveryRow[]
-      ).map(toDelivery);
+      // LIMIT -1 is SQLite's "no limit".
+      const rows = this.#prepare(
+        `SELECT * FROM deliveries WHERE delivered_at IS NULL ${due} ORDER BY next_attempt_at, rowid LIMIT @limit`,
+      ).all({ limit: options.limit ?? -1, ...(options.dueAt === undefined ? {} : { dueAt: options.dueAt }) });
+      return (rows as DeliveryRow[]).map(toDelivery);
+    });
+  }
+
+  async pendingDeliveryCount(): Promise<number> {
+    return this.#run("count the outbox", () => {
+      const row = this.#prepare("SELECT count(*) AS n FROM deliveries WHERE delivered_at IS NULL").get() as {
+        n: number;
+      };
+      return row.n;
+    });
+  }
+
+  async pendingDelivery(id: string): Promise<Delivery | undefined> {
+    return this.#run("read a delivery", () => {
+      const row = this.#prepare("SELECT * FROM deliveries WHERE id = ? AND delivered_at IS NULL").get(id) as
+        | DeliveryRow
+        | undefined;
+      return row === undefined ? undefined : toDelivery(row);
     });
   }
 
@@ -253,8 +271,7 @@ export class SqliteHistoryStore implements HistoryStore {
 
   // One process sends: every due delivery is this one's.
   async claimDeliveries(claim: DeliveryClaim): Promise<Delivery[]> {
-    const due = await this.pendingDeliveries({ dueAt: claim.dueAt });
-    return claim.limit === undefined ? due : due.slice(0, claim.limit);
+    return this.pendingDeliveries({ dueAt: claim.dueAt, ...(claim.limit === undefined ? {} : { limit: claim.limit }) });
   }
 
   async takeRequestSlot(registry: string, gapMs: number): Promise<number> {

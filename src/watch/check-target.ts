@@ -3,6 +3,7 @@ import { isAborted, isCode } from "../errors/predicates.js";
 import type { HistoryStore, Sighting, WatchEvent } from "../history/history-store.js";
 import { parseDigest } from "../oci/digest.js";
 import type { ContentStore } from "../store/content-store.js";
+import { capBytes } from "../text/cap-bytes.js";
 import { classifyChange } from "./classify-change.js";
 import { sightingOf } from "./sighting-of.js";
 import type { WatchTarget } from "./watch-targets.js";
@@ -92,7 +93,14 @@ async function vanishedPins(
 }
 
 /**
- * A `check-error` event from a failure: code, message, whether it is temporary.
+ * The most of an error's text a `check-error` keeps: a registry may answer
+ * 64 KiB of error body, and an outage stores one event per tag per cycle.
+ */
+export const CHECK_ERROR_MESSAGE_BYTES = 2048;
+
+/**
+ * A `check-error` event from a failure: code, message (at most
+ * {@link CHECK_ERROR_MESSAGE_BYTES}, cut with a marker), whether it is temporary.
  *
  * @example
  * ```ts
@@ -102,5 +110,6 @@ async function vanishedPins(
 export function checkError(reference: string, at: string, error: unknown): WatchEvent {
   const code = error instanceof DigestguardError ? error.code : "INTERNAL";
   const temporary = error instanceof DigestguardError ? error.temporary : false;
-  return { kind: "check-error", reference, at, detail: { code, message: (error as Error).message, temporary } };
+  const message = capBytes(String((error as Error)?.message ?? error), CHECK_ERROR_MESSAGE_BYTES);
+  return { kind: "check-error", reference, at, detail: { code, message, temporary } };
 }

@@ -80,7 +80,7 @@ export async function retryDelivery(
   id: string,
   options: OutboxOptions,
 ): Promise<boolean> {
-  const delivery = (await history.pendingDeliveries()).find((d) => d.id === id);
+  const delivery = await history.pendingDelivery(id);
   if (delivery === undefined) {
     throw new DigestguardError(
       "NOT_FOUND",

@@ -53,8 +53,17 @@ export function newTagsFilter(pattern: string): RegExp {
 }
 
 /**
+ * The most `new-tag` events one repository raises in a cycle: a registry
+ * adding thousands of tags at once would otherwise send as many
+ * notifications. The last event raised counts the rest in `detail.more`.
+ */
+export const NEW_TAG_EVENTS_PER_CYCLE = 100;
+
+/**
  * List a repository's tags (one request) and raise `new-tag` for each tag
- * not listed before that matches a filter. The first listing is a baseline:
+ * not listed before that matches a filter, at most
+ * {@link NEW_TAG_EVENTS_PER_CYCLE} a cycle (every listed tag is remembered,
+ * so the rest are never raised later). The first listing is a baseline:
  * it remembers every tag and raises nothing. A failed listing is a
  * `check-error` of the repository.
  *
@@ -84,11 +93,20 @@ export async function checkNewTags(
   }
   const known = await history.knownTags(repository);
   const fresh = listed.filter((tag) => !known.has(tag));
-  const events: WatchEvent[] =
-    known.size === 0
-      ? []
-      : fresh
-          .filter((tag) => watch.filters.some((filter) => filter.test(tag)))
-          .map((tag) => ({ kind: "new-tag", reference: `${repository}:${tag}`, at }));
-  return history.recordTags({ repository, at, tags: fresh, events, notifyTo });
+  const matching = known.size === 0 ? [] : fresh.filter((tag) => watch.filters.some((filter) => filter.test(tag)));
+  return history.recordTags({ repository, at, tags: fresh, events: newTagEvents(repository, matching, at), notifyTo });
+}
+
+// The first NEW_TAG_EVENTS_PER_CYCLE tags as events; the last of them says how many more there were.
+function newTagEvents(repository: string, tags: string[], at: string): WatchEvent[] {
+  const raised = tags.slice(0, NEW_TAG_EVENTS_PER_CYCLE);
+  const more = tags.length - raised.length;
+  return raised.map((tag, i) => ({
+    kind: "new-tag",
+    reference: `${repository}:${tag}`,
+    at,
+    ...(more > 0 && i === raised.length - 1
+      ? { detail: { more, message: `and ${more} more new tags in ${repository} this cycle, not raised one by one` } }
+      : {}),
+  }));
 }

@@ -319,6 +319,60 @@ describe("dashboard metrics and OpenAPI", () => {
     }
   });
 
+  it("pages the outbox: 100 deliveries by default, ?limit= up to 1,000, and the total beside them", async () => {
+    const dash = await startDashboardFixture(await tempFolder());
+    try {
+      const notifiers = Array.from({ length: 101 }, (_, i) => `n${i}`);
+      await dash.history.addEvent({ kind: "test", reference: "test", at: "2026-01-01T00:00:00.000Z" }, notifiers);
+      const page = await json(await get(`${dash.url}/api/v1/deliveries`));
+      assert.equal(page.deliveries.length, 100);
+      assert.equal(page.total, 101);
+      const one = await json(await get(`${dash.url}/api/v1/deliveries?limit=1`));
+      assert.deepEqual(one.deliveries, page.deliveries.slice(0, 1));
+      assert.equal((await json(await get(`${dash.url}/api/v1/deliveries?limit=1000`))).deliveries.length, 101);
+      for (const limit of ["0", "1001", "ten", "1.5"]) {
+        const refused = await get(`${dash.url}/api/v1/deliveries?limit=${limit}`);
+        assert.equal(refused.statusCode, 400, limit);
+        assert.equal((await json(refused)).error.code, "USAGE");
+      }
+    } finally {
+      await dash.stop();
+    }
+  });
+
+  it("logs an unexpected failure of a route with the route and the message, the stack only with DIGESTGUARD_DEBUG=1", async () => {
+    const logged: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
+    const dash = await startDashboardFixture(await tempFolder(), {
+      token: TOKEN,
+      context: {
+        retryDelivery: async () => {
+          throw new TypeError("Cannot read properties of undefined (reading 'notifier')");
+        },
+        log: (level, message, fields) => logged.push({ level, message, ...(fields ? { fields } : {}) }),
+      },
+    });
+    const debug = process.env["DIGESTGUARD_DEBUG"];
+    try {
+      const retry = () => post(`${dash.url}/api/v1/deliveries/d1/retry`, { authorization: `Bearer ${TOKEN}` });
+      delete process.env["DIGESTGUARD_DEBUG"];
+      const failed = await retry();
+      assert.equal(failed.statusCode, 500);
+      assert.match((await json(failed)).error.message, /see the watch log/);
+      assert.equal(logged.length, 1);
+      assert.equal(logged[0]?.level, "error");
+      assert.equal(logged[0]?.fields?.["route"], "POST /api/v1/deliveries/{id}/retry");
+      assert.equal(logged[0]?.fields?.["error"], "TypeError: Cannot read properties of undefined (reading 'notifier')");
+      assert.equal(logged[0]?.fields?.["stack"], undefined);
+      process.env["DIGESTGUARD_DEBUG"] = "1";
+      await (await retry()).body.dump();
+      assert.match(String(logged[1]?.fields?.["stack"]), /^TypeError: Cannot read properties[\s\S]*\n\s+at /);
+    } finally {
+      if (debug === undefined) delete process.env["DIGESTGUARD_DEBUG"];
+      else process.env["DIGESTGUARD_DEBUG"] = debug;
+      await dash.stop();
+    }
+  });
+
   it("documents every route in docs/openapi.json, and documents no route the server lacks", async () => {
     const file = JSON.parse(await readFile(join(process.cwd(), "docs/openapi.json"), "utf8"));
     const dash = await startDashboardFixture(await tempFolder());

@@ -15,11 +15,23 @@ import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-r
 // per cycle; a worker SIGKILLed mid-cycle loses no check (its leased jobs
 // are done by the others once the lease runs out) and the webhook receiver
 // gets each event's notification once.
+//
+// No schedule tick falls while the test runs, so a cycle may take as long as
+// the machine needs: each cycle is the workers' start-up cycle, which every
+// worker names by the schedule's newest tick however late it starts. The
+// second cycle is a fresh fleet on a schedule whose one tick a year has just
+// passed.
 
-const SCHEDULE = "*/20 * * * * *";
 const SECRET = "fleet-secret";
+/** Generous: a cycle of 2,000 tags on a slow machine, not a speed bound. */
+const CYCLE_TIMEOUT_MS = 300_000;
 const tempFolder = tempFolders("watch-workers");
 const skip = registrySkipReason() || postgresSkipReason();
+
+// A schedule that ticks once a year, at `time` (croner reads it in local time).
+function yearlyAt(time: Date): string {
+  return `${time.getSeconds()} ${time.getMinutes()} ${time.getHours()} ${time.getDate()} ${time.getMonth() + 1} *`;
+}
 
 function headsByReference(requests: RegistryRequest[], host: string): Map<string, number> {
   const heads = new Map<string, number>();
@@ -53,18 +65,24 @@ describe("three watch workers sharing one PostgreSQL", { skip }, () => {
     const dir = await tempFolder();
     const databaseUrl = await cluster.createDatabase();
     const references = await seedTags(registry, 10, 200);
-    await writeFleetConfig(dir, { references, schedule: SCHEDULE, webhook: receiver.url, secret: SECRET });
+    const startFleet = async (schedule: string): Promise<TrackedChild[]> => {
+      await writeFleetConfig(dir, { references, schedule, webhook: receiver.url, secret: SECRET });
+      const fleet = ["w1", "w2", "w3"].map((worker) =>
+        startWorker({ dir, registry, databaseUrl, worker, leaseSeconds: 10 }),
+      );
+      workers.push(...fleet);
+      return fleet;
+    };
 
-    // Start just after a tick, so the start-up cycle has the whole interval to itself.
-    await sleep(20_000 - (Date.now() % 20_000) + 200);
-    const first = cycleTick(SCHEDULE);
-    for (const worker of ["w1", "w2", "w3"])
-      workers.push(startWorker({ dir, registry, databaseUrl, worker, leaseSeconds: 3 }));
-    await waitForCycle(databaseUrl, first, (p) => p.total === 2000 && p.done === 2000);
+    const firstSchedule = yearlyAt(new Date(2000, 0, 1));
+    const first = cycleTick(firstSchedule);
+    const firstFleet = await startFleet(firstSchedule);
+    await waitForCycle(databaseUrl, first, (p) => p.total === 2000 && p.done === 2000, CYCLE_TIMEOUT_MS);
     const firstLog = await registry.requestLog();
     const firstHeads = headsByReference(firstLog, registry.host);
     assert.equal(firstHeads.size, 2000);
     assert.deepEqual(new Set(firstHeads.values()), new Set([1]), "each tag HEADed exactly once in the cycle");
+    await Promise.all(firstFleet.map((w) => w.kill()));
 
     const moved = references.filter((r) => r.includes("/fleet/r0:")).slice(0, 20);
     await pushImage(
@@ -74,13 +92,21 @@ describe("three watch workers sharing one PostgreSQL", { skip }, () => {
       moved.map((r) => r.split(":").at(-1) as string),
     );
 
-    const second = new Date(Date.parse(first) + 20_000).toISOString();
-    const atKill = await waitForCycle(databaseUrl, second, (p) => p.done >= 300 && (p.leasedBy["w1"]?.length ?? 0) > 0);
-    workers[0]?.child.kill("SIGKILL");
-    await workers[0]?.exited;
+    // A tick just past: the fleet's start-up cycle, after the push.
+    const secondSchedule = yearlyAt(new Date(Math.floor(Date.now() / 1000) * 1000 - 1000));
+    const second = cycleTick(secondSchedule);
+    const [w1] = await startFleet(secondSchedule);
+    const atKill = await waitForCycle(
+      databaseUrl,
+      second,
+      (p) => p.done >= 300 && (p.leasedBy["w1"]?.length ?? 0) > 0,
+      CYCLE_TIMEOUT_MS,
+    );
+    w1?.child.kill("SIGKILL");
+    await w1?.exited;
     const orphaned = (await waitForCycle(databaseUrl, second, () => true)).leasedBy["w1"] ?? [];
     assert.ok(orphaned.length > 0, `w1 held jobs when killed (${JSON.stringify(atKill.leasedBy["w1"]?.length)})`);
-    await waitForCycle(databaseUrl, second, (p) => p.done === 2000);
+    await waitForCycle(databaseUrl, second, (p) => p.done === 2000, CYCLE_TIMEOUT_MS);
     const secondHeads = headsByReference((await registry.requestLog()).slice(firstLog.length), registry.host);
     assert.equal(secondHeads.size, 2000, "every tag checked in the cycle with a killed worker");
     const twice = [...secondHeads].filter(([, n]) => n > 1).map(([reference]) => reference);

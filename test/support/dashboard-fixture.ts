@@ -41,6 +41,7 @@ export async function startDashboardFixture(
       fixture.checksStarted++;
     },
     retryDelivery: async () => true,
+    log: () => {},
     ...options.context,
   };
   const server = await startDashboard({ host: options.host ?? "127.0.0.1", port: 0 }, options.token, context).catch(

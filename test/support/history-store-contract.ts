@@ -108,6 +108,45 @@ export function historyStoreContract(open: () => Promise<HistoryStore>): void {
       assert.equal(left?.nextAttemptAt, "2999-01-01T00:00:00.000Z");
     }));
 
+  it("reads a page of the outbox and counts it without reading it", () =>
+    using(async (history) => {
+      const notifiers = ["n1", "n2", "n3", "n4", "n5"];
+      await history.recordCheck({
+        reference: ref,
+        at: T(1),
+        events: [{ kind: "moved", reference: ref, at: T(1), to: d("b") }],
+        notifyTo: () => notifiers,
+      });
+      const all = await history.pendingDeliveries();
+      assert.equal(all.length, 5);
+      assert.equal(await history.pendingDeliveryCount(), 5);
+      assert.deepEqual(await history.pendingDeliveries({ limit: 2 }), all.slice(0, 2));
+      assert.deepEqual(await history.pendingDeliveries({ dueAt: T(2), limit: 3 }), all.slice(0, 3));
+      await history.markDelivered(all[0]?.id as string, T(1, 1));
+      await history.markAttemptFailed(all[1]?.id as string, "HTTP 500", "2999-01-01T00:00:00.000Z");
+      assert.equal(await history.pendingDeliveryCount(), 4, "a failed attempt is still pending");
+      assert.deepEqual(
+        (await history.pendingDeliveries({ limit: 1 })).map((p) => p.id),
+        [all[2]?.id],
+        "the page is the earliest due first",
+      );
+    }));
+
+  it("finds one pending delivery by its id, and none once it is delivered", () =>
+    using(async (history) => {
+      await history.recordCheck({
+        reference: ref,
+        at: T(1),
+        events: [{ kind: "moved", reference: ref, at: T(1), to: d("b") }],
+        notifyTo: () => ["ops", "chat"],
+      });
+      const [one, other] = await history.pendingDeliveries();
+      assert.deepEqual(await history.pendingDelivery(other?.id as string), other);
+      await history.markDelivered(one?.id as string, T(1, 1));
+      assert.equal(await history.pendingDelivery(one?.id as string), undefined);
+      assert.equal(await history.pendingDelivery("no-such-id"), undefined);
+    }));
+
   it("lists events newest first, by reference and with a limit, and keeps standalone events", () =>
     using(async (history) => {
       const other = "127.0.0.1:5000/other:1";

@@ -99,7 +99,8 @@ export function startWorker(options: {
       stdio: ["ignore", "ignore", "pipe"],
     },
   );
-  tracked.child.stderr?.pipe(createWriteStream(join(options.dir, `${options.worker}.log`)));
+  // Appended: a worker started again under its name keeps the log of the one before.
+  tracked.child.stderr?.pipe(createWriteStream(join(options.dir, `${options.worker}.log`), { flags: "a" }));
   return tracked;
 }
 
