@@ -1,5 +1,5 @@
 import { DigestguardError } from "../errors/error.js";
-import { isDigestguardError } from "../errors/predicates.js";
+import { isCode, isDigestguardError } from "../errors/predicates.js";
 import type { Descriptor } from "../oci/descriptor.js";
 import type { Digest } from "../oci/digest.js";
 import { MAX_MANIFEST_BYTES, parseManifest } from "../oci/manifest.js";
@@ -48,15 +48,19 @@ export async function listReferrers(
   let path = `referrers/${digest}${query}`;
   const answer: ReferrersAnswer = { manifests: [], filtered: options.artifactType !== undefined };
   for (let page = 0; page < MAX_PAGES; page++) {
-    const res = await sender.send(endpoint, repo.repository, {
-      method: "GET",
-      path,
-      headers: { accept: MediaType.ociIndex },
-      actions: ["pull"],
-      accept: [400, 404, 405, 501],
-      doing,
-      signal: options.signal,
-    });
+    const res = await sender
+      .send(endpoint, repo.repository, {
+        method: "GET",
+        path,
+        headers: { accept: MediaType.ociIndex },
+        actions: ["pull"],
+        accept: [400, 404, 405, 501],
+        doing,
+        signal: options.signal,
+      })
+      .catch((error: unknown) => {
+        throw isCode(error, "MANIFEST_TOO_LARGE") ? tooLarge(doing, error) : error;
+      });
     if (res.status >= 400) return page === 0 && (await saysUnsupported(res)) ? undefined : refusePage(res, doing);
     const next = nextLink(firstHeader(res.headers, "link"), res.url);
     for (const descriptor of await readPage(res, doing)) answer.manifests.push(descriptor);
@@ -99,6 +103,14 @@ async function saysUnsupported(res: HttpResponse): Promise<boolean> {
   const text = res.status === 400 ? await readLimited(res.body, 64 * 1024, "an error answer") : undefined;
   if (text === undefined) await res.body.dump();
   return res.status !== 400 || /"code"\s*:\s*"UNSUPPORTED"/.test(Buffer.from(text ?? []).toString("utf8"));
+}
+
+function tooLarge(doing: string, cause: DigestguardError): DigestguardError {
+  return new DigestguardError(
+    "MANIFEST_TOO_LARGE",
+    `Cannot ${doing}: a page of the answer is larger than the ${MAX_MANIFEST_BYTES}-byte limit of an image index; nothing was copied from it. Report it to the registry's operators.`,
+    { cause },
+  );
 }
 
 function refusePage(res: HttpResponse, doing: string): never {
