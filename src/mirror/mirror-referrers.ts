@@ -60,15 +60,16 @@ async function walk(
   for (const tag of found.tags) items.push({ ...(await run.copy({ tag }, { tag })), referrerOf: label });
   const copied: Descriptor[] = [];
   for (const listed of found.referrers) {
-    if (--budget.left < 0)
-      throw new DigestguardError(
-        "REGISTRY_ERROR",
-        `Cannot copy the referrers of ${label}: there are more than ${MAX_REFERRERS_PER_IMAGE}; copy the image without --referrers.`,
-      );
+    if (--budget.left < 0) {
+      items.push(failedItem(`${label} referrers`, run.at({ tag: tagOf }), tooMany(label)));
+      return;
+    }
+    const checked = await guarded(() => checkSubject(listed, subject, run), listed.digest, run.at(listed), items);
+    if (checked === undefined) continue;
     const item = { ...(await run.copy({ digest: listed.digest }, { digest: listed.digest })), referrerOf: label };
     items.push(item);
     if (item.result === undefined) continue;
-    copied.push(referrerEntry(item.result.source, listed));
+    copied.push(referrerEntry(item.result.source, checked));
     if (depth < MAX_REFERRER_DEPTH) await walk(listed.digest, item.source, depth + 1, budget, run, items);
   }
   if (copied.length === 0) return;
@@ -85,6 +86,31 @@ async function walk(
       status: outcome === "written" ? "copied" : "up-to-date",
       referrerOf: label,
     });
+}
+
+// A listing is the registry's word; the referrer's own manifest must name the
+// subject, or the destination's index would claim a signature that signs something else.
+async function checkSubject(listed: Descriptor, subject: Digest, run: ReferrerRun): Promise<Descriptor> {
+  const fetched = await run.source.fetchManifest({ digest: listed.digest }, run);
+  const { manifest } = fetched;
+  if (manifest.subject?.digest !== subject)
+    throw new DigestguardError(
+      "REGISTRY_ERROR",
+      `Cannot copy ${listed.digest} as a referrer of ${subject}: its manifest names ${manifest.subject?.digest ?? "no subject"}; the source's referrers listing is wrong, so it was left out. Report it to the registry's operators.`,
+    );
+  const artifactType = manifest.artifactType ?? (manifest.kind === "image" ? manifest.config.mediaType : undefined);
+  return {
+    ...listed,
+    ...(artifactType === undefined ? {} : { artifactType }),
+    ...(manifest.annotations === undefined ? {} : { annotations: manifest.annotations }),
+  };
+}
+
+function tooMany(label: string): DigestguardError {
+  return new DigestguardError(
+    "REGISTRY_ERROR",
+    `Cannot copy the referrers of ${label}: there are more than ${MAX_REFERRERS_PER_IMAGE}; the rest were left out and no index was written for them. Mirror the image without --referrers, or its referrers one by one.`,
+  );
 }
 
 async function discover(subject: Digest, run: ReferrerRun): Promise<{ referrers: Descriptor[]; tags: string[] }> {

@@ -110,6 +110,46 @@ describe("mirror --referrers through the referrers API", { skip: registrySkipRea
     );
   });
 
+  test("from a registry without the API its sha256-<hex> index is read; a destination with the API indexes them itself", async () => {
+    const image = images.ociSingle.root;
+    const plain = { registry: upstream.host, repository: "plain" };
+    await pushImage(upstream, "plain", images.ociSingle, ["1.0"]);
+    const signature = await pushReferrer(client, plain, image, SIGNATURE, "signature of the image");
+    const index = { schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: [signature] };
+    await client.pushManifest(plain, new TextEncoder().encode(JSON.stringify(index)), index.mediaType, {
+      tag: fallbackTag(image.digest),
+    });
+    // The API-capable front stores into `upstream`: the copy lands in "indexed" there.
+    const report = await mirrorImage(`${upstream.host}/plain:1.0`, `${source.host}/indexed`, { open, referrers: true });
+    assert.equal(report.ok, true, JSON.stringify(report.items));
+    const listed = await client.listReferrers({ registry: source.host, repository: "indexed" }, image.digest);
+    assert.deepEqual(
+      listed?.manifests.map((d) => d.digest),
+      [signature.digest],
+    );
+    const tags = await client.listTags({ registry: upstream.host, repository: "indexed" });
+    assert.deepEqual(tags, ["1.0"], "no fallback tag is written where the registry has the API");
+  });
+
+  test("a listed referrer whose manifest names another subject is left out of the index", async () => {
+    source.behaviour = "wrong-subject";
+    let report: MirrorReport;
+    try {
+      report = await mirrorImage(`${source.host}/app:1.0`, `${destination.host}/wrong`, { open, referrers: true });
+    } finally {
+      source.behaviour = "honest";
+    }
+    const failed = report.items.filter((i) => i.status === "failed");
+    assert.ok(failed.length > 0);
+    for (const item of failed) assert.match(item.error?.message ?? "", /as a referrer of .*: its manifest names/);
+    const image = images.ociSingle.root.digest;
+    const top = await indexAt(`${destination.host}/wrong:${fallbackTag(image)}`);
+    assert.deepEqual(
+      top.index.manifests.map((d) => d.digest).sort(),
+      [referrers.signature.digest, referrers.sbom.digest].sort(),
+    );
+  });
+
   for (const [behaviour, code] of [
     ["huge", "MANIFEST_TOO_LARGE"],
     ["not-an-index", "REGISTRY_ERROR"],

@@ -5,7 +5,14 @@ import { closeServer, listen } from "./capturing-origin.js";
 import type { RunningRegistry } from "./registry.js";
 
 /** How the referrers endpoint answers; "honest" follows the distribution spec v1.1. */
-export type ReferrersBehaviour = "honest" | "huge" | "not-an-index" | "malformed-digest" | "foreign-link";
+export type ReferrersBehaviour =
+  | "honest"
+  | "huge"
+  | "not-an-index"
+  | "malformed-digest"
+  | "foreign-link"
+  /** Lists every referrer of the repository, whatever its subject. */
+  | "wrong-subject";
 
 /** A plain-HTTP registry with the OCI referrers API, in front of a real one without it. */
 export interface ReferrersRegistry {
@@ -50,13 +57,17 @@ export async function startReferrersRegistry(upstream: RunningRegistry): Promise
     const url = new URL(req.url ?? "/", state.url);
     const asked = REFERRERS_PATH.exec(url.pathname);
     if (req.method === "GET" && asked !== null)
-      return answerReferrers(res, url, referrers.get(`${asked[1]}@${asked[2]}`) ?? []);
+      return answerReferrers(res, url, listed(asked[1] as string, asked[2] as string));
     const body = await readAll(req);
     const answer = await forward(upstream, req, body);
     const subject = req.method === "PUT" && answer.status === 201 ? rememberSubject(url, body, referrers) : undefined;
     res.writeHead(answer.status, { ...answer.headers, ...(subject === undefined ? {} : { "oci-subject": subject }) });
     res.end(answer.body);
   };
+  const listed = (repository: string, subject: string) =>
+    state.behaviour === "wrong-subject"
+      ? [...referrers].filter(([key]) => key.startsWith(`${repository}@`)).flatMap(([, list]) => list)
+      : (referrers.get(`${repository}@${subject}`) ?? []);
   const answerReferrers = (res: ServerResponse, url: URL, all: Record<string, unknown>[]) => {
     state.referrersRequests++;
     const type = url.searchParams.get("artifactType");
