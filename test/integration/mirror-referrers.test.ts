@@ -7,12 +7,13 @@ import type { Descriptor } from "../../src/oci/descriptor.js";
 import type { RegistryClient } from "../../src/registry/registry-client.js";
 import { openLocation } from "../../src/store/open-location.js";
 import { startCapturingOrigin } from "../support/capturing-origin.js";
-import { clientFor } from "../support/client-for.js";
+import { cliFlagsFor, clientFor } from "../support/client-for.js";
 import { buildFixtureImages, type FixtureImages } from "../support/fixture-images.js";
 import { pushImage } from "../support/noise-image.js";
 import { pushReferrer } from "../support/referrer-artifact.js";
 import { startReferrersRegistry, type ReferrersRegistry } from "../support/referrers-registry.js";
 import { registrySkipReason, startRegistry, type RunningRegistry } from "../support/registry.js";
+import { runCli } from "../support/run-cli.js";
 import { skopeo, skopeoSkipReason } from "../support/skopeo.js";
 
 const SIGNATURE = "application/vnd.example.signature.v1+json";
@@ -148,6 +149,17 @@ describe("mirror --referrers through the referrers API", { skip: registrySkipRea
       top.index.manifests.map((d) => d.digest).sort(),
       [referrers.signature.digest, referrers.sbom.digest].sort(),
     );
+  });
+
+  test("the CLI: dg mirror --referrers --json copies the referrers and their fallback index", async () => {
+    const args = ["mirror", "--json", "--referrers", ...cliFlagsFor(destination)];
+    const res = await runCli([...args, `${source.host}/app:1.0`, `${destination.host}/cli`]);
+    assert.equal(res.exitCode, 0, res.stderr + res.stdout.toString());
+    const report = JSON.parse(res.stdout.toString()) as MirrorReport;
+    assert.equal(report.items.filter((i) => i.referrerOf !== undefined && i.result !== undefined).length, 3);
+    const image = images.ociSingle.root.digest;
+    const top = await indexAt(`${destination.host}/cli:${fallbackTag(image)}`);
+    assert.equal(top.index.manifests.length, 2);
   });
 
   for (const [behaviour, code] of [
