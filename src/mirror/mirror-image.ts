@@ -6,7 +6,7 @@ import type { CallOptions, Target } from "../store/content-store.js";
 import { locationDisplay, type OpenedLocation } from "../store/open-location.js";
 import { destinationTarget, namedTarget } from "./mirror-destination.js";
 import { failedItem, mirrorReport, type MirrorItem, type MirrorReport } from "./mirror-report.js";
-import { referrerTags } from "./referrer-tags.js";
+import { mirrorReferrers } from "./mirror-referrers.js";
 
 /** Options for {@link mirrorImage}. */
 export interface MirrorOptions extends CallOptions {
@@ -17,7 +17,7 @@ export interface MirrorOptions extends CallOptions {
   includeForeign?: boolean;
   /** Copy every tag of the source repository. */
   allTags?: boolean;
-  /** Copy signatures, SBOMs and attestations stored under `sha256-<hex>` tags too. */
+  /** Copy signatures, SBOMs and attestations too: by the referrers API, else the `sha256-<hex>` tags. */
   referrers?: boolean;
   concurrency?: number;
   /** A progress display per image (e.g. a terminal bar), stopped when the image is done. */
@@ -80,9 +80,16 @@ export async function mirrorImage(
   if (options.referrers === true && options.allTags !== true) {
     for (const item of [...items]) {
       if (item.result === undefined) continue;
-      for (const tag of referrerTags(await tagsOfSource(), item.result.source.digest)) {
-        items.push({ ...(await copyOne(source, { tag }, destination, { tag }, options)), referrerOf: item.source });
-      }
+      items.push(
+        ...(await mirrorReferrers(item.result.source.digest, item.source, {
+          source: source.opened.store,
+          destination: destination.opened.store,
+          copy: (from, to) => copyOne(source, from, destination, to, options),
+          sourceTags: tagsOfSource,
+          at: destination.at,
+          signal: options.signal,
+        })),
+      );
     }
   }
   return mirrorReport(source.opened.display, headerDisplay(destination.opened, destinationText), items);

@@ -20,7 +20,7 @@ const DOCUMENT_LIMIT = 16 << 20;
  * ```
  */
 export async function bufferedDocument(response: HttpResponse, path: string, doing: string): Promise<HttpResponse> {
-  const manifest = path.startsWith("manifests/");
+  const manifest = isManifestSized(path);
   const limit = manifest ? MAX_MANIFEST_BYTES : DOCUMENT_LIMIT;
   const code = manifest ? "MANIFEST_TOO_LARGE" : "REGISTRY_ERROR";
   const declared = Number(firstHeader(response.headers, "content-length"));
@@ -33,6 +33,12 @@ export async function bufferedDocument(response: HttpResponse, path: string, doi
   }
   const bytes = await readLimited(response.body, limit, `the answer to "${doing}"`, code);
   return { ...response, body: replayable(bytes) };
+}
+
+// A referrers answer is an image index: it gets a manifest's cap, on every page (a next page comes as a whole URL).
+function isManifestSized(path: string): boolean {
+  if (/^(?:manifests|referrers)\//.test(path)) return true;
+  return /^https?:\/\//.test(path) && /^\/v2\/.+\/referrers\/[^/]+$/.test(new URL(path).pathname);
 }
 
 function replayable(bytes: Uint8Array): HttpResponse["body"] {

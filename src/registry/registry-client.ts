@@ -23,6 +23,7 @@ import {
   type PushBlobOptions,
 } from "./push.js";
 import { rateLimitRemaining } from "./rate-limit.js";
+import { listReferrers, type ReferrersAnswer } from "./referrers.js";
 import { listTags } from "./tag-list.js";
 
 /** A repository in a registry: what every client call addresses. */
@@ -253,6 +254,18 @@ export class RegistryClient {
   /** Every tag of the repository, following `Link` pagination. */
   listTags(repo: RepositoryName, options: { pageSize?: number; signal?: AbortSignal } = {}): Promise<string[]> {
     return this.#read(repo, {}, (endpoint) => listTags(this.#sender, endpoint, repo, options));
+  }
+
+  /**
+   * The manifests whose `subject` is `digest`, by the OCI referrers API;
+   * `undefined` when the registry has no such API (use the `sha256-<hex>` tag then).
+   */
+  listReferrers(
+    repo: RepositoryName,
+    digest: Digest,
+    options: ReadOptions & { artifactType?: string } = {},
+  ): Promise<ReferrersAnswer | undefined> {
+    return this.#read(repo, options, (endpoint) => listReferrers(this.#sender, endpoint, repo, digest, options));
   }
 
   /** Whether reads of `registry` go through mirrors first. */

@@ -97,6 +97,13 @@ export interface ContentStore {
   mountBlob?(descriptor: Descriptor, from: ContentStore, options?: CallOptions): Promise<boolean>;
   /** Store a manifest's exact bytes, under its digest and optionally a tag. */
   pushManifest(bytes: Uint8Array, mediaType: string, options?: CallOptions & { tag?: string }): Promise<Descriptor>;
+  /**
+   * Descriptors of the manifests whose `subject` is `digest`, from the OCI
+   * referrers API; `undefined` when the store has no such API (registries
+   * before distribution spec v1.1, OCI layouts), so the caller reads the
+   * `sha256-<hex>` fallback tag instead.
+   */
+  listReferrers?(digest: Digest, options?: CallOptions): Promise<Descriptor[] | undefined>;
   /** Every tag in the repository, in the store's order. */
   listTags(options?: CallOptions): Promise<string[]>;
 }

@@ -1,6 +1,7 @@
 import type { Readable } from "node:stream";
 import { isNotFound } from "../errors/predicates.js";
 import type { Descriptor } from "../oci/descriptor.js";
+import type { Digest } from "../oci/digest.js";
 import { isManifestMediaType } from "../oci/media-types.js";
 import type { FetchedManifest } from "../oci/manifest.js";
 import type { RegistryClient, RepositoryName } from "../registry/registry-client.js";
@@ -101,6 +102,11 @@ export class RegistryStore implements ContentStore {
     options: CallOptions & { tag?: string } = {},
   ): Promise<Descriptor> {
     return this.client.pushManifest(this.repo, bytes, mediaType, options);
+  }
+
+  async listReferrers(digest: Digest, options: CallOptions = {}): Promise<Descriptor[] | undefined> {
+    const answer = await this.client.listReferrers(this.repo, digest, { ...options, originOnly: this.#originOnly });
+    return answer?.manifests;
   }
 
   listTags(options: CallOptions = {}): Promise<string[]> {

@@ -26,7 +26,10 @@ export function defineMirror(program: Command): void {
       collect,
     )
     .option("--all-tags", "copy every tag of the source repository")
-    .option("--referrers", "also copy signatures, SBOMs and attestations (sha256-<hex> tags)")
+    .option(
+      "--referrers",
+      "also copy signatures, SBOMs and attestations (OCI referrers API, or the sha256-<hex> tag fallback)",
+    )
     .option("--include-foreign", "copy non-distributable (foreign) layers too")
     .addHelpText(
       "after",
