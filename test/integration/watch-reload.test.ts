@@ -3,10 +3,11 @@ import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { buildImage } from "../../src/imagebuild/image.js";
-import { spawnTracked, type TrackedChild } from "../support/child-reaper.js";
+import { spawnTracked } from "../support/child-reaper.js";
 import { pushImage } from "../support/noise-image.js";
 import { registrySkipReason, startRegistry, type RunningRegistry } from "../support/registry.js";
 import { tempFolders } from "../support/temp-folders.js";
+import { jsonLog } from "../support/json-log.js";
 
 // SIGHUP reloads the running service's config: a valid one takes effect at
 // the next cycle; an invalid one is refused with a message saying why, and
@@ -14,33 +15,6 @@ import { tempFolders } from "../support/temp-folders.js";
 
 const tempFolder = tempFolders("watch-reload");
 const BIN = join(import.meta.dirname, "../../../bin/digestguard.js");
-
-type LogEntry = { level: string; msg: string } & Record<string, unknown>;
-
-function logLines(child: TrackedChild["child"]) {
-  const entries: LogEntry[] = [];
-  const waiters: { match: (e: LogEntry) => boolean; resolve: (e: LogEntry) => void }[] = [];
-  let rest = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    const lines = (rest + chunk.toString("utf8")).split("\n");
-    rest = lines.pop() ?? "";
-    for (const line of lines.filter((l) => l.trim() !== "")) {
-      const entry = JSON.parse(line) as LogEntry;
-      entries.push(entry);
-      for (const waiter of waiters.splice(0).filter((w) => !w.match(entry) || (w.resolve(entry), false)))
-        waiters.push(waiter);
-    }
-  });
-  const next = (match: (e: LogEntry) => boolean, timeoutMs = 20_000): Promise<LogEntry> =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`no matching log line in ${timeoutMs} ms; got ${JSON.stringify(entries)}`)),
-        timeoutMs,
-      );
-      waiters.push({ match, resolve: (e) => (clearTimeout(timer), resolve(e)) });
-    });
-  return { entries, next };
-}
 
 const config = (images: string[], extra: string[] = [], schedule = "* * * * * *") =>
   [
@@ -79,7 +53,7 @@ describe("dg watch reloads its config on SIGHUP", { skip: registrySkipReason() }
       stdio: ["ignore", "ignore", "pipe"],
     });
     try {
-      const log = logLines(watch.child);
+      const log = jsonLog(watch.child);
       assert.equal((await log.next((e) => e.msg === "cycle done")).checked, 1);
 
       await writeFile(file, config([one, two]));
