@@ -18,7 +18,7 @@ const tempFolder = tempFolders("mirror");
 const sha256 = (text: string) => `sha256:${createHash("sha256").update(text).digest("hex")}`;
 
 // The source is a plain-HTTP registry, the destination one that wants a
-// bearer token with push scope: both sides authenticate in the same run.
+// bearer token with push scope (mirror-auth.test.ts has tokens on both sides).
 describe("mirror between registries and OCI layouts", { skip: registrySkipReason() || skopeoSkipReason() }, () => {
   let source: RunningRegistry;
   let destination: RunningRegistry;
