@@ -26,6 +26,15 @@ describe("matchesPattern", () => {
     ["base:1.0*", "127.0.0.1:5000/team/base:1x0", false], // "." is literal
     ["team/base", ref, true], // no * : a substring
     ["base:1.0", "127.0.0.1:5000/team/base:1x0", false],
+    // A pattern that names a tag names that tag whole: the dashboard's
+    // `pin --update --image '<reference>'` must not also move `:10`.
+    ["127.0.0.1:5000/team/base:1", "127.0.0.1:5000/team/base:10", false],
+    ["127.0.0.1:5000/team/base:1", "127.0.0.1:5000/team/base:1", true],
+    ["base:1.0", "127.0.0.1:5000/team/base:1.0-slim", false],
+    ["base:1.0", ref, true],
+    ["team/base:1.0", "127.0.0.1:5000/myteam/base:1.0", false],
+    ["127.0.0.1:5000", ref, true], // a registry host, not a tag: a substring
+    ["localhost:5000", "localhost:5000/app:1", true],
     ["ruby:*", "docker.io/library/ruby:3.3-slim", true],
     ["library/ruby:3.*", "docker.io/library/ruby:3.3-slim", true],
     ["ruby:2*", "docker.io/library/ruby:3.3-slim", false],

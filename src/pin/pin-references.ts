@@ -138,7 +138,11 @@ function samePlatformChoice(entry: LockedImage, platform: Platform | undefined):
 
 /**
  * Whether a reference matches `--image PATTERN`: `*` matches any run of
- * characters; a pattern without `*` matches as a substring.
+ * characters; a pattern without `*` that names a tag (a `:` after its last
+ * `/`) names the whole end of the reference from a path segment, so
+ * `base:1` is not `base:10`; any other pattern without `*` matches as a
+ * substring (`ruby` matches every ruby image, `localhost:5000` every image
+ * of that registry).
  *
  * @example
  * ```ts
@@ -147,7 +151,8 @@ function samePlatformChoice(entry: LockedImage, platform: Platform | undefined):
  */
 export function matchesPattern(reference: string, pattern: string | undefined): boolean {
   if (pattern === undefined) return true;
-  if (!pattern.includes("*")) return reference.includes(pattern);
+  const namesTag = pattern.lastIndexOf(":") > pattern.lastIndexOf("/") && !isRegistryHost(pattern);
+  if (!pattern.includes("*") && !namesTag) return reference.includes(pattern);
   const regex = new RegExp(
     `(^|/)${pattern
       .split("*")
@@ -155,4 +160,10 @@ export function matchesPattern(reference: string, pattern: string | undefined): 
       .join(".*")}$`,
   );
   return regex.test(reference);
+}
+
+// `127.0.0.1:5000`, `registry.example:443`, `localhost:5000`: what comes
+// before the colon is a host (a dot or localhost) and after it a port.
+function isRegistryHost(pattern: string): boolean {
+  return !pattern.includes("/") && /^([^:]*\.[^:]*|localhost):\d+$/.test(pattern);
 }

@@ -20,7 +20,10 @@ export function definePin(program: Command): void {
     .option("--lockfile <file>", "lockfile path (default: the nearest digestguard.lock up to the repository root)")
     .option("--platform <os/arch[/variant]>", "pin this platform's manifest instead of the index")
     .option("--update", "re-resolve tags and move pins (prints what changed inside each image)")
-    .option("--image <pattern>", "with --update: only references matching PATTERN (* wildcard)")
+    .option(
+      "--image <pattern>",
+      "with --update: only references matching PATTERN (* wildcard; a pattern naming a tag names it whole)",
+    )
     .option("--check", "offline: exit 1 if any reference is unpinned or differs from the lockfile")
     .option("--kubernetes", "also scan Kubernetes manifests (*.yaml with apiVersion and kind)")
     .option("--workflows", "also scan GitHub Actions workflows (container: and services:)")
