@@ -7,7 +7,14 @@ import { pushImage } from "../support/noise-image.js";
 import { postgresSkipReason, startPostgres, type RunningPostgres } from "../support/postgres.js";
 import { registrySkipReason, startRegistry, type RegistryRequest, type RunningRegistry } from "../support/registry.js";
 import { tempFolders } from "../support/temp-folders.js";
-import { seedTags, seededImage, startWorker, waitForCycle, writeFleetConfig } from "../support/watch-fleet.js";
+import {
+  seedTags,
+  seededImage,
+  startWorker,
+  waitForCycle,
+  writeFleetConfig,
+  yearlyAt,
+} from "../support/watch-fleet.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.js";
 
 // Three real `dg watch` workers on one PostgreSQL over 2,000 tags of the
@@ -27,11 +34,6 @@ const SECRET = "fleet-secret";
 const CYCLE_TIMEOUT_MS = 300_000;
 const tempFolder = tempFolders("watch-workers");
 const skip = registrySkipReason() || postgresSkipReason();
-
-// A schedule that ticks once a year, at `time` (croner reads it in local time).
-function yearlyAt(time: Date): string {
-  return `${time.getSeconds()} ${time.getMinutes()} ${time.getHours()} ${time.getDate()} ${time.getMonth() + 1} *`;
-}
 
 function headsByReference(requests: RegistryRequest[], host: string): Map<string, number> {
   const heads = new Map<string, number>();

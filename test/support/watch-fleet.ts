@@ -11,6 +11,20 @@ import type { RunningRegistry } from "./registry.js";
 
 const BIN = join(import.meta.dirname, "../../../bin/digestguard.js");
 
+/**
+ * A schedule that ticks once a year, at `time` (croner reads it in local
+ * time): no tick falls while a test runs, so a fleet's cycle is its start-up
+ * cycle, named by the schedule's newest tick however late a worker starts.
+ *
+ * @example
+ * ```ts
+ * const schedule = yearlyAt(new Date(2000, 0, 1));
+ * ```
+ */
+export function yearlyAt(time: Date): string {
+  return `${time.getSeconds()} ${time.getMinutes()} ${time.getHours()} ${time.getDate()} ${time.getMonth() + 1} *`;
+}
+
 /** A one-platform image whose content is `seed`. */
 export function seededImage(seed: string): Promise<BuiltImage> {
   return buildImage({
@@ -38,10 +52,10 @@ export async function seedTags(registry: RunningRegistry, repositories: number, 
   );
 }
 
-/** Write the fleet's digestguard.yaml: every reference, a schedule, a webhook. */
+/** Write the fleet's digestguard.yaml: every reference, a schedule, a webhook (when given). */
 export async function writeFleetConfig(
   dir: string,
-  options: { references: string[]; schedule: string; webhook: string; secret: string; perRegistry?: string },
+  options: { references: string[]; schedule: string; webhook?: string; secret?: string; perRegistry?: string },
 ): Promise<void> {
   await writeFile(
     join(dir, "digestguard.yaml"),
@@ -53,7 +67,9 @@ export async function writeFleetConfig(
       `  schedule: "${options.schedule}"`,
       `  perRegistry: ${options.perRegistry ?? "{ concurrency: 8 }"}`,
       "  retry: { baseSeconds: 0.05, maxSeconds: 0.2 }",
-      `  notifiers: { ops: { type: webhook, url: "${options.webhook}", secret: ${options.secret} } }`,
+      ...(options.webhook === undefined
+        ? []
+        : [`  notifiers: { ops: { type: webhook, url: "${options.webhook}", secret: ${options.secret} } }`]),
       "  images:",
       ...options.references.map((r) => `    - ${r}`),
       "",
@@ -72,12 +88,15 @@ export async function writeFleetConfig(
  */
 export function startWorker(options: {
   dir: string;
-  registry: RunningRegistry;
+  /** The harness registry whose CA and credentials the worker is given; none for a plain loopback fake. */
+  registry?: RunningRegistry;
   databaseUrl: string;
   worker: string;
   leaseSeconds: number;
   /** More flags, e.g. `--listen 127.0.0.1:PORT`. */
   args?: string[];
+  /** More environment, e.g. `HTTP_PROXY`. */
+  env?: Record<string, string>;
 }): TrackedChild {
   const tracked = spawnTracked(
     process.execPath,
@@ -90,12 +109,14 @@ export function startWorker(options: {
       options.worker,
       "--lease-seconds",
       String(options.leaseSeconds),
-      ...cliFlagsFor(options.registry),
+      ...(options.registry === undefined
+        ? ["--authfile", "/nonexistent/digestguard-test-auth.json"]
+        : cliFlagsFor(options.registry)),
       ...(options.args ?? []),
     ],
     {
       cwd: options.dir,
-      env: { ...process.env, DIGESTGUARD_DATABASE_URL: options.databaseUrl },
+      env: { ...process.env, DIGESTGUARD_DATABASE_URL: options.databaseUrl, ...options.env },
       stdio: ["ignore", "ignore", "pipe"],
     },
   );
