@@ -20,34 +20,45 @@ export interface CheckResult {
   rateLimitRemaining?: number;
 }
 
+/** What a check reads from and records against. */
+export interface CheckDeps {
+  store: ContentStore;
+  history: HistoryStore;
+  at: string;
+  signal?: AbortSignal;
+  /** Run before each request to the registry: every request takes a slot of the registry's pace. */
+  beforeRequest?: (signal?: AbortSignal) => Promise<void>;
+}
+
 /**
  * Check one tag: HEAD it, and GET its manifest only when the digest differs
  * from the last one seen (the steady state costs one HEAD). A tag the
  * registry says is unknown is absent; any other failure (registry down,
  * auth, 429) is a `check-error` and records no sighting, so an outage is
  * never mistaken for a deletion. Pins the tag no longer holds are looked up
- * by digest and reported when they are gone.
+ * by digest and reported when they are gone. `beforeRequest` runs before
+ * each request to the registry (its pace; what it throws fails the check).
  *
  * @example
  * ```ts
  * const result = await checkTarget(target, { store, history, at: new Date().toISOString() });
  * ```
  */
-export async function checkTarget(
-  target: WatchTarget,
-  deps: { store: ContentStore; history: HistoryStore; at: string; signal?: AbortSignal },
-): Promise<CheckResult> {
+export async function checkTarget(target: WatchTarget, deps: CheckDeps): Promise<CheckResult> {
   const { store, history, at, signal } = deps;
+  const beforeRequest = deps.beforeRequest ?? (async () => {});
   const previous = await history.latest(target.reference);
   let sighting: Sighting;
   let fetched = false;
   let remaining: number | undefined;
   try {
+    await beforeRequest(signal);
     const head = await store.resolve({ tag: target.tag }, { signal });
     remaining = head.rateLimitRemaining;
     if (previous?.digest === head.digest)
       sighting = { digest: head.digest, mediaType: head.mediaType, platforms: previous.platforms };
     else {
+      await beforeRequest(signal);
       sighting = sightingOf(await store.fetchManifest({ digest: head.digest }, { signal }));
       fetched = true;
     }
@@ -61,7 +72,7 @@ export async function checkTarget(
     sighting.digest !== previous?.digest &&
     (await history.hasSeen(target.reference, sighting.digest));
   const events = classifyChange({ reference: target.reference, at, previous, current: sighting, seenBefore });
-  events.push(...(await vanishedPins(target, sighting, { store, at, signal })));
+  events.push(...(await vanishedPins(target, sighting, { store, at, signal, beforeRequest })));
   return { target, sighting, events, fetched, ...(remaining === undefined ? {} : { rateLimitRemaining: remaining }) };
 }
 
@@ -73,12 +84,13 @@ function tagUnknown(error: unknown): boolean {
 async function vanishedPins(
   target: WatchTarget,
   sighting: Sighting,
-  deps: { store: ContentStore; at: string; signal?: AbortSignal },
+  deps: { store: ContentStore; at: string; signal?: AbortSignal; beforeRequest: Required<CheckDeps>["beforeRequest"] },
 ): Promise<WatchEvent[]> {
   const held = new Set([sighting.digest, ...sighting.platforms.map((p) => p.digest)]);
   const events: WatchEvent[] = [];
   for (const pin of target.pins.filter((p) => !held.has(p))) {
     try {
+      await deps.beforeRequest(deps.signal);
       await deps.store.resolve({ digest: parseDigest(pin) }, { signal: deps.signal });
     } catch (error) {
       if (isAborted(error)) throw error;

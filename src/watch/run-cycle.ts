@@ -111,10 +111,8 @@ async function checkRegistry(registry: string, targets: WatchTarget[], state: Cy
     ...(options.shared ? { shared: options.shared } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  const check = async (target: WatchTarget) => {
-    if (gate.closed(target.reference) === undefined) await pace(options.signal);
-    return checkAndRecord(target, report.startedAt, options, gate);
-  };
+  // Each request takes a slot of the pace (a tag seen for the first time costs a HEAD and a GET).
+  const check = (target: WatchTarget) => checkAndRecord(target, report.startedAt, options, { gate, pace });
   const runner = async (): Promise<void> => {
     for (let target = await next(); target !== undefined && fatal.length === 0; target = await next()) {
       const [settled] = await Promise.allSettled([check(target)]);
@@ -144,7 +142,7 @@ async function checkAndRecord(
   target: WatchTarget,
   at: string,
   options: CycleOptions,
-  gate: RateLimitGate,
+  { gate, pace }: { gate: RateLimitGate; pace: (signal?: AbortSignal) => Promise<void> },
 ): Promise<Checked> {
   const store = await options.openStore(target);
   const paused = gate.closed(target.reference);
@@ -154,6 +152,7 @@ async function checkAndRecord(
         store,
         history: options.history,
         at,
+        beforeRequest: pace,
         ...(options.signal ? { signal: options.signal } : {}),
       });
   gate.note(result.rateLimitRemaining);
