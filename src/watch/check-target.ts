@@ -1,4 +1,4 @@
-import { DigestguardError } from "../errors/error.js";
+import { DigestguardError, type ErrorCode } from "../errors/error.js";
 import { isAborted, isCode } from "../errors/predicates.js";
 import type { HistoryStore, Sighting, WatchEvent } from "../history/history-store.js";
 import { parseDigest } from "../oci/digest.js";
@@ -28,7 +28,11 @@ export interface CheckDeps {
   signal?: AbortSignal;
   /** Run before each request to the registry: every request takes a slot of the registry's pace. */
   beforeRequest?: (signal?: AbortSignal) => Promise<void>;
+  /** Told what the HEAD answer said is left of the rate limit, before any further request. */
+  noteRemaining?: (remaining: number | undefined) => Promise<void>;
 }
+
+const HISTORY_FAILURES: ErrorCode[] = ["HISTORY_BUSY", "HISTORY_INVALID", "HISTORY_TOO_NEW", "HISTORY_UNAVAILABLE"];
 
 /**
  * Check one tag: HEAD it, and GET its manifest only when the digest differs
@@ -55,6 +59,7 @@ export async function checkTarget(target: WatchTarget, deps: CheckDeps): Promise
     await beforeRequest(signal);
     const head = await store.resolve({ tag: target.tag }, { signal });
     remaining = head.rateLimitRemaining;
+    await deps.noteRemaining?.(remaining);
     if (previous?.digest === head.digest)
       sighting = { digest: head.digest, mediaType: head.mediaType, platforms: previous.platforms };
     else {
@@ -63,8 +68,15 @@ export async function checkTarget(target: WatchTarget, deps: CheckDeps): Promise
       fetched = true;
     }
   } catch (error) {
-    if (isAborted(error)) throw error;
-    if (!tagUnknown(error)) return { target, events: [checkError(target.reference, at, error)], fetched };
+    // The history failing (a shared pause not read) is the cycle's failure, not the tag's.
+    if (isAborted(error) || isCode(error, ...HISTORY_FAILURES)) throw error;
+    if (!tagUnknown(error))
+      return {
+        target,
+        events: [checkError(target.reference, at, error)],
+        fetched,
+        ...(remaining === undefined ? {} : { rateLimitRemaining: remaining }),
+      };
     sighting = { platforms: [] };
   }
   const seenBefore =
@@ -93,7 +105,7 @@ async function vanishedPins(
       await deps.beforeRequest(deps.signal);
       await deps.store.resolve({ digest: parseDigest(pin) }, { signal: deps.signal });
     } catch (error) {
-      if (isAborted(error)) throw error;
+      if (isAborted(error) || isCode(error, ...HISTORY_FAILURES)) throw error;
       events.push(
         tagUnknown(error)
           ? { kind: "pin-vanished", reference: target.reference, at: deps.at, from: pin }

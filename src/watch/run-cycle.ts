@@ -4,12 +4,12 @@ import type { ContentStore } from "../store/content-store.js";
 import { checkError, checkTarget, type CheckResult } from "./check-target.js";
 import { withoutRepeats } from "./repeat-events.js";
 import { checkNewTags, tagWatches } from "./new-tags.js";
-import { byRegistry, type PerRegistry, type RateLimitGate, rateLimitGate } from "./registry-limits.js";
+import { byRegistry, type PerRegistry } from "./registry-limits.js";
 import { actionsFor, type WatchAction } from "./watch-actions.js";
 import { contentActions, type ContentActionHooks } from "./content-actions.js";
 import type { SharedCycle } from "./shared-cycle.js";
 import { targetFeed } from "./target-feed.js";
-import { pacerFor, shareGate } from "./fleet-limits.js";
+import { type RegistryGuard, registryGuard } from "./fleet-limits.js";
 import type { WatchLog } from "./watch-log.js";
 import type { WatchObserver } from "./watch-observer.js";
 import type { WatchTarget } from "./watch-targets.js";
@@ -99,23 +99,20 @@ interface CycleState {
 // One registry's checks: `concurrency` runners pull from the feed, then the tag lists.
 async function checkRegistry(registry: string, targets: WatchTarget[], state: CycleState): Promise<void> {
   const { options, report, fatal, planned } = state;
-  const pace = pacerFor(registry, options);
-  const gate = rateLimitGate(options.perRegistry?.rateLimitFloor);
+  const guard = registryGuard(registry, options);
   const concurrency = options.perRegistry?.concurrency ?? 4;
   const next = targetFeed({
     history: options.history,
     registry,
     targets,
     batchSize: concurrency * 4,
-    beforeClaim: () => shareGate(registry, gate, options),
+    beforeClaim: () => guard.share(),
     ...(options.shared ? { shared: options.shared } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  // Each request takes a slot of the pace (a tag seen for the first time costs a HEAD and a GET).
-  const check = (target: WatchTarget) => checkAndRecord(target, report.startedAt, options, { gate, pace });
   const runner = async (): Promise<void> => {
     for (let target = await next(); target !== undefined && fatal.length === 0; target = await next()) {
-      const [settled] = await Promise.allSettled([check(target)]);
+      const [settled] = await Promise.allSettled([checkAndRecord(target, report.startedAt, options, guard)]);
       tallySettled(report, settled as PromiseSettledResult<Checked>, target, options, fatal);
     }
   };
@@ -123,10 +120,10 @@ async function checkRegistry(registry: string, targets: WatchTarget[], state: Cy
     for (const failed of await Promise.allSettled(Array.from({ length: concurrency }, runner)))
       if (failed.status === "rejected") fatal.push(failed.reason);
     if (fatal.length > 0) return;
-    await shareGate(registry, gate, options);
+    await guard.share();
     // Tag lists come after the checks: a rate-limit floor reached there already paused this registry.
     // In a shared cycle the worker that planned it lists them, so each list is asked for once.
-    if (planned) report.events.push(...(await listNewTags(targets, report.startedAt, options, pace)));
+    if (planned) report.events.push(...(await listNewTags(targets, report.startedAt, options, guard.pace)));
   } catch (error) {
     fatal.push(error);
   }
@@ -142,20 +139,20 @@ async function checkAndRecord(
   target: WatchTarget,
   at: string,
   options: CycleOptions,
-  { gate, pace }: { gate: RateLimitGate; pace: (signal?: AbortSignal) => Promise<void> },
+  guard: RegistryGuard,
 ): Promise<Checked> {
   const store = await options.openStore(target);
-  const paused = gate.closed(target.reference);
+  const paused = guard.closed(target.reference);
   const result: CheckResult = paused
     ? { target, events: [checkError(target.reference, at, paused)], fetched: false }
     : await checkTarget(target, {
         store,
         history: options.history,
         at,
-        beforeRequest: pace,
+        beforeRequest: (signal) => guard.beforeRequest(target.reference, signal),
+        noteRemaining: (remaining) => guard.note(remaining),
         ...(options.signal ? { signal: options.signal } : {}),
       });
-  gate.note(result.rateLimitRemaining);
   if (result.rateLimitRemaining !== undefined)
     options.observer?.rateLimit?.(target.registry, result.rateLimitRemaining);
   const followUps: WatchEvent[] = [];

@@ -34,10 +34,10 @@ describe("watch respects a registry's rate-limit floor", () => {
     await hub?.stop();
   });
 
-  const cycle = () => {
+  const cycle = (tags = ["a:1", "b:1", "c:1"]) => {
     const settings = {
       version: 1 as const,
-      images: ["a:1", "b:1", "c:1"].map((tag) => `${hub.host}/team/${tag}`),
+      images: tags.map((tag) => `${hub.host}/team/${tag}`),
       perRegistry: { concurrency: 1, rateLimitFloor: 5 },
     };
     const plan = watchPlan(settings, watchTargets(settings, undefined));
@@ -80,5 +80,18 @@ describe("watch respects a registry's rate-limit floor", () => {
         hub.digest,
         "nothing taken for deleted",
       );
+  });
+
+  it("does not fetch a new digest whose HEAD answer says the floor is reached", async () => {
+    hub.remaining = 5;
+    const before = hub.manifestRequests;
+    const paused = await cycle(["fresh:1"]);
+    assert.equal(hub.manifestRequests - before, 1, "the HEAD only: the manifest GET is a pull");
+    assert.deepEqual(
+      paused.events.map((e) => [e.kind, e.reference.split("/").pop(), e.detail?.code]),
+      [["check-error", "fresh:1", "TOO_MANY_REQUESTS"]],
+    );
+    assert.equal(await history.latest(`${hub.host}/team/fresh:1`), undefined, "nothing recorded as seen");
+    hub.remaining = 50;
   });
 });
