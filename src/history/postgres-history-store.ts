@@ -16,22 +16,24 @@ import type {
 } from "./history-store.js";
 import { postgresError, redactUrl } from "./postgres-errors.js";
 import type { HistoryDump } from "./history-dump.js";
+import { PostgresJobs } from "./postgres-jobs.js";
 import { countPostgres, loadPostgres } from "./postgres-load.js";
 import { migratePostgres, POSTGRES_MIGRATIONS, schemaVersion } from "./postgres-migrations.js";
-import { pgDelivery, pgEvent, pgObservation } from "./postgres-rows.js";
-import * as work from "./postgres-work.js";
-import { summarize } from "./reference-summaries.js";
-import { insertEvents, observe, recordUnchanged, setConditions } from "./postgres-writes.js";
+import { PostgresOutbox } from "./postgres-outbox.js";
+import * as reads from "./postgres-reads.js";
+import { PostgresSession } from "./postgres-session.js";
+import { addEventIn, recordCheckIn, recordTagsIn } from "./postgres-transactions.js";
 
-/** A connection or a pool: what a query needs. */
-export type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
+export type { Queryable } from "./postgres-session.js";
 
 /**
  * The history on PostgreSQL, for several workers sharing one database: the
  * same behaviour as the SQLite store, each multi-row write in one
  * transaction, a pool of connections, and the work-sharing tables (see
  * postgres-work.ts). Opened through open-history-store.ts, which loads `pg`
- * only when a PostgreSQL URL is configured.
+ * only when a PostgreSQL URL is configured. The writes, reads, outbox and
+ * jobs live in postgres-transactions.ts, postgres-reads.ts, postgres-outbox.ts
+ * and postgres-jobs.ts; this class wires them to one pool.
  *
  * @example
  * ```ts
@@ -41,12 +43,16 @@ export type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
  * ```
  */
 export class PostgresHistoryStore implements HistoryStore {
-  readonly #pool: pg.Pool;
+  readonly #db: PostgresSession;
+  readonly #outbox: PostgresOutbox;
+  readonly #jobs: PostgresJobs;
   /** The URL with its password hidden: what messages show. */
   readonly where: string;
 
   private constructor(pool: pg.Pool, where: string) {
-    this.#pool = pool;
+    this.#db = new PostgresSession(pool, where);
+    this.#outbox = new PostgresOutbox(this.#db);
+    this.#jobs = new PostgresJobs(this.#db);
     this.where = where;
   }
 
@@ -73,250 +79,132 @@ export class PostgresHistoryStore implements HistoryStore {
     }
   }
 
-  async latest(reference: string): Promise<Observation | undefined> {
-    const [row] = await this.#rows(
-      "read the latest observation",
-      "SELECT * FROM observations WHERE reference = $1 ORDER BY id DESC LIMIT 1",
-      [reference],
-    );
-    return row === undefined ? undefined : pgObservation(row);
+  recordCheck(record: CheckRecord): Promise<StoredEvent[]> {
+    return recordCheckIn(this.#db, record);
   }
 
-  async hasSeen(reference: string, digest: string): Promise<boolean> {
-    const rows = await this.#rows(
-      "look up a digest",
-      "SELECT 1 FROM observations WHERE reference = $1 AND digest = $2 LIMIT 1",
-      [reference, digest],
-    );
-    return rows.length > 0;
+  recordTags(record: TagListingRecord): Promise<StoredEvent[]> {
+    return recordTagsIn(this.#db, record);
   }
 
-  async recordCheck(record: CheckRecord): Promise<StoredEvent[]> {
-    if (await this.#guard("record a check", () => recordUnchanged(this.#pool, record))) return [];
-    return this.#transaction("record a check", async (client) => {
-      // One writer per reference at a time: the job's row lock, or outside jobs an advisory lock,
-      // so extend-or-insert never interleaves.
-      if (record.job !== undefined) {
-        if (!(await work.markJobDone(client, record.job, record.worker))) return undefined;
-      } else await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [record.reference]);
-      if (record.sighting !== undefined) await observe(client, record.reference, record.sighting, record.at);
-      if (record.conditions !== undefined) await setConditions(client, record.reference, record.conditions, record.at);
-      if (record.worker !== undefined) await work.noteWorkerCheck(client, record.reference, record.worker, record.at);
-      return insertEvents(client, record.events, record.notifyTo, record.at);
-    }).then((stored) => stored ?? []);
+  addEvent(event: WatchEvent, notifiers: string[]): Promise<StoredEvent> {
+    return addEventIn(this.#db, event, notifiers);
   }
 
-  async openConditions(reference: string): Promise<Set<string>> {
-    const rows = await this.#rows(
-      "read open conditions",
-      "SELECT condition FROM open_conditions WHERE reference = $1",
-      [reference],
-    );
-    return new Set(rows.map((r) => String(r.condition)));
+  latest(reference: string): Promise<Observation | undefined> {
+    return reads.latestObservation(this.#db, reference);
   }
 
-  async knownTags(repository: string): Promise<Set<string>> {
-    const rows = await this.#rows("read known tags", "SELECT tag FROM known_tags WHERE repository = $1", [repository]);
-    return new Set(rows.map((r) => String(r.tag)));
+  hasSeen(reference: string, digest: string): Promise<boolean> {
+    return reads.hasSeenDigest(this.#db, reference, digest);
   }
 
-  async recordTags(record: TagListingRecord): Promise<StoredEvent[]> {
-    return this.#transaction("record a tag listing", async (client) => {
-      await client.query(
-        "INSERT INTO known_tags (repository, tag, first_seen) SELECT $1, unnest($2::text[]), $3 ON CONFLICT DO NOTHING",
-        [record.repository, record.tags, record.at],
-      );
-      return insertEvents(client, record.events, record.notifyTo, record.at);
-    }).then((stored) => stored ?? []);
+  openConditions(reference: string): Promise<Set<string>> {
+    return reads.openConditionsOf(this.#db, reference);
   }
 
-  async timeline(reference: string): Promise<Observation[]> {
-    const rows = await this.#rows("read the timeline", "SELECT * FROM observations WHERE reference = $1 ORDER BY id", [
-      reference,
-    ]);
-    return rows.map(pgObservation);
+  knownTags(repository: string): Promise<Set<string>> {
+    return reads.knownTagsOf(this.#db, repository);
   }
 
-  async observationAt(reference: string, time: string): Promise<Observation | undefined> {
-    const [row] = await this.#rows(
-      "read the timeline",
-      "SELECT * FROM observations WHERE reference = $1 AND first_seen <= $2 ORDER BY first_seen DESC, id DESC LIMIT 1",
-      [reference, time],
-    );
-    return row === undefined ? undefined : pgObservation(row);
+  timeline(reference: string): Promise<Observation[]> {
+    return reads.timelineOf(this.#db, reference);
   }
 
-  async references(): Promise<string[]> {
-    const rows = await this.#rows("list references", "SELECT DISTINCT reference FROM observations ORDER BY reference");
-    return rows.map((r) => String(r.reference));
+  observationAt(reference: string, time: string): Promise<Observation | undefined> {
+    return reads.observationAtTime(this.#db, reference, time);
   }
 
-  async referenceSummaries(): Promise<ReferenceSummary[]> {
-    // DISTINCT ON walks observations_latest (reference, id DESC) and events_by_reference once each.
-    const latest = await this.#rows(
-      "summarise references",
-      "SELECT DISTINCT ON (reference) * FROM observations ORDER BY reference, id DESC",
-    );
-    const lastEvents = await this.#rows(
-      "summarise references",
-      "SELECT DISTINCT ON (reference) * FROM events ORDER BY reference, id DESC",
-    );
-    return summarize(latest.map(pgObservation), lastEvents.map(pgEvent));
+  references(): Promise<string[]> {
+    return reads.observedReferences(this.#db);
   }
 
-  async events(options: { limit?: number; reference?: string } = {}): Promise<StoredEvent[]> {
-    const rows = await this.#rows(
-      "read events",
-      "SELECT * FROM events WHERE ($2::text IS NULL OR reference = $2) ORDER BY id DESC LIMIT $1",
-      [options.limit ?? 100, options.reference ?? null],
-    );
-    return rows.map(pgEvent);
+  referenceSummaries(): Promise<ReferenceSummary[]> {
+    return reads.summariseReferences(this.#db);
   }
 
-  async addEvent(event: WatchEvent, notifiers: string[]): Promise<StoredEvent> {
-    const [stored] =
-      (await this.#transaction("add an event", (client) => insertEvents(client, [event], () => notifiers, event.at))) ??
-      [];
-    return stored as StoredEvent;
+  events(options: { limit?: number; reference?: string } = {}): Promise<StoredEvent[]> {
+    return reads.recentEvents(this.#db, options);
   }
 
-  async event(id: number): Promise<StoredEvent | undefined> {
-    const [row] = await this.#rows("read an event", "SELECT * FROM events WHERE id = $1", [id]);
-    return row === undefined ? undefined : pgEvent(row);
+  event(id: number): Promise<StoredEvent | undefined> {
+    return reads.eventById(this.#db, id);
   }
 
-  async pendingDeliveries(options: { dueAt?: string; limit?: number } = {}): Promise<Delivery[]> {
-    // LIMIT NULL is LIMIT ALL.
-    const rows = await this.#rows(
-      "read the outbox",
-      "SELECT * FROM deliveries WHERE delivered_at IS NULL AND ($1::timestamptz IS NULL OR next_attempt_at <= $1) ORDER BY next_attempt_at, id LIMIT $2",
-      [options.dueAt ?? null, options.limit ?? null],
-    );
-    return rows.map(pgDelivery);
+  pendingDeliveries(options: { dueAt?: string; limit?: number } = {}): Promise<Delivery[]> {
+    return this.#outbox.pending(options);
   }
 
-  async pendingDeliveryCount(): Promise<number> {
-    const [row] = await this.#rows(
-      "count the outbox",
-      "SELECT count(*) AS n FROM deliveries WHERE delivered_at IS NULL",
-    );
-    return Number(row?.["n"] ?? 0);
+  pendingDeliveryCount(): Promise<number> {
+    return this.#outbox.count();
   }
 
-  async pendingDelivery(id: string): Promise<Delivery | undefined> {
-    const [row] = await this.#rows(
-      "read a delivery",
-      "SELECT * FROM deliveries WHERE id = $1 AND delivered_at IS NULL",
-      [id],
-    );
-    return row === undefined ? undefined : pgDelivery(row);
+  pendingDelivery(id: string): Promise<Delivery | undefined> {
+    return this.#outbox.one(id);
   }
 
-  async markDelivered(id: string, at: string): Promise<void> {
-    await this.#rows(
-      "mark a delivery done",
-      "UPDATE deliveries SET delivered_at = $1, attempts = attempts + 1, lease_until = NULL WHERE id = $2",
-      [at, id],
-    );
+  markDelivered(id: string, at: string): Promise<void> {
+    return this.#outbox.markDelivered(id, at);
   }
 
-  async markAttemptFailed(id: string, error: string, nextAttemptAt: string): Promise<void> {
-    await this.#rows(
-      "record a failed delivery",
-      "UPDATE deliveries SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, lease_until = NULL WHERE id = $3",
-      [error.slice(0, 1000), nextAttemptAt, id],
-    );
+  markAttemptFailed(id: string, error: string, nextAttemptAt: string): Promise<void> {
+    return this.#outbox.markAttemptFailed(id, error, nextAttemptAt);
   }
 
-  async planCycle(cycle: string, jobs: { registry: string; reference: string }[]): Promise<boolean> {
-    return this.#guard("plan a cycle", () => work.planCycle(this.#pool, cycle, jobs));
+  claimDeliveries(claim: DeliveryClaim): Promise<Delivery[]> {
+    return this.#outbox.claim(claim);
   }
 
-  async claimJobs(claim: JobClaim): Promise<string[]> {
-    return this.#guard("claim checks", () => work.claimJobs(this.#pool, claim));
+  planCycle(cycle: string, jobs: { registry: string; reference: string }[]): Promise<boolean> {
+    return this.#jobs.plan(cycle, jobs);
   }
 
-  async jobsLeft(cycle: string, registry: string): Promise<number> {
-    return this.#guard("count open checks", () => work.jobsLeft(this.#pool, cycle, registry));
+  claimJobs(claim: JobClaim): Promise<string[]> {
+    return this.#jobs.claim(claim);
   }
 
-  async finishJob(job: CycleJob, worker: string): Promise<boolean> {
-    return this.#guard("mark a job done", () => work.markJobDone(this.#pool, job, worker));
+  jobsLeft(cycle: string, registry: string): Promise<number> {
+    return this.#jobs.left(cycle, registry);
   }
 
-  async claimDeliveries(claim: DeliveryClaim): Promise<Delivery[]> {
-    return this.#guard("claim deliveries", async () => (await work.claimDeliveries(this.#pool, claim)).map(pgDelivery));
+  finishJob(job: CycleJob, worker: string): Promise<boolean> {
+    return this.#jobs.finish(job, worker);
   }
 
-  async takeRequestSlot(registry: string, gapMs: number): Promise<number> {
-    return this.#guard("take a request slot", () => work.takeRequestSlot(this.#pool, registry, gapMs));
+  takeRequestSlot(registry: string, gapMs: number): Promise<number> {
+    return this.#jobs.takeSlot(registry, gapMs);
   }
 
-  async pauseRegistry(cycle: string, registry: string, remaining: number): Promise<void> {
-    await this.#guard("pause a registry", () => work.pauseRegistry(this.#pool, cycle, registry, remaining));
+  pauseRegistry(cycle: string, registry: string, remaining: number): Promise<void> {
+    return this.#jobs.pause(cycle, registry, remaining);
   }
 
-  async registryPaused(cycle: string, registry: string): Promise<number | undefined> {
-    return this.#guard("read a registry's pause", () => work.registryPaused(this.#pool, cycle, registry));
+  registryPaused(cycle: string, registry: string): Promise<number | undefined> {
+    return this.#jobs.paused(cycle, registry);
   }
 
-  async workerChecks(): Promise<WorkerCheck[]> {
-    return this.#guard("read worker checks", () => work.workerChecks(this.#pool));
+  workerChecks(): Promise<WorkerCheck[]> {
+    return this.#jobs.workerChecks();
   }
 
   async status(): Promise<HistoryStatus> {
-    return this.#guard("read the status", async () => ({
+    return this.#db.guard("read the status", async () => ({
       backend: "postgres" as const,
       location: this.where,
-      schema: { version: await schemaVersion(this.#pool), latest: POSTGRES_MIGRATIONS.length },
-      counts: await countPostgres(this.#pool),
+      schema: { version: await schemaVersion(this.#db.pool), latest: POSTGRES_MIGRATIONS.length },
+      counts: await countPostgres(this.#db.pool),
     }));
   }
 
   /** Load a dump into this (empty) history in one transaction, for `dg db copy`. */
   async load(dump: HistoryDump): Promise<void> {
-    await this.#transaction("copy the history in", async (client) => {
+    await this.#db.transaction("copy the history in", async (client) => {
       await loadPostgres(client, dump, this.where);
       return true;
     });
   }
 
   async close(): Promise<void> {
-    if (!this.#pool.ended) await this.#pool.end();
-  }
-
-  /** Run a query on the pool, as plain rows. */
-  async #rows(doing: string, sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
-    return this.#guard(doing, async () => (await this.#pool.query(sql, params)).rows);
-  }
-
-  async #guard<T>(doing: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      throw postgresError(error, doing, this.where);
-    }
-  }
-
-  /** BEGIN … COMMIT on one connection; ROLLBACK on failure (and when `body` answers undefined). */
-  async #transaction<T>(
-    doing: string,
-    body: (client: pg.PoolClient) => Promise<T | undefined>,
-  ): Promise<T | undefined> {
-    return this.#guard(doing, async () => {
-      const client = await this.#pool.connect();
-      let broken: Error | undefined;
-      try {
-        await client.query("BEGIN");
-        const result = await body(client);
-        await client.query(result === undefined ? "ROLLBACK" : "COMMIT");
-        return result;
-      } catch (error) {
-        await client.query("ROLLBACK").catch((e: Error) => (broken = e));
-        throw error;
-      } finally {
-        client.release(broken);
-      }
-    });
+    if (!this.#db.pool.ended) await this.#db.pool.end();
   }
 }

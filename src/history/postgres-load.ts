@@ -1,8 +1,7 @@
 import type pg from "pg";
 import { DigestguardError } from "../errors/error.js";
 import type { HistoryCounts, HistoryDump } from "./history-dump.js";
-
-type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
+import type { Queryable } from "./postgres-session.js";
 
 const CHUNK = 5000;
 

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import type { CheckRecord, Sighting, StoredEvent, WatchEvent } from "./history-store.js";
-
-type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
+import type { Queryable } from "./postgres-session.js";
 
 // The writes of a check or a listing, each run inside the caller's transaction.
 
