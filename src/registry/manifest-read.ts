@@ -31,14 +31,15 @@ export async function resolveManifestAt(
   target: ManifestTarget,
   signal?: AbortSignal,
 ): Promise<ResolvedManifest> {
-  const res = await sender.send(endpoint, repo.repository, {
-    method: "HEAD",
-    path: `manifests/${manifestRef(target)}`,
-    headers: { accept: MANIFEST_ACCEPT },
-    actions: ["pull"],
-    doing: `resolve ${describe(repo, target)}`,
+  const res = await requestManifest(
+    sender,
+    endpoint,
+    repo,
+    target,
+    "HEAD",
+    `resolve ${describe(repo, target)}`,
     signal,
-  });
+  );
   await res.body.dump();
   const digest = firstHeader(res.headers, "docker-content-digest");
   const size = Number(firstHeader(res.headers, "content-length"));
@@ -75,14 +76,7 @@ export async function fetchManifestAt(
   signal?: AbortSignal,
 ): Promise<RegistryManifest> {
   const what = `manifest ${describe(repo, target)}`;
-  const res = await sender.send(endpoint, repo.repository, {
-    method: "GET",
-    path: `manifests/${manifestRef(target)}`,
-    headers: { accept: MANIFEST_ACCEPT },
-    actions: ["pull"],
-    doing: `fetch ${what}`,
-    signal,
-  });
+  const res = await requestManifest(sender, endpoint, repo, target, "GET", `fetch ${what}`, signal);
   const declared = Number(firstHeader(res.headers, "content-length"));
   if (Number.isSafeInteger(declared) && declared > MAX_MANIFEST_BYTES) {
     res.body.destroy();
@@ -127,6 +121,25 @@ function checkDigestHeader(header: string, fetched: FetchedManifest, what: strin
       },
     },
   );
+}
+
+function requestManifest(
+  sender: RequestSender,
+  endpoint: Endpoint,
+  repo: RepositoryName,
+  target: ManifestTarget,
+  method: "HEAD" | "GET",
+  doing: string,
+  signal: AbortSignal | undefined,
+) {
+  return sender.send(endpoint, repo.repository, {
+    method,
+    path: `manifests/${manifestRef(target)}`,
+    headers: { accept: MANIFEST_ACCEPT },
+    actions: ["pull"],
+    doing,
+    signal,
+  });
 }
 
 function manifestRef(target: ManifestTarget): string {

@@ -20,13 +20,7 @@ import { listReferrers, type ReferrersAnswer } from "./referrers.js";
 import type { RequestSender, RequestStats } from "./request-sender.js";
 import { listTags } from "./tag-list.js";
 
-export type {
-  ManifestTarget,
-  ReadOptions,
-  RegistryClientOptions,
-  RegistryManifest,
-  RepositoryName,
-} from "./client-types.js";
+export type { ManifestTarget, ReadOptions, RegistryClientOptions, RegistryManifest, RepositoryName };
 
 /**
  * Talks the distribution API to registries: resolve, fetch manifests and
