@@ -18,6 +18,7 @@ import { postgresError, redactUrl } from "./postgres-errors.js";
 import type { HistoryDump } from "./history-dump.js";
 import { countPostgres, loadPostgres } from "./postgres-load.js";
 import { migratePostgres, POSTGRES_MIGRATIONS, schemaVersion } from "./postgres-migrations.js";
+import { poolConfig } from "./postgres-pool.js";
 import { pgDelivery, pgEvent, pgObservation } from "./postgres-rows.js";
 import * as work from "./postgres-work.js";
 import { summarize } from "./reference-summaries.js";
@@ -56,7 +57,7 @@ export class PostgresHistoryStore implements HistoryStore {
     options: { readonly?: boolean; poolSize?: number } = {},
   ): Promise<PostgresHistoryStore> {
     const where = redactUrl(url);
-    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, application_name: "digestguard" });
+    const pool = new pg.Pool(poolConfig(url, options.poolSize ?? 10));
     // An idle connection the server dropped: the next query reports it, the process must not die of it.
     pool.on("error", () => {});
     try {
