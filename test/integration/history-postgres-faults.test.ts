@@ -1,15 +1,41 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type Server, type Socket } from "node:net";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
+import { isCode } from "../../src/errors/predicates.js";
+import { copyHistory } from "../../src/history/copy-history.js";
+import { PostgresHistoryStore } from "../../src/history/postgres-history-store.js";
+import { SqliteHistoryStore } from "../../src/history/sqlite-history-store.js";
 import { postgresSkipReason, startPostgres, type RunningPostgres } from "../support/postgres.js";
 import { runCliBounded } from "../support/run-cli-bounded.js";
+import { tempFolders } from "../support/temp-folders.js";
 
 // A PostgreSQL history in an unlucky or hostile operator environment: a
 // server that accepts and never answers, a table another session keeps
 // locked. The CLI must give up with a clear error, never wait forever.
 
 const HANG_LIMIT_MS = 90_000;
+const tempFolder = tempFolders("history-postgres-faults");
+
+/** A SQLite history holding the tags `tags` of `repository`, and with `reference` one observation of it. */
+async function sqliteHistory(repository: string, tags: string[], reference?: string): Promise<string> {
+  const path = join(await tempFolder(), "h.sqlite");
+  const sqlite = SqliteHistoryStore.open(path);
+  const at = new Date(Date.UTC(2026, 0, 1)).toISOString();
+  if (reference !== undefined)
+    await sqlite.recordCheck({
+      reference,
+      at,
+      sighting: { digest: `sha256:${"a".repeat(64)}`, platforms: [] },
+      events: [],
+      notifyTo: () => [],
+    });
+  await sqlite.recordTags({ repository, at, tags, events: [], notifyTo: () => [] });
+  await sqlite.close();
+  return `sqlite:${path}`;
+}
 
 describe("a PostgreSQL history that does not answer", { skip: postgresSkipReason() }, () => {
   let cluster: RunningPostgres;
@@ -56,5 +82,29 @@ describe("a PostgreSQL history that does not answer", { skip: postgresSkipReason
       await holder.query("ROLLBACK");
       await holder.end();
     }
+  });
+
+  it("copies into an empty target once even when two copies start together: the later is refused, nothing is merged", async () => {
+    const url = await cluster.createDatabase();
+    await (await PostgresHistoryStore.open(url)).close();
+    const [first, second] = [await sqliteHistory("r/a", ["1"], "r/a:1"), await sqliteHistory("r/b", ["2"])];
+    // Another session holds known_tags still, so both copies are under way at the same time.
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    await holder.query("BEGIN");
+    await holder.query("LOCK TABLE known_tags IN SHARE MODE");
+    const copies = [copyHistory(first, url)];
+    await sleep(500);
+    copies.push(copyHistory(second, url));
+    await sleep(500);
+    await holder.query("ROLLBACK");
+    await holder.end();
+    const [a, b] = await Promise.allSettled(copies);
+    assert.equal(a?.status, "fulfilled", String((a as PromiseRejectedResult).reason));
+    assert.ok(b?.status === "rejected" && isCode(b.reason, "USAGE"), "the second copy finds the first's rows");
+    const target = await PostgresHistoryStore.open(url);
+    assert.deepEqual([...(await target.knownTags("r/b"))], [], "nothing of the refused copy");
+    assert.deepEqual([...(await target.knownTags("r/a"))], ["1"]);
+    await target.close();
   });
 });
