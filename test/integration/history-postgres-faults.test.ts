@@ -8,6 +8,8 @@ import { isCode } from "../../src/errors/predicates.js";
 import { copyHistory } from "../../src/history/copy-history.js";
 import { PostgresHistoryStore } from "../../src/history/postgres-history-store.js";
 import { SqliteHistoryStore } from "../../src/history/sqlite-history-store.js";
+import { deliverDue } from "../../src/watch/deliver-outbox.js";
+import type { Notifier } from "../../src/watch/notifiers.js";
 import { postgresSkipReason, startPostgres, type RunningPostgres } from "../support/postgres.js";
 import { runCliBounded } from "../support/run-cli-bounded.js";
 import { tempFolders } from "../support/temp-folders.js";
@@ -106,5 +108,36 @@ describe("a PostgreSQL history that does not answer", { skip: postgresSkipReason
     assert.deepEqual([...(await target.knownTags("r/b"))], [], "nothing of the refused copy");
     assert.deepEqual([...(await target.knownTags("r/a"))], ["1"]);
     await target.close();
+  });
+
+  it("sends each delivery once when a worker's claimed batch outlasts its lease", async () => {
+    const url = await cluster.createDatabase();
+    const [a, b] = [await PostgresHistoryStore.open(url), await PostgresHistoryStore.open(url)];
+    const at = new Date(Date.now() - 60_000).toISOString();
+    for (let n = 0; n < 4; n++) await a.addEvent({ kind: "moved", reference: `r/app:${n}`, at }, ["ops"]);
+    const sent: string[] = [];
+    let firstSend: () => void = () => {};
+    const started = new Promise<void>((resolve) => (firstSend = resolve));
+    // A slow receiver: worker a's four sends take longer than its 200 ms lease.
+    const slow: Notifier = async (body) => {
+      firstSend();
+      sent.push(body.deliveryId);
+      await sleep(150);
+    };
+    const fast: Notifier = async (body) => void sent.push(body.deliveryId);
+    const options = (worker: string) => ({
+      backoff: { baseMs: 60_000, maxMs: 60_000 },
+      log: () => {},
+      worker,
+      leaseMs: 200,
+    });
+    const passA = deliverDue(a, new Map([["ops", slow]]), options("a"));
+    await started;
+    await sleep(300);
+    await deliverDue(b, new Map([["ops", fast]]), options("b"));
+    await passA;
+    assert.equal(sent.length, new Set(sent).size, `a delivery was sent twice: ${sent.join(", ")}`);
+    assert.equal(await a.pendingDeliveryCount(), 0);
+    await Promise.all([a.close(), b.close()]);
   });
 });
