@@ -241,6 +241,10 @@ export class PostgresHistoryStore implements HistoryStore {
     return this.#guard("count open checks", () => work.jobsLeft(this.#pool, cycle, registry));
   }
 
+  async givenUpJobs(cycle: string, registry: string): Promise<string[]> {
+    return this.#guard("read given-up checks", () => work.givenUpJobs(this.#pool, cycle, registry));
+  }
+
   async finishJob(job: CycleJob, worker: string): Promise<boolean> {
     return this.#guard("mark a job done", () => work.markJobDone(this.#pool, job, worker));
   }

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { isCode } from "../../src/errors/predicates.js";
 import { copyHistory } from "../../src/history/copy-history.js";
+import { jobFeed } from "../../src/history/job-feed.js";
 import { PostgresHistoryStore } from "../../src/history/postgres-history-store.js";
 import { SqliteHistoryStore } from "../../src/history/sqlite-history-store.js";
 import { deliverDue } from "../../src/watch/deliver-outbox.js";
@@ -139,5 +140,34 @@ describe("a PostgreSQL history that does not answer", { skip: postgresSkipReason
     assert.equal(sent.length, new Set(sent).size, `a delivery was sent twice: ${sent.join(", ")}`);
     assert.equal(await a.pendingDeliveryCount(), 0);
     await Promise.all([a.close(), b.close()]);
+  });
+
+  it("tells the feed which checks were given up after their workers died three times", async () => {
+    const history = await PostgresHistoryStore.open(await cluster.createDatabase());
+    const cycle = new Date(Date.UTC(2026, 0, 1)).toISOString();
+    await history.planCycle(cycle, [
+      { registry: "r", reference: "r/poison:1" },
+      { registry: "r", reference: "r/fine:1" },
+    ]);
+    await history.finishJob({ cycle, reference: "r/fine:1" }, "w0");
+    for (const worker of ["dead1", "dead2", "dead3"]) {
+      assert.deepEqual(await history.claimJobs({ cycle, registry: "r", worker, limit: 10, leaseMs: 1 }), [
+        "r/poison:1",
+      ]);
+      await sleep(20);
+    }
+    const givenUp: string[][] = [];
+    const next = jobFeed({
+      history,
+      cycle,
+      registry: "r",
+      worker: "w4",
+      leaseMs: 1000,
+      batchSize: 10,
+      onGivenUp: (references) => givenUp.push(references),
+    });
+    assert.equal(await next(), undefined, "the cycle ends");
+    assert.deepEqual(givenUp, [["r/poison:1"]]);
+    await history.close();
   });
 });
