@@ -170,4 +170,16 @@ describe("a PostgreSQL history that does not answer", { skip: postgresSkipReason
     assert.deepEqual(givenUp, [["r/poison:1"]]);
     await history.close();
   });
+
+  it("records a failed delivery whose error text holds a NUL byte (a notifier command's binary stderr)", async () => {
+    const history = await PostgresHistoryStore.open(await cluster.createDatabase());
+    await history.addEvent({ kind: "moved", reference: "r/app:1", at: new Date().toISOString() }, ["ops"]);
+    const [delivery] = await history.pendingDeliveries();
+    const later = new Date(Date.now() + 60_000).toISOString();
+    await history.markAttemptFailed(delivery?.id as string, "the command exited 1 (\u0000\u0001PNG)", later);
+    const [failed] = await history.pendingDeliveries();
+    assert.equal(failed?.attempts, 1, "the attempt is counted, so its backoff applies");
+    assert.match(failed?.lastError ?? "", /exited 1 \(\uFFFD\u0001PNG\)/);
+    await history.close();
+  });
 });
