@@ -37,8 +37,12 @@ const UNREACHABLE = new Set([
 const DRIVER_UNREACHABLE =
   /^(timeout expired|timeout exceeded when trying to connect|Connection terminated|Query read timeout)/;
 
-/** Lock, serialization and deadlock conflicts; a statement, lock or idle transaction past its time limit. */
-const BUSY = /^(40001|40P01|55P03|57014|25P03)$/;
+/**
+ * Lock, serialization and deadlock conflicts; a statement, lock or idle
+ * transaction past its time limit; a server out of connection slots (more
+ * workers × pool size than its max_connections).
+ */
+const BUSY = /^(40001|40P01|55P03|57014|25P03|53300)$/;
 
 function unreachable(code: unknown, message: string): boolean {
   if (typeof code === "string") return UNREACHABLE.has(code) || code.startsWith("08");
@@ -71,7 +75,7 @@ export function postgresError(error: unknown, doing: string, where: string): Err
   if (typeof code === "string" && BUSY.test(code)) {
     return new DigestguardError(
       "HISTORY_BUSY",
-      `Cannot ${doing} in history ${where}: a conflicting transaction held it or the statement ran past its time limit (${message}); try again.`,
+      `Cannot ${doing} in history ${where}: the database is busy (a conflicting lock, a time limit or its connection limit: ${message}); try again.`,
       { temporary: true, cause: error },
     );
   }
