@@ -28,6 +28,13 @@ export async function copyHistory(from: string, to: string): Promise<CopyReport>
   if (!isPostgresUrl(to)) {
     throw new DigestguardError("USAGE", `Cannot copy to ${redactUrl(to)}: expected a postgres:// URL.`);
   }
+  if (isPostgresUrl(from)) {
+    // Read as a path it would name a SQLite file after the password; PostgreSQL to PostgreSQL is pg_dump's job.
+    throw new DigestguardError(
+      "USAGE",
+      `Cannot copy from ${redactUrl(from)}: --from must be a SQLite history (sqlite:PATH); to copy between PostgreSQL databases use pg_dump.`,
+    );
+  }
   const path = from.startsWith("sqlite:") ? from.slice("sqlite:".length) : from;
   const source = SqliteHistoryStore.open(path, { readonly: true });
   try {

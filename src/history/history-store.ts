@@ -209,6 +209,12 @@ export interface HistoryStore {
   /** How many of the cycle's jobs of a registry are not done yet (leased ones included). */
   jobsLeft(cycle: string, registry: string): Promise<number>;
   /**
+   * The cycle's jobs of a registry no worker will take any more: claimed
+   * too often by workers that died or hung (a check that kills its worker),
+   * so a cycle still ends. Empty where jobs are never retried (SQLite).
+   */
+  givenUpJobs(cycle: string, registry: string): Promise<string[]>;
+  /**
    * Mark a job done that records no check (a sync pass's image): false when
    * it already was, by this worker or another whose lease had run out.
    */

@@ -13,6 +13,8 @@ export interface JobFeedOptions {
   batchSize: number;
   /** Run before each claim (watch shares its rate-limit floor with the fleet here). */
   beforeClaim?: () => Promise<void>;
+  /** Told once, when the cycle ends, of jobs no worker will take any more (their workers kept dying). */
+  onGivenUp?: (references: string[]) => void;
   signal?: AbortSignal;
 }
 
@@ -23,7 +25,8 @@ export interface JobFeedOptions {
  * claimed job is taken, so work never waits for a batch's slowest), and when
  * nothing is left to claim but jobs are still leased to other workers it
  * waits and claims again: a job whose worker died is taken over once its
- * lease runs out. Shared by watch's cycles and sync's passes.
+ * lease runs out; one whose workers kept dying is given up (so the cycle
+ * ends) and `onGivenUp` is told. Shared by watch's cycles and sync's passes.
  *
  * @example
  * ```ts
@@ -48,8 +51,10 @@ export function jobFeed(options: JobFeedOptions): () => Promise<string | undefin
     });
     queue.push(...claimed);
     if (claimed.length > 0) return;
-    if ((await options.history.jobsLeft(options.cycle, options.registry)) === 0) finished = true;
-    else await new Promise((resolve) => setTimeout(resolve, pollMs));
+    if ((await options.history.jobsLeft(options.cycle, options.registry)) === 0) {
+      finished = true;
+      await reportGivenUp(options);
+    } else await new Promise((resolve) => setTimeout(resolve, pollMs));
   };
   return async () => {
     for (;;) {
@@ -62,4 +67,11 @@ export function jobFeed(options: JobFeedOptions): () => Promise<string | undefin
       await refilling;
     }
   };
+}
+
+// A job given up is skipped silently by the claims; say so, or a reference just goes unchecked.
+async function reportGivenUp(options: JobFeedOptions): Promise<void> {
+  if (options.onGivenUp === undefined) return;
+  const references = await options.history.givenUpJobs(options.cycle, options.registry);
+  if (references.length > 0) options.onGivenUp(references);
 }

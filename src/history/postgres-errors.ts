@@ -21,12 +21,39 @@ export function redactUrl(url: string): string {
   }
 }
 
-const UNREACHABLE = new Set(["ECONNREFUSED", "ENOENT", "ETIMEDOUT", "EHOSTUNREACH", "ECONNRESET", "57P01", "57P03"]);
+const UNREACHABLE = new Set([
+  "ECONNREFUSED",
+  "ENOENT",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ECONNRESET",
+  "EPIPE",
+  "57P01",
+  "57P02",
+  "57P03",
+]);
+
+// The driver's own failures carry no code: a connect that timed out, a connection that died under a query.
+const DRIVER_UNREACHABLE =
+  /^(timeout expired|timeout exceeded when trying to connect|Connection terminated|Query read timeout)/;
+
+/**
+ * Lock, serialization and deadlock conflicts; a statement, lock or idle
+ * transaction past its time limit; a server out of connection slots (more
+ * workers × pool size than its max_connections).
+ */
+const BUSY = /^(40001|40P01|55P03|57014|25P03|53300)$/;
+
+function unreachable(code: unknown, message: string): boolean {
+  if (typeof code === "string") return UNREACHABLE.has(code) || code.startsWith("08");
+  return DRIVER_UNREACHABLE.test(message);
+}
 
 /**
  * Turn a PostgreSQL failure into a DigestguardError that says what to do:
- * a server out of reach is HISTORY_UNAVAILABLE (temporary), a lock or
- * serialization conflict HISTORY_BUSY, anything else IO. `where` must
+ * a server out of reach (or silent past the connect timeout) is
+ * HISTORY_UNAVAILABLE (temporary), a lock or serialization conflict or a
+ * time limit reached HISTORY_BUSY, anything else IO. `where` must
  * already be redacted; the driver's own message never carries the URL.
  *
  * @example
@@ -38,17 +65,17 @@ export function postgresError(error: unknown, doing: string, where: string): Err
   if (error instanceof DigestguardError) return error;
   const code = (error as { code?: unknown }).code;
   const message = (error as Error).message;
-  if (typeof code === "string" && UNREACHABLE.has(code)) {
+  if (unreachable(code, message)) {
     return new DigestguardError(
       "HISTORY_UNAVAILABLE",
       `Cannot ${doing} in history ${where}: the database server is not reachable (${message}); check that PostgreSQL runs and database.url is right.`,
       { temporary: true, cause: error },
     );
   }
-  if (typeof code === "string" && /^(40001|40P01|55P03)$/.test(code)) {
+  if (typeof code === "string" && BUSY.test(code)) {
     return new DigestguardError(
       "HISTORY_BUSY",
-      `Cannot ${doing} in history ${where}: a conflicting transaction held it (${message}); try again.`,
+      `Cannot ${doing} in history ${where}: the database is busy (a conflicting lock, a time limit or its connection limit: ${message}); try again.`,
       { temporary: true, cause: error },
     );
   }

@@ -20,6 +20,7 @@ import { PostgresJobs } from "./postgres-jobs.js";
 import { countPostgres, loadPostgres } from "./postgres-load.js";
 import { migratePostgres, POSTGRES_MIGRATIONS, schemaVersion } from "./postgres-migrations.js";
 import { PostgresOutbox } from "./postgres-outbox.js";
+import { poolConfig } from "./postgres-pool.js";
 import * as reads from "./postgres-reads.js";
 import { PostgresSession } from "./postgres-session.js";
 import { addEventIn, recordCheckIn, recordTagsIn } from "./postgres-transactions.js";
@@ -62,7 +63,7 @@ export class PostgresHistoryStore implements HistoryStore {
     options: { readonly?: boolean; poolSize?: number } = {},
   ): Promise<PostgresHistoryStore> {
     const where = redactUrl(url);
-    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, application_name: "digestguard" });
+    const pool = new pg.Pool(poolConfig(url, options.poolSize ?? 10));
     // An idle connection the server dropped: the next query reports it, the process must not die of it.
     pool.on("error", () => {});
     try {
@@ -165,6 +166,10 @@ export class PostgresHistoryStore implements HistoryStore {
 
   jobsLeft(cycle: string, registry: string): Promise<number> {
     return this.#jobs.left(cycle, registry);
+  }
+
+  givenUpJobs(cycle: string, registry: string): Promise<string[]> {
+    return this.#jobs.givenUp(cycle, registry);
   }
 
   finishJob(job: CycleJob, worker: string): Promise<boolean> {

@@ -29,6 +29,10 @@ export class PostgresJobs {
     return this.db.guard("count open checks", () => work.jobsLeft(this.db.pool, cycle, registry));
   }
 
+  givenUp(cycle: string, registry: string): Promise<string[]> {
+    return this.db.guard("read given-up checks", () => work.givenUpJobs(this.db.pool, cycle, registry));
+  }
+
   finish(job: CycleJob, worker: string): Promise<boolean> {
     return this.db.guard("mark a job done", () => work.markJobDone(this.db.pool, job, worker));
   }

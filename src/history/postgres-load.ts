@@ -27,7 +27,9 @@ export async function countPostgres(db: Queryable): Promise<HistoryCounts> {
  * Load a dump into an empty PostgreSQL history, inside the caller's
  * transaction, keeping ids (delivery ids stay what receivers deduplicate on,
  * event ids what deliveries point at), then move the id sequences past them.
- * A history that already holds observations or events is refused.
+ * A history that already holds observations, events or known tags is
+ * refused; the tables stay locked against other writers until the caller
+ * commits.
  *
  * @example
  * ```ts
@@ -35,11 +37,14 @@ export async function countPostgres(db: Queryable): Promise<HistoryCounts> {
  * ```
  */
 export async function loadPostgres(client: pg.PoolClient, dump: HistoryDump, where: string): Promise<void> {
+  // Writers wait (readers do not) until the copy commits: a second copy, or a worker started early,
+  // then finds the copied rows instead of merging into a target counted empty a moment before.
+  await client.query("LOCK TABLE observations, events, deliveries, known_tags, open_conditions IN EXCLUSIVE MODE");
   const counts = await countPostgres(client);
   if (counts.observations + counts.events + counts.knownTags > 0) {
     throw new DigestguardError(
       "USAGE",
-      `Cannot copy into history ${where}: it already holds ${counts.observations} observations and ${counts.events} events; copy into an empty database.`,
+      `Cannot copy into history ${where}: it already holds ${counts.observations} observations, ${counts.events} events and ${counts.knownTags} known tags; copy into an empty database.`,
     );
   }
   const columns = {

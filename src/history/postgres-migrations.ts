@@ -106,7 +106,11 @@ export async function migratePostgres(
 ): Promise<number> {
   await client.query("BEGIN");
   try {
-    if (options.readonly !== true) await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
+    if (options.readonly !== true) {
+      await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
+      // A step that rebuilds a big table may take longer than any one query of a check should.
+      await client.query("SET LOCAL statement_timeout = 0");
+    }
     const current = await schemaVersion(client);
     if (current > POSTGRES_MIGRATIONS.length) {
       throw new DigestguardError(

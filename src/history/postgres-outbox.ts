@@ -56,7 +56,8 @@ export class PostgresOutbox {
     await this.db.rows(
       "record a failed delivery",
       "UPDATE deliveries SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, lease_until = NULL WHERE id = $3",
-      [error.slice(0, 1000), nextAttemptAt, id],
+      // PostgreSQL text cannot hold NUL, which a notifier command's stderr may: the attempt must still count.
+      [error.slice(0, 1000).replaceAll("\0", "\uFFFD"), nextAttemptAt, id],
     );
   }
 

@@ -66,6 +66,16 @@ export async function jobsLeft(db: Queryable, cycle: string, registry: string): 
   return Number(rows[0]?.left ?? 0);
 }
 
+/** Jobs of a registry in a cycle left undone after {@link MAX_ATTEMPTS} claims whose leases all ran out. */
+export async function givenUpJobs(db: Queryable, cycle: string, registry: string): Promise<string[]> {
+  const { rows } = await db.query(
+    `SELECT reference FROM cycle_jobs WHERE cycle = $1 AND registry = $2 AND done_at IS NULL AND attempts >= $3
+       AND (lease_until IS NULL OR lease_until <= now()) ORDER BY reference`,
+    [cycle, registry, MAX_ATTEMPTS],
+  );
+  return rows.map((r) => String(r.reference));
+}
+
 /** Mark a job done inside the check's transaction; false when it already was (by another worker). */
 export async function markJobDone(db: Queryable, job: CycleJob, worker: string | undefined): Promise<boolean> {
   const { rowCount } = await db.query(

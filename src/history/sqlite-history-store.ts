@@ -165,6 +165,11 @@ export class SqliteHistoryStore implements HistoryStore {
     return this.#jobs.left(cycle, registry);
   }
 
+  // One process: a claimed job is done at once, never retried, so never given up.
+  async givenUpJobs(): Promise<string[]> {
+    return [];
+  }
+
   async finishJob(job: CycleJob): Promise<boolean> {
     return this.#jobs.finish(job);
   }

@@ -32,7 +32,8 @@ export interface OutboxPass {
  * Send every due delivery of the outbox once. Each is claimed first (with
  * a lease), so of several workers sharing the outbox exactly one sends it;
  * one whose worker died is claimed again when the lease runs out, with the
- * same id. A delivered one is marked
+ * same id. A pass stops sending once half the lease has gone (a slow
+ * receiver), so what it claimed but did not send is never sent twice. A delivered one is marked
  * done; a failed one keeps its id (receivers deduplicate on it) and waits
  * longer before the next try. Nothing is dropped: a delivery whose notifier
  * is no longer configured stays pending, visible in `dg events --pending`.
@@ -50,14 +51,19 @@ export async function deliverDue(
   const now = options.now ?? (() => new Date());
   const pass: OutboxPass = { delivered: 0, failed: 0 };
   // One claim per pass: a delivery that fails now is retried by a later pass, after its backoff.
+  const leaseMs = options.leaseMs ?? DELIVERY_LEASE_MS;
+  const claimedAt = performance.now();
   const claimed = await history.claimDeliveries({
     dueAt: now().toISOString(),
     worker: options.worker ?? "local",
-    leaseMs: options.leaseMs ?? DELIVERY_LEASE_MS,
+    leaseMs,
     limit: 500,
   });
   for (const delivery of claimed) {
     options.signal?.throwIfAborted();
+    // Past half the lease the rest of the batch may soon be another worker's: leave it to the next
+    // claim rather than send what that worker sends too. Half leaves room for the last send to finish.
+    if (performance.now() - claimedAt > leaseMs / 2) break;
     if (await attempt(delivery, history, notifiers, options)) pass.delivered++;
     else pass.failed++;
   }

@@ -38,6 +38,18 @@ describe("historyLocationFor", () => {
     );
   });
 
+  it("takes a postgres:// URL in watch.database as the database, never as a SQLite path holding its password", async () => {
+    const dir = await tempFolder();
+    const configPath = join(dir, "digestguard.yaml");
+    await writeFile(configPath, `version: 1\nwatch:\n  version: 1\n  database: "${PG}"\n`);
+    assert.deepEqual(await historyLocationFor({ configPath, env: {} }), { backend: "postgres", url: PG });
+    const fromEnv = "postgresql://env@db/dg";
+    assert.deepEqual(await historyLocationFor({ configPath, env: { DIGESTGUARD_DATABASE_URL: fromEnv } }), {
+      backend: "postgres",
+      url: fromEnv,
+    });
+  });
+
   it("refuses a DIGESTGUARD_DATABASE_URL or database.url that is not PostgreSQL", async () => {
     await assert.rejects(historyLocationFor({ env: { DIGESTGUARD_DATABASE_URL: "mysql://db/dg" } }), (e) =>
       isCode(e, "USAGE"),

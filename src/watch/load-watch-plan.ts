@@ -89,7 +89,8 @@ export async function historyPathFor(options: {
 /**
  * Where the history is: `--db` (a SQLite path or a PostgreSQL URL), else
  * `$DIGESTGUARD_DATABASE_URL`, else `database.url` in digestguard.yaml (both
- * PostgreSQL), else the SQLite file {@link historyPathFor} names.
+ * PostgreSQL), else `watch.database` when it is a PostgreSQL URL, else the
+ * SQLite file {@link historyPathFor} names.
  *
  * @example
  * ```ts
@@ -110,6 +111,10 @@ export async function historyLocationFor(options: {
     ...(options.env ? { env: options.env } : {}),
   });
   if (config.database?.url !== undefined) return { backend: "postgres", url: config.database.url };
+  // As `--db` takes a file or a URL, so does watch.database: a URL read as a path would become a
+  // SQLite file named after the password, and a worker that silently shares nothing.
+  const fromWatch = config.watch?.database;
+  if (fromWatch !== undefined && isPostgresUrl(fromWatch)) return { backend: "postgres", url: fromWatch };
   return { backend: "sqlite", path: await historyPathFor(options) };
 }
 

@@ -38,6 +38,8 @@ export async function checkRegistry(registry: string, targets: WatchTarget[], st
     targets,
     batchSize: concurrency * 4,
     beforeClaim: () => guard.share(),
+    onGivenUp: (references) =>
+      options.log("error", "checks given up: their workers died or hung on each attempt", { registry, references }),
     ...(options.shared ? { shared: options.shared } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });

@@ -13,6 +13,8 @@ export interface FeedOptions {
   batchSize: number;
   /** Run before each claim (shares the rate-limit floor with the fleet). */
   beforeClaim?: () => Promise<void>;
+  /** Told of jobs no worker will take any more (see jobFeed). */
+  onGivenUp?: (references: string[]) => void;
   signal?: AbortSignal;
 }
 
@@ -43,6 +45,7 @@ export function targetFeed(options: FeedOptions): () => Promise<WatchTarget | un
     registry: options.registry,
     batchSize: options.batchSize,
     ...(options.beforeClaim ? { beforeClaim: options.beforeClaim } : {}),
+    ...(options.onGivenUp ? { onGivenUp: options.onGivenUp } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   return async () => {
