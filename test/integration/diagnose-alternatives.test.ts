@@ -89,6 +89,21 @@ describe("diagnose --alternatives offers only verified ways forward", { skip: re
   const failingText = (layer: string, actual: string) =>
     `failed commit on ref "layer-${layer}": unexpected commit digest ${actual}, expected ${layer}: failed precondition`;
 
+  // The pasted error a failing build would print for `layer`, diagnosed with
+  // --alternatives from the project folder `cwd`.
+  const diagnoseWithAlternatives = (layer: string, cwd: string) =>
+    runCli(
+      [
+        "diagnose",
+        "--json",
+        "--alternatives",
+        "--no-cache",
+        "--no-engines",
+        failingText(layer, `sha256:${"e".repeat(64)}`),
+      ],
+      { cwd },
+    );
+
   it("the registry serves the new layer broken: the earlier pin is offered, verified; a tag with the same layer does not help", async () => {
     const images = await buildSet("broken");
     const dir = await project("ways/broken", images);
@@ -102,17 +117,7 @@ describe("diagnose --alternatives offers only verified ways forward", { skip: re
     const bytes = await readFile(path);
     bytes[100] = (bytes[100] as number) ^ 0x01;
     await writeFile(path, bytes);
-    const res = await runCli(
-      [
-        "diagnose",
-        "--json",
-        "--alternatives",
-        "--no-cache",
-        "--no-engines",
-        failingText(layer.digest, `sha256:${"e".repeat(64)}`),
-      ],
-      { cwd: dir },
-    );
+    const res = await diagnoseWithAlternatives(layer.digest, dir);
     assert.equal(res.exitCode, 0, res.stderr);
     const report = JSON.parse(res.stdout.toString()) as Report;
     assert.equal(report.verdict.cause, "registry-serves-bad-bytes");
@@ -159,17 +164,7 @@ describe("diagnose --alternatives offers only verified ways forward", { skip: re
     const images = await buildSet("fine");
     const dir = await project("ways/fine", images);
     const layer = builtLayer(images.current, 0, 1).descriptor;
-    const res = await runCli(
-      [
-        "diagnose",
-        "--json",
-        "--alternatives",
-        "--no-cache",
-        "--no-engines",
-        failingText(layer.digest, `sha256:${"e".repeat(64)}`),
-      ],
-      { cwd: dir },
-    );
+    const res = await diagnoseWithAlternatives(layer.digest, dir);
     assert.equal(res.exitCode, 0, res.stderr);
     const report = JSON.parse(res.stdout.toString()) as Report;
     const tags = report.alternatives.filter((a) => a.kind === "other-tag");
@@ -191,21 +186,7 @@ describe("diagnose --alternatives offers only verified ways forward", { skip: re
     const elsewhere = await mkdtemp(join(tmpdir(), "dg-ways-no-git-"));
     folders.push(elsewhere);
     await writeFile(join(elsewhere, "digestguard.lock"), await readFile(join(dir, "digestguard.lock")));
-    const outside = JSON.parse(
-      (
-        await runCli(
-          [
-            "diagnose",
-            "--json",
-            "--alternatives",
-            "--no-cache",
-            "--no-engines",
-            failingText(layer.digest, `sha256:${"e".repeat(64)}`),
-          ],
-          { cwd: elsewhere },
-        )
-      ).stdout.toString(),
-    ) as Report;
+    const outside = JSON.parse((await diagnoseWithAlternatives(layer.digest, elsewhere)).stdout.toString()) as Report;
     assert.ok(
       outside.alternativesNotes.includes(
         "lockfile history: the lockfile is not in a git repository, so no earlier pins",
@@ -246,17 +227,7 @@ describe("diagnose --alternatives offers only verified ways forward", { skip: re
         { cwd: dir },
       );
       const before = (await registry.requestLog()).length;
-      const res = await runCli(
-        [
-          "diagnose",
-          "--json",
-          "--alternatives",
-          "--no-cache",
-          "--no-engines",
-          failingText(layer.digest, `sha256:${"e".repeat(64)}`),
-        ],
-        { cwd: dir },
-      );
+      const res = await diagnoseWithAlternatives(layer.digest, dir);
       assert.equal(res.exitCode, 0, res.stderr);
       const requests = (await registry.requestLog()).slice(before).filter((r) => r.uri.startsWith(`/v2/${repo}/`));
       const headsByTag = requests.filter((r) => r.method === "HEAD" && /\/manifests\/[^:]+$/.test(r.uri));
