@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
+import { eventColumns } from "./event-columns.js";
 import type { CheckRecord, Sighting, StoredEvent, WatchEvent } from "./history-store.js";
 import type { Queryable } from "./postgres-session.js";
 
@@ -58,14 +59,7 @@ export async function insertEvents(
   for (const event of events) {
     const { rows } = await client.query(
       "INSERT INTO events (kind, reference, at, from_digest, to_digest, detail) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-      [
-        event.kind,
-        event.reference,
-        event.at,
-        event.from ?? null,
-        event.to ?? null,
-        event.detail === undefined ? null : JSON.stringify(event.detail),
-      ],
+      eventColumns(event),
     );
     const id = Number(rows[0]?.id);
     const notifiers = notifyTo(event);

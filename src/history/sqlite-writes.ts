@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
 import type { Sighting, StoredEvent, WatchEvent } from "./history-store.js";
 import type { ObservationRow } from "./sqlite-rows.js";
+import { eventColumns } from "./event-columns.js";
 
 /** A compiled-once statement for `sql`. */
 export type Prepare = (sql: string) => Database.Statement;
@@ -45,14 +46,7 @@ export function setConditions(prepare: Prepare, reference: string, conditions: s
 export function insertEvent(prepare: Prepare, event: WatchEvent, notifiers: string[], now: string): StoredEvent {
   const { lastInsertRowid } = prepare(
     "INSERT INTO events (kind, reference, at, from_digest, to_digest, detail) VALUES (?, ?, ?, ?, ?, ?)",
-  ).run(
-    event.kind,
-    event.reference,
-    event.at,
-    event.from ?? null,
-    event.to ?? null,
-    event.detail === undefined ? null : JSON.stringify(event.detail),
-  );
+  ).run(...eventColumns(event));
   const id = Number(lastInsertRowid);
   const add = prepare("INSERT INTO deliveries (id, event_id, notifier, next_attempt_at) VALUES (?, ?, ?, ?)");
   for (const notifier of notifiers) add.run(randomUUID(), id, notifier, now);
