@@ -78,3 +78,24 @@ export function maxRssKb(result: Timed): number {
 export function round3(value: number): number {
   return Number(value.toFixed(3));
 }
+
+/**
+ * Time `dg history REFERENCE --at TIME --db DB --json` as a whole process,
+ * `runs` times, each run checked to succeed: the start-up plus one indexed
+ * lookup, as a user at a terminal meets it.
+ */
+export async function timeHistoryAt(
+  bin: string,
+  reference: string,
+  at: string,
+  db: string,
+  runs = 5,
+): Promise<number[]> {
+  const times: number[] = [];
+  for (let q = 0; q < runs; q++) {
+    const run = await timeCommand(process.execPath, [bin, "history", reference, "--at", at, "--db", db, "--json"]);
+    assertOk(run, "dg history --at");
+    times.push(run.ms);
+  }
+  return times;
+}

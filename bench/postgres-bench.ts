@@ -17,7 +17,7 @@ import { cliFlagsFor } from "../test/support/client-for.js";
 import { startPostgres } from "../test/support/postgres.js";
 import { startRegistry, type RunningRegistry } from "../test/support/registry.js";
 import { seedTags } from "../test/support/watch-fleet.js";
-import { assertOk, median, timeCommand, writeFigures } from "./measure.js";
+import { median, timeHistoryAt, writeFigures } from "./measure.js";
 
 const BIN = join(import.meta.dirname, "../../bin/digestguard.js");
 // Long enough that a cycle ends before the next tick, so each cycle's requests can be told apart.
@@ -138,21 +138,7 @@ async function historyAt(url: string) {
   );
   await client.end();
   await history.close();
-  const cli: number[] = [];
-  for (let q = 0; q < 5; q++) {
-    const run = await timeCommand(process.execPath, [
-      BIN,
-      "history",
-      "bench.example/app:7",
-      "--at",
-      "2020-01-20T12:00Z",
-      "--db",
-      url,
-      "--json",
-    ]);
-    assertOk(run, "dg history --at");
-    cli.push(run.ms);
-  }
+  const cli = await timeHistoryAt(BIN, "bench.example/app:7", "2020-01-20T12:00Z", url);
   return {
     observations: 1_000_000,
     queryMedianMs: Number(median(queries).toFixed(3)),

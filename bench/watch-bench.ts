@@ -13,7 +13,7 @@ import { buildImage } from "../src/imagebuild/image.js";
 import { cliFlagsFor } from "../test/support/client-for.js";
 import { pushImage } from "../test/support/noise-image.js";
 import { startRegistry } from "../test/support/registry.js";
-import { assertOk, median, timeCommand, writeFigures } from "./measure.js";
+import { assertOk, median, timeCommand, timeHistoryAt, writeFigures } from "./measure.js";
 
 const REPOS = 100;
 const TAGS = 10;
@@ -133,21 +133,7 @@ async function historyAt(): Promise<Record<string, unknown>> {
     queries.push(performance.now() - began);
   }
   await history.close();
-  const cli = [];
-  for (let q = 0; q < 5; q++) {
-    const run = await timeCommand(process.execPath, [
-      BIN,
-      "history",
-      reference,
-      "--at",
-      "2020-06-01T12:00Z",
-      "--db",
-      path,
-      "--json",
-    ]);
-    assertOk(run, "dg history --at");
-    cli.push(run.ms);
-  }
+  const cli = await timeHistoryAt(BIN, reference, "2020-06-01T12:00Z", path);
   return {
     observations: 10_000,
     queryMedianMs: Number(median(queries).toFixed(3)),
