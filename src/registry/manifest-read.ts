@@ -6,7 +6,7 @@ import { MANIFEST_ACCEPT } from "../oci/media-types.js";
 import type { ManifestTarget, RegistryManifest, RepositoryName } from "./client-types.js";
 import type { Endpoint } from "./endpoints.js";
 import { firstHeader } from "./http-transport.js";
-import { refuseMalformedTag } from "./push.js";
+import { manifestPath } from "./manifest-path.js";
 import { rateLimitRemaining } from "./rate-limit.js";
 import { readLimited } from "./read-limited.js";
 import type { RequestSender } from "./request-sender.js";
@@ -134,19 +134,12 @@ function requestManifest(
 ) {
   return sender.send(endpoint, repo.repository, {
     method,
-    path: `manifests/${manifestRef(target)}`,
+    path: manifestPath(target, "address a manifest"),
     headers: { accept: MANIFEST_ACCEPT },
     actions: ["pull"],
     doing,
     signal,
   });
-}
-
-function manifestRef(target: ManifestTarget): string {
-  const ref = target.digest ?? target.tag;
-  if (ref === undefined) throw new DigestguardError("USAGE", "Cannot address a manifest without a tag or digest.");
-  if (target.digest === undefined) refuseMalformedTag(ref, "address a manifest");
-  return ref;
 }
 
 function describe(repo: RepositoryName, target: ManifestTarget): string {

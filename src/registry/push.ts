@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { DigestguardError } from "../errors/error.js";
 import type { Descriptor } from "../oci/descriptor.js";
 import { digestOf } from "../oci/digest.js";
-import { isTag } from "../oci/reference.js";
+import { manifestPath } from "./manifest-path.js";
 import type { Endpoint } from "./endpoints.js";
 import { firstHeader, type HttpResponse } from "./http-transport.js";
 import type { RequestSender } from "./request-sender.js";
@@ -266,13 +266,15 @@ export async function pushManifest(
   options: { tag?: string; signal?: AbortSignal },
 ): Promise<Descriptor> {
   const digest = digestOf(bytes);
-  if (options.tag !== undefined)
-    refuseMalformedTag(options.tag, `upload a manifest to ${repo.registry}/${repo.repository}`);
+  const path = manifestPath(
+    options.tag === undefined ? { digest } : { tag: options.tag },
+    `upload a manifest to ${repo.registry}/${repo.repository}`,
+  );
   const ref = options.tag ?? digest;
   const doing = `upload manifest ${repo.registry}/${repo.repository}${options.tag === undefined ? "@" : ":"}${ref}`;
   const res = await sender.send(endpoint, repo.repository, {
     method: "PUT",
-    path: `manifests/${ref}`,
+    path,
     actions: ["pull", "push"],
     doing,
     signal: options.signal,
@@ -288,21 +290,4 @@ export async function pushManifest(
     );
   }
   return { mediaType, digest, size: bytes.length };
-}
-
-/**
- * Refuse a tag outside the tag grammar before it goes into an API path,
- * where a `/` or `..` would address another repository.
- *
- * @example
- * ```ts
- * refuseMalformedTag("1.0", "upload a manifest"); // returns; "../x" throws USAGE
- * ```
- */
-export function refuseMalformedTag(tag: string, doing: string): void {
-  if (!isTag(tag))
-    throw new DigestguardError(
-      "USAGE",
-      `Cannot ${doing} under the tag ${JSON.stringify(tag.slice(0, 200))}: it is not a tag name (letters, digits, "_", "." and "-", at most 128); use a valid tag.`,
-    );
 }
